@@ -1,0 +1,169 @@
+import { factorGaussians, gaussianLogDensities, type GaussianFactors } from './gaussian.ts';
+import { ForwardBackwardWorkspace, forwardBackward } from './forwardBackward.ts';
+import type { FlatParams, ObservationSet } from './types.ts';
+
+/** Expected sufficient statistics of one E-step over all sequences. */
+export interface SufficientStats {
+  start: Float64Array; // K
+  trans: Float64Array; // K×K
+  post: Float64Array; // K
+  obs: Float64Array; // K×D
+  obsObs: Float64Array; // K×D×D, lower triangle filled
+  logLikelihood: number;
+}
+
+export function emptyStats(k: number, d: number): SufficientStats {
+  return {
+    start: new Float64Array(k),
+    trans: new Float64Array(k * k),
+    post: new Float64Array(k),
+    obs: new Float64Array(k * d),
+    obsObs: new Float64Array(k * d * d),
+    logLikelihood: 0,
+  };
+}
+
+function maxLength(obs: ObservationSet): number {
+  let m = 0;
+  for (const l of obs.lengths) m = Math.max(m, l);
+  return m;
+}
+
+/** Reusable buffers for repeated E-steps on the same data. */
+export class EStepWorkspace {
+  readonly fb: ForwardBackwardWorkspace;
+  readonly logB: Float64Array;
+  readonly gamma: Float64Array;
+  readonly wx: Float64Array;
+  readonly xx: Float64Array;
+  constructor(obs: ObservationSet, readonly nStates: number) {
+    const t = maxLength(obs);
+    this.wx = new Float64Array(4 * obs.nFeatures);
+    this.xx = new Float64Array(4 * obs.nFeatures);
+    this.fb = new ForwardBackwardWorkspace(t, nStates);
+    this.logB = new Float64Array(t * nStates);
+    this.gamma = new Float64Array(t * nStates);
+  }
+}
+
+/**
+ * One E-step. With `stats`, accumulates the sufficient statistics; always returns the per-sequence
+ * log-likelihoods. `factors` may be passed when the caller already factored the covariances.
+ */
+export function expectationStep(
+  obs: ObservationSet,
+  p: FlatParams,
+  ws: EStepWorkspace,
+  stats: SufficientStats | null,
+  factors: GaussianFactors = factorGaussians(p.nStates, p.nFeatures, p.means, p.covars),
+): Float64Array {
+  const k = p.nStates;
+  const d = p.nFeatures;
+  const { logB, gamma } = ws;
+  const perSequence = new Float64Array(obs.lengths.length);
+  for (let s = 0; s < obs.lengths.length; s++) {
+    const row0 = obs.offsets[s];
+    const len = obs.lengths[s];
+    gaussianLogDensities(factors, obs.data, row0, len, logB);
+    const r = forwardBackward(logB, len, p.startprob, p.transmat, gamma, stats ? stats.trans : null, ws.fb);
+    perSequence[s] = r.logLikelihood;
+    if (!stats) continue;
+    for (let i = 0; i < k; i++) stats.start[i] += gamma[i];
+    accumulateMoments(obs.data, row0, len, gamma, k, d, stats, ws.wx, ws.xx);
+  }
+  if (stats) stats.logLikelihood = perSequence.reduce((a, b) => a + b, 0);
+  return perSequence;
+}
+
+/**
+ * post_k += Σ γ_tk, obs_k += Σ γ_tk x_t, obsObs_k += Σ γ_tk x_t x_tᵀ (lower triangle).
+ * Four checkpoints are folded into each read-modify-write of obsObs, which is what bounds this loop.
+ */
+function accumulateMoments(
+  data: Float64Array,
+  row0: number,
+  len: number,
+  gamma: Float64Array,
+  k: number,
+  d: number,
+  stats: SufficientStats,
+  wx: Float64Array,
+  xx: Float64Array,
+): void {
+  const { post, obs, obsObs } = stats;
+  for (let i = 0; i < k; i++) {
+    const oo = i * d * d;
+    const mo = i * d;
+    let sumW = 0;
+    let t = 0;
+    for (; t + 4 <= len; t += 4) {
+      const x0 = (row0 + t) * d;
+      const g0 = gamma[t * k + i];
+      const g1 = gamma[(t + 1) * k + i];
+      const g2 = gamma[(t + 2) * k + i];
+      const g3 = gamma[(t + 3) * k + i];
+      sumW += g0 + g1 + g2 + g3;
+      for (let a = 0; a < d; a++) {
+        const v0 = data[x0 + a];
+        const v1 = data[x0 + d + a];
+        const v2 = data[x0 + 2 * d + a];
+        const v3 = data[x0 + 3 * d + a];
+        const b = 4 * a;
+        xx[b] = v0;
+        xx[b + 1] = v1;
+        xx[b + 2] = v2;
+        xx[b + 3] = v3;
+        wx[b] = g0 * v0;
+        wx[b + 1] = g1 * v1;
+        wx[b + 2] = g2 * v2;
+        wx[b + 3] = g3 * v3;
+        obs[mo + a] += wx[b] + wx[b + 1] + wx[b + 2] + wx[b + 3];
+      }
+      for (let a = 0; a < d; a++) {
+        const ro = oo + a * d;
+        const a4 = 4 * a;
+        const w0 = wx[a4];
+        const w1 = wx[a4 + 1];
+        const w2 = wx[a4 + 2];
+        const w3 = wx[a4 + 3];
+        for (let b = 0; b <= a; b++) {
+          const b4 = 4 * b;
+          obsObs[ro + b] += w0 * xx[b4] + w1 * xx[b4 + 1] + w2 * xx[b4 + 2] + w3 * xx[b4 + 3];
+        }
+      }
+    }
+    for (; t < len; t++) {
+      const w = gamma[t * k + i];
+      sumW += w;
+      const xo = (row0 + t) * d;
+      for (let a = 0; a < d; a++) {
+        const wa = w * data[xo + a];
+        obs[mo + a] += wa;
+        const ro = oo + a * d;
+        for (let b = 0; b <= a; b++) obsObs[ro + b] += wa * data[xo + b];
+      }
+    }
+    post[i] += sumW;
+  }
+}
+
+/** The checkpoint the model explains worst (lowest best-state log-density): where an empty state is re-seeded. */
+export function worstExplainedRow(obs: ObservationSet, p: FlatParams): number {
+  const k = p.nStates;
+  const g = factorGaussians(k, p.nFeatures, p.means, p.covars);
+  const logB = new Float64Array(maxLength(obs) * k);
+  let worst = Infinity;
+  let row = 0;
+  for (let s = 0; s < obs.lengths.length; s++) {
+    gaussianLogDensities(g, obs.data, obs.offsets[s], obs.lengths[s], logB);
+    for (let t = 0; t < obs.lengths[s]; t++) {
+      let best = -Infinity;
+      for (let i = 0; i < k; i++) if (logB[t * k + i] > best) best = logB[t * k + i];
+      if (best < worst) {
+        worst = best;
+        row = obs.offsets[s] + t;
+      }
+    }
+  }
+  return row;
+}

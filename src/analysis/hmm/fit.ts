@@ -1,0 +1,110 @@
+import { createRng } from '../rng.ts';
+import { EStepWorkspace, emptyStats, expectationStep } from './estep.ts';
+import { factorGaussians } from './gaussian.ts';
+import { initialParams, type InitMethod } from './init.ts';
+import { maximizationStep } from './mstep.ts';
+import { packSequences } from './observations.ts';
+import { fromFlat, toFlat, validateParams } from './params.ts';
+import type { FitWarning, FlatParams, HMMParams, ObservationSet } from './types.ts';
+
+export interface FitOptions {
+  nStates: number;
+  /** Start from these parameters instead of the seeded initialization. */
+  start?: HMMParams;
+  /** Default 32, the authors' setting. */
+  maxIterations?: number;
+  /** Stop when the log-likelihood gains less than this; -Infinity runs exactly maxIterations. Default 0.01. */
+  tolerance?: number;
+  /** Added to every covariance entry in the M-step (hmmlearn's covars_prior). Default 0.01. */
+  covariancePrior?: number;
+  seed?: number;
+  init?: InitMethod;
+  /** k-means initializations per fit (best inertia kept). Default 2. */
+  kmeansInits?: number;
+}
+
+export interface FitResult {
+  params: HMMParams;
+  /** Log-likelihood of the data under the parameters each iteration started from (hmmlearn's monitor history). */
+  logLikelihoodHistory: number[];
+  converged: boolean;
+  iterations: number;
+  warnings: FitWarning[];
+}
+
+export interface FlatFitResult extends Omit<FitResult, 'params'> {
+  params: FlatParams;
+}
+
+export const FIT_DEFAULTS = { maxIterations: 32, tolerance: 0.01, covariancePrior: 0.01, seed: 0 } as const;
+
+/** Baum–Welch for a Gaussian HMM with full covariances over many sequences of different lengths. */
+export function fitGaussianHMM(sequences: number[][][], options: FitOptions): FitResult {
+  const r = fitObservations(packSequences(sequences), options);
+  return { ...r, params: fromFlat(r.params) };
+}
+
+export function fitObservations(obs: ObservationSet, options: FitOptions): FlatFitResult {
+  const k = options.nStates;
+  if (!Number.isInteger(k) || k < 1) throw new Error(`nStates must be a positive integer, got ${k}`);
+  if (k > obs.nObservations) {
+    throw new Error(`cannot fit ${k} states to ${obs.nObservations} checkpoints: every state needs at least one`);
+  }
+  const maxIterations = options.maxIterations ?? FIT_DEFAULTS.maxIterations;
+  const tolerance = options.tolerance ?? FIT_DEFAULTS.tolerance;
+  const prior = options.covariancePrior ?? FIT_DEFAULTS.covariancePrior;
+  let params: FlatParams;
+  if (options.start) {
+    validateParams(options.start, obs.nFeatures);
+    if (options.start.startprob.length !== k) throw new Error(`start has ${options.start.startprob.length} states, nStates is ${k}`);
+    params = toFlat(options.start);
+  } else {
+    const rng = createRng(options.seed ?? FIT_DEFAULTS.seed, 'hmm-init', k);
+    params = initialParams(obs, k, rng, options.init ?? 'hmmlearn', options.kmeansInits);
+  }
+  const ws = new EStepWorkspace(obs, k);
+  const history: number[] = [];
+  const warnings: FitWarning[] = [];
+  let converged = false;
+  let iterations = 0;
+  for (let it = 0; it < maxIterations; it++) {
+    const factors = factorGaussians(k, obs.nFeatures, params.means, params.covars);
+    recordRidges(factors.ridge, params, it, warnings);
+    const stats = emptyStats(k, obs.nFeatures);
+    expectationStep(obs, params, ws, stats, factors);
+    if (!Number.isFinite(stats.logLikelihood)) {
+      warnings.push({
+        iteration: it,
+        kind: 'non-finite-likelihood',
+        message: `log-likelihood became ${stats.logLikelihood} in iteration ${it}; stopped and kept the previous parameters`,
+      });
+      break;
+    }
+    params = maximizationStep(params, stats, prior, obs, it, warnings);
+    history.push(stats.logLikelihood);
+    iterations = it + 1;
+    const n = history.length;
+    if (n >= 2 && history[n - 1] - history[n - 2] < tolerance) {
+      converged = true;
+      break;
+    }
+  }
+  // Leave the returned covariances positive definite, so precisions and densities exist downstream.
+  recordRidges(factorGaussians(k, obs.nFeatures, params.means, params.covars).ridge, params, iterations, warnings);
+  return { params, logLikelihoodHistory: history, converged, iterations, warnings };
+}
+
+/** Folds a ridge the factorization needed into the stored covariance, and says so. */
+function recordRidges(ridge: Float64Array, params: FlatParams, iteration: number, warnings: FitWarning[]): void {
+  const d = params.nFeatures;
+  ridge.forEach((r, state) => {
+    if (r === 0) return;
+    for (let a = 0; a < d; a++) params.covars[state * d * d + a * d + a] += r;
+    warnings.push({
+      iteration,
+      kind: 'singular-covariance',
+      state,
+      message: `covariance of state ${state} was not positive definite in iteration ${iteration}; added ${r.toExponential(0)}·I`,
+    });
+  });
+}

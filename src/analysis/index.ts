@@ -1,0 +1,38 @@
+/** Trainmap's analysis library: pure TypeScript, no DOM, no tfjs; runs in Node, workers and the page. */
+export type { HMMParams, FitWarning, ObservationSet, FlatParams } from './hmm/types.ts';
+export { fitGaussianHMM, fitObservations, FIT_DEFAULTS, type FitOptions, type FitResult } from './hmm/fit.ts';
+export type { InitMethod } from './hmm/init.ts';
+export { logLikelihood, scorePerSequence, viterbi, posteriors, decodeObservations, scoreObservations } from './hmm/inference.ts';
+export { aic, bic, nFreeParameters } from './hmm/criteria.ts';
+export { packSequences, subsetObservations } from './hmm/observations.ts';
+export { toFlat, fromFlat, validateParams } from './hmm/params.ts';
+export { hungarian, matchStates, permuteParams, permutePath } from './hmm/matching.ts';
+export { sampleGaussianHMM } from './hmm/sample.ts';
+export {
+  splitRuns,
+  planSelection,
+  runFitJob,
+  assembleSelection,
+  selectModel,
+  selectModelWith,
+  unsupportedReason,
+  SELECTION_DEFAULTS,
+  type SelectionOptions,
+  type SelectionPlan,
+  type SelectionRow,
+  type ModelSelection,
+  type FitJob,
+  type FitJobResult,
+  type FitRunner,
+  type SelectionProgress,
+} from './hmm/selection.ts';
+export { zScoreRun, NORMALIZATION_WINDOW } from './normalize.ts';
+export { convergenceTimes, type Convergence } from './convergence.ts';
+export { olsImplicitIntercept, type OlsResult } from './regression.ts';
+export { bagOfStatesRegression, detourStates, type BagOfStatesRegression } from './bagOfStates.ts';
+export { occupancy, wassersteinOnIndices, trajectoryDissimilarity, labelFreeDissimilarity } from './dissimilarity.ts';
+export { earthMoversDistance } from './transport.ts';
+export { buildTrainingMap, rankFeatures, linearOrder, collapse, formatChange, type TrainingMap, type MapNode, type MapEdge } from './map.ts';
+export { analyzeRuns, analyzeRunsWith, ANALYSIS_FORMAT, type AnalyzeOptions, type AnalysisReport, type AnalysisProgress, type RunSummary } from './report.ts';
+export { createRng, deriveSeed, type Rng } from './rng.ts';
+export { fDistributionSurvival, regularizedBeta, logGamma } from './specialFunctions.ts';

@@ -1,0 +1,131 @@
+import { BundleError, lineColumnAt } from './bundleError.ts';
+import { findJsonSyntaxError, locateJsonPath } from './jsonLocate.ts';
+import { RUN_BUNDLE_FORMAT, type Checkpoints, type Run, type RunBundle, type RunGroup } from './runBundle.ts';
+
+const NON_FINITE_TOKENS: Record<string, string> = { NaN: '"NaN"', Infinity: '"Infinity"', '-Infinity': '"-Infinity"' };
+
+/** Python's json writes bare NaN/Infinity; turn them into strings JSON.parse accepts (outside strings only). */
+function quoteNonFiniteTokens(text: string): string {
+  if (!/NaN|Infinity/.test(text)) return text;
+  return text.replace(/"(?:[^"\\]|\\.)*"|-?Infinity|NaN/g, (m) => NON_FINITE_TOKENS[m] ?? m);
+}
+
+const STRING_NUMBERS: Record<string, number> = { NaN: NaN, nan: NaN, Infinity: Infinity, inf: Infinity, '-Infinity': -Infinity, '-inf': -Infinity };
+
+type Path = (string | number)[];
+
+class Validator {
+  constructor(readonly text: string, readonly file: string) {}
+  fail(path: Path, detail: string): never {
+    const { line, column } = lineColumnAt(this.text, locateJsonPath(this.text, path));
+    const where = path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('').replace(/^\./, '');
+    throw new BundleError(this.file, line, column, `${where ? where + ': ' : ''}${detail}`);
+  }
+  object(v: unknown, path: Path): Record<string, unknown> {
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) this.fail(path, `expected an object, got ${describe(v)}`);
+    return v as Record<string, unknown>;
+  }
+  array(v: unknown, path: Path): unknown[] {
+    if (!Array.isArray(v)) this.fail(path, `expected an array, got ${describe(v)}`);
+    return v;
+  }
+  numbers(v: unknown, path: Path): number[] {
+    return this.array(v, path).map((x, i) => {
+      if (typeof x === 'number') return x;
+      if (x === null) return NaN;
+      if (typeof x === 'string' && x in STRING_NUMBERS) return STRING_NUMBERS[x];
+      return this.fail([...path, i], `expected a number, got ${describe(x)}`);
+    });
+  }
+}
+
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v === 'string') return `the string ${JSON.stringify(v.length > 40 ? v.slice(0, 40) + '…' : v)}`;
+  return typeof v === 'object' ? 'an object' : `${typeof v} ${String(v)}`;
+}
+
+/** Reads the JSON run bundle (SPEC §11). Non-finite metric values may be null, "NaN"/"Infinity" strings or Python's bare tokens. */
+export function parseRunsJson(text: string, file: string): RunBundle {
+  if (text.trim() === '') throw new BundleError(file, null, null, 'the file is empty; expected a trainmap.runs/1 JSON bundle');
+  const patched = quoteNonFiniteTokens(text);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(patched);
+  } catch (e) {
+    const found = findJsonSyntaxError(patched);
+    const at = found ? lineColumnAt(patched, found.offset) : null;
+    const why = found?.message ?? (e instanceof Error ? e.message : String(e));
+    throw new BundleError(file, at?.line ?? null, at?.column ?? null, `not valid JSON: ${why}`);
+  }
+  const v = new Validator(patched, file);
+  const top = v.object(raw, []);
+  if (top.format !== RUN_BUNDLE_FORMAT) v.fail(['format'], `format must be "${RUN_BUNDLE_FORMAT}", got ${describe(top.format)}`);
+  const groupsRaw = v.array(top.groups, ['groups']);
+  if (groupsRaw.length === 0) v.fail(['groups'], 'the bundle has no groups');
+  const groups: RunGroup[] = groupsRaw.map((g, gi) => {
+    const gp: Path = ['groups', gi];
+    const go = v.object(g, gp);
+    if (go.name !== undefined && typeof go.name !== 'string') v.fail([...gp, 'name'], `expected a string, got ${describe(go.name)}`);
+    const name = typeof go.name === 'string' ? go.name : `group ${gi}`;
+    const config = go.config === undefined ? {} : v.object(go.config, [...gp, 'config']);
+    const runsRaw = v.array(go.runs, [...gp, 'runs']);
+    const ids = new Map<string, number>();
+    const runs: Run[] = runsRaw.map((r, ri) => {
+      const rp: Path = [...gp, 'runs', ri];
+      const ro = v.object(r, rp);
+      if (typeof ro.id !== 'string' && typeof ro.id !== 'number') v.fail([...rp, 'id'], `every run needs an id (string), got ${describe(ro.id)}`);
+      const id = String(ro.id);
+      if (ids.has(id)) v.fail([...rp, 'id'], `run id '${id}' is used twice in group '${name}' (also runs[${ids.get(id)}])`);
+      ids.set(id, ri);
+      if (ro.seed !== undefined && ro.seed !== null && typeof ro.seed !== 'number') v.fail([...rp, 'seed'], `seed must be a number, got ${describe(ro.seed)}`);
+      const cp = v.object(ro.checkpoints, [...rp, 'checkpoints']);
+      if (!('step' in cp)) v.fail([...rp, 'checkpoints'], "missing required column 'step'");
+      const checkpoints = {} as Checkpoints;
+      for (const [col, values] of Object.entries(cp)) checkpoints[col] = v.numbers(values, [...rp, 'checkpoints', col]);
+      const steps = checkpoints.step;
+      if (steps.length === 0) v.fail([...rp, 'checkpoints', 'step'], `run '${id}' has no checkpoints`);
+      for (const [col, values] of Object.entries(checkpoints)) {
+        if (values.length !== steps.length) {
+          v.fail([...rp, 'checkpoints', col], `column '${col}' has ${values.length} values but 'step' has ${steps.length}`);
+        }
+      }
+      const seen = new Map<number, number>();
+      steps.forEach((s, i) => {
+        if (!Number.isInteger(s) || s < 0) v.fail([...rp, 'checkpoints', 'step', i], `step must be a non-negative whole number, got ${s}`);
+        if (seen.has(s)) v.fail([...rp, 'checkpoints', 'step', i], `run '${id}' has step ${s} twice (also at index ${seen.get(s)})`);
+        seen.set(s, i);
+      });
+      const run: Run = { id, checkpoints: sortedBySteps(checkpoints) };
+      if (typeof ro.seed === 'number' || ro.seed === null) run.seed = ro.seed;
+      if (ro.diverged !== undefined) {
+        const d = v.object(ro.diverged, [...rp, 'diverged']);
+        run.diverged = { step: Number(d.step), reason: String(d.reason ?? 'diverged') };
+      }
+      return run;
+    });
+    return { name, config, runs };
+  });
+  const bundle: RunBundle = { format: RUN_BUNDLE_FORMAT, groups };
+  if (top.analysis !== undefined) bundle.analysis = top.analysis;
+  return bundle;
+}
+
+function sortedBySteps(cp: Checkpoints): Checkpoints {
+  const order = cp.step.map((_, i) => i);
+  if (order.every((i) => i === 0 || cp.step[i] > cp.step[i - 1])) return cp;
+  order.sort((a, b) => cp.step[a] - cp.step[b]);
+  const out = {} as Checkpoints;
+  for (const [col, values] of Object.entries(cp)) out[col] = order.map((i) => values[i]);
+  return out;
+}
+
+/** JSON with non-finite numbers as "NaN"/"Infinity"/"-Infinity" strings, so nothing is lost on the way back. */
+export function formatRunsJson(bundle: RunBundle, indent?: number): string {
+  return JSON.stringify(
+    bundle,
+    (_k, value) => (typeof value === 'number' && !Number.isFinite(value) ? String(value) : value),
+    indent,
+  );
+}

@@ -1,0 +1,59 @@
+/** The one data shape that crosses every boundary (SPEC §11): trainer output, imports, store, CLI, exports. */
+
+export const RUN_BUNDLE_FORMAT = 'trainmap.runs/1';
+
+/** The 14 weight metrics of SPEC §2, the default HMM features. */
+export const DEFAULT_FEATURES = [
+  'l1',
+  'l2',
+  'l1_over_l2',
+  'weight_mean',
+  'weight_median',
+  'weight_var',
+  'bias_mean',
+  'bias_median',
+  'bias_var',
+  'trace',
+  'spectral',
+  'trace_over_spectral',
+  'sv_mean',
+  'sv_var',
+] as const;
+
+/** Optional per-checkpoint columns with a fixed meaning. */
+export const OUTCOME_COLUMNS = ['epoch', 'train_loss', 'train_acc', 'eval_loss', 'eval_acc'] as const;
+
+/** Column name -> one value per checkpoint; `step` is required and strictly increasing. */
+export type Checkpoints = { step: number[] } & Record<string, number[]>;
+
+export interface Run {
+  id: string;
+  seed?: number | null;
+  checkpoints: Checkpoints;
+  /** Set by the trainer when the run's loss or weights became non-finite. */
+  diverged?: { step: number; reason: string };
+}
+
+export interface RunGroup {
+  name: string;
+  config: Record<string, unknown>;
+  runs: Run[];
+}
+
+export interface RunBundle {
+  format: typeof RUN_BUNDLE_FORMAT;
+  groups: RunGroup[];
+  /** Present in an exported analysis: the fitted HMM, normalization constants and the map. */
+  analysis?: unknown;
+}
+
+/** Column names present in every run of the bundle, in first-seen order. */
+export function commonColumns(bundle: RunBundle): string[] {
+  const runs = bundle.groups.flatMap((g) => g.runs);
+  if (runs.length === 0) return [];
+  return Object.keys(runs[0].checkpoints).filter((c) => runs.every((r) => c in r.checkpoints));
+}
+
+export function countRuns(bundle: RunBundle): number {
+  return bundle.groups.reduce((s, g) => s + g.runs.length, 0);
+}

@@ -1,0 +1,98 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { createRng, earthMoversDistance, labelFreeDissimilarity, occupancy, wassersteinOnIndices } from '../../src/analysis/index.ts';
+
+const dist = (k: number, rng: ReturnType<typeof createRng>, sparse: boolean) => {
+  const w: number[] = Array.from({ length: k }, (): number => (sparse && rng.next() < 0.4 ? 0 : rng.next()));
+  if (!w.some((x) => x > 0)) w[0] = 1;
+  const s = w.reduce((a, b) => a + b, 0);
+  return w.map((x) => x / s);
+};
+
+describe('dissimilarity', () => {
+  it('occupancy counts fractions of checkpoints', () => {
+    expect(occupancy([0, 0, 2, 2, 2, 1], 4)).toEqual([2 / 6, 1 / 6, 3 / 6, 0]);
+  });
+
+  it('1-D Wasserstein on indices by hand', () => {
+    expect(wassersteinOnIndices([1, 0, 0], [0, 0, 1])).toBe(2);
+    expect(wassersteinOnIndices([0.5, 0.5, 0], [0, 0.5, 0.5])).toBeCloseTo(1, 12);
+    expect(wassersteinOnIndices([0.3, 0.7], [0.3, 0.7])).toBe(0);
+  });
+
+  it('the transport solver equals the closed form when the ground distance is |i − j|', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 1e6 }), fc.integer({ min: 1, max: 9 }), fc.boolean(), (seed, k, sparse) => {
+        const rng = createRng(seed, 'emd');
+        const p = dist(k, rng, sparse);
+        const q = dist(k, rng, sparse);
+        const cost = Array.from({ length: k }, (_, i) => Array.from({ length: k }, (_, j) => Math.abs(i - j)));
+        expect(earthMoversDistance(p, q, cost)).toBeCloseTo(wassersteinOnIndices(p, q), 10);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('the transport solver beats every vertex it could have stopped at (checked by brute force on 3×3)', () => {
+    // On 3 points with a general metric, the optimum is min over the 3! permutation-like extreme plans; compare to a fine grid.
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 1e6 }), (seed) => {
+        const rng = createRng(seed, 'grid');
+        const pts = Array.from({ length: 3 }, () => [rng.normal(), rng.normal()]);
+        const cost = pts.map((a) => pts.map((b) => Math.hypot(a[0] - b[0], a[1] - b[1])));
+        const p = dist(3, rng, false);
+        const q = dist(3, rng, false);
+        const emd = earthMoversDistance(p, q, cost);
+        // Any feasible plan costs at least the optimum: sample feasible plans via the two free variables.
+        let best = Infinity;
+        const steps = 60;
+        for (let a = 0; a <= steps; a++) {
+          for (let b = 0; b <= steps; b++) {
+            const f00 = (Math.min(p[0], q[0]) * a) / steps;
+            const f01 = (Math.min(p[0] - f00, q[1]) * b) / steps;
+            const f02 = p[0] - f00 - f01;
+            if (f02 > q[2] + 1e-12) continue;
+            // Remaining mass of sources 1,2 into the remaining sinks: solve greedily in both orders.
+            const rem = [q[0] - f00, q[1] - f01, q[2] - f02];
+            for (const first of [1, 2]) {
+              const second = 3 - first;
+              const r = rem.slice();
+              let c = f00 * cost[0][0] + f01 * cost[0][1] + f02 * cost[0][2];
+              for (const src of [first, second]) {
+                let left = p[src];
+                const order = [0, 1, 2].sort((x, y) => cost[src][x] - cost[src][y]);
+                for (const j of order) {
+                  const f = Math.min(left, r[j]);
+                  c += f * cost[src][j];
+                  r[j] -= f;
+                  left -= f;
+                }
+              }
+              best = Math.min(best, c);
+            }
+          }
+        }
+        expect(emd).toBeLessThanOrEqual(best + 1e-9);
+        expect(emd).toBeGreaterThanOrEqual(best - 0.05 * Math.max(...cost.flat()));
+      }),
+      { numRuns: 20 },
+    );
+  });
+
+  it('label-free dissimilarity does not depend on how states are numbered', () => {
+    const means = [[0, 0], [3, 4], [6, 8]];
+    const occ = [[0.5, 0.5, 0], [0, 0.5, 0.5], [1, 0, 0]];
+    const perm = [2, 0, 1];
+    const a = labelFreeDissimilarity(occ, means);
+    const b = labelFreeDissimilarity(occ.map((o) => perm.map((i) => o[i])), perm.map((i) => means[i]));
+    expect(b).toBeCloseTo(a, 12);
+    // Means on a line, 5 apart: the index version scaled by 5.
+    const index = (wassersteinOnIndices(occ[0], occ[1]) + wassersteinOnIndices(occ[0], occ[2]) + wassersteinOnIndices(occ[1], occ[2])) / 3;
+    expect(index).toBeCloseTo(1, 12);
+    expect(a).toBeCloseTo(5 * index, 12);
+  });
+
+  it('rejects distributions of different mass', () => {
+    expect(() => earthMoversDistance([1, 0], [0.5, 0], [[0, 1], [1, 0]])).toThrow(/equal positive mass/);
+  });
+});

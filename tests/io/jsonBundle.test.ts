@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { BundleError, formatRunsJson, parseRunsJson, readBundleText, type RunBundle } from '../../src/io/index.ts';
+
+const bundle: RunBundle = {
+  format: 'trainmap.runs/1',
+  groups: [
+    {
+      name: 'modadd',
+      config: { lr: 1e-3 },
+      runs: [
+        { id: 'seed-0', seed: 0, checkpoints: { step: [0, 10], l1: [1, 2], eval_acc: [0, 1] } },
+        { id: 'seed-1', seed: 1, checkpoints: { step: [0, 10], l1: [NaN, Infinity], eval_acc: [0, -Infinity] }, diverged: { step: 10, reason: 'loss is NaN' } },
+      ],
+    },
+  ],
+};
+
+function errorOf(text: string): BundleError {
+  try {
+    parseRunsJson(text, 'runs.json');
+  } catch (e) {
+    expect(e).toBeInstanceOf(BundleError);
+    return e as BundleError;
+  }
+  throw new Error('expected a BundleError');
+}
+
+describe('JSON run bundles', () => {
+  it('round-trips, non-finite values included', () => {
+    const back = parseRunsJson(formatRunsJson(bundle, 2), 'runs.json');
+    expect(back.groups[0].runs[0]).toEqual(bundle.groups[0].runs[0]);
+    const r1 = back.groups[0].runs[1];
+    expect(r1.checkpoints.l1[0]).toBeNaN();
+    expect(r1.checkpoints.l1[1]).toBe(Infinity);
+    expect(r1.checkpoints.eval_acc[1]).toBe(-Infinity);
+    expect(r1.diverged).toEqual({ step: 10, reason: 'loss is NaN' });
+    expect(back.groups[0].config).toEqual({ lr: 1e-3 });
+  });
+
+  it("reads Python's bare NaN/Infinity tokens and nulls, without touching strings", () => {
+    const text = '{"format":"trainmap.runs/1","groups":[{"name":"NaN Infinity","runs":[{"id":"NaN","checkpoints":{"step":[0,1,2],"l1":[NaN,-Infinity,null]}}]}]}';
+    const b = parseRunsJson(text, 'py.json');
+    expect(b.groups[0].name).toBe('NaN Infinity');
+    expect(b.groups[0].runs[0].id).toBe('NaN');
+    const l1 = b.groups[0].runs[0].checkpoints.l1;
+    expect([Number.isNaN(l1[0]), l1[1], Number.isNaN(l1[2])]).toEqual([true, -Infinity, true]);
+  });
+
+  it('sorts checkpoints by step', () => {
+    const b = parseRunsJson('{"format":"trainmap.runs/1","groups":[{"name":"g","runs":[{"id":"a","checkpoints":{"step":[5,0],"l1":[2,1]}}]}]}', 'x.json');
+    expect(b.groups[0].runs[0].checkpoints).toEqual({ step: [0, 5], l1: [1, 2] });
+  });
+
+  it('empty file and invalid JSON name line and column', () => {
+    expect(errorOf('  ').message).toMatch(/the file is empty/);
+    const e = errorOf('{\n  "format": "trainmap.runs/1",\n  "groups": [,]\n}');
+    expect(e.line).toBe(3);
+    expect(e.message).toBe("runs.json, line 3, column 14: not valid JSON: expected a value, found ','");
+    expect(errorOf('{"format": "trainmap.runs/1",\n "groups": [}').message).toBe("runs.json, line 2, column 13: not valid JSON: expected a value, found '}'");
+    expect(errorOf('{"a": 1').message).toMatch(/line 1, column 8: not valid JSON: expected ',' or '}', found the end of the file/);
+  });
+
+  it('wrong format, missing groups, empty groups', () => {
+    expect(errorOf('{"format":"other","groups":[]}').message).toBe('runs.json, line 1, column 11: format: format must be "trainmap.runs/1", got the string "other"');
+    expect(errorOf('{"format":"trainmap.runs/1"}').message).toMatch(/groups: expected an array, got undefined/);
+    expect(errorOf('{"format":"trainmap.runs/1","groups":[]}').message).toMatch(/the bundle has no groups/);
+  });
+
+  it('a column of the wrong length points at it', () => {
+    const text = `{"format": "trainmap.runs/1", "groups": [{"name": "g", "runs": [
+  {"id": "a", "checkpoints": {"step": [0, 1], "l1": [1, 2]}},
+  {"id": "b", "checkpoints": {"step": [0, 1],
+     "l1": [1]}}
+]}]}`;
+    const e = errorOf(text);
+    expect([e.line, e.column]).toEqual([4, 12]);
+    expect(e.message).toBe("runs.json, line 4, column 12: groups[0].runs[1].checkpoints.l1: column 'l1' has 1 values but 'step' has 2");
+  });
+
+  it('non-numbers, duplicate ids, duplicate or bad steps, missing step, no checkpoints', () => {
+    const wrap = (runs: string) => `{"format":"trainmap.runs/1","groups":[{"name":"g","runs":[${runs}]}]}`;
+    expect(errorOf(wrap('{"id":"a","checkpoints":{"step":[0],"l1":["x"]}}')).message).toMatch(/checkpoints\.l1\[0\]: expected a number, got the string "x"/);
+    expect(errorOf(wrap('{"id":"a","checkpoints":{"step":[0]}},{"id":"a","checkpoints":{"step":[0]}}')).message).toMatch(/run id 'a' is used twice/);
+    expect(errorOf(wrap('{"id":"a","checkpoints":{"step":[0,0]}}')).message).toMatch(/step\[1\]: run 'a' has step 0 twice \(also at index 0\)/);
+    expect(errorOf(wrap('{"id":"a","checkpoints":{"step":[0.5]}}')).message).toMatch(/step must be a non-negative whole number, got 0.5/);
+    expect(errorOf(wrap('{"id":"a","checkpoints":{"l1":[0]}}')).message).toMatch(/missing required column 'step'/);
+    expect(errorOf(wrap('{"id":"a","checkpoints":{"step":[]}}')).message).toMatch(/run 'a' has no checkpoints/);
+    expect(errorOf(wrap('{"checkpoints":{"step":[0]}}')).message).toMatch(/every run needs an id/);
+    expect(errorOf(wrap('[1]')).message).toMatch(/runs\[0\]: expected an object, got an array/);
+  });
+
+  it('readBundleText picks the reader by file name, then by content', () => {
+    expect(readBundleText(formatRunsJson(bundle), 'a.JSON').groups[0].name).toBe('modadd');
+    expect(readBundleText('run,step,l1\na,0,1\n', 'log.txt').groups[0].runs[0].id).toBe('a');
+    expect(readBundleText(formatRunsJson(bundle), 'export').groups[0].runs).toHaveLength(2);
+    expect(() => readBundleText('', 'x')).toThrow(/x: the file is empty/);
+  });
+});
