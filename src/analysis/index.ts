@@ -1,7 +1,7 @@
 /** Trainmap's analysis library: pure TypeScript, no DOM, no tfjs; runs in Node, workers and the page. */
 export type { HMMParams, FitWarning, ObservationSet, FlatParams } from './hmm/types.ts';
 export { fitGaussianHMM, fitObservations, FIT_DEFAULTS, type FitOptions, type FitResult } from './hmm/fit.ts';
-export type { InitMethod } from './hmm/init.ts';
+export { DEFAULT_INIT, type InitMethod } from './hmm/init.ts';
 export { logLikelihood, scorePerSequence, viterbi, posteriors, decodeObservations, scoreObservations } from './hmm/inference.ts';
 export { aic, bic, nFreeParameters } from './hmm/criteria.ts';
 export { packSequences, subsetObservations } from './hmm/observations.ts';

@@ -3,6 +3,7 @@ import { bagOfStatesRegression, detourStates, type BagOfStatesRegression } from 
 import { convergenceTimes } from './convergence.ts';
 import { labelFreeDissimilarity, occupancy, trajectoryDissimilarity } from './dissimilarity.ts';
 import { decodeObservations } from './hmm/inference.ts';
+import { DEFAULT_INIT } from './hmm/init.ts';
 import { matchStates, permuteParams, permutePath } from './hmm/matching.ts';
 import { packSequences } from './hmm/observations.ts';
 import { fromFlat } from './hmm/params.ts';
@@ -200,7 +201,7 @@ function finishAnalysis(prep: PreparedRuns, selection: ModelSelection, options: 
       states: options.states ?? 'auto',
       kMin: options.kMin ?? 1,
       kMax: options.kMax ?? 8,
-      init: options.init ?? 'hmmlearn',
+      init: options.init ?? DEFAULT_INIT,
     },
     features: prep.features,
     droppedFeatures: prep.droppedFeatures,

@@ -1,13 +1,13 @@
 import { createRng, type HMMParams } from '../../src/analysis/index.ts';
 
 /** A well-separated HMM with K states in D dimensions, sticky transitions, random SPD covariances. */
-export function knownHmm(k: number, d: number, seed: number, separation = 4): HMMParams {
+export function knownHmm(k: number, d: number, seed: number, separation = 4, noise = 1): HMMParams {
   const rng = createRng(seed, 'known-hmm');
   const means = Array.from({ length: k }, () => Array.from({ length: d }, () => rng.normal() * separation));
   const covars = Array.from({ length: k }, () => {
     const a = Array.from({ length: d }, () => Array.from({ length: d }, () => rng.normal() * 0.3));
     return Array.from({ length: d }, (_, i) =>
-      Array.from({ length: d }, (_, j) => a[i].reduce((s, v, m) => s + v * a[j][m], 0) / d + (i === j ? 0.5 : 0)),
+      Array.from({ length: d }, (_, j) => noise * noise * (a[i].reduce((s, v, m) => s + v * a[j][m], 0) / d + (i === j ? 0.5 : 0))),
     );
   });
   const transmat = Array.from({ length: k }, (_, i) => Array.from({ length: k }, (_, j) => (i === j ? 0.95 : 0.05 / (k - 1))));

@@ -33,16 +33,19 @@ function maxLength(obs: ObservationSet): number {
 export class EStepWorkspace {
   readonly fb: ForwardBackwardWorkspace;
   readonly logB: Float64Array;
+  /** Posteriors of every checkpoint (N×K), kept so each state's total mass is known before its moments are summed. */
   readonly gamma: Float64Array;
   readonly wx: Float64Array;
   readonly xx: Float64Array;
+  readonly negligible: Float64Array;
   constructor(obs: ObservationSet, readonly nStates: number) {
     const t = maxLength(obs);
     this.wx = new Float64Array(4 * obs.nFeatures);
     this.xx = new Float64Array(4 * obs.nFeatures);
+    this.negligible = new Float64Array(nStates);
     this.fb = new ForwardBackwardWorkspace(t, nStates);
     this.logB = new Float64Array(t * nStates);
-    this.gamma = new Float64Array(t * nStates);
+    this.gamma = new Float64Array(obs.nObservations * nStates);
   }
 }
 
@@ -65,44 +68,47 @@ export function expectationStep(
     const row0 = obs.offsets[s];
     const len = obs.lengths[s];
     gaussianLogDensities(factors, obs.data, row0, len, logB);
-    const r = forwardBackward(logB, len, p.startprob, p.transmat, gamma, stats ? stats.trans : null, ws.fb);
+    const g = gamma.subarray(row0 * k, (row0 + len) * k);
+    const r = forwardBackward(logB, len, p.startprob, p.transmat, g, stats ? stats.trans : null, ws.fb);
     perSequence[s] = r.logLikelihood;
-    if (!stats) continue;
-    for (let i = 0; i < k; i++) stats.start[i] += gamma[i];
-    accumulateMoments(obs.data, row0, len, gamma, k, d, stats, ws.wx, ws.xx);
+    if (stats) for (let i = 0; i < k; i++) stats.start[i] += g[i];
+  }
+  if (stats) {
+    const n = obs.nObservations;
+    for (let t = 0; t < n; t++) for (let i = 0; i < k; i++) stats.post[i] += gamma[t * k + i];
+    for (let i = 0; i < k; i++) ws.negligible[i] = NEGLIGIBLE_SHARE * stats.post[i];
+    accumulateMoments(obs.data, n, gamma, k, d, stats, ws);
   }
   if (stats) stats.logLikelihood = perSequence.reduce((a, b) => a + b, 0);
   return perSequence;
 }
 
 /**
- * post_k += Σ γ_tk, obs_k += Σ γ_tk x_t, obsObs_k += Σ γ_tk x_t x_tᵀ (lower triangle).
+ * A block of checkpoints whose posterior weight for a state is below this share of the state's total
+ * contributes less than the rounding of the sums it would be added to, and is skipped. Posteriors
+ * concentrate on one or two states at a time, so this skips most of the work.
+ */
+const NEGLIGIBLE_SHARE = 1e-17;
+
+/**
+ * obs_k += Σ γ_tk x_t, obsObs_k += Σ γ_tk x_t x_tᵀ (lower triangle), over all N rows.
  * Four checkpoints are folded into each read-modify-write of obsObs, which is what bounds this loop.
  */
-function accumulateMoments(
-  data: Float64Array,
-  row0: number,
-  len: number,
-  gamma: Float64Array,
-  k: number,
-  d: number,
-  stats: SufficientStats,
-  wx: Float64Array,
-  xx: Float64Array,
-): void {
-  const { post, obs, obsObs } = stats;
+function accumulateMoments(data: Float64Array, n: number, gamma: Float64Array, k: number, d: number, stats: SufficientStats, ws: EStepWorkspace): void {
+  const { obs, obsObs } = stats;
+  const { wx, xx, negligible } = ws;
   for (let i = 0; i < k; i++) {
     const oo = i * d * d;
     const mo = i * d;
-    let sumW = 0;
+    const skipBelow = negligible[i];
     let t = 0;
-    for (; t + 4 <= len; t += 4) {
-      const x0 = (row0 + t) * d;
+    for (; t + 4 <= n; t += 4) {
+      const x0 = t * d;
       const g0 = gamma[t * k + i];
       const g1 = gamma[(t + 1) * k + i];
       const g2 = gamma[(t + 2) * k + i];
       const g3 = gamma[(t + 3) * k + i];
-      sumW += g0 + g1 + g2 + g3;
+      if (g0 + g1 + g2 + g3 <= skipBelow) continue;
       for (let a = 0; a < d; a++) {
         const v0 = data[x0 + a];
         const v1 = data[x0 + d + a];
@@ -132,10 +138,9 @@ function accumulateMoments(
         }
       }
     }
-    for (; t < len; t++) {
+    for (; t < n; t++) {
       const w = gamma[t * k + i];
-      sumW += w;
-      const xo = (row0 + t) * d;
+      const xo = t * d;
       for (let a = 0; a < d; a++) {
         const wa = w * data[xo + a];
         obs[mo + a] += wa;
@@ -143,7 +148,6 @@ function accumulateMoments(
         for (let b = 0; b <= a; b++) obsObs[ro + b] += wa * data[xo + b];
       }
     }
-    post[i] += sumW;
   }
 }
 

@@ -1,7 +1,7 @@
 import { createRng } from '../rng.ts';
 import { EStepWorkspace, emptyStats, expectationStep } from './estep.ts';
 import { factorGaussians } from './gaussian.ts';
-import { initialParams, type InitMethod } from './init.ts';
+import { DEFAULT_INIT, initialParams, type InitMethod } from './init.ts';
 import { maximizationStep } from './mstep.ts';
 import { packSequences } from './observations.ts';
 import { fromFlat, toFlat, validateParams } from './params.ts';
@@ -60,7 +60,7 @@ export function fitObservations(obs: ObservationSet, options: FitOptions): FlatF
     params = toFlat(options.start);
   } else {
     const rng = createRng(options.seed ?? FIT_DEFAULTS.seed, 'hmm-init', k);
-    params = initialParams(obs, k, rng, options.init ?? 'hmmlearn', options.kmeansInits);
+    params = initialParams(obs, k, rng, options.init ?? DEFAULT_INIT, options.kmeansInits);
   }
   const ws = new EStepWorkspace(obs, k);
   const history: number[] = [];

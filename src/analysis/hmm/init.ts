@@ -11,6 +11,9 @@ import type { FlatParams, ObservationSet } from './types.ts';
  */
 export type InitMethod = 'hmmlearn' | 'sticky';
 
+/** Sticky: hmmlearn's Dirichlet(1/K) rows often start anti-sticky and EM then settles on states that alternate every checkpoint (see bench/initComparison.ts). */
+export const DEFAULT_INIT: InitMethod = 'sticky';
+
 export function initialParams(obs: ObservationSet, k: number, rng: Rng, method: InitMethod, kmeansInits = 2): FlatParams {
   const d = obs.nFeatures;
   const { centers } = kMeans(obs.data, obs.nObservations, d, k, rng, kmeansInits);

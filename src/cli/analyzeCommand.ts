@@ -1,0 +1,100 @@
+import { mkdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { analyzeRuns, analyzeRunsWith, type AnalysisProgress, type AnalyzeOptions, type HMMParams } from '../analysis/index.ts';
+import { formatRunsJson, readBundleText, type RunBundle } from '../io/index.ts';
+import { UsageError, type FlagSpec, type Flags } from './args.ts';
+import { defaultWorkerCount, workerFitRunner } from './fitPool.ts';
+import { formatDuration, ProgressLine } from './progressLine.ts';
+import { formatSummary } from './summary.ts';
+
+export const ANALYZE_FLAGS: Record<string, FlagSpec> = {
+  states: { type: 'string', description: "number of HMM states, or 'auto' for BIC model selection over K = 1..k-max", default: 'auto' },
+  'k-max': { type: 'integer', description: 'largest K tried by model selection', default: '8', min: 1, max: 30 },
+  restarts: { type: 'integer', description: 'seeded restarts per K (the best held-out log-likelihood is kept)', default: '5', min: 1, max: 100 },
+  seed: { type: 'integer', description: 'seed for the run split, k-means and restarts', default: '0', min: 0 },
+  threshold: { type: 'number', description: 'eval accuracy above which a run counts as converged', default: '0.9', min: 0, max: 1 },
+  features: { type: 'string', description: 'comma-separated feature columns', default: 'the 14 weight metrics' },
+  'max-iterations': { type: 'integer', description: 'EM iterations per restart at most', default: '32', min: 1, max: 10000 },
+  init: { type: 'string', description: 'HMM initialization: sticky transitions, or hmmlearn\'s Dirichlet rows', default: 'sticky', choices: ['hmmlearn', 'sticky'] },
+  workers: { type: 'integer', description: 'worker threads for restarts (0 = this thread)', default: 'one per core', min: 0, max: 64 },
+  previous: { type: 'string', description: 'an earlier analysis (.analysis.json) whose state numbering to keep' },
+  out: { type: 'string', description: 'where to write the analysis (the bundle plus its analysis, JSON)', default: '<bundle>.analysis.json' },
+  quiet: { type: 'boolean', description: 'print no summary' },
+};
+
+function readText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new Error(code === 'ENOENT' ? `${file}: no such file` : `${file}: cannot read (${code ?? e})`);
+  }
+}
+
+function previousFit(file: string): { params: HMMParams; features: string[] } {
+  const raw = JSON.parse(readText(file)) as { analysis?: { model?: { params?: HMMParams }; features?: string[] } };
+  const params = raw.analysis?.model?.params;
+  const features = raw.analysis?.features;
+  if (!params || !features) throw new Error(`${file}: not a Trainmap analysis (no analysis.model.params); write one with --out`);
+  return { params, features };
+}
+
+/** Writes through a temporary file and a rename, so an interrupted write never leaves half a file. */
+export function writeFileAtomic(file: string, text: string): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const tmp = `${file}.tmp-${process.pid}`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, file);
+}
+
+export function analysisOptionsFromFlags(flags: Flags): AnalyzeOptions {
+  const states = (flags.states as string | undefined) ?? 'auto';
+  let fixed: number | undefined;
+  if (states !== 'auto') {
+    fixed = Number(states);
+    if (!Number.isInteger(fixed) || fixed < 1) throw new UsageError(`--states must be 'auto' or a whole number ≥ 1; got '${states}'`);
+  }
+  const features = flags.features === undefined ? undefined : String(flags.features).split(',').map((f) => f.trim()).filter(Boolean);
+  if (features && features.length === 0) throw new UsageError('--features needs at least one column name');
+  return {
+    states: fixed,
+    kMax: flags['k-max'] as number | undefined,
+    restarts: flags.restarts as number | undefined,
+    seed: flags.seed as number | undefined,
+    threshold: flags.threshold as number | undefined,
+    maxIterations: flags['max-iterations'] as number | undefined,
+    init: flags.init as AnalyzeOptions['init'],
+    features,
+    previous: flags.previous ? previousFit(String(flags.previous)) : undefined,
+  };
+}
+
+function describeProgress(p: AnalysisProgress, started: number): string {
+  if (p.phase !== 'select') return { prepare: 'normalizing runs…', decode: 'decoding every run with Viterbi…', map: 'building the map and regression…' }[p.phase];
+  const elapsed = (Date.now() - started) / 1000;
+  const eta = (elapsed / p.done) * (p.total - p.done);
+  return `model selection: ${p.done}/${p.total} fits (last K=${p.job.k}, restart ${p.job.restart}: held-out LL ${p.heldOutLogLikelihood.toFixed(1)}), ${formatDuration(elapsed)} elapsed, ~${formatDuration(eta)} left`;
+}
+
+/** Analyzes a bundle already in memory: the step `trainmap run` hands over to, and what `analyze` does after reading. */
+export async function analyzeAndReport(bundle: RunBundle, source: string, options: AnalyzeOptions, out: string, workers: number, quiet: boolean): Promise<void> {
+  const progress = new ProgressLine();
+  const started = Date.now();
+  const opts: AnalyzeOptions = { ...options, onProgress: (p) => progress.update(describeProgress(p, started), p.phase !== 'select') };
+  const report = workers > 0 ? await analyzeRunsWith(workerFitRunner(workers), bundle, opts) : analyzeRuns(bundle, opts);
+  progress.done();
+  const exported: RunBundle = { format: bundle.format, groups: bundle.groups, analysis: report };
+  writeFileAtomic(out, formatRunsJson(exported));
+  if (!quiet) process.stdout.write(formatSummary(report, source) + '\n');
+  process.stdout.write(`\nAnalysis written to ${out} (${formatDuration((Date.now() - started) / 1000)})\n`);
+}
+
+export async function analyzeCommand(positional: string[], flags: Flags): Promise<void> {
+  if (positional.length !== 1) throw new UsageError(`analyze takes one bundle file (.csv or .json); got ${positional.length}`);
+  const file = positional[0];
+  const options = analysisOptionsFromFlags(flags);
+  const bundle = readBundleText(readText(file), file);
+  const out = (flags.out as string | undefined) ?? file.replace(/(\.analysis)?\.(json|csv)$/i, '') + '.analysis.json';
+  const workers = (flags.workers as number | undefined) ?? defaultWorkerCount();
+  await analyzeAndReport(bundle, file, options, out, workers, Boolean(flags.quiet));
+}

@@ -1,0 +1,69 @@
+#!/usr/bin/env node
+/** The `trainmap` command: the same modules as the page, from a terminal. */
+import { BundleError } from '../io/index.ts';
+import { formatFlagHelp, parseArgs, UsageError, type FlagSpec, type Flags } from './args.ts';
+import { ANALYZE_FLAGS, analyzeCommand } from './analyzeCommand.ts';
+
+interface Command {
+  summary: string;
+  usage: string;
+  flags: Record<string, FlagSpec>;
+  run(positional: string[], flags: Flags): Promise<void>;
+}
+
+const COMMANDS: Record<string, Command> = {
+  analyze: {
+    summary: 'fit the HMM training map to a run bundle and print what it found',
+    usage: 'trainmap analyze <bundle.csv|bundle.json> [options]',
+    flags: ANALYZE_FLAGS,
+    run: analyzeCommand,
+  },
+};
+
+function help(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length)) + 2;
+  return [
+    'trainmap — latent state models of training dynamics (Hu et al., TMLR 2023)',
+    '',
+    'usage: npm run trainmap -- <command> [options]',
+    '',
+    ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}${c.summary}`),
+    '',
+    "'trainmap <command> --help' shows a command's options.",
+  ].join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(help() + '\n');
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    process.stderr.write(`trainmap: unknown command '${name}'\n\n${help()}\n`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(`usage: ${command.usage}\n\n${formatFlagHelp(command.flags)}\n`);
+    return 0;
+  }
+  try {
+    const { positional, flags } = parseArgs(rest, command.flags);
+    await command.run(positional, flags);
+    return 0;
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`trainmap ${name}: ${e.message}\nusage: ${command.usage} (--help for options)\n`);
+      return 2;
+    }
+    const message = e instanceof BundleError || e instanceof Error ? e.message : String(e);
+    process.stderr.write(`\ntrainmap ${name}: ${message}\n`);
+    if (process.env.TRAINMAP_DEBUG && e instanceof Error) process.stderr.write(`${e.stack}\n`);
+    return 1;
+  }
+}
+
+main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});
