@@ -20,8 +20,8 @@ const z = [
   Array.from({ length: d }, (_, j) => (j % 3 === 0 ? -2.5 : 1.8)),
 ];
 const covars = z.map(() => {
-  const a = Array.from({ length: d }, () => Array.from({ length: d }, () => rng.normal() * 0.15));
-  return Array.from({ length: d }, (_, i) => Array.from({ length: d }, (_, j) => a[i].reduce((s, v, m) => s + v * a[j][m], 0) + (i === j ? 0.12 : 0)));
+  const a = Array.from({ length: d }, () => Array.from({ length: d }, () => rng.normal() * 0.06));
+  return Array.from({ length: d }, (_, i) => Array.from({ length: d }, (_, j) => a[i].reduce((s, v, m) => s + v * a[j][m], 0) + (i === j ? 0.04 : 0)));
 });
 const params: HMMParams = {
   startprob: [1, 0, 0, 0],

@@ -32,8 +32,13 @@ function readText(file: string): string {
 }
 
 function previousFit(file: string): { params: HMMParams; features: string[] } {
-  const raw = JSON.parse(readText(file)) as { analysis?: { model?: { params?: HMMParams }; features?: string[] } };
-  const params = raw.analysis?.model?.params;
+  let raw: { analysis?: { model?: { params?: HMMParams }; features?: string[] } };
+  try {
+    raw = JSON.parse(readText(file));
+  } catch {
+    throw new Error(`${file}: not a Trainmap analysis (not JSON); pass a file written by 'trainmap analyze --out'`);
+  }
+  const params = raw?.analysis?.model?.params;
   const features = raw.analysis?.features;
   if (!params || !features) throw new Error(`${file}: not a Trainmap analysis (no analysis.model.params); write one with --out`);
   return { params, features };

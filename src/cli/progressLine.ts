@@ -1,13 +1,13 @@
 /**
  * One status line on stderr: redrawn in place on a terminal, printed at most every few seconds
- * otherwise (CI logs, pipes), so long work always shows that it is moving.
+ * otherwise (CI logs, pipes), so long work always shows that it is moving. TRAINMAP_PROGRESS_MS sets the interval.
  */
 export class ProgressLine {
   private last = 0;
   private shown = '';
   constructor(
     private readonly stream: NodeJS.WriteStream = process.stderr,
-    private readonly everyMs = stream.isTTY ? 100 : 5000,
+    private readonly everyMs = Number(process.env.TRAINMAP_PROGRESS_MS ?? (stream.isTTY ? 100 : 5000)),
   ) {}
 
   update(text: string, force = false): void {

@@ -1,0 +1,49 @@
+/**
+ * ms per EM iteration (K=6, full covariance) on the paperlike fixture and at paper scale, and the whole
+ * model selection at paper scale (K = 1..8, 5 restarts, ≤32 iterations). hmmlearn 0.3.3 on this machine
+ * (from the issue): ~34 ms per iteration on a 24×300×14, K=6 set like paperlike.json.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fitObservations, packSequences, selectModel, selectModelWith, type HMMParams } from '../src/analysis/index.ts';
+import { defaultWorkerCount, workerFitRunner } from '../src/cli/fitPool.ts';
+import { benchSequences } from './data.ts';
+import { machine, median, printTable, timeRepeated, type BenchResult } from './harness.ts';
+
+const fixtures = process.env.TRAINMAP_FIXTURES ?? join(import.meta.dirname, '../../shared/fixtures');
+
+export async function emIterationBench(): Promise<BenchResult> {
+  const rows: BenchResult['rows'] = [];
+  const f = JSON.parse(readFileSync(join(fixtures, 'hmm/paperlike.json'), 'utf8')) as { sequences: number[][][]; start: HMMParams };
+  const cases: { name: string; sequences: number[][][]; start?: HMMParams }[] = [
+    { name: 'paperlike.json (24×300×14)', sequences: f.sequences, start: f.start },
+    { name: 'paper scale (40×1000×14)', sequences: benchSequences(40, 1000, 14, 6, 1) },
+  ];
+  for (const c of cases) {
+    const obs = packSequences(c.sequences);
+    const iterations = 10;
+    const times = timeRepeated(() => fitObservations(obs, { nStates: 6, start: c.start, seed: 0, maxIterations: iterations, tolerance: -Infinity }), 5).map((t) => t / iterations);
+    rows.push({ data: c.name, K: 6, checkpoints: obs.nObservations, 'ms/iter (median)': median(times), 'ms/iter (min)': Math.min(...times) });
+  }
+  return { benchmark: 'hmm-em-iteration', date: new Date().toISOString(), machine: machine(), rows, notes: ['includes the seeded k-means initialization when no start is given (paper scale), amortized over 10 iterations', 'hmmlearn 0.3.3 reference on this machine (issue #2): ~34 ms/iter at 24×300×14, 50–58 ms/iter at 32×400×14'] };
+}
+
+export async function modelSelectionBench(): Promise<BenchResult> {
+  const obs = packSequences(benchSequences(40, 1000, 14, 6, 2));
+  const options = { kMin: 1, kMax: 8, restarts: 5, maxIterations: 32, seed: 0 };
+  const rows: BenchResult['rows'] = [];
+  const workers = defaultWorkerCount();
+  let t0 = performance.now();
+  const par = await selectModelWith(workerFitRunner(workers), obs, options);
+  rows.push({ mode: `${workers} worker threads`, seconds: (performance.now() - t0) / 1000, chosenK: par.chosenK, fits: par.rows.reduce((s, r) => s + r.restarts.length, 0) });
+  if (process.env.BENCH_SINGLE_THREAD) {
+    t0 = performance.now();
+    const one = selectModel(obs, options);
+    rows.push({ mode: 'this thread', seconds: (performance.now() - t0) / 1000, chosenK: one.chosenK, fits: one.rows.reduce((s, r) => s + r.restarts.length, 0) });
+  }
+  return { benchmark: 'hmm-model-selection', date: new Date().toISOString(), machine: machine(), rows, notes: ['40 runs × 1000 checkpoints × 14 features sampled from a known K=6 forking HMM; 80/20 split; K=1..8, 5 restarts, ≤32 EM iterations, tolerance 0.01', 'target (issue #2): under 60 s on this 2-core machine'] };
+}
+
+export function printResult(r: BenchResult): void {
+  printTable(r.benchmark, r.rows);
+}

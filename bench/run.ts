@@ -1,0 +1,26 @@
+/**
+ * `npm run bench [-- name ...]`: runs the benchmarks, prints a table per benchmark and writes
+ * bench/results/<benchmark>.json. Speed is reported here, never asserted in tests.
+ */
+import { emIterationBench, modelSelectionBench } from './hmm.ts';
+import { initComparisonBench } from './initComparison.ts';
+import { printTable, writeResult, type BenchResult } from './harness.ts';
+
+const all: Record<string, () => Promise<BenchResult>> = {
+  em: emIterationBench,
+  selection: modelSelectionBench,
+  init: initComparisonBench,
+};
+
+const wanted = process.argv.slice(2);
+const unknown = wanted.filter((w) => !(w in all));
+if (unknown.length) {
+  console.error(`unknown benchmark ${unknown.join(', ')}; choose from ${Object.keys(all).join(', ')}`);
+  process.exit(2);
+}
+for (const name of wanted.length ? wanted : Object.keys(all)) {
+  const result = await all[name]();
+  printTable(`${result.benchmark}  (${result.machine.cpu}, ${result.machine.cores} cores, Node ${result.machine.node})`, result.rows);
+  for (const n of result.notes ?? []) console.log(`  note: ${n}`);
+  console.log(`  -> ${writeResult(result)}`);
+}

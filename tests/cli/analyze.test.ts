@@ -1,0 +1,98 @@
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { formatRunsCsv, formatRunsJson, parseRunsJson } from '../../src/io/index.ts';
+import { smallBundle } from '../helpers/bundles.ts';
+import { trainmap } from '../helpers/cli.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'trainmap-cli-'));
+const csv = join(dir, 'runs.csv');
+writeFileSync(csv, formatRunsCsv(smallBundle()));
+
+describe('trainmap analyze', () => {
+  it('prints help and lists commands', () => {
+    const r = trainmap(['--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/analyze\s+fit the HMM training map/);
+    const h = trainmap(['analyze', '--help']);
+    expect(h.stdout).toMatch(/--states/);
+    expect(h.stdout).toMatch(/--restarts <n>\s+seeded restarts per K/);
+  });
+
+  it('analyzes a CSV bundle on worker threads, prints the summary and writes the exported analysis', () => {
+    const out = join(dir, 'report.json');
+    const r = trainmap(['analyze', csv, '--restarts', '2', '--k-max', '3', '--workers', '2', '--out', out]);
+    expect(r.stderr).toMatch(/model selection: \d+\/6 fits/);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Model selection: fit on 12 runs, scored on 3 held-out runs/);
+    expect(r.stdout).toMatch(/\*\s+2\s+241/);
+    expect(r.stdout).toMatch(/Training map: linear \(0 → 1\)/);
+    expect(r.stdout).toMatch(/R² [01]\.\d+, F-test p-value/);
+    expect(r.stdout).toMatch(/Analysis written to /);
+    const exported = parseRunsJson(readFileSync(out, 'utf8'), out);
+    expect(exported.groups[0].runs).toHaveLength(15);
+    const analysis = exported.analysis as { format: string; selection: { chosenK: number }; model: { params: { means: number[][] } } };
+    expect(analysis.format).toBe('trainmap.analysis/1');
+    expect(analysis.selection.chosenK).toBe(2);
+    // The same analysis in this thread: worker threads change nothing.
+    const one = trainmap(['analyze', csv, '--restarts', '2', '--k-max', '3', '--workers', '0', '--out', join(dir, 'one.json'), '--quiet']);
+    expect(one.code).toBe(0);
+    const again = JSON.parse(readFileSync(join(dir, 'one.json'), 'utf8'));
+    expect(again.analysis.model).toEqual(JSON.parse(readFileSync(out, 'utf8')).analysis.model);
+  });
+
+  it('keeps state numbering from --previous and reads its own export back', () => {
+    const out = join(dir, 'report.json');
+    const r = trainmap(['analyze', out, '--restarts', '2', '--k-max', '3', '--workers', '0', '--previous', out, '--out', join(dir, 'second.json'), '--quiet']);
+    expect(r.code).toBe(0);
+    const first = JSON.parse(readFileSync(out, 'utf8')).analysis;
+    const second = JSON.parse(readFileSync(join(dir, 'second.json'), 'utf8')).analysis;
+    expect(second.runs.map((x: { path: number[] }) => x.path)).toEqual(first.runs.map((x: { path: number[] }) => x.path));
+  });
+
+  it('a missing file, a malformed bundle and a non-analysis --previous give clear errors and exit 1', () => {
+    const missing = trainmap(['analyze', join(dir, 'nope.csv')]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/nope\.csv: no such file/);
+    const bad = join(dir, 'bad.csv');
+    writeFileSync(bad, 'run,step,l1\na,0,1\na,1,oops\n');
+    const r = trainmap(['analyze', bad]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("bad.csv, line 3, column 3: 'oops' in column 'l1' is not a number");
+    expect(existsSync(join(dir, 'bad.analysis.json'))).toBe(false);
+    const prev = trainmap(['analyze', csv, '--previous', csv]);
+    expect(prev.code).toBe(1);
+    expect(prev.stderr).toMatch(/not a Trainmap analysis/);
+  });
+
+  it('bad options are usage errors (exit 2) that say what was expected', () => {
+    const cases: [string[], RegExp][] = [
+      [['--restarts', '0'], /--restarts must be at least 1; got 0/],
+      [['--states', 'many'], /--states must be 'auto' or a whole number ≥ 1; got 'many'/],
+      [['--threshold', '1.5'], /--threshold must be at most 1; got 1.5/],
+      [['--seed', 'NaN'], /--seed must be a finite number; got 'NaN'/],
+      [['--init', 'random'], /--init must be one of sticky|hmmlearn|--init must be one of hmmlearn, sticky/],
+      [['--bogus'], /unknown option --bogus/],
+      [['--out'], /--out needs a value/],
+    ];
+    for (const [flags, message] of cases) {
+      const r = trainmap(['analyze', csv, ...flags]);
+      expect(r.code, flags.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(message);
+    }
+    expect(trainmap(['analyze']).stderr).toMatch(/analyze takes one bundle file/);
+    expect(trainmap(['frobnicate']).code).toBe(2);
+  });
+
+  it('too few runs and unsupported K are explained', () => {
+    const two = join(dir, 'one-run.json');
+    writeFileSync(two, formatRunsJson({ ...smallBundle(1), format: 'trainmap.runs/1' }));
+    const r = trainmap(['analyze', two, '--workers', '0']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/too few runs to analyze: 1 usable of 1/);
+    const k = trainmap(['analyze', csv, '--states', '200', '--workers', '0']);
+    expect(k.code).toBe(1);
+    expect(k.stderr).toMatch(/do not support 200 states: K=200 needs at least 3000 training checkpoints/);
+  });
+});
