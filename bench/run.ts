@@ -2,11 +2,12 @@
  * `npm run bench [-- name ...]`: runs the benchmarks, prints a table per benchmark and writes
  * bench/results/<benchmark>.json. Speed is reported here, never asserted in tests.
  */
-import { emIterationBench, modelSelectionBench } from './hmm.ts';
+import { eStepKernelBench, emIterationBench, modelSelectionBench } from './hmm.ts';
 import { initComparisonBench } from './initComparison.ts';
 import { printTable, writeResult, type BenchResult } from './harness.ts';
 
 const all: Record<string, () => Promise<BenchResult>> = {
+  kernels: eStepKernelBench,
   em: emIterationBench,
   selection: modelSelectionBench,
   init: initComparisonBench,

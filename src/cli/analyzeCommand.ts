@@ -45,7 +45,7 @@ function previousFit(file: string): { params: HMMParams; features: string[] } {
 }
 
 /** Writes through a temporary file and a rename, so an interrupted write never leaves half a file. */
-export function writeFileAtomic(file: string, text: string): void {
+export function writeFileAtomic(file: string, text: string | Uint8Array): void {
   mkdirSync(dirname(file), { recursive: true });
   const tmp = `${file}.tmp-${process.pid}`;
   writeFileSync(tmp, text);

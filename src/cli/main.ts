@@ -3,6 +3,7 @@
 import { BundleError } from '../io/index.ts';
 import { formatFlagHelp, parseArgs, UsageError, type FlagSpec, type Flags } from './args.ts';
 import { ANALYZE_FLAGS, analyzeCommand } from './analyzeCommand.ts';
+import { RUN_FLAGS, runCommand } from './runCommand.ts';
 
 interface Command {
   summary: string;
@@ -17,6 +18,12 @@ const COMMANDS: Record<string, Command> = {
     usage: 'trainmap analyze <bundle.csv|bundle.json> [options]',
     flags: ANALYZE_FLAGS,
     run: analyzeCommand,
+  },
+  run: {
+    summary: 'train many seeds of a task together and write their run bundle',
+    usage: 'trainmap run --task modular-addition|sparse-parity --preset NAME --seeds 40 --out runs.json [options]',
+    flags: RUN_FLAGS,
+    run: runCommand,
   },
 };
 

@@ -1,5 +1,6 @@
 import { factorGaussians, gaussianLogDensities, type GaussianFactors } from './gaussian.ts';
 import { ForwardBackwardWorkspace, forwardBackward } from './forwardBackward.ts';
+import { simdKernels, type SimdWorkspace } from './simd/simdKernels.ts';
 import type { FlatParams, ObservationSet } from './types.ts';
 
 /** Expected sufficient statistics of one E-step over all sequences. */
@@ -29,8 +30,26 @@ function maxLength(obs: ObservationSet): number {
   return m;
 }
 
-/** Reusable buffers for repeated E-steps on the same data. */
+/** One SIMD workspace (a copy of the data in wasm memory) per observation set, shared by every fit on it. */
+const simdWorkspaces = new WeakMap<ObservationSet, SimdWorkspace>();
+
+function simdWorkspaceFor(obs: ObservationSet): SimdWorkspace | null {
+  const kernels = simdKernels();
+  if (!kernels) return null;
+  let ws = simdWorkspaces.get(obs);
+  if (!ws) {
+    ws = kernels.createWorkspace(obs.data, obs.nObservations, obs.nFeatures);
+    simdWorkspaces.set(obs, ws);
+  }
+  return ws;
+}
+
+/**
+ * Reusable buffers for repeated E-steps on the same data. The WebAssembly SIMD kernels are used where
+ * the runtime has them (bit-identical to the JavaScript loops, about 5× faster); `simd: false` forces JS.
+ */
 export class EStepWorkspace {
+  readonly simd: SimdWorkspace | null;
   readonly fb: ForwardBackwardWorkspace;
   readonly logB: Float64Array;
   /** Posteriors of every checkpoint (N×K), kept so each state's total mass is known before its moments are summed. */
@@ -38,8 +57,9 @@ export class EStepWorkspace {
   readonly wx: Float64Array;
   readonly xx: Float64Array;
   readonly negligible: Float64Array;
-  constructor(obs: ObservationSet, readonly nStates: number) {
+  constructor(obs: ObservationSet, readonly nStates: number, options: { simd?: boolean } = {}) {
     const t = maxLength(obs);
+    this.simd = options.simd === false ? null : simdWorkspaceFor(obs);
     this.wx = new Float64Array(4 * obs.nFeatures);
     this.xx = new Float64Array(4 * obs.nFeatures);
     this.negligible = new Float64Array(nStates);
@@ -64,12 +84,21 @@ export function expectationStep(
   const d = p.nFeatures;
   const { logB, gamma } = ws;
   const perSequence = new Float64Array(obs.lengths.length);
+  const sw = ws.simd;
+  sw?.setGaussians(factors);
   for (let s = 0; s < obs.lengths.length; s++) {
     const row0 = obs.offsets[s];
     const len = obs.lengths[s];
-    gaussianLogDensities(factors, obs.data, row0, len, logB);
     const g = gamma.subarray(row0 * k, (row0 + len) * k);
-    const r = forwardBackward(logB, len, p.startprob, p.transmat, g, stats ? stats.trans : null, ws.fb);
+    const xi = stats ? stats.trans : null;
+    let r;
+    if (sw) {
+      sw.logDensities(row0, len, logB);
+      r = sw.forwardBackward(logB, len, p.startprob, p.transmat, g, xi);
+    } else {
+      gaussianLogDensities(factors, obs.data, row0, len, logB);
+      r = forwardBackward(logB, len, p.startprob, p.transmat, g, xi, ws.fb);
+    }
     perSequence[s] = r.logLikelihood;
     if (stats) for (let i = 0; i < k; i++) stats.start[i] += g[i];
   }
@@ -77,7 +106,8 @@ export function expectationStep(
     const n = obs.nObservations;
     for (let t = 0; t < n; t++) for (let i = 0; i < k; i++) stats.post[i] += gamma[t * k + i];
     for (let i = 0; i < k; i++) ws.negligible[i] = NEGLIGIBLE_SHARE * stats.post[i];
-    accumulateMoments(obs.data, n, gamma, k, d, stats, ws);
+    if (sw) sw.accumulateMoments(gamma, k, ws.negligible, stats.obs, stats.obsObs);
+    else accumulateMoments(obs.data, n, gamma, k, d, stats.obs, stats.obsObs, ws.negligible, ws.wx, ws.xx);
   }
   if (stats) stats.logLikelihood = perSequence.reduce((a, b) => a + b, 0);
   return perSequence;
@@ -88,15 +118,24 @@ export function expectationStep(
  * contributes less than the rounding of the sums it would be added to, and is skipped. Posteriors
  * concentrate on one or two states at a time, so this skips most of the work.
  */
-const NEGLIGIBLE_SHARE = 1e-17;
+export const NEGLIGIBLE_SHARE = 1e-17;
 
 /**
  * obs_k += Σ γ_tk x_t, obsObs_k += Σ γ_tk x_t x_tᵀ (lower triangle), over all N rows.
  * Four checkpoints are folded into each read-modify-write of obsObs, which is what bounds this loop.
  */
-function accumulateMoments(data: Float64Array, n: number, gamma: Float64Array, k: number, d: number, stats: SufficientStats, ws: EStepWorkspace): void {
-  const { obs, obsObs } = stats;
-  const { wx, xx, negligible } = ws;
+export function accumulateMoments(
+  data: Float64Array,
+  n: number,
+  gamma: Float64Array,
+  k: number,
+  d: number,
+  obs: Float64Array,
+  obsObs: Float64Array,
+  negligible: Float64Array,
+  wx: Float64Array = new Float64Array(4 * d),
+  xx: Float64Array = new Float64Array(4 * d),
+): void {
   for (let i = 0; i < k; i++) {
     const oo = i * d * d;
     const mo = i * d;

@@ -1,0 +1,304 @@
+/**
+ * The batched-seed trainer: every parameter is [S, ...], each seed has its own data split, init and
+ * batch order (all derived from its seed alone), and one optimizer step advances all S seeds.
+ * Nothing couples seeds, so seed s trained among S gives the numbers it gives alone.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { createRng } from '../analysis/rng.ts';
+import { computeWeightMetrics, METRIC_NAMES, type WeightMetrics } from '../metrics/index.ts';
+import { applyUpdate, createOptimizerState, type OptimizerState } from './optimizers.ts';
+import type { SeedData, TaskModel } from './task.ts';
+
+export interface CheckpointRow extends Record<string, number> {
+  step: number;
+  epoch: number;
+  train_loss: number;
+  train_acc: number;
+  eval_loss: number;
+  eval_acc: number;
+}
+
+export interface SeedCheckpoint {
+  seed: number;
+  row: CheckpointRow;
+  /** Set on the checkpoint where the seed was found diverged; it records no further checkpoints. */
+  diverged?: string;
+}
+
+export interface TrainingState {
+  epoch: number;
+  /** Batches of `epoch` already taken (resume mid-epoch exactly). */
+  batch: number;
+  optimizerStep: number;
+  alive: number[];
+  divergedAt: (number | null)[];
+  params: Record<string, Float32Array>;
+  slots: Record<string, Float32Array[]>;
+}
+
+export interface EngineProgress {
+  epoch: number;
+  batch: number;
+  stepsPerEpoch: number;
+  steps: number;
+}
+
+const EVAL_EXAMPLES_PER_CHUNK = 16384;
+
+export class BatchedTrainer {
+  readonly seeds: readonly number[];
+  readonly data: SeedData[];
+  readonly params: Record<string, tf.Variable> = {};
+  readonly optimizer: OptimizerState;
+  readonly stepsPerEpoch: number;
+  epoch = 0;
+  batch = 0;
+  private alive: number[];
+  private aliveTensor: tf.Tensor1D;
+  readonly divergedAt: (number | null)[];
+
+  constructor(readonly task: TaskModel, seeds: readonly number[]) {
+    if (seeds.length < 1) throw new Error('need at least one seed');
+    const cfg = task.config;
+    this.seeds = seeds;
+    this.data = seeds.map((s) => task.makeData(s));
+    const nTrain = this.data[0].nTrain;
+    if (this.data.some((d) => d.nTrain !== nTrain || d.nEval !== this.data[0].nEval)) throw new Error('every seed must have the same data sizes');
+    if (!(Number.isInteger(cfg.batchSize) && cfg.batchSize >= 1)) throw new Error(`batch size must be a whole number ≥ 1, got ${cfg.batchSize}`);
+    if (cfg.batchSize > nTrain) throw new Error(`batch size ${cfg.batchSize} is larger than the ${nTrain} training examples`);
+    this.stepsPerEpoch = Math.ceil(nTrain / cfg.batchSize);
+    const s = seeds.length;
+    for (const p of task.params) {
+      const size = p.shape.reduce((a, b) => a * b, 1);
+      const values = new Float32Array(s * size);
+      seeds.forEach((seed, i) => p.init(createRng(seed, 'init', p.name), values.subarray(i * size, (i + 1) * size)));
+      this.params[p.name] = tf.variable(tf.tensor(values, [s, ...p.shape]), true);
+    }
+    this.optimizer = createOptimizerState(cfg.optimizer, this.params);
+    this.alive = new Array(s).fill(1);
+    this.divergedAt = new Array(s).fill(null);
+    this.aliveTensor = tf.tensor1d(this.alive);
+  }
+
+  get totalSteps(): number {
+    return this.task.config.epochs * this.stepsPerEpoch;
+  }
+
+  get stepsDone(): number {
+    return this.epoch * this.stepsPerEpoch + this.batch;
+  }
+
+  get done(): boolean {
+    return this.epoch >= this.task.config.epochs;
+  }
+
+  private get allAlive(): boolean {
+    return this.alive.every((a) => a === 1);
+  }
+
+  isAlive(i: number): boolean {
+    return this.alive[i] === 1;
+  }
+
+  /** The training examples of batch `b` of the current epoch, for every seed: inputs [S,B,w] and labels [S,B]. */
+  private batchTensors(b: number): { inputs: tf.Tensor; labels: tf.Tensor } {
+    const { batchSize } = this.task.config;
+    const w = this.task.inputWidth;
+    const nTrain = this.data[0].nTrain;
+    const from = b * batchSize;
+    const size = Math.min(batchSize, nTrain - from);
+    const s = this.seeds.length;
+    const Inputs = this.task.inputDtype === 'int32' ? Int32Array : Float32Array;
+    const Labels = this.task.labelDtype === 'int32' ? Int32Array : Float32Array;
+    const inputs = new Inputs(s * size * w);
+    const labels = new Labels(s * size);
+    this.seeds.forEach((seed, i) => {
+      const order = this.epochOrder(i, seed);
+      const d = this.data[i];
+      for (let r = 0; r < size; r++) {
+        const ex = order[from + r];
+        const o = (i * size + r) * w;
+        for (let j = 0; j < w; j++) inputs[o + j] = d.trainInputs[ex * w + j];
+        labels[i * size + r] = d.trainLabels[ex];
+      }
+    });
+    return { inputs: tf.tensor(inputs, [s, size, w], this.task.inputDtype), labels: tf.tensor(labels, [s, size], this.task.labelDtype) };
+  }
+
+  private orderCache: { epoch: number; orders: Int32Array[] } | null = null;
+
+  /** The seed's shuffled order of training examples for the current epoch (seeded by seed and epoch). */
+  private epochOrder(i: number, seed: number): Int32Array {
+    if (this.orderCache?.epoch !== this.epoch) this.orderCache = { epoch: this.epoch, orders: [] };
+    let order = this.orderCache.orders[i];
+    if (!order) {
+      order = Int32Array.from({ length: this.data[i].nTrain }, (_, k) => k);
+      createRng(seed, 'batch-order', this.epoch).shuffle(order);
+      this.orderCache.orders[i] = order;
+    }
+    return order;
+  }
+
+  /** One optimizer step on the next batch for all seeds. */
+  step(): void {
+    if (this.done) throw new Error('training is already complete');
+    tf.tidy(() => {
+      const { inputs, labels } = this.batchTensors(this.batch);
+      const { grads } = tf.variableGrads(() => {
+        const perSeed = tf.mean(this.task.exampleLoss(this.task.forward(this.params, inputs), labels), 1);
+        // Diverged seeds contribute nothing (their NaN never reaches the others' gradients anyway).
+        return tf.sum(this.allAlive ? perSeed : tf.where(this.aliveTensor.cast('bool'), perSeed, tf.zerosLike(perSeed))) as tf.Scalar;
+      }, Object.values(this.params));
+      // variableGrads keys gradients by tfjs's variable names; the optimizer speaks parameter names.
+      const byParam = Object.fromEntries(Object.entries(this.params).map(([name, v]) => [name, grads[v.name]]));
+      applyUpdate(this.task.config.optimizer, this.optimizer, this.params, byParam, this.allAlive ? null : this.aliveTensor);
+    });
+    this.batch++;
+    if (this.batch === this.stepsPerEpoch) {
+      this.batch = 0;
+      this.epoch++;
+    }
+  }
+
+  /** True when the epoch just completed is a checkpoint epoch (every `checkpointEvery` epochs, and the last). */
+  atCheckpoint(): boolean {
+    const { checkpointEvery, epochs } = this.task.config;
+    return this.batch === 0 && this.epoch > 0 && (this.epoch % checkpointEvery === 0 || this.epoch === epochs);
+  }
+
+  /** Mean loss and accuracy per seed over a whole split, in chunks that bound memory. */
+  private async evaluate(split: 'train' | 'eval'): Promise<{ loss: Float32Array; acc: Float32Array }> {
+    const s = this.seeds.length;
+    const n = split === 'train' ? this.data[0].nTrain : this.data[0].nEval;
+    const w = this.task.inputWidth;
+    const chunk = Math.max(1, Math.floor(EVAL_EXAMPLES_PER_CHUNK / s));
+    let lossSum = tf.zeros([s]);
+    let correctSum = tf.zeros([s]);
+    for (let from = 0; from < n; from += chunk) {
+      const size = Math.min(chunk, n - from);
+      const Inputs = this.task.inputDtype === 'int32' ? Int32Array : Float32Array;
+      const Labels = this.task.labelDtype === 'int32' ? Int32Array : Float32Array;
+      const inputs = new Inputs(s * size * w);
+      const labels = new Labels(s * size);
+      this.data.forEach((d, i) => {
+        const src = split === 'train' ? d.trainInputs : d.evalInputs;
+        const lab = split === 'train' ? d.trainLabels : d.evalLabels;
+        inputs.set(src.subarray(from * w, (from + size) * w), i * size * w);
+        labels.set(lab.subarray(from, from + size), i * size);
+      });
+      const [l, c] = tf.tidy(() => {
+        const x = tf.tensor(inputs, [s, size, w], this.task.inputDtype);
+        const y = tf.tensor(labels, [s, size], this.task.labelDtype);
+        const out = this.task.forward(this.params, x);
+        return [tf.add(lossSum, tf.sum(this.task.exampleLoss(out, y), 1)), tf.add(correctSum, tf.sum(this.task.exampleCorrect(out, y), 1))];
+      });
+      lossSum.dispose();
+      correctSum.dispose();
+      lossSum = l;
+      correctSum = c;
+    }
+    const [loss, acc] = await Promise.all([lossSum.data(), correctSum.data()]);
+    lossSum.dispose();
+    correctSum.dispose();
+    return { loss: (loss as Float32Array).map((v) => v / n), acc: (acc as Float32Array).map((v) => v / n) };
+  }
+
+  /** The 14 weight metrics of every seed from the included matrices and biases. */
+  async metrics(): Promise<WeightMetrics[]> {
+    const included = this.task.params.filter((p) => p.role !== 'excluded');
+    const values = await Promise.all(included.map((p) => this.params[p.name].data() as Promise<Float32Array>));
+    return this.seeds.map((_, i) => {
+      const matrices: { rows: number; cols: number; data: Float32Array }[] = [];
+      const biases: Float32Array[] = [];
+      included.forEach((p, j) => {
+        const size = p.shape.reduce((a, b) => a * b, 1);
+        const mine = values[j].subarray(i * size, (i + 1) * size);
+        if (p.role === 'bias') return void biases.push(mine);
+        const [rows, cols] = p.shape.slice(-2);
+        const count = p.shape.length === 3 ? p.shape[0] : 1;
+        for (let h = 0; h < count; h++) matrices.push({ rows, cols, data: mine.subarray(h * rows * cols, (h + 1) * rows * cols) });
+      });
+      return computeWeightMetrics(matrices, biases);
+    });
+  }
+
+  /** Losses, accuracies and metrics of every live seed now; marks seeds whose numbers are not finite. */
+  async checkpoint(): Promise<SeedCheckpoint[]> {
+    const [train, evaluation, metrics] = await Promise.all([this.evaluate('train'), this.evaluate('eval'), this.metrics()]);
+    const out: SeedCheckpoint[] = [];
+    const step = this.stepsDone;
+    this.seeds.forEach((seed, i) => {
+      if (!this.alive[i]) return;
+      const row = {
+        step,
+        epoch: this.epoch + this.batch / this.stepsPerEpoch,
+        train_loss: train.loss[i],
+        train_acc: train.acc[i],
+        eval_loss: evaluation.loss[i],
+        eval_acc: evaluation.acc[i],
+      } as CheckpointRow;
+      for (const m of METRIC_NAMES) row[m] = metrics[i][m];
+      const bad = ['train_loss', 'eval_loss', ...METRIC_NAMES].filter((k) => !Number.isFinite(row[k]));
+      const entry: SeedCheckpoint = { seed, row };
+      if (bad.length > 0) {
+        entry.diverged = `${bad.slice(0, 3).join(', ')}${bad.length > 3 ? ` and ${bad.length - 3} more` : ''} not finite at step ${step}`;
+        this.markDiverged(i, step);
+      }
+      out.push(entry);
+    });
+    return out;
+  }
+
+  private markDiverged(i: number, step: number): void {
+    this.alive[i] = 0;
+    this.divergedAt[i] = step;
+    this.aliveTensor.dispose();
+    this.aliveTensor = tf.tensor1d(this.alive);
+  }
+
+  /** Everything needed to continue exactly from here. */
+  async snapshot(): Promise<TrainingState> {
+    const params: Record<string, Float32Array> = {};
+    const slots: Record<string, Float32Array[]> = {};
+    for (const [name, v] of Object.entries(this.params)) {
+      params[name] = (await v.data()) as Float32Array;
+      slots[name] = await Promise.all((this.optimizer.slots[name] ?? []).map((s) => s.data() as Promise<Float32Array>));
+    }
+    return { epoch: this.epoch, batch: this.batch, optimizerStep: this.optimizer.step, alive: [...this.alive], divergedAt: [...this.divergedAt], params, slots };
+  }
+
+  restore(state: TrainingState): void {
+    for (const [name, v] of Object.entries(this.params)) {
+      const values = state.params[name];
+      if (!values || values.length !== v.size) throw new Error(`saved state has no matching values for parameter ${name}`);
+      v.assign(tf.tensor(values, v.shape));
+      (this.optimizer.slots[name] ?? []).forEach((slot, k) => {
+        const sv = state.slots[name]?.[k];
+        if (!sv || sv.length !== slot.size) throw new Error(`saved state has no optimizer slot ${k} for ${name}`);
+        slot.assign(tf.tensor(sv, slot.shape));
+      });
+    }
+    this.epoch = state.epoch;
+    this.batch = state.batch;
+    this.optimizer.step = state.optimizerStep;
+    this.alive = [...state.alive];
+    this.divergedAt.splice(0, this.divergedAt.length, ...state.divergedAt);
+    this.aliveTensor.dispose();
+    this.aliveTensor = tf.tensor1d(this.alive);
+  }
+
+  /** Corrupts one seed's parameters (tests of divergence handling use it). */
+  async poisonSeed(i: number, name = this.task.params[0].name): Promise<void> {
+    const v = this.params[name];
+    const values = ((await v.data()) as Float32Array).slice();
+    const size = values.length / this.seeds.length;
+    values.fill(NaN, i * size, (i + 1) * size);
+    v.assign(tf.tensor(values, v.shape));
+  }
+
+  dispose(): void {
+    for (const v of Object.values(this.params)) v.dispose();
+    for (const slots of Object.values(this.optimizer.slots)) for (const s of slots) s.dispose();
+    this.aliveTensor.dispose();
+  }
+}

@@ -1,0 +1,61 @@
+/** What a task (tasks/<name>/) gives the batched trainer: data per seed, parameters, and the model. */
+import type * as tf from '@tensorflow/tfjs';
+import type { Rng } from '../analysis/rng.ts';
+
+export type TaskName = 'modular-addition' | 'sparse-parity';
+
+export interface ParamSpec {
+  name: string;
+  /** Shape of one seed's parameter (the trainer adds the leading seed dimension). */
+  shape: number[];
+  /** Fills one seed's initial values from that seed's own random stream. */
+  init(rng: Rng, out: Float32Array): void;
+  /**
+   * 'matrix' and 'bias' enter the 14 weight metrics; 'excluded' (embeddings, unembedding, layer norm)
+   * do not. A matrix parameter of shape [n, r, c] counts as n matrices of r×c (attention heads).
+   */
+  role: 'matrix' | 'bias' | 'excluded';
+}
+
+export interface SeedData {
+  /** Row-major examples: nTrain × inputWidth and nEval × inputWidth. */
+  trainInputs: Int32Array | Float32Array;
+  trainLabels: Int32Array | Float32Array;
+  evalInputs: Int32Array | Float32Array;
+  evalLabels: Int32Array | Float32Array;
+  nTrain: number;
+  nEval: number;
+}
+
+export type OptimizerSpec =
+  | { kind: 'adamw'; learningRate: number; beta1: number; beta2: number; epsilon: number; weightDecay: number }
+  | { kind: 'sgd'; learningRate: number; weightDecay: number };
+
+export interface TrainingConfig {
+  task: TaskName;
+  preset: string;
+  epochs: number;
+  checkpointEvery: number;
+  batchSize: number;
+  optimizer: OptimizerSpec;
+  /** Eval accuracy above which a run counts as converged (SPEC §8). */
+  convergenceThreshold: number;
+  /** Task-specific settings (modulus, widths, layer norm…), recorded in the bundle's group config. */
+  model: Record<string, number | boolean>;
+}
+
+export interface TaskModel {
+  config: TrainingConfig;
+  params: ParamSpec[];
+  inputDtype: 'int32' | 'float32';
+  inputWidth: number;
+  labelDtype: 'int32' | 'float32';
+  /** Deterministic in the seed alone: the split (or the sample) and nothing else. */
+  makeData(seed: number): SeedData;
+  /** Outputs for a batch: inputs [S, B, inputWidth] -> [S, B, outputs]. */
+  forward(params: Record<string, tf.Tensor>, inputs: tf.Tensor): tf.Tensor;
+  /** Loss of each example, [S, B]. */
+  exampleLoss(outputs: tf.Tensor, labels: tf.Tensor): tf.Tensor;
+  /** 1 where the prediction is right, [S, B]. */
+  exampleCorrect(outputs: tf.Tensor, labels: tf.Tensor): tf.Tensor;
+}
