@@ -4,6 +4,7 @@
  */
 import { eStepKernelBench, emIterationBench, modelSelectionBench } from './hmm.ts';
 import { initComparisonBench } from './initComparison.ts';
+import { trainThroughputBench } from './train.ts';
 import { printTable, writeResult, type BenchResult } from './harness.ts';
 
 const all: Record<string, () => Promise<BenchResult>> = {
@@ -11,6 +12,7 @@ const all: Record<string, () => Promise<BenchResult>> = {
   em: emIterationBench,
   selection: modelSelectionBench,
   init: initComparisonBench,
+  train: trainThroughputBench,
 };
 
 const wanted = process.argv.slice(2);

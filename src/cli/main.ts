@@ -9,7 +9,8 @@ interface Command {
   summary: string;
   usage: string;
   flags: Record<string, FlagSpec>;
-  run(positional: string[], flags: Flags): Promise<void>;
+  /** Resolves to the exit code, or nothing for success. */
+  run(positional: string[], flags: Flags): Promise<number | void>;
 }
 
 const COMMANDS: Record<string, Command> = {
@@ -57,8 +58,7 @@ async function main(argv: string[]): Promise<number> {
   }
   try {
     const { positional, flags } = parseArgs(rest, command.flags);
-    await command.run(positional, flags);
-    return 0;
+    return (await command.run(positional, flags)) ?? 0;
   } catch (e) {
     if (e instanceof UsageError) {
       process.stderr.write(`trainmap ${name}: ${e.message}\nusage: ${command.usage} (--help for options)\n`);

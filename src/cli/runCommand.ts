@@ -42,7 +42,7 @@ function meanOf(xs: number[]): number {
   return f.length ? f.reduce((a, b) => a + b, 0) / f.length : NaN;
 }
 
-export async function runCommand(positional: string[], flags: Flags): Promise<void> {
+export async function runCommand(positional: string[], flags: Flags): Promise<number | void> {
   if (positional.length > 0) throw new UsageError(`run takes no positional arguments; got '${positional.join(' ')}'`);
   const out = flags.out as string | undefined;
   if (!out) throw new UsageError('--out is required: the bundle file training writes to');
@@ -125,6 +125,9 @@ export async function runCommand(positional: string[], flags: Flags): Promise<vo
 
   const progress = new ProgressLine();
   const started = Date.now();
+  // Steps are synchronous and the wasm backend's promises settle as microtasks: without a real turn of
+  // the event loop now and then, a Ctrl-C would never be delivered.
+  let lastYield = Date.now();
   const startSteps = trainer.stepsDone;
   let lastEval = NaN;
   let checkpoints = bundle.groups[0].runs[0].checkpoints.step.length;
@@ -155,6 +158,10 @@ export async function runCommand(positional: string[], flags: Flags): Promise<vo
           (Number.isFinite(lastEval) ? ` · mean eval acc ${lastEval.toFixed(3)}` : ''),
       );
       if (Date.now() - lastSave >= saveEvery) await persist();
+      if (Date.now() - lastYield >= 50) {
+        await new Promise((r) => setImmediate(r));
+        lastYield = Date.now();
+      }
     }
   } finally {
     process.off('SIGINT', sigint);
@@ -173,8 +180,7 @@ export async function runCommand(positional: string[], flags: Flags): Promise<vo
   if (diverged.length) process.stdout.write(`${diverged.length} seed${diverged.length > 1 ? 's' : ''} diverged: ${diverged.map((r) => `${r.id} at step ${r.diverged!.step}`).join(', ')}\n`);
   if (stop) {
     process.stdout.write(`Continue with: npm run trainmap -- run ${process.argv.slice(3).filter((a) => a !== '--resume' && a !== '--force').join(' ')} --resume\n`);
-    process.exitCode = 130;
-    return;
+    return 130;
   }
   if (flags.analyze) {
     const analysisOut = out.replace(/\.json$/i, '') + '.analysis.json';

@@ -34,7 +34,11 @@ async function tryBackend(name: BackendName, prepareWebGpu?: () => Promise<void>
       const gpu = (globalThis.navigator as Navigator | undefined)?.gpu;
       if (!gpu) return 'navigator.gpu is not available';
       const adapter = await gpu.requestAdapter();
-      if (!adapter) return 'no WebGPU adapter was found';
+      if (!adapter) {
+        return isNode
+          ? 'no WebGPU adapter was found (Dawn needs the Vulkan loader libvulkan.so.1 and a Vulkan driver; without a GPU, Debian\'s libvulkan1 and chromium provide SwiftShader)'
+          : 'no WebGPU adapter was found';
+      }
       await import('@tensorflow/tfjs-backend-webgpu');
     }
     if (name === 'webgl') await import('@tensorflow/tfjs-backend-webgl');

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { selectBackend, tf } from '../../src/train/backend.ts';
+import { BatchedTrainer, type SeedCheckpoint } from '../../src/train/engine.ts';
+import { prepareNodeWebGpu } from '../../src/train/nodeWebgpu.ts';
+import { createTaskModel } from '../../tasks/index.ts';
+import { tinyModAdd, tinyParity } from './tiny.ts';
+
+async function trainTiny(cfg: ReturnType<typeof tinyParity>): Promise<SeedCheckpoint[][]> {
+  const trainer = new BatchedTrainer(createTaskModel(cfg), [0, 1]);
+  const out: SeedCheckpoint[][] = [];
+  while (!trainer.done) {
+    trainer.step();
+    if (trainer.atCheckpoint()) out.push(await trainer.checkpoint());
+  }
+  trainer.dispose();
+  return out;
+}
+
+function expectRowsClose(a: SeedCheckpoint[][], b: SeedCheckpoint[][], rel: number): void {
+  expect(a.length).toBe(b.length);
+  a.forEach((c, i) =>
+    c.forEach((e, s) => {
+      for (const [k, v] of Object.entries(e.row)) {
+        const w = b[i][s].row[k];
+        expect(Math.abs(v - w), `checkpoint ${i}, seed ${s}, ${k}: ${v} vs ${w}`).toBeLessThanOrEqual(rel * Math.max(Math.abs(v), Math.abs(w)) + 1e-6);
+      }
+    }),
+  );
+}
+
+describe('backend probe', () => {
+  it('picks wasm in Node and says why; honours a request; refuses what cannot run here', async () => {
+    const auto = await selectBackend();
+    expect(auto.name).toBe('wasm');
+    expect(auto.reason).toMatch(/first choice in Node/);
+    expect(tf.getBackend()).toBe('wasm');
+    const cpu = await selectBackend({ requested: 'cpu' });
+    expect(cpu).toMatchObject({ name: 'cpu', reason: 'cpu was requested' });
+    await expect(selectBackend({ requested: 'webgl' })).rejects.toThrow("backend 'webgl' is not available here (webgl: WebGL needs a browser)");
+  });
+
+  it('real WebGPU in Node (Dawn; SwiftShader without a GPU) trains the same numbers as the cpu backend', async () => {
+    const cfgs = [tinyParity({ epochs: 2 }), tinyModAdd({}, { epochs: 1, batchSize: 30 })];
+    const reference: SeedCheckpoint[][][] = [];
+    await selectBackend({ requested: 'cpu' });
+    for (const cfg of cfgs) reference.push(await trainTiny(cfg));
+    const gpu = await selectBackend({ requested: 'webgpu', prepareWebGpu: prepareNodeWebGpu });
+    expect(gpu.name).toBe('webgpu');
+    expect(gpu.adapter, 'adapter description').toBeTruthy();
+    for (const [i, cfg] of cfgs.entries()) expectRowsClose(await trainTiny(cfg), reference[i], 1e-3);
+  });
+});
