@@ -6,6 +6,7 @@ import { UsageError, type FlagSpec, type Flags } from './args.ts';
 import { defaultWorkerCount, workerFitRunner } from './fitPool.ts';
 import { formatDuration, ProgressLine } from './progressLine.ts';
 import { formatSummary } from './summary.ts';
+import { analysisFigureSvg } from '../render/analysisFigure.ts';
 
 export const ANALYZE_FLAGS: Record<string, FlagSpec> = {
   states: { type: 'string', description: "number of HMM states, or 'auto' for BIC model selection over K = 1..k-max", default: 'auto' },
@@ -15,7 +16,7 @@ export const ANALYZE_FLAGS: Record<string, FlagSpec> = {
   threshold: { type: 'number', description: 'eval accuracy above which a run counts as converged', default: '0.9', min: 0, max: 1 },
   features: { type: 'string', description: 'comma-separated feature columns', default: 'the 14 weight metrics' },
   'max-iterations': { type: 'integer', description: 'EM iterations per restart at most', default: '32', min: 1, max: 10000 },
-  init: { type: 'string', description: 'HMM initialization: sticky transitions, or hmmlearn\'s Dirichlet rows', default: 'sticky', choices: ['hmmlearn', 'sticky'] },
+  init: { type: 'string', description: "HMM start: hmmlearn's (Dirichlet rows), sticky transitions, or mixed (restarts alternate; held-out likelihood decides)", default: 'hmmlearn', choices: ['hmmlearn', 'sticky', 'mixed'] },
   workers: { type: 'integer', description: 'worker threads for restarts (0 = this thread)', default: 'one per core', min: 0, max: 64 },
   previous: { type: 'string', description: 'an earlier analysis (.analysis.json) whose state numbering to keep' },
   out: { type: 'string', description: 'where to write the analysis (the bundle plus its analysis, JSON)', default: '<bundle>.analysis.json' },
@@ -90,8 +91,10 @@ export async function analyzeAndReport(bundle: RunBundle, source: string, option
   progress.done();
   const exported: RunBundle = { format: bundle.format, groups: bundle.groups, analysis: report };
   writeFileAtomic(out, formatRunsJson(exported));
+  const figure = out.replace(/\.json$/i, '') + '.svg';
+  writeFileAtomic(figure, analysisFigureSvg(report));
   if (!quiet) process.stdout.write(formatSummary(report, source) + '\n');
-  process.stdout.write(`\nAnalysis written to ${out} (${formatDuration((Date.now() - started) / 1000)})\n`);
+  process.stdout.write(`\nAnalysis written to ${out}, figure to ${figure} (${formatDuration((Date.now() - started) / 1000)})\n`);
 }
 
 export async function analyzeCommand(positional: string[], flags: Flags): Promise<void> {

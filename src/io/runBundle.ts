@@ -2,23 +2,10 @@
 
 export const RUN_BUNDLE_FORMAT = 'trainmap.runs/1';
 
+import { METRIC_NAMES } from '../metrics/weightMetrics.ts';
+
 /** The 14 weight metrics of SPEC §2, the default HMM features. */
-export const DEFAULT_FEATURES = [
-  'l1',
-  'l2',
-  'l1_over_l2',
-  'weight_mean',
-  'weight_median',
-  'weight_var',
-  'bias_mean',
-  'bias_median',
-  'bias_var',
-  'trace',
-  'spectral',
-  'trace_over_spectral',
-  'sv_mean',
-  'sv_var',
-] as const;
+export const DEFAULT_FEATURES = METRIC_NAMES;
 
 /** Optional per-checkpoint columns with a fixed meaning. */
 export const OUTCOME_COLUMNS = ['epoch', 'train_loss', 'train_acc', 'eval_loss', 'eval_acc'] as const;

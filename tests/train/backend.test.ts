@@ -1,20 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { selectBackend, tf } from '../../src/train/backend.ts';
-import { BatchedTrainer, type SeedCheckpoint } from '../../src/train/engine.ts';
+import type { SeedCheckpoint } from '../../src/train/engine.ts';
 import { prepareNodeWebGpu } from '../../src/train/nodeWebgpu.ts';
-import { createTaskModel } from '../../tasks/index.ts';
-import { tinyModAdd, tinyParity } from './tiny.ts';
-
-async function trainTiny(cfg: ReturnType<typeof tinyParity>): Promise<SeedCheckpoint[][]> {
-  const trainer = new BatchedTrainer(createTaskModel(cfg), [0, 1]);
-  const out: SeedCheckpoint[][] = [];
-  while (!trainer.done) {
-    trainer.step();
-    if (trainer.atCheckpoint()) out.push(await trainer.checkpoint());
-  }
-  trainer.dispose();
-  return out;
-}
+import { tinyModAdd, tinyParity, trainCheckpoints } from './tiny.ts';
 
 function expectRowsClose(a: SeedCheckpoint[][], b: SeedCheckpoint[][], rel: number): void {
   expect(a.length).toBe(b.length);
@@ -43,10 +31,10 @@ describe('backend probe', () => {
     const cfgs = [tinyParity({ epochs: 2 }), tinyModAdd({}, { epochs: 1, batchSize: 30 })];
     const reference: SeedCheckpoint[][][] = [];
     await selectBackend({ requested: 'cpu' });
-    for (const cfg of cfgs) reference.push(await trainTiny(cfg));
+    for (const cfg of cfgs) reference.push(await trainCheckpoints(cfg, [0, 1]));
     const gpu = await selectBackend({ requested: 'webgpu', prepareWebGpu: prepareNodeWebGpu });
     expect(gpu.name).toBe('webgpu');
     expect(gpu.adapter, 'adapter description').toBeTruthy();
-    for (const [i, cfg] of cfgs.entries()) expectRowsClose(await trainTiny(cfg), reference[i], 1e-3);
+    for (const [i, cfg] of cfgs.entries()) expectRowsClose(await trainCheckpoints(cfg, [0, 1]), reference[i], 1e-3);
   });
 });

@@ -1,20 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { selectBackend, tf } from '../../src/train/backend.ts';
-import { BatchedTrainer, type SeedCheckpoint } from '../../src/train/engine.ts';
+import { BatchedTrainer } from '../../src/train/engine.ts';
 import type { TrainingConfig } from '../../src/train/task.ts';
 import { createTaskModel } from '../../tasks/index.ts';
-import { tinyModAdd, tinyParity } from './tiny.ts';
-
-async function train(cfg: TrainingConfig, seeds: number[]): Promise<SeedCheckpoint[][]> {
-  const trainer = new BatchedTrainer(createTaskModel(cfg), seeds);
-  const rows: SeedCheckpoint[][] = [];
-  while (!trainer.done) {
-    trainer.step();
-    if (trainer.atCheckpoint()) rows.push(await trainer.checkpoint());
-  }
-  trainer.dispose();
-  return rows;
-}
+import { tinyModAdd, tinyParity, trainCheckpoints } from './tiny.ts';
 
 const configs: [string, TrainingConfig][] = [
   ['sparse parity', tinyParity({ epochs: 3 })],
@@ -28,10 +17,10 @@ for (const backend of ['wasm', 'cpu'] as const) {
       it(name, async () => {
         await selectBackend({ requested: backend });
         const seeds = [3, 4, 5, 6];
-        const batched = await train(cfg, seeds);
+        const batched = await trainCheckpoints(cfg, seeds);
         expect(batched).toHaveLength(cfg.epochs);
         for (const [i, seed] of seeds.entries()) {
-          const alone = await train(cfg, [seed]);
+          const alone = await trainCheckpoints(cfg, [seed]);
           alone.forEach((checkpoint, c) => {
             const a = checkpoint[0].row;
             const b = batched[c][i].row;

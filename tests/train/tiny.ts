@@ -1,4 +1,6 @@
+import { BatchedTrainer, type SeedCheckpoint } from '../../src/train/engine.ts';
 import type { TrainingConfig } from '../../src/train/task.ts';
+import { createTaskModel } from '../../tasks/index.ts';
 
 /** A sparse-parity configuration small enough for many test runs. */
 export function tinyParity(over: Partial<TrainingConfig> = {}): TrainingConfig {
@@ -28,4 +30,16 @@ export function tinyModAdd(model: Partial<Record<string, number | boolean>> = {}
     model: { modulus: 11, dModel: 16, heads: 2, dHead: 8, dMlp: 32, trainFraction: 0.5, layerNorm: false, ...model },
     ...over,
   } as TrainingConfig;
+}
+
+/** Trains `seeds` to the end on the current backend; the checkpoints, one array per checkpoint. */
+export async function trainCheckpoints(cfg: TrainingConfig, seeds: number[]): Promise<SeedCheckpoint[][]> {
+  const trainer = new BatchedTrainer(createTaskModel(cfg), seeds);
+  const rows: SeedCheckpoint[][] = [];
+  while (!trainer.done) {
+    trainer.step();
+    if (trainer.atCheckpoint()) rows.push(await trainer.checkpoint());
+  }
+  trainer.dispose();
+  return rows;
 }

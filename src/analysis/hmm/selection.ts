@@ -17,8 +17,15 @@ export interface SelectionOptions {
   tolerance?: number;
   covariancePrior?: number;
   heldOutFraction?: number;
-  init?: InitMethod;
+  /** 'mixed': restarts alternate sticky and hmmlearn starts; the held-out likelihood picks the winner. */
+  init?: InitMethod | 'mixed';
   kmeansInits?: number;
+}
+
+/** The start a restart uses under an init option. */
+export function restartInit(init: SelectionOptions['init'], restart: number): InitMethod | undefined {
+  if (init !== 'mixed') return init;
+  return restart % 2 === 0 ? 'sticky' : 'hmmlearn';
 }
 
 export const SELECTION_DEFAULTS = { kMin: 1, kMax: 8, restarts: 5, heldOutFraction: 0.2 } as const;
@@ -142,7 +149,7 @@ export function runFitJob(trainObs: ObservationSet, heldOutObs: ObservationSet, 
       maxIterations: options.maxIterations,
       tolerance: options.tolerance,
       covariancePrior: options.covariancePrior,
-      init: options.init,
+      init: restartInit(options.init, job.restart),
       kmeansInits: options.kmeansInits,
     });
     const heldOut = scoreObservations(fit.params, heldOutObs).reduce((a, b) => a + b, 0);

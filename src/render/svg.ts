@@ -1,0 +1,22 @@
+/** Tiny helpers for writing SVG as text (no DOM), so figures render in Node, workers and the page alike. */
+
+export const escapeXml = (s: string): string => s.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!);
+
+const num = (x: number): string => (Number.isFinite(x) ? String(Math.round(x * 100) / 100) : '0');
+
+export function el(tag: string, attrs: Record<string, string | number | undefined>, body = ''): string {
+  const a = Object.entries(attrs)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${k}="${typeof v === 'number' ? num(v) : escapeXml(v!)}"`)
+    .join(' ');
+  return body ? `<${tag} ${a}>${body}</${tag}>` : `<${tag} ${a}/>`;
+}
+
+export function text(x: number, y: number, s: string, attrs: Record<string, string | number> = {}): string {
+  return el('text', { x, y, ...attrs }, escapeXml(s));
+}
+
+/** A categorical palette with enough contrast for up to 12 states. */
+export const STATE_COLORS = ['#4e79a7', '#f28e2b', '#59a14f', '#e15759', '#76b7b2', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac', '#1f77b4', '#17becf'];
+
+export const stateColor = (k: number): string => STATE_COLORS[k % STATE_COLORS.length];
