@@ -8,16 +8,32 @@ export const TASKS: readonly TaskName[] = ['modular-addition', 'sparse-parity'];
 const adamw = (learningRate: number, weightDecay: number) => ({ kind: 'adamw' as const, learningRate, beta1: 0.9, beta2: 0.98, epsilon: 1e-8, weightDecay });
 
 /**
- * Presets: the paper's reference configurations (SPEC §3) and teaching presets.
- * modular-addition/quick: see QUICK_MODADD_EVIDENCE.
+ * modular-addition/quick, a teaching preset: memorization first, generalization later, and seeds that
+ * generalize at clearly different times, in a fraction of the paper's compute. p = 59 with 40% of the pairs
+ * for training (1392), full batch, a 64-wide transformer (4 heads of 16, MLP 256), AdamW lr 5e-3 with weight
+ * decay 2 (betas 0.9, 0.98), 1000 epochs, a checkpoint every 5.
+ *
+ * Evidence (found by experiment on the 2-core CPU development machine, wasm backend, seeds 0–3, checkpoints
+ * every 10 epochs): train accuracy reached 1.00 by epochs 70, 80, 70, 80 while eval accuracy was 0.16–0.35;
+ * eval accuracy first reached 0.9 at epochs 430, 860, 480 and 280. Candidates rejected: 50% training pairs
+ * (lr 5e-3, wd 1) generalized at epochs 260–420 but eval accuracy was already 0.50 at memorization; 35%
+ * (lr 5e-3, wd 1) generalized only at 950–1960 (one seed not by 2000); 35% with lr 1e-2, wd 2 generalized at
+ * 220–800 but with loss spikes. Each step is ~0.55 s for 4 seeds on that CPU; on a GPU the 1000 full-batch
+ * steps are the whole cost, which is what makes it quick there.
  */
+export const MODADD_QUICK = { modulus: 59, dModel: 64, heads: 4, dHead: 16, dMlp: 256, trainFraction: 0.4, layerNorm: false };
+
+/** Presets: the paper's reference configurations (SPEC §3) and teaching presets. */
 export const PRESETS: Record<TaskName, Record<string, Omit<TrainingConfig, 'task' | 'preset'>>> = {
   'modular-addition': {
     paper: { epochs: 10000, checkpointEvery: 10, batchSize: 2048, optimizer: adamw(1e-3, 1.0), convergenceThreshold: 0.9, model: { ...MODADD_PAPER } },
     stabilized: { epochs: 10000, checkpointEvery: 10, batchSize: 256, optimizer: adamw(1e-3, 1.0), convergenceThreshold: 0.9, model: { ...MODADD_PAPER, layerNorm: true } },
+    quick: { epochs: 1000, checkpointEvery: 5, batchSize: 1392, optimizer: adamw(5e-3, 2.0), convergenceThreshold: 0.9, model: { ...MODADD_QUICK } },
   },
   'sparse-parity': {
     paper: { epochs: 300, checkpointEvery: 1, batchSize: 32, optimizer: { kind: 'sgd', learningRate: 0.1, weightDecay: 0.01 }, convergenceThreshold: 0.9, model: { ...PARITY_PAPER } },
+    /** The paper's configuration stopped at epoch 150: in our 40-seed paper run every seed converged between epochs 90 and 200 (mean 126). */
+    quick: { epochs: 150, checkpointEvery: 1, batchSize: 32, optimizer: { kind: 'sgd', learningRate: 0.1, weightDecay: 0.01 }, convergenceThreshold: 0.9, model: { ...PARITY_PAPER } },
   },
 };
 

@@ -19,19 +19,25 @@ interface Placed {
 }
 
 function placeNodes(report: AnalysisReport): Placed[] {
-  const nodes = report.map.nodes.filter((n) => n.runs > 0);
+  const nodes = [...report.map.nodes.filter((n) => n.runs > 0)].sort((a, b) => a.meanFirstVisit - b.meanFirstVisit);
   const maxFirst = Math.max(1, ...nodes.map((n) => n.meanFirstVisit));
   const left = 90;
   const right = W - 220;
+  const radius = nodes.map((n) => 14 + 30 * Math.sqrt(n.occupancy));
+  // x follows the mean first visit, but consecutive states keep room for a labelled edge between them.
+  const xs = nodes.map((n) => left + ((right - left) * n.meanFirstVisit) / maxFirst);
+  for (let i = 1; i < xs.length; i++) xs[i] = Math.max(xs[i], xs[i - 1] + radius[i - 1] + radius[i] + 70);
+  const span = xs.length ? xs[xs.length - 1] - left : 0;
+  if (span > right - left) for (let i = 0; i < xs.length; i++) xs[i] = left + ((xs[i] - left) * (right - left)) / span;
   const lanes = [MAP_H / 2, MAP_H / 2 - 110, MAP_H / 2 + 110, MAP_H / 2 - 55, MAP_H / 2 + 55];
   const placed: Placed[] = [];
-  for (const n of [...nodes].sort((a, b) => a.meanFirstVisit - b.meanFirstVisit)) {
-    const x = left + ((right - left) * n.meanFirstVisit) / maxFirst;
-    const r = 14 + 30 * Math.sqrt(n.occupancy);
+  nodes.forEach((n, i) => {
+    const x = xs[i];
+    const r = radius[i];
     // The first lane where this node keeps clear of those already placed.
     const y = lanes.find((ly) => placed.every((p) => Math.hypot(p.x - x, p.y - ly) > p.r + r + 24)) ?? lanes[placed.length % lanes.length];
     placed.push({ state: n.state, x, y, r });
-  }
+  });
   return placed;
 }
 
@@ -60,19 +66,22 @@ function mapPanel(report: AnalysisReport): string {
     parts.push(el('path', { d: `M${sx},${sy} Q${mx},${my} ${ex},${ey}`, fill: 'none', stroke: '#555', 'stroke-opacity': 0.75, 'stroke-width': 1 + (5 * e.runs) / maxRuns, 'marker-end': 'url(#arrow)' }));
     const top = e.changes[0];
     const label = `${e.runs} run${e.runs > 1 ? 's' : ''}${top ? ` · ${top.feature} ${top.delta >= 0 ? '↑' : '↓'}${Math.abs(top.delta).toFixed(2)}` : ''}`;
-    parts.push(text(mx, my - 4, label, { 'font-size': 11, 'text-anchor': 'middle', fill: '#333' }));
+    // Just beyond the curve's apex (a quadratic reaches half way to its control point), on its outer side.
+    const lx = (a.x + b.x) / 2 - (dy / len) * (bend / 2 + 14);
+    const ly = (a.y + b.y) / 2 + (dx / len) * (bend / 2 + 14) + 4;
+    parts.push(text(lx, ly, label, { 'font-size': 11, 'text-anchor': 'middle', fill: '#333' }));
   }
   for (const p of placed) {
     const n = report.map.nodes[p.state];
     parts.push(el('circle', { cx: p.x, cy: p.y, r: p.r, fill: stateColor(p.state), 'fill-opacity': 0.85, stroke: detours.has(p.state) ? '#c00' : '#333', 'stroke-width': detours.has(p.state) ? 3 : 1, 'stroke-dasharray': detours.has(p.state) ? '5 3' : undefined }));
     parts.push(text(p.x, p.y + 4, String(p.state), { 'font-size': 14, 'font-weight': 'bold', 'text-anchor': 'middle', fill: '#fff' }));
-    parts.push(text(p.x, p.y + p.r + 14, n.topFeatures.map((f) => f.feature).join(', '), { 'font-size': 10, 'text-anchor': 'middle', fill: '#444' }));
+    parts.push(text(p.x, p.y - p.r - 8, n.topFeatures.map((f) => f.feature).join(', '), { 'font-size': 10, 'text-anchor': 'middle', fill: '#444' }));
   }
   const reg = report.regression;
   const regText = 'skipped' in reg ? 'regression skipped' : `R² ${reg.rSquared.toFixed(3)}, p ${reg.fPValue < 1e-3 ? reg.fPValue.toExponential(1) : reg.fPValue.toFixed(3)}${reg.significant ? '' : ' (not significant)'}`;
   const title = `Training map: ${report.map.shape}, K=${report.selection.chosenK} · ${regText} · detours: ${report.detours.length ? report.detours.join(', ') : 'none'} · dissimilarity ${report.dissimilarity.stateIndex.toFixed(3)}`;
   parts.push(text(16, 24, title, { 'font-size': 15, 'font-weight': 'bold' }));
-  parts.push(text(16, MAP_H - 12, 'left to right: mean checkpoint of first visit · area: occupancy · edge width: runs taking it · dashed red: detour state', { 'font-size': 11, fill: '#666' }));
+  parts.push(text(16, MAP_H - 12, 'left to right: order of first visit (spaced by mean checkpoint) · area: occupancy · edge width: runs taking it · dashed red: detour state', { 'font-size': 11, fill: '#666' }));
   return parts.join('');
 }
 

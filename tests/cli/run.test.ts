@@ -58,7 +58,7 @@ describe('trainmap run', () => {
   it('bad settings get clear errors and nothing is overwritten', () => {
     const cases: [string[], number, RegExp][] = [
       [['--seeds', '0', '--out', join(dir, 'x.json')], 2, /--seeds must be at least 1; got 0/],
-      [['--preset', 'fast', '--out', join(dir, 'x.json')], 2, /unknown preset 'fast' for sparse-parity; presets: paper/],
+      [['--preset', 'fast', '--out', join(dir, 'x.json')], 2, /unknown preset 'fast' for sparse-parity; presets: paper, quick/],
       [['--lr', 'NaN', '--out', join(dir, 'x.json')], 2, /--lr must be a finite number; got 'NaN'/],
       [['--lr', '-1', '--out', join(dir, 'x.json')], 2, /learning rate must be a finite number > 0, got -1/],
       [['--batch-size', '5000', '--out', join(dir, 'x.json')], 1, /batch size 5000 is larger than the 1000 training examples/],
