@@ -160,6 +160,11 @@ function finishAnalysis(prep: PreparedRuns, selection: ModelSelection, options: 
   const accuracyColumn = options.accuracyColumn ?? 'eval_acc';
   const warnings = [...prep.warnings, ...selection.warnings.map((w) => `fit: ${w.message}`)];
   const trainSet = new Set(selection.train);
+  if (selection.heldOut.length < 4) {
+    warnings.push(
+      `only ${prep.included.length} runs (${selection.heldOut.length} held out): model selection is unreliable with so few held-out runs and tends to choose few states; the paper used 40 runs`,
+    );
+  }
   let regression: AnalysisReport['regression'];
   let convergence: number[] | undefined;
   let detours: number[] = [];

@@ -88,7 +88,7 @@ export async function runCommand(positional: string[], flags: Flags): Promise<nu
     process.stderr.write(`note: the run was started on ${saved.backend} and continues on ${backend.name}; numbers may differ slightly from an uninterrupted run\n`);
   }
   const group = bundle.groups[0];
-  group.config = { ...config, backend: backend.name, seeds: seeds.length, seedStart };
+  group.config = { ...config, backend: backend.name, backendReason: backend.reason, ...(backend.adapter ? { adapter: backend.adapter } : {}), seeds: seeds.length, seedStart };
   const model = createTaskModel(config);
   const trainer = new BatchedTrainer(model, seeds);
   if (saved) {

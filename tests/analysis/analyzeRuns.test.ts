@@ -26,6 +26,7 @@ describe('analyzeRuns: the whole pipeline on a run bundle', () => {
     expect(report.map.order).toEqual([0, 1]);
     expect(report.features).toHaveLength(14);
     expect(report.normalization.runs).toHaveLength(15);
+    expect(report.warnings).toContain('only 15 runs (3 held out): model selection is unreliable with so few held-out runs and tends to choose few states; the paper used 40 runs');
   });
 
   it('relates convergence to occupancy', () => {
