@@ -45,6 +45,14 @@ export interface EngineProgress {
 
 const EVAL_EXAMPLES_PER_CHUNK = 16384;
 
+/**
+ * Activation memory one gradient computation may use (float32 values): 2^27 ≈ 512 MB. Beyond it the
+ * seeds are split into chunks whose gradients are computed one after another before the single
+ * optimizer step; each seed's arithmetic is the same either way. (wasm's heap stops at 4 GB, and a GPU
+ * in a laptop may have less to give.)
+ */
+export const ACTIVATION_BUDGET_FLOATS = 2 ** 27;
+
 export class BatchedTrainer {
   readonly seeds: readonly number[];
   readonly data: SeedData[];
@@ -57,7 +65,11 @@ export class BatchedTrainer {
   private aliveTensor: tf.Tensor1D;
   readonly divergedAt: (number | null)[];
 
-  constructor(readonly task: TaskModel, seeds: readonly number[]) {
+  constructor(
+    readonly task: TaskModel,
+    seeds: readonly number[],
+    readonly options: { activationBudgetFloats?: number } = {},
+  ) {
     if (seeds.length < 1) throw new Error('need at least one seed');
     const cfg = task.config;
     this.seeds = seeds;
@@ -139,19 +151,43 @@ export class BatchedTrainer {
     return order;
   }
 
+  /** Seed ranges [from, to) whose gradients are computed together within the activation budget. */
+  seedChunks(batchSize = this.task.config.batchSize): [number, number][] {
+    const s = this.seeds.length;
+    const perSeed = Math.max(1, this.task.activationFloatsPerExample * Math.min(batchSize, this.data[0].nTrain));
+    const budget = this.options.activationBudgetFloats ?? ACTIVATION_BUDGET_FLOATS;
+    const size = Math.max(1, Math.min(s, Math.floor(budget / perSeed)));
+    const chunks: [number, number][] = [];
+    for (let from = 0; from < s; from += size) chunks.push([from, Math.min(s, from + size)]);
+    return chunks;
+  }
+
   /** One optimizer step on the next batch for all seeds. */
   step(): void {
     if (this.done) throw new Error('training is already complete');
     tf.tidy(() => {
       const { inputs, labels } = this.batchTensors(this.batch);
-      const { grads } = tf.variableGrads(() => {
-        const perSeed = tf.mean(this.task.exampleLoss(this.task.forward(this.params, inputs), labels), 1);
-        // Diverged seeds contribute nothing (their NaN never reaches the others' gradients anyway).
-        return tf.sum(this.allAlive ? perSeed : tf.where(this.aliveTensor.cast('bool'), perSeed, tf.zerosLike(perSeed))) as tf.Scalar;
-      }, Object.values(this.params));
-      // variableGrads keys gradients by tfjs's variable names; the optimizer speaks parameter names.
-      const byParam = Object.fromEntries(Object.entries(this.params).map(([name, v]) => [name, grads[v.name]]));
-      applyUpdate(this.task.config.optimizer, this.optimizer, this.params, byParam, this.allAlive ? null : this.aliveTensor);
+      const vars = Object.values(this.params);
+      const chunks = this.seedChunks();
+      let total: Record<string, tf.Tensor> = {};
+      for (const [from, to] of chunks) {
+        const whole = chunks.length === 1;
+        const { grads } = tf.variableGrads(() => {
+          // A chunk sees its seeds' slices; the slices' gradients land in the full [S, ...] shape.
+          const params = whole ? this.params : Object.fromEntries(Object.entries(this.params).map(([n, v]) => [n, sliceSeeds(v, from, to)]));
+          const x = whole ? inputs : sliceSeeds(inputs, from, to);
+          const y = whole ? labels : sliceSeeds(labels, from, to);
+          const perSeed = tf.mean(this.task.exampleLoss(this.task.forward(params, x), y), 1);
+          // Diverged seeds contribute nothing (their NaN never reaches the others' gradients anyway).
+          if (this.allAlive) return tf.sum(perSeed) as tf.Scalar;
+          const alive = sliceSeeds(this.aliveTensor, from, to).cast('bool');
+          return tf.sum(tf.where(alive, perSeed, tf.zerosLike(perSeed))) as tf.Scalar;
+        }, vars);
+        // variableGrads keys gradients by tfjs's variable names; the optimizer speaks parameter names.
+        const byParam = Object.fromEntries(Object.entries(this.params).map(([name, v]) => [name, grads[v.name]]));
+        total = whole ? byParam : Object.fromEntries(Object.entries(byParam).map(([name, g]) => [name, total[name] ? tf.add(total[name], g) : g]));
+      }
+      applyUpdate(this.task.config.optimizer, this.optimizer, this.params, total, this.allAlive ? null : this.aliveTensor);
     });
     this.batch++;
     if (this.batch === this.stepsPerEpoch) {
@@ -301,4 +337,9 @@ export class BatchedTrainer {
     for (const slots of Object.values(this.optimizer.slots)) for (const s of slots) s.dispose();
     this.aliveTensor.dispose();
   }
+}
+
+/** Seeds [from, to) of a tensor with a leading seed dimension. */
+function sliceSeeds(t: tf.Tensor, from: number, to: number): tf.Tensor {
+  return tf.slice(t, [from, ...new Array<number>(t.rank - 1).fill(0)], [to - from, ...t.shape.slice(1)]);
 }

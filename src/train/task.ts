@@ -58,4 +58,6 @@ export interface TaskModel {
   exampleLoss(outputs: tf.Tensor, labels: tf.Tensor): tf.Tensor;
   /** 1 where the prediction is right, [S, B]. */
   exampleCorrect(outputs: tf.Tensor, labels: tf.Tensor): tf.Tensor;
+  /** Rough float32 values a training step keeps per example (forward and backward), to size seed chunks. */
+  activationFloatsPerExample: number;
 }

@@ -130,5 +130,8 @@ export function modularAdditionModel(config: TrainingConfig): TaskModel {
       return tf.neg(tf.sum(tf.mul(logp, tf.oneHot(labels as tf.Tensor2D, p)), -1));
     },
     exampleCorrect: (logits, labels) => tf.cast(tf.equal(tf.argMax(logits, -1), labels), 'float32'),
+    // One-hot tokens, residuals, keys, values, the MLP and the logits, forward and backward, with slack
+    // for the temporaries tfjs keeps: about 2 × (3·(V + 3d) + 4d + 2·d_mlp + 2p).
+    activationFloatsPerExample: 2 * (3 * (vocab + 3 * d) + 4 * d + 2 * m + 2 * p) * 2,
   };
 }

@@ -70,5 +70,7 @@ export function sparseParityModel(config: TrainingConfig): TaskModel {
     },
     exampleLoss: (out, y) => tf.relu(tf.sub(1, tf.mul(y, out.squeeze([2])))),
     exampleCorrect: (out, y) => tf.cast(tf.equal(tf.sign(out.squeeze([2])), y), 'float32'),
+    // pre-activation, ReLU output and their gradients per hidden unit, plus the input.
+    activationFloatsPerExample: 4 * s.hidden + 2 * s.bits,
   };
 }

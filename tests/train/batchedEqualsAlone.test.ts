@@ -38,6 +38,26 @@ for (const backend of ['wasm', 'cpu'] as const) {
   });
 }
 
+describe('seed chunks', () => {
+  it('gradients computed in seed chunks (a memory budget) give exactly the unchunked numbers', async () => {
+    await selectBackend({ requested: 'wasm' });
+    const cfg = tinyModAdd({}, { epochs: 2 });
+    const model = createTaskModel(cfg);
+    const seeds = [0, 1, 2, 3, 4];
+    const whole = new BatchedTrainer(model, seeds);
+    const chunked = new BatchedTrainer(model, seeds, { activationBudgetFloats: 2 * model.activationFloatsPerExample * cfg.batchSize });
+    expect(whole.seedChunks()).toEqual([[0, 5]]);
+    expect(chunked.seedChunks()).toEqual([[0, 2], [2, 4], [4, 5]]);
+    while (!whole.done) {
+      whole.step();
+      chunked.step();
+    }
+    expect(await chunked.checkpoint()).toEqual(await whole.checkpoint());
+    whole.dispose();
+    chunked.dispose();
+  });
+});
+
 describe('memory', () => {
   it('tf.memory().numTensors stays flat over training and checkpoints', async () => {
     await selectBackend({ requested: 'wasm' });
