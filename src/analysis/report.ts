@@ -105,14 +105,24 @@ function prepareRuns(bundle: RunBundle, options: AnalyzeOptions): PreparedRuns {
     if (run.diverged) return exclude(i, `diverged at step ${run.diverged.step} (${run.diverged.reason})`);
     if (missing.length > 0) return exclude(i, `no column ${missing.join(', ')}`);
     if (run.checkpoints.step.length < 2) return exclude(i, `only ${run.checkpoints.step.length} checkpoint; a sequence needs at least 2`);
-    for (const f of requested) {
+    // Any non-finite metric excludes the run (SPEC §4), also one not chosen as a feature.
+    for (const f of [...requested, ...DEFAULT_FEATURES.filter((m) => m in run.checkpoints && !requested.includes(m))]) {
       const t = run.checkpoints[f].findIndex((v) => !Number.isFinite(v));
-      if (t >= 0) return exclude(i, `diverged: ${f} is ${run.checkpoints[f][t]} at step ${run.checkpoints.step[t]}`);
+      if (t >= 0) return exclude(i, `diverged or missing data: ${f} is ${run.checkpoints[f][t]} at step ${run.checkpoints.step[t]}`);
     }
   });
   const included = runs.flatMap((r, i) => (r.included ? [i] : []));
   if (included.length < 2) {
     throw new Error(`too few runs to analyze: ${included.length} usable of ${runs.length} (the held-out split needs at least 2)${warnings.length ? '; ' + warnings.join('; ') : ''}`);
+  }
+  if (options.previous && options.previous.features.join() !== requested.join()) {
+    warnings.push(`the previous analysis used other features (${options.previous.features.join(', ')}); its state numbering cannot be kept`);
+  }
+  const accuracyColumnName = options.accuracyColumn ?? 'eval_acc';
+  for (const i of included) {
+    const acc = all[i].run.checkpoints[accuracyColumnName];
+    const bad = acc ? acc.filter((v) => !Number.isFinite(v)).length : 0;
+    if (bad > 0) warnings.push(`run ${runs[i].key}: ${accuracyColumnName} is missing or non-finite at ${bad} checkpoint${bad > 1 ? 's' : ''}; they count as not converged`);
   }
   const normalized = included.map((i) => {
     const cp = all[i].run.checkpoints;

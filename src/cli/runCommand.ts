@@ -71,6 +71,8 @@ export async function runCommand(positional: string[], flags: Flags): Promise<nu
     if (!existsSync(statePath(out))) throw new Error(`${statePath(out)}: no saved training state next to the bundle, so it cannot be resumed exactly`);
     bundle = parseRunsJson(readFileSync(out, 'utf8'), out);
     saved = decodeState(new Uint8Array(readFileSync(statePath(out))), statePath(out));
+    // Resuming without --epochs keeps the run's own length rather than the preset's.
+    if (flags.epochs === undefined) config.epochs = saved.config.epochs;
     const why = sameTraining(saved.config, config);
     if (why) throw new Error(`${out}: cannot resume: ${why}`);
     if (saved.seeds.join() !== seeds.join()) throw new Error(`${out}: cannot resume: it trains seeds ${saved.seeds[0]}…${saved.seeds.at(-1)} (${saved.seeds.length}), not ${seeds[0]}…${seeds.at(-1)} (${seeds.length})`);
@@ -96,6 +98,10 @@ export async function runCommand(positional: string[], flags: Flags): Promise<nu
     const stepNow = trainer.stepsDone;
     const dropped = truncateAfter(bundle, stepNow);
     if (dropped) process.stderr.write(`note: ${dropped} checkpoint rows after step ${stepNow} are recomputed (they were written after the last saved state)\n`);
+    // A state saved at a checkpoint step whose row never made it to the bundle (a crash while evaluating).
+    if (trainer.atCheckpoint() && !bundle.groups[0].runs.some((r) => r.checkpoints.step.includes(stepNow))) {
+      appendCheckpoints(bundle, await trainer.checkpoint());
+    }
   }
   process.stderr.write(
     `training ${config.task}/${config.preset}: ${seeds.length} seeds × ${config.epochs} epochs (${trainer.stepsPerEpoch} steps each, batch ${config.batchSize}), ` +

@@ -96,7 +96,7 @@ export function parseRunsCsv(text: string, file: string): RunBundle {
   let nRows = 0;
   for (const { line, cells } of records) {
     if (cells.length !== header.length) {
-      throw new BundleError(file, line, null, `${cells.length} cells but the header has ${header.length} columns`);
+      throw new BundleError(file, line, Math.min(cells.length, header.length) + 1, `${cells.length} cells but the header has ${header.length} columns`);
     }
     const id = cells[runCol].trim();
     if (id === '') throw new BundleError(file, line, runCol + 1, "empty 'run' cell");

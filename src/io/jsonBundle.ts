@@ -2,15 +2,29 @@ import { BundleError, lineColumnAt } from './bundleError.ts';
 import { findJsonSyntaxError, locateJsonPath } from './jsonLocate.ts';
 import { RUN_BUNDLE_FORMAT, type Checkpoints, type Run, type RunBundle, type RunGroup } from './runBundle.ts';
 
-const NON_FINITE_TOKENS: Record<string, string> = { NaN: '"NaN"', Infinity: '"Infinity"', '-Infinity': '"-Infinity"' };
+/**
+ * Python's json writes bare NaN/Infinity. They become strings of the same length (so every reported line
+ * and column still points into the original text), outside strings only, and are read back as numbers.
+ */
+const NON_FINITE_TOKENS: Record<string, string> = { NaN: '"N"', Infinity: '"Infini"', '-Infinity': '"-Infini"' };
 
-/** Python's json writes bare NaN/Infinity; turn them into strings JSON.parse accepts (outside strings only). */
 function quoteNonFiniteTokens(text: string): string {
   if (!/NaN|Infinity/.test(text)) return text;
   return text.replace(/"(?:[^"\\]|\\.)*"|-?Infinity|NaN/g, (m) => NON_FINITE_TOKENS[m] ?? m);
 }
 
-const STRING_NUMBERS: Record<string, number> = { NaN: NaN, nan: NaN, Infinity: Infinity, inf: Infinity, '-Infinity': -Infinity, '-inf': -Infinity };
+const STRING_NUMBERS: Record<string, number> = {
+  NaN: NaN,
+  nan: NaN,
+  Infinity: Infinity,
+  inf: Infinity,
+  '-Infinity': -Infinity,
+  '-inf': -Infinity,
+  // Placeholders for bare tokens (see NON_FINITE_TOKENS).
+  N: NaN,
+  Infini: Infinity,
+  '-Infini': -Infinity,
+};
 
 type Path = (string | number)[];
 
@@ -101,7 +115,8 @@ export function parseRunsJson(text: string, file: string): RunBundle {
       if (typeof ro.seed === 'number' || ro.seed === null) run.seed = ro.seed;
       if (ro.diverged !== undefined) {
         const d = v.object(ro.diverged, [...rp, 'diverged']);
-        run.diverged = { step: Number(d.step), reason: String(d.reason ?? 'diverged') };
+        if (typeof d.step !== 'number' || !Number.isInteger(d.step) || d.step < 0) v.fail([...rp, 'diverged', 'step'], `expected the step where the run diverged (a whole number), got ${describe(d.step)}`);
+        run.diverged = { step: d.step as number, reason: typeof d.reason === 'string' ? d.reason : 'diverged' };
       }
       return run;
     });

@@ -45,6 +45,8 @@ export interface EngineProgress {
 
 const EVAL_EXAMPLES_PER_CHUNK = 16384;
 
+const DIVERGENCE_SIGNALS = ['train_loss', 'eval_loss', 'l1', 'l2', 'weight_mean', 'bias_mean'];
+
 /**
  * Activation memory one gradient computation may use (float32 values): 2^27 ≈ 512 MB. Beyond it the
  * seeds are split into chunks whose gradients are computed one after another before the single
@@ -84,7 +86,8 @@ export class BatchedTrainer {
       const size = p.shape.reduce((a, b) => a * b, 1);
       const values = new Float32Array(s * size);
       seeds.forEach((seed, i) => p.init(createRng(seed, 'init', p.name), values.subarray(i * size, (i + 1) * size)));
-      this.params[p.name] = tf.variable(tf.tensor(values, [s, ...p.shape]), true);
+      // tidy frees the initial tensor; the variable keeps its own copy.
+      this.params[p.name] = tf.tidy(() => tf.variable(tf.tensor(values, [s, ...p.shape]), true));
     }
     this.optimizer = createOptimizerState(cfg.optimizer, this.params);
     this.alive = new Array(s).fill(1);
@@ -274,7 +277,9 @@ export class BatchedTrainer {
         eval_acc: evaluation.acc[i],
       } as CheckpointRow;
       for (const m of METRIC_NAMES) row[m] = metrics[i][m];
-      const bad = ['train_loss', 'eval_loss', ...METRIC_NAMES].filter((k) => !Number.isFinite(row[k]));
+      // Divergence means non-finite losses or weights (l1, l2 and the means are finite exactly when every
+      // weight is); a ratio like trace/spectral can be 0/0 for a healthy all-zero matrix.
+      const bad = DIVERGENCE_SIGNALS.filter((k) => !Number.isFinite(row[k]));
       const entry: SeedCheckpoint = { seed, row };
       if (bad.length > 0) {
         entry.diverged = `${bad.slice(0, 3).join(', ')}${bad.length > 3 ? ` and ${bad.length - 3} more` : ''} not finite at step ${step}`;
@@ -307,11 +312,11 @@ export class BatchedTrainer {
     for (const [name, v] of Object.entries(this.params)) {
       const values = state.params[name];
       if (!values || values.length !== v.size) throw new Error(`saved state has no matching values for parameter ${name}`);
-      v.assign(tf.tensor(values, v.shape));
+      tf.tidy(() => v.assign(tf.tensor(values, v.shape)));
       (this.optimizer.slots[name] ?? []).forEach((slot, k) => {
         const sv = state.slots[name]?.[k];
         if (!sv || sv.length !== slot.size) throw new Error(`saved state has no optimizer slot ${k} for ${name}`);
-        slot.assign(tf.tensor(sv, slot.shape));
+        tf.tidy(() => slot.assign(tf.tensor(sv, slot.shape)));
       });
     }
     this.epoch = state.epoch;
@@ -329,7 +334,7 @@ export class BatchedTrainer {
     const values = ((await v.data()) as Float32Array).slice();
     const size = values.length / this.seeds.length;
     values.fill(NaN, i * size, (i + 1) * size);
-    v.assign(tf.tensor(values, v.shape));
+    tf.tidy(() => v.assign(tf.tensor(values, v.shape)));
   }
 
   dispose(): void {

@@ -16,14 +16,15 @@ export function createOptimizerState(spec: OptimizerSpec, params: Record<string,
   const slots: Record<string, tf.Variable[]> = {};
   if (spec.kind === 'adamw') {
     for (const [name, p] of Object.entries(params)) {
-      slots[name] = [tf.variable(tf.zerosLike(p), false), tf.variable(tf.zerosLike(p), false)];
+      slots[name] = tf.tidy(() => [tf.variable(tf.zerosLike(p), false), tf.variable(tf.zerosLike(p), false)]);
     }
   }
   return { step: 0, slots };
 }
 
 /**
- * Keeps the new value where the seed is alive and the old one where it diverged. next·1 + old·0 is
+ * Keeps the new value where the seed is alive and the old one where it diverged (already NaN weights stay
+ * NaN: NaN·0 is NaN, which is harmless since a diverged seed is never recorded again). next·1 + old·0 is
  * exactly next for a live seed; broadcasting a multiply avoids the Tile that tf.where's broadcast costs.
  */
 function masked(next: tf.Tensor, old: tf.Tensor, alive: tf.Tensor1D | null): tf.Tensor {

@@ -49,12 +49,21 @@ describe('analyzeRuns: the whole pipeline on a run bundle', () => {
     b.groups[0].runs[3].diverged = { step: 200, reason: 'loss became NaN' };
     const r = analyzeRuns(b, quick);
     expect(r.runs.filter((x) => !x.included).map((x) => [x.key, x.excludedReason])).toEqual([
-      ['seed-1', 'diverged: l2 is NaN at step 70'],
-      ['seed-2', 'diverged: spectral is Infinity at step 300'],
+      ['seed-1', 'diverged or missing data: l2 is NaN at step 70'],
+      ['seed-2', 'diverged or missing data: spectral is Infinity at step 300'],
       ['seed-3', 'diverged at step 200 (loss became NaN)'],
     ]);
     expect(r.runs.filter((x) => x.included)).toHaveLength(12);
-    expect(r.warnings).toContain('run seed-1 excluded: diverged: l2 is NaN at step 70');
+    expect(r.warnings).toContain('run seed-1 excluded: diverged or missing data: l2 is NaN at step 70');
+  });
+
+  it('a non-finite metric outside the chosen features still excludes the run; missing accuracy is reported', () => {
+    const b = clone(smallBundle());
+    b.groups[0].runs[2].checkpoints.sv_var[5] = NaN;
+    b.groups[0].runs[4].checkpoints.eval_acc[3] = NaN;
+    const r = analyzeRuns(b, { ...quick, features: ['l1', 'l2', 'trace'] });
+    expect(r.runs[2].excludedReason).toBe('diverged or missing data: sv_var is NaN at step 50');
+    expect(r.warnings).toContain('run seed-4: eval_acc is missing or non-finite at 1 checkpoint; they count as not converged');
   });
 
   it('a feature constant within a run becomes 0 there; constant in every run, it is dropped', () => {
@@ -71,7 +80,7 @@ describe('analyzeRuns: the whole pipeline on a run bundle', () => {
   it('too few usable runs', () => {
     const b = clone(smallBundle(2));
     b.groups[0].runs[0].checkpoints.l1[0] = NaN;
-    expect(() => analyzeRuns(b, quick)).toThrow(/too few runs to analyze: 1 usable of 2 \(the held-out split needs at least 2\); run seed-0 excluded: diverged: l1 is NaN at step 0/);
+    expect(() => analyzeRuns(b, quick)).toThrow(/too few runs to analyze: 1 usable of 2 \(the held-out split needs at least 2\); run seed-0 excluded: diverged or missing data: l1 is NaN at step 0/);
   });
 
   it('a run that never converges gets the longest length and is flagged', () => {

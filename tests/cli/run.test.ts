@@ -79,8 +79,13 @@ describe('trainmap run', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/existing\.json exists; use --resume to continue it or --force to overwrite it/);
     expect(readFileSync(existing, 'utf8')).toBe('{"precious": true}');
-    const noState = trainmap([...base, '--out', join(dir, 'three.json'), '--seeds', '3', '--seed-start', '5', '--resume', '--epochs', '3']);
-    expect(noState.code, noState.stderr).toBe(0);
+    const extend = trainmap([...base, '--out', join(dir, 'three.json'), '--seeds', '3', '--seed-start', '5', '--resume', '--epochs', '3']);
+    expect(extend.code, extend.stderr).toBe(0);
+    expect(read(join(dir, 'three.json')).groups[0].runs[0].checkpoints.step).toEqual([32, 64, 96]);
+    // Without --epochs a resume keeps the run's own length, not the preset's 300.
+    const again = trainmap([...base, '--out', join(dir, 'three.json'), '--seeds', '3', '--seed-start', '5', '--resume']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toMatch(/Trained 3 seeds to epoch 3 /);
     const mismatch = trainmap([...base, '--out', join(dir, 'three.json'), '--seeds', '2', '--resume']);
     expect(mismatch.code).toBe(1);
     expect(mismatch.stderr).toMatch(/cannot resume: it trains seeds 5…7 \(3\), not 0…1 \(2\)/);

@@ -70,8 +70,8 @@ describe('CSV run bundles', () => {
     expect(e.message).toBe("runs.csv, line 3, column 4: 'abc' in column 'l2' is not a number");
   });
   it('ragged rows', () => {
-    expect(errorOf('run,step,l1\na,0,1\na,1\n').message).toBe('runs.csv, line 3: 2 cells but the header has 3 columns');
-    expect(errorOf('run,step,l1\na,0,1,9\n').message).toMatch(/line 2: 4 cells/);
+    expect(errorOf('run,step,l1\na,0,1\na,1\n').message).toBe('runs.csv, line 3, column 3: 2 cells but the header has 3 columns');
+    expect(errorOf('run,step,l1\na,0,1,9\n').message).toMatch(/line 2, column 4: 4 cells/);
   });
   it('duplicate steps within a run', () => {
     expect(errorOf('run,step,l1\na,0,1\nb,0,1\na,0,2\n').message).toBe("runs.csv, line 4, column 2: run 'a' has step 0 twice (first on line 2)");

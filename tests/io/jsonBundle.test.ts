@@ -46,6 +46,18 @@ describe('JSON run bundles', () => {
     expect([Number.isNaN(l1[0]), l1[1], Number.isNaN(l1[2])]).toEqual([true, -Infinity, true]);
   });
 
+  it('columns stay exact after bare NaN tokens on the same line (Python writes one line)', () => {
+    const text = '{"format":"trainmap.runs/1","groups":[{"name":"g","runs":[{"id":"a","checkpoints":{"step":[0,1],"l1":[NaN,NaN,NaN,"x"]}}]}]}';
+    const e = errorOf(text);
+    expect(e.message).toMatch(/checkpoints\.l1\[3\]: expected a number, got the string "x"/);
+    expect(e.column).toBe(text.indexOf('"x"') + 1);
+  });
+
+  it('a diverged mark needs a step', () => {
+    const text = '{"format":"trainmap.runs/1","groups":[{"name":"g","runs":[{"id":"a","checkpoints":{"step":[0]},"diverged":{"step":"later"}}]}]}';
+    expect(errorOf(text).message).toMatch(/diverged\.step: expected the step where the run diverged \(a whole number\), got the string "later"/);
+  });
+
   it('sorts checkpoints by step', () => {
     const b = parseRunsJson('{"format":"trainmap.runs/1","groups":[{"name":"g","runs":[{"id":"a","checkpoints":{"step":[5,0],"l1":[2,1]}}]}]}', 'x.json');
     expect(b.groups[0].runs[0].checkpoints).toEqual({ step: [0, 5], l1: [1, 2] });

@@ -73,4 +73,16 @@ describe('memory', () => {
     expect(new Set(counts).size, `tensor counts per checkpoint: ${counts.join(', ')}`).toBe(1);
     trainer.dispose();
   });
+
+  it('a trainer leaves no tensor behind once disposed, restore included', async () => {
+    await selectBackend({ requested: 'wasm' });
+    const before = tf.memory().numTensors;
+    const trainer = new BatchedTrainer(createTaskModel(tinyModAdd({}, { epochs: 1 })), [0, 1]);
+    trainer.step();
+    trainer.restore(await trainer.snapshot());
+    await trainer.poisonSeed(1);
+    await trainer.checkpoint();
+    trainer.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
 });
