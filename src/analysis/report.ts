@@ -118,11 +118,11 @@ function prepareRuns(bundle: RunBundle, options: AnalyzeOptions): PreparedRuns {
   if (options.previous && options.previous.features.join() !== requested.join()) {
     warnings.push(`the previous analysis used other features (${options.previous.features.join(', ')}); its state numbering cannot be kept`);
   }
-  const accuracyColumnName = options.accuracyColumn ?? 'eval_acc';
+  const accuracyColumn = options.accuracyColumn ?? 'eval_acc';
   for (const i of included) {
-    const acc = all[i].run.checkpoints[accuracyColumnName];
+    const acc = all[i].run.checkpoints[accuracyColumn];
     const bad = acc ? acc.filter((v) => !Number.isFinite(v)).length : 0;
-    if (bad > 0) warnings.push(`run ${runs[i].key}: ${accuracyColumnName} is missing or non-finite at ${bad} checkpoint${bad > 1 ? 's' : ''}; they count as not converged`);
+    if (bad > 0) warnings.push(`run ${runs[i].key}: ${accuracyColumn} is missing or non-finite at ${bad} checkpoint${bad > 1 ? 's' : ''}; they count as not converged`);
   }
   const normalized = included.map((i) => {
     const cp = all[i].run.checkpoints;
@@ -141,7 +141,6 @@ function prepareRuns(bundle: RunBundle, options: AnalyzeOptions): PreparedRuns {
   });
   if (keep.length === 0) throw new Error(`every feature is constant within every run (${requested.join(', ')}); nothing to model`);
   for (const d of droppedFeatures) warnings.push(`feature ${d.feature} dropped: ${d.reason}`);
-  const accuracyColumn = options.accuracyColumn ?? 'eval_acc';
   return {
     features: keep.map((j) => requested[j]),
     droppedFeatures,

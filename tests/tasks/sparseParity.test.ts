@@ -12,7 +12,7 @@ describe('sparse parity (SPEC §3)', () => {
     expect(model.params.map((p) => [p.name, p.shape.join('×'), p.role])).toEqual([
       ['W1', '1000×40', 'matrix'], ['b1', '1000', 'bias'], ['W2', '1×1000', 'matrix'], ['b2', '1', 'bias'],
     ]);
-    expect(trainingConfig('sparse-parity', 'quick')).toMatchObject({ epochs: 150, batchSize: 32 });
+    expect(trainingConfig('sparse-parity', 'quick')).toMatchObject({ epochs: 200, batchSize: 32 });
   });
 
   it('x ∈ {−1, +1}^40 uniform, y = x0·x1·x2, 1000 train and 100 eval examples drawn per seed', () => {
