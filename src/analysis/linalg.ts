@@ -93,10 +93,3 @@ export function flatten2d(rows: readonly (readonly number[])[]): Float64Array {
   for (let i = 0; i < n; i++) out.set(rows[i], i * d);
   return out;
 }
-
-/** A flat row-major matrix as nested arrays. */
-export function unflatten2d(x: Float64Array | number[], rows: number, cols: number): number[][] {
-  const out: number[][] = [];
-  for (let i = 0; i < rows; i++) out.push(Array.from(x.slice(i * cols, (i + 1) * cols)));
-  return out;
-}

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync, unlinkSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { formatRunsJson, parseRunsJson, type RunBundle } from '../io/index.ts';
 import { BACKENDS, selectBackend, type BackendName } from '../train/backend.ts';
 import { appendCheckpoints, newTrainingBundle, truncateAfter } from '../train/bundleBuilder.ts';
@@ -194,7 +194,3 @@ export async function runCommand(positional: string[], flags: Flags): Promise<nu
   }
 }
 
-/** For tests and tools: remove a bundle and its state. */
-export function removeRun(out: string): void {
-  for (const f of [out, statePath(out)]) if (existsSync(f)) unlinkSync(f);
-}

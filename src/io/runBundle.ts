@@ -7,9 +7,6 @@ import { METRIC_NAMES } from '../metrics/weightMetrics.ts';
 /** The 14 weight metrics of SPEC §2, the default HMM features. */
 export const DEFAULT_FEATURES = METRIC_NAMES;
 
-/** Optional per-checkpoint columns with a fixed meaning. */
-export const OUTCOME_COLUMNS = ['epoch', 'train_loss', 'train_acc', 'eval_loss', 'eval_acc'] as const;
-
 /** Column name -> one value per checkpoint; `step` is required and strictly increasing. */
 export type Checkpoints = { step: number[] } & Record<string, number[]>;
 
@@ -32,15 +29,4 @@ export interface RunBundle {
   groups: RunGroup[];
   /** Present in an exported analysis: the fitted HMM, normalization constants and the map. */
   analysis?: unknown;
-}
-
-/** Column names present in every run of the bundle, in first-seen order. */
-export function commonColumns(bundle: RunBundle): string[] {
-  const runs = bundle.groups.flatMap((g) => g.runs);
-  if (runs.length === 0) return [];
-  return Object.keys(runs[0].checkpoints).filter((c) => runs.every((r) => c in r.checkpoints));
-}
-
-export function countRuns(bundle: RunBundle): number {
-  return bundle.groups.reduce((s, g) => s + g.runs.length, 0);
 }

@@ -123,10 +123,7 @@ export class BatchedTrainer {
     const from = b * batchSize;
     const size = Math.min(batchSize, nTrain - from);
     const s = this.seeds.length;
-    const Inputs = this.task.inputDtype === 'int32' ? Int32Array : Float32Array;
-    const Labels = this.task.labelDtype === 'int32' ? Int32Array : Float32Array;
-    const inputs = new Inputs(s * size * w);
-    const labels = new Labels(s * size);
+    const { inputs, labels } = this.batchArrays(size);
     this.seeds.forEach((seed, i) => {
       const order = this.epochOrder(i, seed);
       const d = this.data[i];
@@ -138,6 +135,16 @@ export class BatchedTrainer {
       }
     });
     return { inputs: tf.tensor(inputs, [s, size, w], this.task.inputDtype), labels: tf.tensor(labels, [s, size], this.task.labelDtype) };
+  }
+
+  /** Empty input [S, size, w] and label [S, size] arrays of the task's dtypes. */
+  private batchArrays(size: number): { inputs: Int32Array | Float32Array; labels: Int32Array | Float32Array } {
+    const s = this.seeds.length;
+    const n = s * size * this.task.inputWidth;
+    return {
+      inputs: this.task.inputDtype === 'int32' ? new Int32Array(n) : new Float32Array(n),
+      labels: this.task.labelDtype === 'int32' ? new Int32Array(s * size) : new Float32Array(s * size),
+    };
   }
 
   private orderCache: { epoch: number; orders: Int32Array[] } | null = null;
@@ -215,10 +222,7 @@ export class BatchedTrainer {
     let correctSum = tf.zeros([s]);
     for (let from = 0; from < n; from += chunk) {
       const size = Math.min(chunk, n - from);
-      const Inputs = this.task.inputDtype === 'int32' ? Int32Array : Float32Array;
-      const Labels = this.task.labelDtype === 'int32' ? Int32Array : Float32Array;
-      const inputs = new Inputs(s * size * w);
-      const labels = new Labels(s * size);
+      const { inputs, labels } = this.batchArrays(size);
       this.data.forEach((d, i) => {
         const src = split === 'train' ? d.trainInputs : d.evalInputs;
         const lab = split === 'train' ? d.trainLabels : d.evalLabels;

@@ -28,17 +28,6 @@ export function fromFlat(f: FlatParams): HMMParams {
   };
 }
 
-export function cloneFlat(f: FlatParams): FlatParams {
-  return {
-    nStates: f.nStates,
-    nFeatures: f.nFeatures,
-    startprob: f.startprob.slice(),
-    transmat: f.transmat.slice(),
-    means: f.means.slice(),
-    covars: f.covars.slice(),
-  };
-}
-
 /** Checks shapes and probabilities; throws an Error that says what is wrong. */
 export function validateParams(p: HMMParams, nFeatures?: number): void {
   const k = p.startprob?.length ?? 0;
