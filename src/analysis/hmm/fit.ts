@@ -104,7 +104,7 @@ function recordRidges(ridge: Float64Array, params: FlatParams, iteration: number
       iteration,
       kind: 'singular-covariance',
       state,
-      message: `covariance of state ${state} was not positive definite in iteration ${iteration}; added ${r.toExponential(0)}·I`,
+      message: `covariance of state ${state} was not positive definite (or nearly singular) in iteration ${iteration}; added ${r.toExponential(0)}·I`,
     });
   });
 }

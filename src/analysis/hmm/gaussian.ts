@@ -14,19 +14,32 @@ export interface GaussianFactors {
 }
 
 /**
- * Smallest ridge λ·I that makes Σ + λI positive definite, found by the escalation hmmlearn starts
- * with (1e-7) and continued by decades. Writes the Cholesky factor to `chol`.
+ * Below this ratio of the smallest Cholesky pivot² to the largest variance, a covariance is singular in
+ * float64 terms (condition number above 1e10): its factor exists, but densities computed from it are
+ * rounding noise, and EM on them can lower the likelihood.
+ */
+const MIN_PIVOT_RATIO = 1e-10;
+
+function wellConditionedCholesky(cov: Float64Array, d: number, chol: Float64Array, scale: number): boolean {
+  if (!choleskyLower(cov, d, chol)) return false;
+  for (let i = 0; i < d; i++) if (chol[i * d + i] ** 2 < MIN_PIVOT_RATIO * scale) return false;
+  return true;
+}
+
+/**
+ * Smallest ridge λ·I that makes Σ + λI positive definite and well conditioned, found by the escalation
+ * hmmlearn starts with (1e-7) and continued by decades. Writes the Cholesky factor to `chol`.
  */
 export function regularizedCholesky(cov: Float64Array, d: number, chol: Float64Array): number {
-  if (choleskyLower(cov, d, chol)) return 0;
   let scale = 0;
   for (let i = 0; i < d; i++) scale = Math.max(scale, Math.abs(cov[i * d + i]));
   if (!Number.isFinite(scale)) throw new Error('covariance contains NaN or Infinity');
+  if (wellConditionedCholesky(cov, d, chol, scale)) return 0;
   const work = new Float64Array(d * d);
   for (let ridge = 1e-7; ridge <= Math.max(1, scale) * 1e3; ridge *= 10) {
     work.set(cov);
     for (let i = 0; i < d; i++) work[i * d + i] += ridge;
-    if (choleskyLower(work, d, chol)) return ridge;
+    if (wellConditionedCholesky(work, d, chol, scale + ridge)) return ridge;
   }
   throw new Error('covariance could not be made positive definite');
 }
