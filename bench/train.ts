@@ -50,7 +50,7 @@ export async function trainThroughputBench(): Promise<BenchResult> {
     for (const c of cases) {
       for (const s of c.sizes) {
         const seeds = Array.from({ length: s }, (_, i) => i);
-        let batched = NaN;
+        let batched: number;
         let sequential = 0;
         try {
           batched = await timeSteps(c.cfg, seeds, c.steps);

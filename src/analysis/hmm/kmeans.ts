@@ -91,10 +91,9 @@ function lloyd(data: Float64Array, n: number, d: number, centers: Float64Array, 
   const label = new Int32Array(n);
   const sums = new Float64Array(k * d);
   const counts = new Float64Array(k);
-  let inertia = 0;
   let it = 0;
   for (; it < maxIter; it++) {
-    inertia = assign(data, n, d, centers, k, label);
+    assign(data, n, d, centers, k, label);
     sums.fill(0);
     counts.fill(0);
     for (let t = 0; t < n; t++) {
@@ -121,7 +120,7 @@ function lloyd(data: Float64Array, n: number, d: number, centers: Float64Array, 
       break;
     }
   }
-  inertia = assign(data, n, d, centers, k, label);
+  const inertia = assign(data, n, d, centers, k, label);
   return { centers, inertia, iterations: it };
 }
 

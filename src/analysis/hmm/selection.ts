@@ -4,7 +4,7 @@ import { fitObservations, FIT_DEFAULTS, type FlatFitResult } from './fit.ts';
 import { scoreObservations } from './inference.ts';
 import type { InitMethod } from './init.ts';
 import { subsetObservations } from './observations.ts';
-import type { FitWarning, FlatParams, ObservationSet } from './types.ts';
+import type { FitWarning, ObservationSet } from './types.ts';
 
 export interface SelectionOptions {
   /** Fit exactly this many states instead of sweeping kMin..kMax. */
