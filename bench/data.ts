@@ -10,7 +10,9 @@ export function benchHmm(k: number, d: number, seed: number): HMMParams {
   });
   // Left-to-right with a fork: state i moves on to i+1 or i+2.
   const transmat = Array.from({ length: k }, (_, i) =>
-    Array.from({ length: k }, (_, j) => (i === k - 1 ? (j === i ? 1 : 0) : j === i ? 0.985 : j === i + 1 ? (i + 2 < k ? 0.01 : 0.015) : j === i + 2 ? 0.005 : 0)),
+    Array.from({ length: k }, (_, j) =>
+      i === k - 1 ? (j === i ? 1 : 0) : j === i ? 0.985 : j === i + 1 ? (i + 2 < k ? 0.01 : 0.015) : j === i + 2 ? 0.005 : 0,
+    ),
   );
   const startprob = Array.from({ length: k }, (_, i) => (i === 0 ? 1 : 0));
   return { startprob, transmat, means, covars };

@@ -5,7 +5,16 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createRng, fitObservations, fromFlat, packSequences, selectModel, selectModelWith, type HMMParams, type ObservationSet } from '../src/analysis/index.ts';
+import {
+  createRng,
+  fitObservations,
+  fromFlat,
+  packSequences,
+  selectModel,
+  selectModelWith,
+  type HMMParams,
+  type ObservationSet,
+} from '../src/analysis/index.ts';
 import { initialParams } from '../src/analysis/hmm/init.ts';
 import { defaultWorkerCount, workerFitRunner } from '../src/cli/fitPool.ts';
 import { benchSequences } from './data.ts';
@@ -26,7 +35,9 @@ export async function emIterationBench(): Promise<BenchResult> {
   ];
   for (const c of cases) {
     const iterations = 10;
-    const times = timeRepeated(() => fitObservations(c.obs, { nStates: 6, start: c.start, maxIterations: iterations, tolerance: -Infinity }), 5).map((t) => t / iterations);
+    const times = timeRepeated(() => fitObservations(c.obs, { nStates: 6, start: c.start, maxIterations: iterations, tolerance: -Infinity }), 5).map(
+      (t) => t / iterations,
+    );
     rows.push({ data: c.name, K: 6, checkpoints: c.obs.nObservations, 'ms/iter (median)': median(times), 'ms/iter (min)': Math.min(...times) });
   }
   return {
@@ -35,7 +46,7 @@ export async function emIterationBench(): Promise<BenchResult> {
     machine: machine(),
     rows,
     notes: [
-      'one EM iteration = E-step with statistics + M-step, full covariance, from a fixed start (the fixture\'s; at paper scale one seeded k-means initialization, not timed)',
+      "one EM iteration = E-step with statistics + M-step, full covariance, from a fixed start (the fixture's; at paper scale one seeded k-means initialization, not timed)",
       `that initialization (k-means, 2 inits) took ${initMs.toFixed(0)} ms at paper scale`,
       'hmmlearn 0.3.3 reference on this machine (issue #2): ~34 ms/iter at 24×300×14, 50–58 ms/iter at 32×400×14',
     ],
@@ -49,13 +60,32 @@ export async function modelSelectionBench(): Promise<BenchResult> {
   const workers = defaultWorkerCount();
   let t0 = performance.now();
   const par = await selectModelWith(workerFitRunner(workers), obs, options);
-  rows.push({ mode: `${workers} worker threads`, seconds: (performance.now() - t0) / 1000, chosenK: par.chosenK, fits: par.rows.reduce((s, r) => s + r.restarts.length, 0) });
+  rows.push({
+    mode: `${workers} worker threads`,
+    seconds: (performance.now() - t0) / 1000,
+    chosenK: par.chosenK,
+    fits: par.rows.reduce((s, r) => s + r.restarts.length, 0),
+  });
   if (process.env.BENCH_SINGLE_THREAD) {
     t0 = performance.now();
     const one = selectModel(obs, options);
-    rows.push({ mode: 'this thread', seconds: (performance.now() - t0) / 1000, chosenK: one.chosenK, fits: one.rows.reduce((s, r) => s + r.restarts.length, 0) });
+    rows.push({
+      mode: 'this thread',
+      seconds: (performance.now() - t0) / 1000,
+      chosenK: one.chosenK,
+      fits: one.rows.reduce((s, r) => s + r.restarts.length, 0),
+    });
   }
-  return { benchmark: 'hmm-model-selection', date: new Date().toISOString(), machine: machine(), rows, notes: ['40 runs × 1000 checkpoints × 14 features sampled from a known K=6 forking HMM; 80/20 split; K=1..8, 5 restarts, ≤32 EM iterations, tolerance 0.01', 'target (issue #2): under 60 s on this 2-core machine'] };
+  return {
+    benchmark: 'hmm-model-selection',
+    date: new Date().toISOString(),
+    machine: machine(),
+    rows,
+    notes: [
+      '40 runs × 1000 checkpoints × 14 features sampled from a known K=6 forking HMM; 80/20 split; K=1..8, 5 restarts, ≤32 EM iterations, tolerance 0.01',
+      'target (issue #2): under 60 s on this 2-core machine',
+    ],
+  };
 }
 
 export function printResult(r: BenchResult): void {
@@ -93,5 +123,13 @@ export async function eStepKernelBench(): Promise<BenchResult> {
     }
     rows.push({ data: c.data, 'JS ms': best[0], 'SIMD ms': simd.simd ? best[1] : null, speedup: simd.simd ? best[0] / best[1] : null });
   }
-  return { benchmark: 'hmm-estep-kernels', date: new Date().toISOString(), machine: machine(), rows, notes: ['one E-step with sufficient statistics (densities, forward–backward, moments); min of 20 interleaved runs; the SIMD kernels give bit-identical results'] };
+  return {
+    benchmark: 'hmm-estep-kernels',
+    date: new Date().toISOString(),
+    machine: machine(),
+    rows,
+    notes: [
+      'one E-step with sufficient statistics (densities, forward–backward, moments); min of 20 interleaved runs; the SIMD kernels give bit-identical results',
+    ],
+  };
 }

@@ -19,7 +19,10 @@ function normalizedBundle(file: string): number[][][] {
 
 export async function initComparisonBench(): Promise<BenchResult> {
   const sets: { name: string; obs: ObservationSet }[] = [
-    { name: 'paperlike.json', obs: packSequences((JSON.parse(readFileSync(join(fixtures, 'hmm/paperlike.json'), 'utf8')) as { sequences: number[][][] }).sequences) },
+    {
+      name: 'paperlike.json',
+      obs: packSequences((JSON.parse(readFileSync(join(fixtures, 'hmm/paperlike.json'), 'utf8')) as { sequences: number[][][] }).sequences),
+    },
     { name: 'synthetic-forking.csv (z-scored)', obs: packSequences(normalizedBundle('static/samples/synthetic-forking.csv')) },
     { name: 'known K=6 forking, 30×300', obs: packSequences(benchSequences(30, 300, 14, 6, 3)) },
     ...['static/samples/sparse-parity-paper.csv']
@@ -47,6 +50,8 @@ export async function initComparisonBench(): Promise<BenchResult> {
     date: new Date().toISOString(),
     machine: machine(),
     rows,
-    notes: [`held-out log-likelihood (higher is better) over ${restarts} seeded restarts per K, same 80/20 split and k-means means for every start; ≤32 EM iterations; mixed = restarts 0, 2, 4 sticky and 1, 3 hmmlearn`],
+    notes: [
+      `held-out log-likelihood (higher is better) over ${restarts} seeded restarts per K, same 80/20 split and k-means means for every start; ≤32 EM iterations; mixed = restarts 0, 2, 4 sticky and 1, 3 hmmlearn`,
+    ],
   };
 }

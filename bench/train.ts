@@ -42,7 +42,12 @@ export async function trainThroughputBench(): Promise<BenchResult> {
     const choice = await selectBackend({ requested: backend, prepareWebGpu: prepareNodeWebGpu });
     const slow = backend !== 'wasm';
     const cases: Case[] = [
-      { task: 'sparse-parity/paper (MLP 40→1000→1, batch 32)', cfg: trainingConfig('sparse-parity', 'paper'), steps: slow ? 3 : 20, sizes: backend === 'webgpu' ? [1, 8] : [1, 8, 40] },
+      {
+        task: 'sparse-parity/paper (MLP 40→1000→1, batch 32)',
+        cfg: trainingConfig('sparse-parity', 'paper'),
+        steps: slow ? 3 : 20,
+        sizes: backend === 'webgpu' ? [1, 8] : [1, 8, 40],
+      },
       ...(backend === 'wasm'
         ? [{ task: 'modular-addition/paper (p=113, d=128, batch 2048)', cfg: trainingConfig('modular-addition', 'paper'), steps: 2, sizes: [1, 8, 40] }]
         : []),
@@ -56,7 +61,15 @@ export async function trainThroughputBench(): Promise<BenchResult> {
           batched = await timeSteps(c.cfg, seeds, c.steps);
           for (const seed of seeds) sequential += await timeSteps(c.cfg, [seed], c.steps);
         } catch (e) {
-          rows.push({ backend: choice.name, task: c.task, S: s, 'batched seed-steps/s': null, 'sequential seed-steps/s': null, 'batched / sequential': null, error: (e as Error).message.slice(0, 120) });
+          rows.push({
+            backend: choice.name,
+            task: c.task,
+            S: s,
+            'batched seed-steps/s': null,
+            'sequential seed-steps/s': null,
+            'batched / sequential': null,
+            error: (e as Error).message.slice(0, 120),
+          });
           continue;
         }
         const row = {
@@ -68,11 +81,15 @@ export async function trainThroughputBench(): Promise<BenchResult> {
           'batched / sequential': sequential / batched,
         };
         rows.push(row);
-        console.error(`  ${row.backend} ${c.task} S=${s}: ${row['batched seed-steps/s'].toFixed(1)} vs ${row['sequential seed-steps/s'].toFixed(1)} seed-steps/s`);
+        console.error(
+          `  ${row.backend} ${c.task} S=${s}: ${row['batched seed-steps/s'].toFixed(1)} vs ${row['sequential seed-steps/s'].toFixed(1)} seed-steps/s`,
+        );
       }
     }
   }
   notes.push('timed from one warm-up step to the parameters read back after the last step (so asynchronous WebGPU work is included)');
-  notes.push('sequential = the same S seeds trained one after another as single-seed models; batched / sequential ≥ 0.7·S would meet the issue\'s GPU target only on a GPU, which this machine does not have');
+  notes.push(
+    "sequential = the same S seeds trained one after another as single-seed models; batched / sequential ≥ 0.7·S would meet the issue's GPU target only on a GPU, which this machine does not have",
+  );
   return { benchmark: 'train-throughput', date: new Date().toISOString(), machine: machine(), rows, notes };
 }

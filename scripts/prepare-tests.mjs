@@ -23,6 +23,8 @@ if (!existsSync(icd) || !loader.some(existsSync)) {
     run('apt-get update -qq');
     run('DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium libvulkan1');
   } else {
-    console.warn(`[prepare-tests] chromium or libvulkan1 is missing and cannot be installed here (needs root and apt-get); WebGPU and browser tests will fail. Install Debian's chromium and libvulkan1.`);
+    console.warn(
+      `[prepare-tests] chromium or libvulkan1 is missing and cannot be installed here (needs root and apt-get); WebGPU and browser tests will fail. Install Debian's chromium and libvulkan1.`,
+    );
   }
 }

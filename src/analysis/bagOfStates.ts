@@ -35,7 +35,10 @@ export function bagOfStatesRegression(paths: readonly ArrayLike<number>[], nStat
       note: `too few runs for the regression: ${paths.length} runs for ${states.length} visited states (needs more runs than states)`,
     };
   }
-  const r = olsImplicitIntercept(occ.map((o) => states.map((k) => o[k])), convergence);
+  const r = olsImplicitIntercept(
+    occ.map((o) => states.map((k) => o[k])),
+    convergence,
+  );
   states.forEach((k, j) => (coefficients[k] = r.coefficients[j]));
   const dropped = states.filter((k) => Number.isNaN(coefficients[k]));
   return {

@@ -52,9 +52,15 @@ export function olsImplicitIntercept(x: readonly (readonly number[])[], y: reado
     };
     for (let j = k; j < p; j++) {
       const col = perm[j];
-      apply((i) => a[i][col], (i, val) => (a[i][col] = val));
+      apply(
+        (i) => a[i][col],
+        (i, val) => (a[i][col] = val),
+      );
     }
-    apply((i) => b[i], (i, val) => (b[i] = val));
+    apply(
+      (i) => b[i],
+      (i, val) => (b[i] = val),
+    );
   }
   const coef = new Float64Array(rank);
   for (let k = rank - 1; k >= 0; k--) {
@@ -72,7 +78,7 @@ export function olsImplicitIntercept(x: readonly (readonly number[])[], y: reado
   const dfModel = rank - 1;
   const dfResid = n - rank;
   const rSquared = sst > 0 ? 1 - ssr / sst : NaN;
-  const fStatistic = dfModel > 0 && dfResid > 0 ? ((sst - ssr) / dfModel) / (ssr / dfResid) : NaN;
+  const fStatistic = dfModel > 0 && dfResid > 0 ? (sst - ssr) / dfModel / (ssr / dfResid) : NaN;
   return {
     coefficients,
     fitted,

@@ -7,7 +7,15 @@ import { DEFAULT_INIT } from './hmm/init.ts';
 import { matchStates, permuteParams, permutePath } from './hmm/matching.ts';
 import { packSequences } from './hmm/observations.ts';
 import { fromFlat } from './hmm/params.ts';
-import { selectModel, selectModelWith, type FitRunner, type ModelSelection, type SelectionOptions, type SelectionProgress, type SelectionRow } from './hmm/selection.ts';
+import {
+  selectModel,
+  selectModelWith,
+  type FitRunner,
+  type ModelSelection,
+  type SelectionOptions,
+  type SelectionProgress,
+  type SelectionRow,
+} from './hmm/selection.ts';
 import type { HMMParams } from './hmm/types.ts';
 import { buildTrainingMap, type TrainingMap } from './map.ts';
 import { NORMALIZATION_WINDOW, zScoreRun } from './normalize.ts';
@@ -43,7 +51,9 @@ export interface RunSummary {
 
 export interface AnalysisReport {
   format: typeof ANALYSIS_FORMAT;
-  settings: Required<Pick<AnalyzeOptions, 'threshold' | 'accuracyColumn' | 'restarts' | 'seed' | 'maxIterations' | 'tolerance' | 'covariancePrior' | 'heldOutFraction'>> & {
+  settings: Required<
+    Pick<AnalyzeOptions, 'threshold' | 'accuracyColumn' | 'restarts' | 'seed' | 'maxIterations' | 'tolerance' | 'covariancePrior' | 'heldOutFraction'>
+  > & {
     states: number | 'auto';
     kMin: number;
     kMax: number;
@@ -83,7 +93,9 @@ function prepareRuns(bundle: RunBundle, options: AnalyzeOptions): PreparedRuns {
   const columns = new Set(all.flatMap(({ run }) => Object.keys(run.checkpoints)));
   const unknown = requested.filter((f) => !columns.has(f));
   if (unknown.length > 0) {
-    throw new Error(`unknown feature${unknown.length > 1 ? 's' : ''} ${unknown.map((f) => `'${f}'`).join(', ')}; columns in the bundle: ${[...columns].join(', ')}`);
+    throw new Error(
+      `unknown feature${unknown.length > 1 ? 's' : ''} ${unknown.map((f) => `'${f}'`).join(', ')}; columns in the bundle: ${[...columns].join(', ')}`,
+    );
   }
   const multi = bundle.groups.length > 1;
   const warnings: string[] = [];
@@ -113,7 +125,9 @@ function prepareRuns(bundle: RunBundle, options: AnalyzeOptions): PreparedRuns {
   });
   const included = runs.flatMap((r, i) => (r.included ? [i] : []));
   if (included.length < 2) {
-    throw new Error(`too few runs to analyze: ${included.length} usable of ${runs.length} (the held-out split needs at least 2)${warnings.length ? '; ' + warnings.join('; ') : ''}`);
+    throw new Error(
+      `too few runs to analyze: ${included.length} usable of ${runs.length} (the held-out split needs at least 2)${warnings.length ? '; ' + warnings.join('; ') : ''}`,
+    );
   }
   if (options.previous && options.previous.features.join() !== requested.join()) {
     warnings.push(`the previous analysis used other features (${options.previous.features.join(', ')}); its state numbering cannot be kept`);
@@ -122,7 +136,8 @@ function prepareRuns(bundle: RunBundle, options: AnalyzeOptions): PreparedRuns {
   for (const i of included) {
     const acc = all[i].run.checkpoints[accuracyColumn];
     const bad = acc ? acc.filter((v) => !Number.isFinite(v)).length : 0;
-    if (bad > 0) warnings.push(`run ${runs[i].key}: ${accuracyColumn} is missing or non-finite at ${bad} checkpoint${bad > 1 ? 's' : ''}; they count as not converged`);
+    if (bad > 0)
+      warnings.push(`run ${runs[i].key}: ${accuracyColumn} is missing or non-finite at ${bad} checkpoint${bad > 1 ? 's' : ''}; they count as not converged`);
   }
   const normalized = included.map((i) => {
     const cp = all[i].run.checkpoints;
@@ -187,11 +202,16 @@ function finishAnalysis(prep: PreparedRuns, selection: ModelSelection, options: 
       prep.runs[i].convergence = { ...conv[r], step: conv[r].converged ? prep.steps[r][conv[r].checkpoint] : null };
     });
     const never = conv.filter((c) => !c.converged).length;
-    if (never > 0) warnings.push(`${never} run${never > 1 ? 's' : ''} never reached ${accuracyColumn} > ${threshold}; counted as converging at the longest run's length`);
+    if (never > 0)
+      warnings.push(`${never} run${never > 1 ? 's' : ''} never reached ${accuracyColumn} > ${threshold}; counted as converging at the longest run's length`);
     const reg = bagOfStatesRegression(paths, k, convergence);
     regression = reg;
     if (reg.note) warnings.push(`regression: ${reg.note}`);
-    detours = detourStates(reg.coefficients, paths, conv.map((c) => c.converged));
+    detours = detourStates(
+      reg.coefficients,
+      paths,
+      conv.map((c) => c.converged),
+    );
   }
   prep.included.forEach((i, r) => {
     prep.runs[i].role = trainSet.has(r) ? 'train' : 'held-out';

@@ -44,7 +44,10 @@ export function deriveSeed(seed: number, ...labels: (number | string)[]): number
 
 export function createRng(seed: number, ...labels: (number | string)[]): Rng {
   const init = splitmix32(labels.length > 0 ? deriveSeed(seed, ...labels) : seed >>> 0);
-  let a = init(), b = init(), c = init(), d = init();
+  let a = init(),
+    b = init(),
+    c = init(),
+    d = init();
   const nextUint32 = (): number => {
     const t = (((a + b) >>> 0) + d) >>> 0;
     d = (d + 1) >>> 0;

@@ -16,7 +16,12 @@ export const ANALYZE_FLAGS: Record<string, FlagSpec> = {
   threshold: { type: 'number', description: 'eval accuracy above which a run counts as converged', default: '0.9', min: 0, max: 1 },
   features: { type: 'string', description: 'comma-separated feature columns', default: 'the 14 weight metrics' },
   'max-iterations': { type: 'integer', description: 'EM iterations per restart at most', default: '32', min: 1, max: 10000 },
-  init: { type: 'string', description: "HMM start: hmmlearn's (Dirichlet rows), sticky transitions, or mixed (restarts alternate; held-out likelihood decides)", default: 'hmmlearn', choices: ['hmmlearn', 'sticky', 'mixed'] },
+  init: {
+    type: 'string',
+    description: "HMM start: hmmlearn's (Dirichlet rows), sticky transitions, or mixed (restarts alternate; held-out likelihood decides)",
+    default: 'hmmlearn',
+    choices: ['hmmlearn', 'sticky', 'mixed'],
+  },
   workers: { type: 'integer', description: 'worker threads for restarts (0 = this thread)', default: 'one per core', min: 0, max: 64 },
   previous: { type: 'string', description: 'an earlier analysis (.analysis.json) whose state numbering to keep' },
   out: { type: 'string', description: 'where to write the analysis (the bundle plus its analysis, JSON)', default: '<bundle>.analysis.json' },
@@ -60,7 +65,13 @@ export function analysisOptionsFromFlags(flags: Flags): AnalyzeOptions {
     fixed = Number(states);
     if (!Number.isInteger(fixed) || fixed < 1) throw new UsageError(`--states must be 'auto' or a whole number ≥ 1; got '${states}'`);
   }
-  const features = flags.features === undefined ? undefined : String(flags.features).split(',').map((f) => f.trim()).filter(Boolean);
+  const features =
+    flags.features === undefined
+      ? undefined
+      : String(flags.features)
+          .split(',')
+          .map((f) => f.trim())
+          .filter(Boolean);
   if (features && features.length === 0) throw new UsageError('--features needs at least one column name');
   return {
     states: fixed,
@@ -76,14 +87,22 @@ export function analysisOptionsFromFlags(flags: Flags): AnalyzeOptions {
 }
 
 function describeProgress(p: AnalysisProgress, started: number): string {
-  if (p.phase !== 'select') return { prepare: 'normalizing runs…', decode: 'decoding every run with Viterbi…', map: 'building the map and regression…' }[p.phase];
+  if (p.phase !== 'select')
+    return { prepare: 'normalizing runs…', decode: 'decoding every run with Viterbi…', map: 'building the map and regression…' }[p.phase];
   const elapsed = (Date.now() - started) / 1000;
   const eta = (elapsed / p.done) * (p.total - p.done);
   return `model selection: ${p.done}/${p.total} fits (last K=${p.job.k}, restart ${p.job.restart}: held-out LL ${p.heldOutLogLikelihood.toFixed(1)}), ${formatDuration(elapsed)} elapsed, ~${formatDuration(eta)} left`;
 }
 
 /** Analyzes a bundle already in memory: the step `trainmap run` hands over to, and what `analyze` does after reading. */
-export async function analyzeAndReport(bundle: RunBundle, source: string, options: AnalyzeOptions, out: string, workers: number, quiet: boolean): Promise<void> {
+export async function analyzeAndReport(
+  bundle: RunBundle,
+  source: string,
+  options: AnalyzeOptions,
+  out: string,
+  workers: number,
+  quiet: boolean,
+): Promise<void> {
   const progress = new ProgressLine();
   const started = Date.now();
   const opts: AnalyzeOptions = { ...options, onProgress: (p) => progress.update(describeProgress(p, started), p.phase !== 'select') };

@@ -31,7 +31,12 @@ export function parseArgs(argv: readonly string[], specs: Record<string, FlagSpe
     const eq = arg.indexOf('=');
     const name = eq >= 0 ? arg.slice(2, eq) : arg.slice(2);
     const spec = specs[name];
-    if (!spec) throw new UsageError(`unknown option --${name}; options: ${Object.keys(specs).map((s) => `--${s}`).join(' ')}`);
+    if (!spec)
+      throw new UsageError(
+        `unknown option --${name}; options: ${Object.keys(specs)
+          .map((s) => `--${s}`)
+          .join(' ')}`,
+      );
     if (spec.type === 'boolean') {
       if (eq >= 0) throw new UsageError(`--${name} takes no value`);
       flags[name] = true;

@@ -2,9 +2,7 @@
 import { parentPort } from 'node:worker_threads';
 import { runFitJob, type FitJob, type ObservationSet, type SelectionOptions } from '../analysis/index.ts';
 
-export type FitWorkerRequest =
-  | { type: 'init'; train: ObservationSet; heldOut: ObservationSet; options: SelectionOptions }
-  | { type: 'job'; job: FitJob };
+export type FitWorkerRequest = { type: 'init'; train: ObservationSet; heldOut: ObservationSet; options: SelectionOptions } | { type: 'job'; job: FitJob };
 
 let context: { train: ObservationSet; heldOut: ObservationSet; options: SelectionOptions } | null = null;
 

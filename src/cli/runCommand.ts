@@ -12,7 +12,13 @@ import { formatDuration, ProgressLine } from './progressLine.ts';
 
 export const RUN_FLAGS: Record<string, FlagSpec> = {
   task: { type: 'string', description: 'what to train', choices: TASKS },
-  preset: { type: 'string', description: `configuration: ${Object.entries(PRESETS).map(([t, p]) => `${t}: ${Object.keys(p).join('|')}`).join('; ')}`, default: 'paper' },
+  preset: {
+    type: 'string',
+    description: `configuration: ${Object.entries(PRESETS)
+      .map(([t, p]) => `${t}: ${Object.keys(p).join('|')}`)
+      .join('; ')}`,
+    default: 'paper',
+  },
   seeds: { type: 'integer', description: 'how many seeds train together', default: '40', min: 1, max: 4096 },
   'seed-start': { type: 'integer', description: 'first seed (seeds are seed-start … seed-start+seeds−1)', default: '0', min: 0 },
   epochs: { type: 'integer', description: "epochs (overrides the preset's)", min: 1 },
@@ -20,7 +26,11 @@ export const RUN_FLAGS: Record<string, FlagSpec> = {
   'layer-norm': { type: 'boolean', description: 'modular addition with post-LN (the stabilized variant)' },
   'batch-size': { type: 'integer', description: "batch size (overrides the preset's)", min: 1 },
   lr: { type: 'number', description: "learning rate (overrides the preset's)" },
-  backend: { type: 'string', description: 'tfjs backend (default: the best available; webgpu needs a Vulkan driver)', choices: BACKENDS.filter((b) => b !== 'webgl') },
+  backend: {
+    type: 'string',
+    description: 'tfjs backend (default: the best available; webgpu needs a Vulkan driver)',
+    choices: BACKENDS.filter((b) => b !== 'webgl'),
+  },
   out: { type: 'string', description: 'the run bundle to write as training goes (JSON); its state goes to <out>.state' },
   resume: { type: 'boolean', description: 'continue the partial bundle at --out from its saved state' },
   force: { type: 'boolean', description: 'overwrite an existing --out' },
@@ -75,7 +85,10 @@ export async function runCommand(positional: string[], flags: Flags): Promise<nu
     if (flags.epochs === undefined) config.epochs = saved.config.epochs;
     const why = sameTraining(saved.config, config);
     if (why) throw new Error(`${out}: cannot resume: ${why}`);
-    if (saved.seeds.join() !== seeds.join()) throw new Error(`${out}: cannot resume: it trains seeds ${saved.seeds[0]}…${saved.seeds.at(-1)} (${saved.seeds.length}), not ${seeds[0]}…${seeds.at(-1)} (${seeds.length})`);
+    if (saved.seeds.join() !== seeds.join())
+      throw new Error(
+        `${out}: cannot resume: it trains seeds ${saved.seeds[0]}…${saved.seeds.at(-1)} (${saved.seeds.length}), not ${seeds[0]}…${seeds.at(-1)} (${seeds.length})`,
+      );
   } else {
     if (existsSync(out) && !flags.force) throw new Error(`${out} exists; use --resume to continue it or --force to overwrite it`);
     bundle = newTrainingBundle(config, seeds);
@@ -87,10 +100,19 @@ export async function runCommand(positional: string[], flags: Flags): Promise<nu
     prepareWebGpu: async () => (await import('../train/nodeWebgpu.ts')).prepareNodeWebGpu(),
   });
   if (saved && saved.backend !== backend.name) {
-    process.stderr.write(`note: the run was started on ${saved.backend} and continues on ${backend.name}; numbers may differ slightly from an uninterrupted run\n`);
+    process.stderr.write(
+      `note: the run was started on ${saved.backend} and continues on ${backend.name}; numbers may differ slightly from an uninterrupted run\n`,
+    );
   }
   const group = bundle.groups[0];
-  group.config = { ...config, backend: backend.name, backendReason: backend.reason, ...(backend.adapter ? { adapter: backend.adapter } : {}), seeds: seeds.length, seedStart };
+  group.config = {
+    ...config,
+    backend: backend.name,
+    backendReason: backend.reason,
+    ...(backend.adapter ? { adapter: backend.adapter } : {}),
+    seeds: seeds.length,
+    seedStart,
+  };
   const model = createTaskModel(config);
   const trainer = new BatchedTrainer(model, seeds);
   if (saved) {
@@ -183,9 +205,17 @@ export async function runCommand(positional: string[], flags: Flags): Promise<nu
       `(${((stepsRun * seeds.length) / Math.max(elapsed, 1e-9)).toFixed(1)} seed-steps/s); ${checkpoints} checkpoints per seed in ${out} (${size(out)}); state in ${statePath(out)} (${size(statePath(out))})\n`,
   );
   const diverged = bundle.groups[0].runs.filter((r) => r.diverged);
-  if (diverged.length) process.stdout.write(`${diverged.length} seed${diverged.length > 1 ? 's' : ''} diverged: ${diverged.map((r) => `${r.id} at step ${r.diverged!.step}`).join(', ')}\n`);
+  if (diverged.length)
+    process.stdout.write(
+      `${diverged.length} seed${diverged.length > 1 ? 's' : ''} diverged: ${diverged.map((r) => `${r.id} at step ${r.diverged!.step}`).join(', ')}\n`,
+    );
   if (stop) {
-    process.stdout.write(`Continue with: npm run trainmap -- run ${process.argv.slice(3).filter((a) => a !== '--resume' && a !== '--force').join(' ')} --resume\n`);
+    process.stdout.write(
+      `Continue with: npm run trainmap -- run ${process.argv
+        .slice(3)
+        .filter((a) => a !== '--resume' && a !== '--force')
+        .join(' ')} --resume\n`,
+    );
     return 130;
   }
   if (flags.analyze) {
@@ -193,4 +223,3 @@ export async function runCommand(positional: string[], flags: Flags): Promise<nu
     await analyzeAndReport(bundle, out, { threshold: config.convergenceThreshold }, analysisOut, (await import('./fitPool.ts')).defaultWorkerCount(), false);
   }
 }
-

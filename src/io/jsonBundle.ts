@@ -29,10 +29,16 @@ const STRING_NUMBERS: Record<string, number> = {
 type Path = (string | number)[];
 
 class Validator {
-  constructor(readonly text: string, readonly file: string) {}
+  constructor(
+    readonly text: string,
+    readonly file: string,
+  ) {}
   fail(path: Path, detail: string): never {
     const { line, column } = lineColumnAt(this.text, locateJsonPath(this.text, path));
-    const where = path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('').replace(/^\./, '');
+    const where = path
+      .map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`))
+      .join('')
+      .replace(/^\./, '');
     throw new BundleError(this.file, line, column, `${where ? where + ': ' : ''}${detail}`);
   }
   object(v: unknown, path: Path): Record<string, unknown> {
@@ -115,7 +121,8 @@ export function parseRunsJson(text: string, file: string): RunBundle {
       if (typeof ro.seed === 'number' || ro.seed === null) run.seed = ro.seed;
       if (ro.diverged !== undefined) {
         const d = v.object(ro.diverged, [...rp, 'diverged']);
-        if (typeof d.step !== 'number' || !Number.isInteger(d.step) || d.step < 0) v.fail([...rp, 'diverged', 'step'], `expected the step where the run diverged (a whole number), got ${describe(d.step)}`);
+        if (typeof d.step !== 'number' || !Number.isInteger(d.step) || d.step < 0)
+          v.fail([...rp, 'diverged', 'step'], `expected the step where the run diverged (a whole number), got ${describe(d.step)}`);
         run.diverged = { step: d.step as number, reason: typeof d.reason === 'string' ? d.reason : 'diverged' };
       }
       return run;
@@ -138,9 +145,5 @@ function sortedBySteps(cp: Checkpoints): Checkpoints {
 
 /** JSON with non-finite numbers as "NaN"/"Infinity"/"-Infinity" strings, so nothing is lost on the way back. */
 export function formatRunsJson(bundle: RunBundle, indent?: number): string {
-  return JSON.stringify(
-    bundle,
-    (_k, value) => (typeof value === 'number' && !Number.isFinite(value) ? String(value) : value),
-    indent,
-  );
+  return JSON.stringify(bundle, (_k, value) => (typeof value === 'number' && !Number.isFinite(value) ? String(value) : value), indent);
 }

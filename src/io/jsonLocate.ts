@@ -72,7 +72,10 @@ export function locateJsonPath(text: string, path: readonly (string | number)[])
 export function findJsonSyntaxError(text: string): { offset: number; message: string } | null {
   let i = 0;
   class Stop extends Error {
-    constructor(readonly offset: number, message: string) {
+    constructor(
+      readonly offset: number,
+      message: string,
+    ) {
       super(message);
     }
   }

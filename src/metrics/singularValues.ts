@@ -98,9 +98,15 @@ function gramOfSmallerSide(rows: number, cols: number, data: NumericArray): Floa
     for (; j + 1 < n; j += 2) {
       const b0 = j * len;
       const b1 = b0 + len;
-      let s00 = 0, s01 = 0, s10 = 0, s11 = 0;
+      let s00 = 0,
+        s01 = 0,
+        s10 = 0,
+        s11 = 0;
       for (let k = 0; k < len; k++) {
-        const x0 = v[a0 + k], x1 = v[a1 + k], y0 = v[b0 + k], y1 = v[b1 + k];
+        const x0 = v[a0 + k],
+          x1 = v[a1 + k],
+          y0 = v[b0 + k],
+          y1 = v[b1 + k];
         s00 += x0 * y0;
         s01 += x0 * y1;
         s10 += x1 * y0;
@@ -127,7 +133,10 @@ function setSym(g: Float64Array, n: number, i: number, j: number, s: number): vo
 
 /** Four independent accumulators let V8 overlap the multiply-adds. */
 function dot(v: Float64Array, a: number, b: number, len: number): number {
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  let s0 = 0,
+    s1 = 0,
+    s2 = 0,
+    s3 = 0;
   let k = 0;
   for (; k + 3 < len; k += 4) {
     s0 += v[a + k] * v[b + k];
@@ -218,7 +227,10 @@ function tridiagonalize(n: number, m: Float64Array, d: Float64Array, e: Float64A
     for (; j + 1 < i; j += 2) {
       const r0 = j * n;
       const r1 = r0 + n;
-      const u0 = u[j], q0 = p[j], u1 = u[j + 1], q1 = p[j + 1];
+      const u0 = u[j],
+        q0 = p[j],
+        u1 = u[j + 1],
+        q1 = p[j + 1];
       for (let k = 0; k <= j; k++) {
         const qk = p[k];
         const uk = u[k];
@@ -229,7 +241,8 @@ function tridiagonalize(n: number, m: Float64Array, d: Float64Array, e: Float64A
     }
     if (j < i) {
       const r0 = j * n;
-      const u0 = u[j], q0 = p[j];
+      const u0 = u[j],
+        q0 = p[j];
       for (let k = 0; k <= j; k++) m[r0 + k] -= u0 * p[k] + q0 * u[k];
     }
   }

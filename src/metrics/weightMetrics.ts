@@ -47,10 +47,7 @@ export interface WeightMatrix {
 /** SPEC §2: singular values below this count as 0 (they still count towards a matrix's mean and variance). */
 export const SINGULAR_VALUE_FLOOR = 1e-5;
 
-export function computeWeightMetrics(
-  matrices: readonly WeightMatrix[],
-  biases: readonly (Float32Array | Float64Array)[],
-): WeightMetrics {
+export function computeWeightMetrics(matrices: readonly WeightMatrix[], biases: readonly (Float32Array | Float64Array)[]): WeightMetrics {
   if (matrices.length === 0) throw new Error('computeWeightMetrics: no weight matrices given; at least one is required');
   let weightCount = 0;
   matrices.forEach((w, k) => {
@@ -75,7 +72,13 @@ export function computeWeightMetrics(
   const weights = new Float64Array(weightCount);
   let offset = 0;
   let weightsFinite = true;
-  let l1 = 0, l2 = 0, l1OverL2 = 0, trace = 0, spectral = 0, traceOverSpectral = 0, svMean = 0;
+  let l1 = 0,
+    l2 = 0,
+    l1OverL2 = 0,
+    trace = 0,
+    spectral = 0,
+    traceOverSpectral = 0,
+    svMean = 0;
   let svVar = 0;
   let svVarCount = 0;
 

@@ -47,7 +47,17 @@ function mapPanel(report: AnalysisReport): string {
   const maxRuns = Math.max(1, ...report.map.edges.map((e) => e.runs));
   const detours = new Set(report.detours);
   const parts: string[] = [];
-  parts.push(el('defs', {}, el('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 9, markerHeight: 9, markerUnits: 'userSpaceOnUse', orient: 'auto-start-reverse' }, el('path', { d: 'M0,0 L10,5 L0,10 z', fill: '#555' }))));
+  parts.push(
+    el(
+      'defs',
+      {},
+      el(
+        'marker',
+        { id: 'arrow', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 9, markerHeight: 9, markerUnits: 'userSpaceOnUse', orient: 'auto-start-reverse' },
+        el('path', { d: 'M0,0 L10,5 L0,10 z', fill: '#555' }),
+      ),
+    ),
+  );
   for (const e of report.map.edges) {
     const a = at.get(e.from);
     const b = at.get(e.to);
@@ -63,7 +73,16 @@ function mapPanel(report: AnalysisReport): string {
     const sy = a.y + (dy / len) * a.r;
     const ex = b.x - (dx / len) * (b.r + 4);
     const ey = b.y - (dy / len) * (b.r + 4);
-    parts.push(el('path', { d: `M${sx},${sy} Q${mx},${my} ${ex},${ey}`, fill: 'none', stroke: '#555', 'stroke-opacity': 0.75, 'stroke-width': 1 + (5 * e.runs) / maxRuns, 'marker-end': 'url(#arrow)' }));
+    parts.push(
+      el('path', {
+        d: `M${sx},${sy} Q${mx},${my} ${ex},${ey}`,
+        fill: 'none',
+        stroke: '#555',
+        'stroke-opacity': 0.75,
+        'stroke-width': 1 + (5 * e.runs) / maxRuns,
+        'marker-end': 'url(#arrow)',
+      }),
+    );
     const top = e.changes[0];
     const label = `${e.runs} run${e.runs > 1 ? 's' : ''}${top ? ` · ${top.feature} ${top.delta >= 0 ? '↑' : '↓'}${Math.abs(top.delta).toFixed(2)}` : ''}`;
     // Just beyond the curve's apex (a quadratic reaches half way to its control point), on its outer side.
@@ -73,15 +92,36 @@ function mapPanel(report: AnalysisReport): string {
   }
   for (const p of placed) {
     const n = report.map.nodes[p.state];
-    parts.push(el('circle', { cx: p.x, cy: p.y, r: p.r, fill: stateColor(p.state), 'fill-opacity': 0.85, stroke: detours.has(p.state) ? '#c00' : '#333', 'stroke-width': detours.has(p.state) ? 3 : 1, 'stroke-dasharray': detours.has(p.state) ? '5 3' : undefined }));
+    parts.push(
+      el('circle', {
+        cx: p.x,
+        cy: p.y,
+        r: p.r,
+        fill: stateColor(p.state),
+        'fill-opacity': 0.85,
+        stroke: detours.has(p.state) ? '#c00' : '#333',
+        'stroke-width': detours.has(p.state) ? 3 : 1,
+        'stroke-dasharray': detours.has(p.state) ? '5 3' : undefined,
+      }),
+    );
     parts.push(text(p.x, p.y + 4, String(p.state), { 'font-size': 14, 'font-weight': 'bold', 'text-anchor': 'middle', fill: '#fff' }));
     parts.push(text(p.x, p.y - p.r - 8, n.topFeatures.map((f) => f.feature).join(', '), { 'font-size': 10, 'text-anchor': 'middle', fill: '#444' }));
   }
   const reg = report.regression;
-  const regText = 'skipped' in reg ? 'regression skipped' : `R² ${reg.rSquared.toFixed(3)}, p ${reg.fPValue < 1e-3 ? reg.fPValue.toExponential(1) : reg.fPValue.toFixed(3)}${reg.significant ? '' : ' (not significant)'}`;
+  const regText =
+    'skipped' in reg
+      ? 'regression skipped'
+      : `R² ${reg.rSquared.toFixed(3)}, p ${reg.fPValue < 1e-3 ? reg.fPValue.toExponential(1) : reg.fPValue.toFixed(3)}${reg.significant ? '' : ' (not significant)'}`;
   const title = `Training map: ${report.map.shape}, K=${report.selection.chosenK} · ${regText} · detours: ${report.detours.length ? report.detours.join(', ') : 'none'} · dissimilarity ${report.dissimilarity.stateIndex.toFixed(3)}`;
   parts.push(text(16, 24, title, { 'font-size': 15, 'font-weight': 'bold' }));
-  parts.push(text(16, MAP_H - 12, 'left to right: order of first visit (spaced by mean checkpoint) · area: occupancy · edge width: runs taking it · dashed red: detour state', { 'font-size': 11, fill: '#666' }));
+  parts.push(
+    text(
+      16,
+      MAP_H - 12,
+      'left to right: order of first visit (spaced by mean checkpoint) · area: occupancy · edge width: runs taking it · dashed red: detour state',
+      { 'font-size': 11, fill: '#666' },
+    ),
+  );
   return parts.join('');
 }
 
@@ -102,16 +142,28 @@ function selectionPanel(report: AnalysisReport, x0: number, y0: number, w: numbe
   const kMax = Math.max(...ks);
   const sx = (k: number) => x0 + pad.l + ((w - pad.l - pad.r) * (k - kMin)) / Math.max(1, kMax - kMin);
   const sy = (v: number) => y0 + pad.t + (h - pad.t - pad.b) * (1 - (v - lo) / Math.max(1e-9, hi - lo));
-  const parts = [text(x0 + 8, y0 + 16, `Model selection (held-out runs; chosen K=${report.selection.chosenK}, lowest BIC)`, { 'font-size': 13, 'font-weight': 'bold' })];
+  const parts = [
+    text(x0 + 8, y0 + 16, `Model selection (held-out runs; chosen K=${report.selection.chosenK}, lowest BIC)`, { 'font-size': 13, 'font-weight': 'bold' }),
+  ];
   parts.push(el('line', { x1: x0 + pad.l, y1: y0 + h - pad.b, x2: x0 + w - pad.r, y2: y0 + h - pad.b, stroke: '#999' }));
   for (const k of ks) parts.push(text(sx(k), y0 + h - pad.b + 16, String(k), { 'font-size': 11, 'text-anchor': 'middle' }));
   parts.push(text(x0 + w / 2, y0 + h - 4, 'number of states K', { 'font-size': 11, 'text-anchor': 'middle', fill: '#555' }));
-  for (const v of [lo, (lo + hi) / 2, hi]) parts.push(text(x0 + pad.l - 6, sy(v) + 4, v.toExponential(2), { 'font-size': 10, 'text-anchor': 'end', fill: '#555' }));
+  for (const v of [lo, (lo + hi) / 2, hi])
+    parts.push(text(x0 + pad.l - 6, sy(v) + 4, v.toExponential(2), { 'font-size': 10, 'text-anchor': 'end', fill: '#555' }));
   series.forEach((s, i) => {
     parts.push(el('polyline', { points: s.values.map((v, j) => `${sx(ks[j])},${sy(v)}`).join(' '), fill: 'none', stroke: s.color, 'stroke-width': 2 }));
     parts.push(text(x0 + pad.l + 10 + i * 120, y0 + pad.t - 4, s.name, { 'font-size': 11, fill: s.color }));
   });
-  parts.push(el('line', { x1: sx(report.selection.chosenK), y1: y0 + pad.t, x2: sx(report.selection.chosenK), y2: y0 + h - pad.b, stroke: '#333', 'stroke-dasharray': '4 3' }));
+  parts.push(
+    el('line', {
+      x1: sx(report.selection.chosenK),
+      y1: y0 + pad.t,
+      x2: sx(report.selection.chosenK),
+      y2: y0 + h - pad.b,
+      stroke: '#333',
+      'stroke-dasharray': '4 3',
+    }),
+  );
   return parts.join('');
 }
 
@@ -124,7 +176,9 @@ function pathsPanel(report: AnalysisReport, x0: number, y0: number, w: number, h
   const longest = Math.max(...sorted.map((r) => r.path!.length));
   const rowH = (h - pad.t - pad.b) / sorted.length;
   const cw = (w - pad.l - pad.r) / longest;
-  const parts = [text(x0 + 8, y0 + 16, `State of every run over its checkpoints (sorted by convergence; ▏= converged)`, { 'font-size': 13, 'font-weight': 'bold' })];
+  const parts = [
+    text(x0 + 8, y0 + 16, `State of every run over its checkpoints (sorted by convergence; ▏= converged)`, { 'font-size': 13, 'font-weight': 'bold' }),
+  ];
   sorted.forEach((r, i) => {
     const y = y0 + pad.t + i * rowH;
     const path = r.path!;
@@ -134,7 +188,8 @@ function pathsPanel(report: AnalysisReport, x0: number, y0: number, w: number, h
       parts.push(el('rect', { x: x0 + pad.l + start * cw, y, width: (t - start) * cw + 0.3, height: Math.max(1, rowH - 0.5), fill: stateColor(path[start]) }));
       start = t;
     }
-    if (r.convergence?.converged) parts.push(el('rect', { x: x0 + pad.l + r.convergence.checkpoint * cw - 1, y, width: 2, height: Math.max(1, rowH - 0.5), fill: '#000' }));
+    if (r.convergence?.converged)
+      parts.push(el('rect', { x: x0 + pad.l + r.convergence.checkpoint * cw - 1, y, width: 2, height: Math.max(1, rowH - 0.5), fill: '#000' }));
   });
   parts.push(text(x0 + w / 2, y0 + h - 6, `checkpoint (0 … ${longest - 1})`, { 'font-size': 11, 'text-anchor': 'middle', fill: '#555' }));
   return parts.join('');

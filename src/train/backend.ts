@@ -36,7 +36,7 @@ async function tryBackend(name: BackendName, prepareWebGpu?: () => Promise<void>
       const adapter = await gpu.requestAdapter();
       if (!adapter) {
         return isNode
-          ? 'no WebGPU adapter was found (Dawn needs the Vulkan loader libvulkan.so.1 and a Vulkan driver; without a GPU, Debian\'s libvulkan1 and chromium provide SwiftShader)'
+          ? "no WebGPU adapter was found (Dawn needs the Vulkan loader libvulkan.so.1 and a Vulkan driver; without a GPU, Debian's libvulkan1 and chromium provide SwiftShader)"
           : 'no WebGPU adapter was found';
       }
       await import('@tensorflow/tfjs-backend-webgpu');

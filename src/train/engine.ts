@@ -309,7 +309,15 @@ export class BatchedTrainer {
       params[name] = (await v.data()) as Float32Array;
       slots[name] = await Promise.all((this.optimizer.slots[name] ?? []).map((s) => s.data() as Promise<Float32Array>));
     }
-    return { epoch: this.epoch, batch: this.batch, optimizerStep: this.optimizer.step, alive: [...this.alive], divergedAt: [...this.divergedAt], params, slots };
+    return {
+      epoch: this.epoch,
+      batch: this.batch,
+      optimizerStep: this.optimizer.step,
+      alive: [...this.alive],
+      divergedAt: [...this.divergedAt],
+      params,
+      slots,
+    };
   }
 
   restore(state: TrainingState): void {

@@ -26,7 +26,9 @@ describe('analyzeRuns: the whole pipeline on a run bundle', () => {
     expect(report.map.order).toEqual([0, 1]);
     expect(report.features).toHaveLength(14);
     expect(report.normalization.runs).toHaveLength(15);
-    expect(report.warnings).toContain('only 15 runs (3 held out): model selection is unreliable with so few held-out runs and tends to choose few states; the paper used 40 runs');
+    expect(report.warnings).toContain(
+      'only 15 runs (3 held out): model selection is unreliable with so few held-out runs and tends to choose few states; the paper used 40 runs',
+    );
   });
 
   it('relates convergence to occupancy', () => {
@@ -80,7 +82,9 @@ describe('analyzeRuns: the whole pipeline on a run bundle', () => {
   it('too few usable runs', () => {
     const b = clone(smallBundle(2));
     b.groups[0].runs[0].checkpoints.l1[0] = NaN;
-    expect(() => analyzeRuns(b, quick)).toThrow(/too few runs to analyze: 1 usable of 2 \(the held-out split needs at least 2\); run seed-0 excluded: diverged or missing data: l1 is NaN at step 0/);
+    expect(() => analyzeRuns(b, quick)).toThrow(
+      /too few runs to analyze: 1 usable of 2 \(the held-out split needs at least 2\); run seed-0 excluded: diverged or missing data: l1 is NaN at step 0/,
+    );
   });
 
   it('a run that never converges gets the longest length and is flagged', () => {
@@ -107,7 +111,16 @@ describe('analyzeRuns: the whole pipeline on a run bundle', () => {
 
   it('keeps the state numbering of a previous fit', () => {
     const prev = report.model.params;
-    const swapped = { ...prev, means: [prev.means[1], prev.means[0]], covars: [prev.covars[1], prev.covars[0]], startprob: [prev.startprob[1], prev.startprob[0]], transmat: [[prev.transmat[1][1], prev.transmat[1][0]], [prev.transmat[0][1], prev.transmat[0][0]]] };
+    const swapped = {
+      ...prev,
+      means: [prev.means[1], prev.means[0]],
+      covars: [prev.covars[1], prev.covars[0]],
+      startprob: [prev.startprob[1], prev.startprob[0]],
+      transmat: [
+        [prev.transmat[1][1], prev.transmat[1][0]],
+        [prev.transmat[0][1], prev.transmat[0][0]],
+      ],
+    };
     const r = analyzeRuns(smallBundle(), { ...quick, previous: { params: swapped, features: report.features } });
     expect(r.runs[0].path![0]).toBe(1);
     expect(r.model.params.means[0]).toEqual(report.model.params.means[1]);

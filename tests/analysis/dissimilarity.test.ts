@@ -80,11 +80,22 @@ describe('dissimilarity', () => {
   });
 
   it('label-free dissimilarity does not depend on how states are numbered', () => {
-    const means = [[0, 0], [3, 4], [6, 8]];
-    const occ = [[0.5, 0.5, 0], [0, 0.5, 0.5], [1, 0, 0]];
+    const means = [
+      [0, 0],
+      [3, 4],
+      [6, 8],
+    ];
+    const occ = [
+      [0.5, 0.5, 0],
+      [0, 0.5, 0.5],
+      [1, 0, 0],
+    ];
     const perm = [2, 0, 1];
     const a = labelFreeDissimilarity(occ, means);
-    const b = labelFreeDissimilarity(occ.map((o) => perm.map((i) => o[i])), perm.map((i) => means[i]));
+    const b = labelFreeDissimilarity(
+      occ.map((o) => perm.map((i) => o[i])),
+      perm.map((i) => means[i]),
+    );
     expect(b).toBeCloseTo(a, 12);
     // Means on a line, 5 apart: the index version scaled by 5.
     const index = (wassersteinOnIndices(occ[0], occ[1]) + wassersteinOnIndices(occ[0], occ[2]) + wassersteinOnIndices(occ[1], occ[2])) / 3;
@@ -93,6 +104,15 @@ describe('dissimilarity', () => {
   });
 
   it('rejects distributions of different mass', () => {
-    expect(() => earthMoversDistance([1, 0], [0.5, 0], [[0, 1], [1, 0]])).toThrow(/equal positive mass/);
+    expect(() =>
+      earthMoversDistance(
+        [1, 0],
+        [0.5, 0],
+        [
+          [0, 1],
+          [1, 0],
+        ],
+      ),
+    ).toThrow(/equal positive mass/);
   });
 });

@@ -13,12 +13,16 @@ describe('per-run z-scoring (SPEC §4)', () => {
   });
 
   it('a feature constant within the run becomes 0, never NaN', () => {
-    const { z, constant } = zScoreRun([[3, 1], [3, 2], [3, 4]]);
+    const { z, constant } = zScoreRun([
+      [3, 1],
+      [3, 2],
+      [3, 4],
+    ]);
     expect(constant).toEqual([true, false]);
     expect(z.map((r) => r[0])).toEqual([0, 0, 0]);
   });
 
-  it('flat over the window but not the run: the whole run\'s std, so nothing becomes infinite', () => {
+  it("flat over the window but not the run: the whole run's std, so nothing becomes infinite", () => {
     const values = Array.from({ length: 1100 }, (_, t) => [t < 1000 ? 5 : 6]);
     const { z, constant } = zScoreRun(values);
     expect(constant).toEqual([false]);

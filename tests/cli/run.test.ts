@@ -21,9 +21,17 @@ describe('trainmap run', () => {
     const bundle = read(out);
     const runs = bundle.groups[0].runs;
     expect(runs.map((x) => x.id)).toEqual(['seed-5', 'seed-6', 'seed-7']);
-    expect(Object.keys(runs[0].checkpoints)).toEqual(expect.arrayContaining(['step', 'epoch', 'train_loss', 'train_acc', 'eval_loss', 'eval_acc', 'l1', 'sv_var']));
+    expect(Object.keys(runs[0].checkpoints)).toEqual(
+      expect.arrayContaining(['step', 'epoch', 'train_loss', 'train_acc', 'eval_loss', 'eval_acc', 'l1', 'sv_var']),
+    );
     expect(runs[0].checkpoints.step).toEqual([32, 64]);
-    expect(bundle.groups[0].config).toMatchObject({ task: 'sparse-parity', preset: 'paper', epochs: 2, backend: 'wasm', backendReason: expect.stringMatching(/first choice in Node/) });
+    expect(bundle.groups[0].config).toMatchObject({
+      task: 'sparse-parity',
+      preset: 'paper',
+      epochs: 2,
+      backend: 'wasm',
+      backendReason: expect.stringMatching(/first choice in Node/),
+    });
     const single = join(dir, 'single.json');
     expect(trainmap([...base, '--seeds', '1', '--seed-start', '6', '--epochs', '2', '--out', single]).code).toBe(0);
     expect(read(single).groups[0].runs[0].checkpoints).toEqual(runs[1].checkpoints);

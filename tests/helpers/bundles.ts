@@ -9,7 +9,10 @@ import { knownHmm } from './knownHmm.ts';
  */
 export function smallBundle(runs = 15, length = 120, seed = 1): RunBundle {
   const truth = knownHmm(2, DEFAULT_FEATURES.length, seed, 3, 0.15);
-  truth.transmat = [[1, 0], [0, 1]];
+  truth.transmat = [
+    [1, 0],
+    [0, 1],
+  ];
   const rng = createRng(seed, 'small-bundle');
   const stay = (state: number, n: number) => sampleGaussianHMM({ ...truth, startprob: state === 0 ? [1, 0] : [0, 1] }, [n], rng).sequences[0];
   return {

@@ -4,7 +4,10 @@ import { resolve } from 'node:path';
 const root = resolve(import.meta.dirname, '../..');
 
 /** Runs `trainmap` from source as a user would (`npm run trainmap -- …` is `tsx src/cli/main.ts …`). */
-export function trainmap(args: string[], options: { cwd?: string; timeoutMs?: number; input?: string } = {}): { code: number | null; stdout: string; stderr: string } {
+export function trainmap(
+  args: string[],
+  options: { cwd?: string; timeoutMs?: number; input?: string } = {},
+): { code: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, ['--import', 'tsx', resolve(root, 'src/cli/main.ts'), ...args], {
     cwd: options.cwd ?? root,
     encoding: 'utf8',

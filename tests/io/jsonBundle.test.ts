@@ -38,7 +38,8 @@ describe('JSON run bundles', () => {
   });
 
   it("reads Python's bare NaN/Infinity tokens and nulls, without touching strings", () => {
-    const text = '{"format":"trainmap.runs/1","groups":[{"name":"NaN Infinity","runs":[{"id":"NaN","checkpoints":{"step":[0,1,2],"l1":[NaN,-Infinity,null]}}]}]}';
+    const text =
+      '{"format":"trainmap.runs/1","groups":[{"name":"NaN Infinity","runs":[{"id":"NaN","checkpoints":{"step":[0,1,2],"l1":[NaN,-Infinity,null]}}]}]}';
     const b = parseRunsJson(text, 'py.json');
     expect(b.groups[0].name).toBe('NaN Infinity');
     expect(b.groups[0].runs[0].id).toBe('NaN');
@@ -73,7 +74,9 @@ describe('JSON run bundles', () => {
   });
 
   it('wrong format, missing groups, empty groups', () => {
-    expect(errorOf('{"format":"other","groups":[]}').message).toBe('runs.json, line 1, column 11: format: format must be "trainmap.runs/1", got the string "other"');
+    expect(errorOf('{"format":"other","groups":[]}').message).toBe(
+      'runs.json, line 1, column 11: format: format must be "trainmap.runs/1", got the string "other"',
+    );
     expect(errorOf('{"format":"trainmap.runs/1"}').message).toMatch(/groups: expected an array, got undefined/);
     expect(errorOf('{"format":"trainmap.runs/1","groups":[]}').message).toMatch(/the bundle has no groups/);
   });

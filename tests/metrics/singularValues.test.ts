@@ -119,7 +119,13 @@ describe('singularValues', () => {
       const sv = singularValues(rows, cols, a);
       expect(sv.length).toBe(Math.min(rows, cols));
       for (let i = 1; i < sv.length; i++) expect(sv[i]).toBeLessThanOrEqual(sv[i - 1]);
-      expectClose(sv.reduce((s, x) => s + x * x, 0), a.reduce((s, x) => s + x * x, 0), 1e-12, 0, 'Σσ² vs ‖A‖F²');
+      expectClose(
+        sv.reduce((s, x) => s + x * x, 0),
+        a.reduce((s, x) => s + x * x, 0),
+        1e-12,
+        0,
+        'Σσ² vs ‖A‖F²',
+      );
       if (rows === cols) {
         const logProd = sv.reduce((s, x) => s + Math.log(x), 0);
         expectClose(logProd, Math.log(absDet(rows, a)), 1e-9, 1e-9, 'log Πσ vs log|det|');

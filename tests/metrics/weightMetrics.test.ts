@@ -1,12 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import {
-  METRIC_NAMES,
-  computeWeightMetrics,
-  lowerMedian,
-  type MetricName,
-  type WeightMatrix,
-  type WeightMetrics,
-} from '../../src/metrics/index.ts';
+import { METRIC_NAMES, computeWeightMetrics, lowerMedian, type MetricName, type WeightMatrix, type WeightMetrics } from '../../src/metrics/index.ts';
 import { expectClose, readFixtureFolder } from '../helpers/fixtures.ts';
 
 interface EncodedArray {
@@ -65,8 +58,20 @@ describe('computeWeightMetrics against the numpy fixtures', () => {
 describe('computeWeightMetrics on hand-computed cases', () => {
   it('lists the 14 metrics in SPEC order', () => {
     expect(METRIC_NAMES).toEqual([
-      'l1', 'l2', 'l1_over_l2', 'weight_mean', 'weight_median', 'weight_var', 'bias_mean', 'bias_median',
-      'bias_var', 'trace', 'spectral', 'trace_over_spectral', 'sv_mean', 'sv_var',
+      'l1',
+      'l2',
+      'l1_over_l2',
+      'weight_mean',
+      'weight_median',
+      'weight_var',
+      'bias_mean',
+      'bias_median',
+      'bias_var',
+      'trace',
+      'spectral',
+      'trace_over_spectral',
+      'sv_mean',
+      'sv_var',
     ]);
   });
 
@@ -75,10 +80,20 @@ describe('computeWeightMetrics on hand-computed cases', () => {
     // Weights: six 0s and three 1s; mean 1/3, Σ(x−m)² = 3·(2/3)² + 6·(1/3)² = 2, over n−1 = 8.
     expect(Object.keys(got)).toEqual([...METRIC_NAMES]);
     expectMetrics(got, {
-      l1: 3, l2: Math.sqrt(3), l1_over_l2: Math.sqrt(3),
-      weight_mean: 1 / 3, weight_median: 0, weight_var: 0.25,
-      bias_mean: 2, bias_median: 2, bias_var: 1,
-      trace: 3, spectral: 1, trace_over_spectral: 3, sv_mean: 1, sv_var: 0,
+      l1: 3,
+      l2: Math.sqrt(3),
+      l1_over_l2: Math.sqrt(3),
+      weight_mean: 1 / 3,
+      weight_median: 0,
+      weight_var: 0.25,
+      bias_mean: 2,
+      bias_median: 2,
+      bias_var: 1,
+      trace: 3,
+      spectral: 1,
+      trace_over_spectral: 3,
+      sv_mean: 1,
+      sv_var: 0,
     });
   });
 
@@ -87,20 +102,36 @@ describe('computeWeightMetrics on hand-computed cases', () => {
     // Weights sorted [0, 0, 3, 4]: lower median is element 1 = 0; Σ(x − 1.75)² = 12.75, /3 = 4.25.
     // Biases sorted [1, 2, 3, 4]: the lower median is 2, not the midpoint 2.5.
     expectMetrics(got, {
-      l1: 7, l2: 5, l1_over_l2: 1.4,
-      weight_mean: 1.75, weight_median: 0, weight_var: 4.25,
-      bias_mean: 2.5, bias_median: 2, bias_var: 5 / 3,
-      trace: 7, spectral: 4, trace_over_spectral: 1.75, sv_mean: 3.5, sv_var: 0.5,
+      l1: 7,
+      l2: 5,
+      l1_over_l2: 1.4,
+      weight_mean: 1.75,
+      weight_median: 0,
+      weight_var: 4.25,
+      bias_mean: 2.5,
+      bias_median: 2,
+      bias_var: 5 / 3,
+      trace: 7,
+      spectral: 4,
+      trace_over_spectral: 1.75,
+      sv_mean: 3.5,
+      sv_var: 0.5,
     });
   });
 
   it('takes per-matrix values as a mean over matrices, and weight statistics over all entries', () => {
     const got = computeWeightMetrics([mat(2, 2, [1, 0, 0, 1]), mat(2, 2, [3, 0, 0, 4])], [bias(0)]);
     expectMetrics(got, {
-      l1: (2 + 7) / 2, l2: (Math.SQRT2 + 5) / 2, l1_over_l2: (Math.SQRT2 + 1.4) / 2,
-      weight_mean: 9 / 8, weight_median: 0,
-      trace: (2 + 7) / 2, spectral: (1 + 4) / 2, trace_over_spectral: (2 + 1.75) / 2,
-      sv_mean: (1 + 3.5) / 2, sv_var: (0 + 0.5) / 2,
+      l1: (2 + 7) / 2,
+      l2: (Math.SQRT2 + 5) / 2,
+      l1_over_l2: (Math.SQRT2 + 1.4) / 2,
+      weight_mean: 9 / 8,
+      weight_median: 0,
+      trace: (2 + 7) / 2,
+      spectral: (1 + 4) / 2,
+      trace_over_spectral: (2 + 1.75) / 2,
+      sv_mean: (1 + 3.5) / 2,
+      sv_var: (0 + 0.5) / 2,
     });
   });
 
@@ -211,7 +242,7 @@ describe('computeWeightMetrics input errors', () => {
 describe('lowerMedian', () => {
   const reference = (a: number[]) => [...a].sort((x, y) => x - y)[(a.length - 1) >> 1];
   let s = 12345;
-  const rand = () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  const rand = () => (s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32;
 
   it('matches a full sort on random data with and without duplicates', () => {
     for (const n of [1, 2, 3, 4, 5, 10, 11, 64, 101, 1000, 10001]) {

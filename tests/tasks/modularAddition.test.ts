@@ -16,7 +16,11 @@ describe('modular addition (SPEC §3)', () => {
   it('stabilized: post-LN and batch 256; quick: full batch', () => {
     const s = trainingConfig('modular-addition', 'stabilized');
     expect([s.model.layerNorm, s.batchSize]).toEqual([true, 256]);
-    expect(createTaskModel(s).params.filter((p) => p.name.startsWith('ln')).map((p) => p.role)).toEqual(['excluded', 'excluded', 'excluded', 'excluded']);
+    expect(
+      createTaskModel(s)
+        .params.filter((p) => p.name.startsWith('ln'))
+        .map((p) => p.role),
+    ).toEqual(['excluded', 'excluded', 'excluded', 'excluded']);
     const q = trainingConfig('modular-addition', 'quick');
     expect(createTaskModel(q).makeData(0).nTrain).toBe(q.batchSize);
   });
@@ -26,7 +30,10 @@ describe('modular addition (SPEC §3)', () => {
     const d = modularAdditionData(s, 4);
     expect(d.nTrain).toBe(14);
     const pairs = new Set<number>();
-    for (const [x, y, n] of [[d.trainInputs, d.trainLabels, d.nTrain], [d.evalInputs, d.evalLabels, d.nEval]] as const) {
+    for (const [x, y, n] of [
+      [d.trainInputs, d.trainLabels, d.nTrain],
+      [d.evalInputs, d.evalLabels, d.nEval],
+    ] as const) {
       for (let r = 0; r < n; r++) {
         const [i, j, eq] = [x[r * 3], x[r * 3 + 1], x[r * 3 + 2]];
         expect(eq).toBe(7);
@@ -44,7 +51,12 @@ describe('modular addition (SPEC §3)', () => {
     const matrices = model.params.filter((p) => p.role === 'matrix').reduce((n, p) => n + (p.shape.length === 3 ? p.shape[0] : 1), 0);
     expect(matrices).toBe(15);
     expect(model.params.filter((p) => p.role === 'matrix').map((p) => [p.name, p.shape.join('×')])).toEqual([
-      ['W_Q', '4×32×128'], ['W_K', '4×32×128'], ['W_V', '4×32×128'], ['W_O', '128×128'], ['W_in', '512×128'], ['W_out', '128×512'],
+      ['W_Q', '4×32×128'],
+      ['W_K', '4×32×128'],
+      ['W_V', '4×32×128'],
+      ['W_O', '128×128'],
+      ['W_in', '512×128'],
+      ['W_out', '128×512'],
     ]);
     expect(model.params.filter((p) => p.role === 'bias').map((p) => p.name)).toEqual(['b_in', 'b_out']);
     expect(model.params.filter((p) => p.role === 'excluded').map((p) => p.name)).toEqual(['W_E', 'W_pos', 'W_U']);

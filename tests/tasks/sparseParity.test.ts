@@ -10,7 +10,10 @@ describe('sparse parity (SPEC §3)', () => {
     expect(cfg.model).toEqual({ bits: 40, parityBits: 3, hidden: 1000, nTrain: 1000, nEval: 100 });
     const model = createTaskModel(cfg);
     expect(model.params.map((p) => [p.name, p.shape.join('×'), p.role])).toEqual([
-      ['W1', '1000×40', 'matrix'], ['b1', '1000', 'bias'], ['W2', '1×1000', 'matrix'], ['b2', '1', 'bias'],
+      ['W1', '1000×40', 'matrix'],
+      ['b1', '1000', 'bias'],
+      ['W2', '1×1000', 'matrix'],
+      ['b2', '1', 'bias'],
     ]);
     expect(trainingConfig('sparse-parity', 'quick')).toMatchObject({ epochs: 200, batchSize: 32 });
   });

@@ -47,7 +47,11 @@ describe('seed chunks', () => {
     const whole = new BatchedTrainer(model, seeds);
     const chunked = new BatchedTrainer(model, seeds, { activationBudgetFloats: 2 * model.activationFloatsPerExample * cfg.batchSize });
     expect(whole.seedChunks()).toEqual([[0, 5]]);
-    expect(chunked.seedChunks()).toEqual([[0, 2], [2, 4], [4, 5]]);
+    expect(chunked.seedChunks()).toEqual([
+      [0, 2],
+      [2, 4],
+      [4, 5],
+    ]);
     while (!whole.done) {
       whole.step();
       chunked.step();

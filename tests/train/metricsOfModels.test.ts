@@ -30,7 +30,12 @@ beforeAll(async () => {
 describe("the models' included parameters give the fixture metrics", () => {
   const fixtures = readFixtureFolder<MetricsFixture>('metrics');
   const cases = [
-    { file: 'modadd.json', config: trainingConfig('modular-addition', 'paper'), matrices: ['W_Q', 'W_K', 'W_V', 'W_O', 'W_in', 'W_out'], biases: ['b_in', 'b_out'] },
+    {
+      file: 'modadd.json',
+      config: trainingConfig('modular-addition', 'paper'),
+      matrices: ['W_Q', 'W_K', 'W_V', 'W_O', 'W_in', 'W_out'],
+      biases: ['b_in', 'b_out'],
+    },
     { file: 'parity.json', config: trainingConfig('sparse-parity', 'paper'), matrices: ['W1', 'W2'], biases: ['b1', 'b2'] },
   ];
   for (const c of cases) {
@@ -63,7 +68,8 @@ describe("the models' included parameters give the fixture metrics", () => {
         v.assign(tf.tensor(new Float32Array([...one, ...one]), v.shape));
       });
       const metrics = await trainer.metrics();
-      for (const seed of [0, 1]) for (const [k, expected] of Object.entries(f!.expected)) expectClose(metrics[seed][k as never], expected, 1e-6, 0, `${c.file} seed ${seed} ${k}`);
+      for (const seed of [0, 1])
+        for (const [k, expected] of Object.entries(f!.expected)) expectClose(metrics[seed][k as never], expected, 1e-6, 0, `${c.file} seed ${seed} ${k}`);
       trainer.dispose();
     });
   }

@@ -57,7 +57,11 @@ export class EStepWorkspace {
   readonly wx: Float64Array;
   readonly xx: Float64Array;
   readonly negligible: Float64Array;
-  constructor(obs: ObservationSet, readonly nStates: number, options: { simd?: boolean } = {}) {
+  constructor(
+    obs: ObservationSet,
+    readonly nStates: number,
+    options: { simd?: boolean } = {},
+  ) {
     const t = maxLength(obs);
     this.simd = options.simd === false ? null : simdWorkspaceFor(obs);
     this.wx = new Float64Array(4 * obs.nFeatures);

@@ -18,7 +18,10 @@ export class ForwardBackwardWorkspace {
   readonly betaNext: Float64Array;
   readonly weighted: Float64Array;
   readonly xiScaled: Float64Array;
-  constructor(readonly maxLength: number, readonly nStates: number) {
+  constructor(
+    readonly maxLength: number,
+    readonly nStates: number,
+  ) {
     this.scaled = new Float64Array(maxLength * nStates);
     this.alpha = new Float64Array(maxLength * nStates);
     this.scale = new Float64Array(maxLength);

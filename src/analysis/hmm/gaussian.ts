@@ -64,13 +64,7 @@ export function factorGaussians(nStates: number, nFeatures: number, means: Float
  * z = L⁻¹(x − μ) is computed for eight checkpoints at once: the short triangular loops are where the
  * time goes, and sharing each L⁻¹ load across eight rows cuts it by more than half.
  */
-export function gaussianLogDensities(
-  g: GaussianFactors,
-  data: Float64Array,
-  row0: number,
-  count: number,
-  out: Float64Array,
-): void {
+export function gaussianLogDensities(g: GaussianFactors, data: Float64Array, row0: number, count: number, out: Float64Array): void {
   const { nStates: kk, nFeatures: d, means, invChol, logNorm } = g;
   const dd = d * d;
   const diff = new Float64Array(8 * d);
@@ -86,10 +80,24 @@ export function gaussianLogDensities(
         const b = 8 * j;
         for (let u = 0; u < 8; u++) diff[b + u] = data[x0 + u * d + j] - m;
       }
-      let q0 = 0, q1 = 0, q2 = 0, q3 = 0, q4 = 0, q5 = 0, q6 = 0, q7 = 0;
+      let q0 = 0,
+        q1 = 0,
+        q2 = 0,
+        q3 = 0,
+        q4 = 0,
+        q5 = 0,
+        q6 = 0,
+        q7 = 0;
       for (let i = 0; i < d; i++) {
         const ro = lo + i * d;
-        let z0 = 0, z1 = 0, z2 = 0, z3 = 0, z4 = 0, z5 = 0, z6 = 0, z7 = 0;
+        let z0 = 0,
+          z1 = 0,
+          z2 = 0,
+          z3 = 0,
+          z4 = 0,
+          z5 = 0,
+          z6 = 0,
+          z7 = 0;
         for (let j = 0; j <= i; j++) {
           const l = invChol[ro + j];
           const b = 8 * j;

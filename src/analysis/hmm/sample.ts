@@ -32,11 +32,13 @@ export function sampleGaussianHMM(params: HMMParams, lengths: readonly number[],
       if (t > 0) s = draw(params.transmat[s]);
       const z = Array.from({ length: d }, () => rng.normal());
       const l = chol[s];
-      seq.push(params.means[s].map((m, i) => {
-        let v = m;
-        for (let j = 0; j <= i; j++) v += l[i * d + j] * z[j];
-        return v;
-      }));
+      seq.push(
+        params.means[s].map((m, i) => {
+          let v = m;
+          for (let j = 0; j <= i; j++) v += l[i * d + j] * z[j];
+          return v;
+        }),
+      );
       st.push(s);
     }
     sequences.push(seq);

@@ -217,10 +217,7 @@ export function selectModel(obs: ObservationSet, options: SelectionOptions = {},
 
 /** Runs fit jobs somewhere (worker threads, Web Workers); results may arrive in any order. */
 export interface FitRunner {
-  run(
-    plan: SelectionPlan,
-    onResult: (r: FitJobResult) => void,
-  ): Promise<FitJobResult[]>;
+  run(plan: SelectionPlan, onResult: (r: FitJobResult) => void): Promise<FitJobResult[]>;
 }
 
 export async function selectModelWith(
@@ -237,4 +234,3 @@ export async function selectModelWith(
   });
   return assembleSelection(plan, results);
 }
-

@@ -16,9 +16,19 @@ describe('degenerate fits are repaired and reported, never NaN', () => {
     const seqs = [0, 1, 2].map(() => [...noisy(30, 3, 0), ...flat]);
     const start: HMMParams = {
       startprob: [0.5, 0.5],
-      transmat: [[0.9, 0.1], [0.1, 0.9]],
-      means: [[0, 0, 0], [10, 10, 10]],
-      covars: [0, 1].map(() => [[1, 0, 0], [0, 1, 0], [0, 0, 1]]),
+      transmat: [
+        [0.9, 0.1],
+        [0.1, 0.9],
+      ],
+      means: [
+        [0, 0, 0],
+        [10, 10, 10],
+      ],
+      covars: [0, 1].map(() => [
+        [1, 0, 0],
+        [0, 1, 0],
+        [0, 0, 1],
+      ]),
     };
     const fit = fitGaussianHMM(seqs, { nStates: 2, start, maxIterations: 10 });
     expect(finite(fit.params)).toBe(true);
@@ -33,9 +43,20 @@ describe('degenerate fits are repaired and reported, never NaN', () => {
     const seqs = [0, 1, 2, 3].map((i) => [...noisy(40, 2, 0), ...noisy(40, 2, i % 2 ? 8 : 0)]);
     const start: HMMParams = {
       startprob: [0.5, 0.25, 0.25],
-      transmat: [[0.8, 0.1, 0.1], [0.1, 0.8, 0.1], [0.1, 0.1, 0.8]],
-      means: [[0, 0], [8, 8], [1e6, 1e6]],
-      covars: [0, 1, 2].map(() => [[1, 0], [0, 1]]),
+      transmat: [
+        [0.8, 0.1, 0.1],
+        [0.1, 0.8, 0.1],
+        [0.1, 0.1, 0.8],
+      ],
+      means: [
+        [0, 0],
+        [8, 8],
+        [1e6, 1e6],
+      ],
+      covars: [0, 1, 2].map(() => [
+        [1, 0],
+        [0, 1],
+      ]),
     };
     const fit = fitGaussianHMM(seqs, { nStates: 3, start, maxIterations: 6 });
     expect(finite(fit.params)).toBe(true);
@@ -74,10 +95,40 @@ describe('degenerate fits are repaired and reported, never NaN', () => {
     const seqs = [noisy(10, 2, 0), noisy(10, 2, 0)];
     expect(() => fitGaussianHMM(seqs, { nStates: 0 })).toThrow(/positive integer/);
     expect(() => fitGaussianHMM(seqs, { nStates: 21 })).toThrow(/cannot fit 21 states to 20 checkpoints/);
-    expect(() => fitGaussianHMM([[[1, 2], [NaN, 1]]], { nStates: 1 })).toThrow(/sequence 0, step 1, feature 0: NaN is not a finite number/);
+    expect(() =>
+      fitGaussianHMM(
+        [
+          [
+            [1, 2],
+            [NaN, 1],
+          ],
+        ],
+        { nStates: 1 },
+      ),
+    ).toThrow(/sequence 0, step 1, feature 0: NaN is not a finite number/);
     expect(() => fitGaussianHMM([[[1, 2], [1]]], { nStates: 1 })).toThrow(/1 features, expected 2/);
     expect(() => fitGaussianHMM([], { nStates: 1 })).toThrow(/no sequences/);
-    const bad: HMMParams = { startprob: [0.5, 0.6], transmat: [[1, 0], [0, 1]], means: [[0, 0], [1, 1]], covars: [[[1, 0], [0, 1]], [[1, 0], [0, 1]]] };
+    const bad: HMMParams = {
+      startprob: [0.5, 0.6],
+      transmat: [
+        [1, 0],
+        [0, 1],
+      ],
+      means: [
+        [0, 0],
+        [1, 1],
+      ],
+      covars: [
+        [
+          [1, 0],
+          [0, 1],
+        ],
+        [
+          [1, 0],
+          [0, 1],
+        ],
+      ],
+    };
     expect(() => fitGaussianHMM(seqs, { nStates: 2, start: bad })).toThrow(/startprob does not sum to 1/);
   });
 });

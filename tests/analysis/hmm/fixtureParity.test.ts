@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { aic, bic, fitGaussianHMM, logLikelihood, nFreeParameters, posteriors, scorePerSequence, viterbi, type HMMParams } from '../../../src/analysis/index.ts';
+import {
+  aic,
+  bic,
+  fitGaussianHMM,
+  logLikelihood,
+  nFreeParameters,
+  posteriors,
+  scorePerSequence,
+  viterbi,
+  type HMMParams,
+} from '../../../src/analysis/index.ts';
 import { expectClose, readFixtureFolder } from '../../helpers/fixtures.ts';
 
 interface HmmFixture {

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { createRng, decodeObservations, matchStates, packSequences, permutePath, sampleGaussianHMM, selectModel, fromFlat } from '../../../src/analysis/index.ts';
+import {
+  createRng,
+  decodeObservations,
+  matchStates,
+  packSequences,
+  permutePath,
+  sampleGaussianHMM,
+  selectModel,
+  fromFlat,
+} from '../../../src/analysis/index.ts';
 import { knownHmm } from '../../helpers/knownHmm.ts';
 
 describe('recovery of a known HMM', () => {
@@ -16,10 +25,12 @@ describe('recovery of a known HMM', () => {
     const paths = decodeObservations(sel.chosen.params, obs).map((p) => permutePath(p, order));
     let right = 0;
     let total = 0;
-    paths.forEach((p, i) => p.forEach((s, t) => {
-      total++;
-      if (s === states[i][t]) right++;
-    }));
+    paths.forEach((p, i) =>
+      p.forEach((s, t) => {
+        total++;
+        if (s === states[i][t]) right++;
+      }),
+    );
     expect(right / total).toBeGreaterThanOrEqual(0.95);
   });
 });

@@ -24,18 +24,35 @@ import { KERNELS_WASM_BASE64 } from './kernelsWasm.ts';
 interface KernelExports {
   memory: WebAssembly.Memory;
   densities(
-    xT: number, np: number, d: number, k: number,
-    means: number, ichol: number, lnorm: number,
-    row0: number, count: number, out: number, diff: number,
+    xT: number,
+    np: number,
+    d: number,
+    k: number,
+    means: number,
+    ichol: number,
+    lnorm: number,
+    row0: number,
+    count: number,
+    out: number,
+    diff: number,
   ): void;
-  moments(
-    x: number, dp: number, d: number, n: number, k: number,
-    gamma: number, negl: number, obs: number, oo: number, wx: number,
-  ): void;
+  moments(x: number, dp: number, d: number, n: number, k: number, gamma: number, negl: number, obs: number, oo: number, wx: number): void;
   forwardBackward(
-    logB: number, len: number, k: number, kp: number,
-    sp: number, A: number, AT: number, gamma: number, xi: number,
-    b: number, alpha: number, scale: number, beta: number, w: number, xs: number,
+    logB: number,
+    len: number,
+    k: number,
+    kp: number,
+    sp: number,
+    A: number,
+    AT: number,
+    gamma: number,
+    xi: number,
+    b: number,
+    alpha: number,
+    scale: number,
+    beta: number,
+    w: number,
+    xs: number,
     res: number,
   ): number;
 }
@@ -206,8 +223,30 @@ export class SimdWorkspace {
     const fbW = take(kp);
     const fbRes = take(1);
     return {
-      states: k, rows, means, ichol, lnorm, out, gamma, negl, obs, oo,
-      fbLogB, fbGamma, fbB, fbAlpha, fbScale, fbStart, fbA, fbAT, fbXi, fbXs, fbBeta, fbW, fbRes, end: p,
+      states: k,
+      rows,
+      means,
+      ichol,
+      lnorm,
+      out,
+      gamma,
+      negl,
+      obs,
+      oo,
+      fbLogB,
+      fbGamma,
+      fbB,
+      fbAlpha,
+      fbScale,
+      fbStart,
+      fbA,
+      fbAT,
+      fbXi,
+      fbXs,
+      fbBeta,
+      fbW,
+      fbRes,
+      end: p,
     };
   }
 
@@ -275,11 +314,7 @@ export class SimdWorkspace {
     if (out.length < count * k) throw new Error(`out holds ${out.length} values, fewer than ${count}×${k}`);
     if (count === 0) return;
     const { layout } = this;
-    this.ex.densities(
-      this.xT, this.np, this.nFeatures, k,
-      layout.means, layout.ichol, layout.lnorm,
-      row0, count, layout.out, this.diff,
-    );
+    this.ex.densities(this.xT, this.np, this.nFeatures, k, layout.means, layout.ichol, layout.lnorm, row0, count, layout.out, this.diff);
     const o = layout.out >> 3;
     out.set(this.heap.subarray(o, o + count * k));
   }
@@ -366,8 +401,22 @@ export class SimdWorkspace {
     }
     if (xiSum) heap.set(xiSum.subarray(0, k * k), L.fbXi >> 3);
     const failed = this.ex.forwardBackward(
-      L.fbLogB, length, k, kp, L.fbStart, L.fbA, L.fbAT, L.fbGamma, xiSum ? L.fbXi : 0,
-      L.fbB, L.fbAlpha, L.fbScale, L.fbBeta, L.fbW, L.fbXs, L.fbRes,
+      L.fbLogB,
+      length,
+      k,
+      kp,
+      L.fbStart,
+      L.fbA,
+      L.fbAT,
+      L.fbGamma,
+      xiSum ? L.fbXi : 0,
+      L.fbB,
+      L.fbAlpha,
+      L.fbScale,
+      L.fbBeta,
+      L.fbW,
+      L.fbXs,
+      L.fbRes,
     );
     if (failed) return logSpaceForwardBackward(logB, length, startprob, transmat, gamma, xiSum);
     const g = L.fbGamma >> 3;

@@ -109,7 +109,12 @@ describe('SIMD gaussianLogDensities matches gaussian.ts', () => {
         const g = randomFactors(k, d, u);
         const ws = simd!.createWorkspace(data, n, d);
         ws.setGaussians(g);
-        const ranges: [number, number][] = [[0, n], [n - 1, 1], [Math.floor(n / 3), n - Math.floor(n / 3)], [1, Math.max(0, n - 2)]];
+        const ranges: [number, number][] = [
+          [0, n],
+          [n - 1, 1],
+          [Math.floor(n / 3), n - Math.floor(n / 3)],
+          [1, Math.max(0, n - 2)],
+        ];
         for (const [row0, count] of ranges) {
           if (row0 < 0 || count < 0 || row0 + count > n) continue;
           const js = new Float64Array(count * k);
@@ -203,7 +208,11 @@ describe('SIMD kernels at large D', () => {
   it('D up to 64: densities and moments', () => {
     const u = rng(8);
     for (const d of [31, 32, 33, 47, 63, 64]) {
-      for (const [k, n] of [[1, 9], [5, 21], [3, 70]]) {
+      for (const [k, n] of [
+        [1, 9],
+        [5, 21],
+        [3, 70],
+      ]) {
         const data = Float64Array.from({ length: n * d }, () => 4 * u() - 2);
         const g = randomFactors(k, d, u);
         const ws = simd!.createWorkspace(data, n, d);
