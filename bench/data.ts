@@ -1,5 +1,6 @@
 /** Synthetic benchmark data: sequences sampled from a known, sticky, forking Gaussian HMM. */
-import { createRng, sampleGaussianHMM, type HMMParams } from '../src/analysis/index.ts';
+import { sampleGaussianHMM, type HMMParams } from '../src/analysis/index.ts';
+import { createRng } from '../src/numeric/index.ts';
 
 export function benchHmm(k: number, d: number, seed: number): HMMParams {
   const rng = createRng(seed, 'bench-hmm');

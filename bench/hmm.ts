@@ -5,22 +5,14 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  createRng,
-  fitObservations,
-  fromFlat,
-  packSequences,
-  selectModel,
-  selectModelWith,
-  type HMMParams,
-  type ObservationSet,
-} from '../src/analysis/index.ts';
+import { fitObservations, fromFlat, packSequences, selectModel, selectModelWith, type HMMParams, type ObservationSet } from '../src/analysis/index.ts';
+import { createRng } from '../src/numeric/index.ts';
 import { initialParams } from '../src/analysis/hmm/init.ts';
 import { defaultWorkerCount, workerFitRunner } from '../src/cli/fitPool.ts';
 import { benchSequences } from './data.ts';
 import { machine, median, printTable, timeRepeated, type BenchResult } from './harness.ts';
 
-const fixtures = process.env.TRAINMAP_FIXTURES ?? join(import.meta.dirname, '../../shared/fixtures');
+const fixtures = process.env.TRAINMAP_FIXTURES ?? join(import.meta.dirname, '../tests/fixtures/reference');
 
 export async function emIterationBench(): Promise<BenchResult> {
   const rows: BenchResult['rows'] = [];
@@ -98,7 +90,7 @@ export async function eStepKernelBench(): Promise<BenchResult> {
   const { factorGaussians } = await import('../src/analysis/hmm/gaussian.ts');
   const { toFlat } = await import('../src/analysis/hmm/params.ts');
   const { initialParams } = await import('../src/analysis/hmm/init.ts');
-  const { createRng } = await import('../src/analysis/rng.ts');
+  const { createRng } = await import('../src/numeric/rng.ts');
   const f = JSON.parse(readFileSync(join(fixtures, 'hmm/paperlike.json'), 'utf8')) as { sequences: number[][][]; start: HMMParams };
   const big = packSequences(benchSequences(32, 1000, 14, 6, 4));
   const cases = [

@@ -10,7 +10,7 @@ import { DEFAULT_FEATURES, readBundleText } from '../src/io/index.ts';
 import { benchSequences } from './data.ts';
 import { machine, type BenchResult } from './harness.ts';
 
-const fixtures = process.env.TRAINMAP_FIXTURES ?? join(import.meta.dirname, '../../shared/fixtures');
+const fixtures = process.env.TRAINMAP_FIXTURES ?? join(import.meta.dirname, '../tests/fixtures/reference');
 
 function normalizedBundle(file: string): number[][][] {
   const b = readBundleText(readFileSync(file, 'utf8'), file);

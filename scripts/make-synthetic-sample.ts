@@ -7,7 +7,8 @@
  *   npx tsx scripts/make-synthetic-sample.ts
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createRng, sampleGaussianHMM, type HMMParams } from '../src/analysis/index.ts';
+import { sampleGaussianHMM, type HMMParams } from '../src/analysis/index.ts';
+import { createRng } from '../src/numeric/index.ts';
 import { DEFAULT_FEATURES, formatRunsCsv, type RunBundle } from '../src/io/index.ts';
 
 const d = DEFAULT_FEATURES.length;

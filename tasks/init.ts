@@ -1,5 +1,5 @@
 /** Weight initializers shared by the tasks; each fills one seed's values from that seed's stream. */
-import type { Rng } from '../src/analysis/rng.ts';
+import type { Rng } from '../src/numeric/rng.ts';
 
 export const zeros = (_rng: Rng, out: Float32Array): void => void out.fill(0);
 

@@ -1,4 +1,4 @@
-import { earthMoversDistance } from './transport.ts';
+import { earthMoversDistance } from '../numeric/transport.ts';
 
 /** Fraction of a path's checkpoints in each of K states (paper eq. 2). */
 export function occupancy(path: ArrayLike<number>, nStates: number): number[] {

@@ -6,7 +6,7 @@ export { logLikelihood, scorePerSequence, viterbi, posteriors, decodeObservation
 export { aic, bic, nFreeParameters } from './hmm/criteria.ts';
 export { packSequences, subsetObservations } from './hmm/observations.ts';
 export { toFlat, fromFlat, validateParams } from './hmm/params.ts';
-export { hungarian, matchStates, permuteParams, permutePath } from './hmm/matching.ts';
+export { matchStates, permuteParams, permutePath } from './hmm/matching.ts';
 export { sampleGaussianHMM } from './hmm/sample.ts';
 export {
   splitRuns,
@@ -31,8 +31,5 @@ export { convergenceTimes, type Convergence } from './convergence.ts';
 export { olsImplicitIntercept, type OlsResult } from './regression.ts';
 export { bagOfStatesRegression, detourStates, type BagOfStatesRegression } from './bagOfStates.ts';
 export { occupancy, wassersteinOnIndices, trajectoryDissimilarity, labelFreeDissimilarity } from './dissimilarity.ts';
-export { earthMoversDistance } from './transport.ts';
 export { buildTrainingMap, rankFeatures, linearOrder, collapse, formatChange, type TrainingMap, type MapNode, type MapEdge } from './map.ts';
 export { analyzeRuns, analyzeRunsWith, ANALYSIS_FORMAT, type AnalyzeOptions, type AnalysisReport, type AnalysisProgress, type RunSummary } from './report.ts';
-export { createRng, deriveSeed, type Rng } from './rng.ts';
-export { fDistributionSurvival, regularizedBeta, logGamma } from './specialFunctions.ts';

@@ -1,4 +1,4 @@
-import { invertSpd, flatten2d } from './linalg.ts';
+import { invertSpd, flatten2d } from '../numeric/linalg.ts';
 import type { HMMParams } from './hmm/types.ts';
 
 export interface FeatureImportance {

@@ -1,4 +1,4 @@
-import { fDistributionSurvival } from './specialFunctions.ts';
+import { fDistributionSurvival } from '../numeric/specialFunctions.ts';
 
 export interface OlsResult {
   /** One per column; NaN for a column dropped as linearly dependent on earlier ones. */

@@ -1,7 +1,7 @@
 /**
  * The 14 weight metrics of SPEC §2: the CPU reference that every checkpoint goes through and that
  * the GPU path is checked against. All arithmetic is float64 whatever the input precision, to match
- * the numpy reference in shared/fixtures/metrics.
+ * the numpy reference in tests/fixtures/reference/metrics.
  *
  * Input contract (why each case is handled the way it is):
  * - No matrices, an empty matrix, or data whose length is not rows·cols throw: these are wiring bugs

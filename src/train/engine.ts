@@ -4,7 +4,7 @@
  * Nothing couples seeds, so seed s trained among S gives the numbers it gives alone.
  */
 import * as tf from '@tensorflow/tfjs';
-import { createRng } from '../analysis/rng.ts';
+import { createRng } from '../numeric/rng.ts';
 import { computeWeightMetrics, METRIC_NAMES, type WeightMetrics } from '../metrics/index.ts';
 import { applyUpdate, createOptimizerState, type OptimizerState } from './optimizers.ts';
 import type { SeedData, TaskModel } from './task.ts';

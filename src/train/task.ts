@@ -1,6 +1,6 @@
 /** What a task (tasks/<name>/) gives the batched trainer: data per seed, parameters, and the model. */
 import type * as tf from '@tensorflow/tfjs';
-import type { Rng } from '../analysis/rng.ts';
+import type { Rng } from '../numeric/rng.ts';
 
 export type TaskName = 'modular-addition' | 'sparse-parity';
 

@@ -8,7 +8,7 @@
  * are the same as running every position, at a third of the cost.
  */
 import * as tf from '@tensorflow/tfjs';
-import { createRng } from '../../src/analysis/rng.ts';
+import { createRng } from '../../src/numeric/rng.ts';
 import type { ParamSpec, SeedData, TaskModel, TrainingConfig } from '../../src/train/task.ts';
 import { normal, ones, zeros } from '../init.ts';
 

@@ -4,7 +4,7 @@
  * hinge loss max(0, 1 − y·f(x)), SGD with L2 weight decay added to the gradient.
  */
 import * as tf from '@tensorflow/tfjs';
-import { createRng } from '../../src/analysis/rng.ts';
+import { createRng } from '../../src/numeric/rng.ts';
 import type { SeedData, TaskModel, TrainingConfig } from '../../src/train/task.ts';
 import { glorotUniform, zeros } from '../init.ts';
 

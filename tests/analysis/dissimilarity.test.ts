@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createRng, earthMoversDistance, labelFreeDissimilarity, occupancy, wassersteinOnIndices } from '../../src/analysis/index.ts';
+import { labelFreeDissimilarity, occupancy, wassersteinOnIndices } from '../../src/analysis/index.ts';
+import { createRng, earthMoversDistance } from '../../src/numeric/index.ts';
 
 const dist = (k: number, rng: ReturnType<typeof createRng>, sparse: boolean) => {
   const w: number[] = Array.from({ length: k }, (): number => (sparse && rng.next() < 0.4 ? 0 : rng.next()));

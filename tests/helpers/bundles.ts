@@ -1,4 +1,5 @@
-import { createRng, sampleGaussianHMM } from '../../src/analysis/index.ts';
+import { sampleGaussianHMM } from '../../src/analysis/index.ts';
+import { createRng } from '../../src/numeric/index.ts';
 import { DEFAULT_FEATURES, type RunBundle } from '../../src/io/index.ts';
 import { knownHmm } from './knownHmm.ts';
 

@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-/** The shared reference outputs; CI and developers may point elsewhere with $TRAINMAP_FIXTURES. */
+/** The reference outputs (the repository's own copy); $TRAINMAP_FIXTURES points the tests at another folder. */
 export function fixtureRoot(): string {
-  return resolve(process.env.TRAINMAP_FIXTURES ?? resolve(import.meta.dirname, '../../../shared/fixtures'));
+  return resolve(process.env.TRAINMAP_FIXTURES ?? resolve(import.meta.dirname, '../fixtures/reference'));
 }
 
 /** Every JSON file of one fixture folder, by listing, so new fixtures run without code changes. */

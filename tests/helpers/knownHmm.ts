@@ -1,4 +1,5 @@
-import { createRng, type HMMParams } from '../../src/analysis/index.ts';
+import { type HMMParams } from '../../src/analysis/index.ts';
+import { createRng } from '../../src/numeric/index.ts';
 
 /** A well-separated HMM with K states in D dimensions, sticky transitions, random SPD covariances. */
 export function knownHmm(k: number, d: number, seed: number, separation = 4, noise = 1): HMMParams {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRng } from '../../src/analysis/rng.ts';
+import { createRng } from '../../src/numeric/rng.ts';
 import { createTaskModel, trainingConfig } from '../../tasks/index.ts';
 import { parityData, PARITY_PAPER } from '../../tasks/sparse-parity/index.ts';
 

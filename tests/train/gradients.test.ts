@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createRng } from '../../src/analysis/rng.ts';
+import { createRng } from '../../src/numeric/rng.ts';
 import { selectBackend, tf } from '../../src/train/backend.ts';
 import { BatchedTrainer } from '../../src/train/engine.ts';
 import type { TaskModel } from '../../src/train/task.ts';

@@ -1,4 +1,4 @@
-import { createRng } from '../rng.ts';
+import { createRng } from '../../numeric/rng.ts';
 import { EStepWorkspace, emptyStats, expectationStep } from './estep.ts';
 import { factorGaussians } from './gaussian.ts';
 import { DEFAULT_INIT, initialParams, type InitMethod } from './init.ts';

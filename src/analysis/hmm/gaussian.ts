@@ -1,4 +1,4 @@
-import { choleskyLower, invertLower, logDetFromCholesky } from '../linalg.ts';
+import { choleskyLower, invertLower, logDetFromCholesky } from '../../numeric/linalg.ts';
 
 const LOG_2PI = Math.log(2 * Math.PI);
 

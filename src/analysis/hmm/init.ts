@@ -1,5 +1,5 @@
-import { covarianceOfRows } from '../linalg.ts';
-import type { Rng } from '../rng.ts';
+import { covarianceOfRows } from '../../numeric/linalg.ts';
+import type { Rng } from '../../numeric/rng.ts';
 import { kMeans } from './kmeans.ts';
 import type { FlatParams, ObservationSet } from './types.ts';
 

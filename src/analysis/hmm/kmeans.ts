@@ -1,4 +1,4 @@
-import type { Rng } from '../rng.ts';
+import type { Rng } from '../../numeric/rng.ts';
 
 export interface KMeansResult {
   centers: Float64Array; // K×D

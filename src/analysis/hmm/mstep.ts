@@ -1,4 +1,4 @@
-import { covarianceOfRows } from '../linalg.ts';
+import { covarianceOfRows } from '../../numeric/linalg.ts';
 import { worstExplainedRow, type SufficientStats } from './estep.ts';
 import type { FitWarning, FlatParams, ObservationSet } from './types.ts';
 

@@ -1,4 +1,4 @@
-import { flatten2d } from '../linalg.ts';
+import { flatten2d } from '../../numeric/linalg.ts';
 import type { FlatParams, HMMParams } from './types.ts';
 
 export function toFlat(p: HMMParams): FlatParams {

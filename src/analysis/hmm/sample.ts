@@ -1,5 +1,5 @@
-import { flatten2d } from '../linalg.ts';
-import type { Rng } from '../rng.ts';
+import { flatten2d } from '../../numeric/linalg.ts';
+import type { Rng } from '../../numeric/rng.ts';
 import { regularizedCholesky } from './gaussian.ts';
 import { validateParams } from './params.ts';
 import type { HMMParams } from './types.ts';

@@ -1,4 +1,4 @@
-import { createRng } from '../rng.ts';
+import { createRng } from '../../numeric/rng.ts';
 import { aic, bic, nFreeParameters } from './criteria.ts';
 import { fitObservations, FIT_DEFAULTS, type FlatFitResult } from './fit.ts';
 import { scoreObservations } from './inference.ts';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createRng, fitGaussianHMM, packSequences, planSelection, selectModel, viterbi, type HMMParams } from '../../../src/analysis/index.ts';
+import { fitGaussianHMM, packSequences, planSelection, selectModel, viterbi, type HMMParams } from '../../../src/analysis/index.ts';
+import { createRng } from '../../../src/numeric/index.ts';
 import { ForwardBackwardWorkspace, forwardBackward } from '../../../src/analysis/hmm/forwardBackward.ts';
 
 function finite(p: HMMParams): boolean {

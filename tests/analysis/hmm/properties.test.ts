@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createRng, fitGaussianHMM, matchStates, permuteParams, posteriors, sampleGaussianHMM, type HMMParams } from '../../../src/analysis/index.ts';
+import { fitGaussianHMM, matchStates, permuteParams, posteriors, sampleGaussianHMM, type HMMParams } from '../../../src/analysis/index.ts';
+import { createRng } from '../../../src/numeric/index.ts';
 import { ForwardBackwardWorkspace, forwardBackward, logSpaceForwardBackward } from '../../../src/analysis/hmm/forwardBackward.ts';
 import { knownHmm } from '../../helpers/knownHmm.ts';
 

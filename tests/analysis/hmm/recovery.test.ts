@@ -1,14 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  createRng,
-  decodeObservations,
-  matchStates,
-  packSequences,
-  permutePath,
-  sampleGaussianHMM,
-  selectModel,
-  fromFlat,
-} from '../../../src/analysis/index.ts';
+import { decodeObservations, matchStates, packSequences, permutePath, sampleGaussianHMM, selectModel, fromFlat } from '../../../src/analysis/index.ts';
+import { createRng } from '../../../src/numeric/index.ts';
 import { knownHmm } from '../../helpers/knownHmm.ts';
 
 describe('recovery of a known HMM', () => {

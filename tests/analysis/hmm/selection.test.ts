@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createRng, packSequences, planSelection, sampleGaussianHMM, selectModel, splitRuns } from '../../../src/analysis/index.ts';
+import { packSequences, planSelection, sampleGaussianHMM, selectModel, splitRuns } from '../../../src/analysis/index.ts';
+import { createRng } from '../../../src/numeric/index.ts';
 import { restartInit } from '../../../src/analysis/hmm/selection.ts';
 import { knownHmm } from '../../helpers/knownHmm.ts';
 
