@@ -5,7 +5,16 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fitObservations, fromFlat, packSequences, selectModel, selectModelWith, type HMMParams, type ObservationSet } from '../src/analysis/index.ts';
+import {
+  ANALYSIS_DEFAULTS,
+  fitObservations,
+  fromFlat,
+  packSequences,
+  selectModel,
+  selectModelWith,
+  type HMMParams,
+  type ObservationSet,
+} from '../src/analysis/index.ts';
 import { createRng } from '../src/numeric/index.ts';
 import { initialParams } from '../src/analysis/hmm/init.ts';
 import { defaultWorkerCount, workerFitRunner } from '../src/cli/fitPool.ts';
@@ -19,7 +28,7 @@ export async function emIterationBench(): Promise<BenchResult> {
   const f = JSON.parse(readFileSync(join(fixtures, 'hmm/paperlike.json'), 'utf8')) as { sequences: number[][][]; start: HMMParams };
   const paperScale = packSequences(benchSequences(40, 1000, 14, 6, 1));
   const t0 = performance.now();
-  const paperStart = fromFlat(initialParams(paperScale, 6, createRng(0, 'bench'), 'hmmlearn'));
+  const paperStart = fromFlat(initialParams(paperScale, 6, createRng(0, 'bench'), 'hmmlearn', ANALYSIS_DEFAULTS.kmeansInits));
   const initMs = performance.now() - t0;
   const cases: { name: string; obs: ObservationSet; start: HMMParams }[] = [
     { name: 'paperlike.json (24×300×14)', obs: packSequences(f.sequences), start: f.start },
@@ -95,7 +104,7 @@ export async function eStepKernelBench(): Promise<BenchResult> {
   const big = packSequences(benchSequences(32, 1000, 14, 6, 4));
   const cases = [
     { data: 'paperlike.json (24×300×14), K=6', obs: packSequences(f.sequences), p: toFlat(f.start) },
-    { data: 'paper-scale training split (32×1000×14), K=8', obs: big, p: initialParams(big, 8, createRng(0), 'sticky') },
+    { data: 'paper-scale training split (32×1000×14), K=8', obs: big, p: initialParams(big, 8, createRng(0), 'sticky', ANALYSIS_DEFAULTS.kmeansInits) },
   ];
   const rows: BenchResult['rows'] = [];
   for (const c of cases) {

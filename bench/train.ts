@@ -15,7 +15,7 @@ import { machine, type BenchResult } from './harness.ts';
  * before and after waits for the device: on WebGPU, step() only queues work.
  */
 async function timeSteps(cfg: TrainingConfig, seeds: number[], steps: number): Promise<number> {
-  const trainer = new BatchedTrainer(createTaskModel(cfg), seeds);
+  const trainer = new BatchedTrainer(await createTaskModel(cfg), seeds);
   const settle = () => Promise.all(Object.values(trainer.params).map((v) => v.data()));
   trainer.step();
   await settle();

@@ -1,7 +1,8 @@
 /** Trainmap's analysis library: pure TypeScript, no DOM, no tfjs; runs in Node, workers and the page. */
 export type { HMMParams, FitWarning, ObservationSet, FlatParams } from './hmm/types.ts';
-export { fitGaussianHMM, fitObservations, FIT_DEFAULTS, type FitOptions, type FitResult } from './hmm/fit.ts';
-export { DEFAULT_INIT, type InitMethod } from './hmm/init.ts';
+export { fitGaussianHMM, fitObservations, type FitOptions, type FitResult } from './hmm/fit.ts';
+export { ANALYSIS_DEFAULTS } from './defaults.ts';
+export { type InitMethod } from './hmm/init.ts';
 export { logLikelihood, scorePerSequence, viterbi, posteriors, decodeObservations, scoreObservations } from './hmm/inference.ts';
 export { aic, bic, nFreeParameters } from './hmm/criteria.ts';
 export { packSequences, subsetObservations } from './hmm/observations.ts';
@@ -16,7 +17,6 @@ export {
   selectModel,
   selectModelWith,
   unsupportedReason,
-  SELECTION_DEFAULTS,
   type SelectionOptions,
   type SelectionPlan,
   type SelectionRow,
@@ -29,7 +29,19 @@ export {
 export { zScoreRun, NORMALIZATION_WINDOW } from './normalize.ts';
 export { convergenceTimes, type Convergence } from './convergence.ts';
 export { olsImplicitIntercept, type OlsResult } from './regression.ts';
-export { bagOfStatesRegression, detourStates, type BagOfStatesRegression } from './bagOfStates.ts';
+export { bagOfStatesRegression, type BagOfStatesRegression } from './bagOfStates.ts';
+export { detourStates } from './detours.ts';
 export { occupancy, wassersteinOnIndices, trajectoryDissimilarity, labelFreeDissimilarity } from './dissimilarity.ts';
 export { buildTrainingMap, rankFeatures, linearOrder, collapse, formatChange, type TrainingMap, type MapNode, type MapEdge } from './map.ts';
-export { analyzeRuns, analyzeRunsWith, ANALYSIS_FORMAT, type AnalyzeOptions, type AnalysisReport, type AnalysisProgress, type RunSummary } from './report.ts';
+export { analyzeRuns, analyzeRunsWith } from './pipeline.ts';
+export {
+  ANALYSIS_FORMAT,
+  resolveSettings,
+  type AnalyzeOptions,
+  type AnalysisReport,
+  type AnalysisProgress,
+  type AnalysisSettings,
+  type AnalysisWarning,
+  type RunSummary,
+} from './analysisReport.ts';
+export { prepareRuns, type PreparedRuns } from './prepareRuns.ts';

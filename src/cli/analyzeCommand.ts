@@ -2,31 +2,14 @@ import { mkdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { analyzeRuns, analyzeRunsWith, type AnalysisProgress, type AnalyzeOptions, type HMMParams } from '../analysis/index.ts';
 import { formatRunsJson, readBundleText, type RunBundle } from '../io/index.ts';
-import { UsageError, type FlagSpec, type Flags } from './args.ts';
+import { ANALYSIS_SETTINGS, ANALYZE_CLI_SETTINGS, analyzeOptions, SettingError, type SettingSpec } from '../settings/index.ts';
+import { UsageError, type Flags } from './args.ts';
 import { defaultWorkerCount, workerFitRunner } from './fitPool.ts';
 import { formatDuration, ProgressLine } from './progressLine.ts';
 import { formatSummary } from './summary.ts';
 import { analysisFigureSvg } from '../render/analysisFigure.ts';
 
-export const ANALYZE_FLAGS: Record<string, FlagSpec> = {
-  states: { type: 'string', description: "number of HMM states, or 'auto' for BIC model selection over K = 1..k-max", default: 'auto' },
-  'k-max': { type: 'integer', description: 'largest K tried by model selection', default: '8', min: 1, max: 30 },
-  restarts: { type: 'integer', description: 'seeded restarts per K (the best held-out log-likelihood is kept)', default: '5', min: 1, max: 100 },
-  seed: { type: 'integer', description: 'seed for the run split, k-means and restarts', default: '0', min: 0 },
-  threshold: { type: 'number', description: 'eval accuracy above which a run counts as converged', default: '0.9', min: 0, max: 1 },
-  features: { type: 'string', description: 'comma-separated feature columns', default: 'the 14 weight metrics' },
-  'max-iterations': { type: 'integer', description: 'EM iterations per restart at most', default: '32', min: 1, max: 10000 },
-  init: {
-    type: 'string',
-    description: "HMM start: hmmlearn's (Dirichlet rows), sticky transitions, or mixed (restarts alternate; held-out likelihood decides)",
-    default: 'hmmlearn',
-    choices: ['hmmlearn', 'sticky', 'mixed'],
-  },
-  workers: { type: 'integer', description: 'worker threads for restarts (0 = this thread)', default: 'one per core', min: 0, max: 64 },
-  previous: { type: 'string', description: 'an earlier analysis (.analysis.json) whose state numbering to keep' },
-  out: { type: 'string', description: 'where to write the analysis (the bundle plus its analysis, JSON)', default: '<bundle>.analysis.json' },
-  quiet: { type: 'boolean', description: 'print no summary' },
-};
+export const ANALYZE_FLAGS: readonly SettingSpec[] = [...ANALYSIS_SETTINGS, ...ANALYZE_CLI_SETTINGS];
 
 function readText(file: string): string {
   try {
@@ -59,31 +42,13 @@ export function writeFileAtomic(file: string, text: string | Uint8Array): void {
 }
 
 export function analysisOptionsFromFlags(flags: Flags): AnalyzeOptions {
-  const states = (flags.states as string | undefined) ?? 'auto';
-  let fixed: number | undefined;
-  if (states !== 'auto') {
-    fixed = Number(states);
-    if (!Number.isInteger(fixed) || fixed < 1) throw new UsageError(`--states must be 'auto' or a whole number ≥ 1; got '${states}'`);
+  let options: AnalyzeOptions;
+  try {
+    options = analyzeOptions(flags);
+  } catch (e) {
+    throw e instanceof SettingError ? new UsageError(e.message) : e;
   }
-  const features =
-    flags.features === undefined
-      ? undefined
-      : String(flags.features)
-          .split(',')
-          .map((f) => f.trim())
-          .filter(Boolean);
-  if (features && features.length === 0) throw new UsageError('--features needs at least one column name');
-  return {
-    states: fixed,
-    kMax: flags['k-max'] as number | undefined,
-    restarts: flags.restarts as number | undefined,
-    seed: flags.seed as number | undefined,
-    threshold: flags.threshold as number | undefined,
-    maxIterations: flags['max-iterations'] as number | undefined,
-    init: flags.init as AnalyzeOptions['init'],
-    features,
-    previous: flags.previous ? previousFit(String(flags.previous)) : undefined,
-  };
+  return { ...options, previous: flags.previous ? previousFit(String(flags.previous)) : undefined };
 }
 
 function describeProgress(p: AnalysisProgress, started: number): string {

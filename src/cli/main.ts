@@ -1,14 +1,17 @@
 #!/usr/bin/env node
 /** The `trainmap` command: the same modules as the page, from a terminal. */
 import { BundleError } from '../io/index.ts';
-import { formatFlagHelp, parseArgs, UsageError, type FlagSpec, type Flags } from './args.ts';
+import { describePresets, type SettingSpec } from '../settings/index.ts';
+import { formatFlagHelp, parseArgs, UsageError, type Flags } from './args.ts';
 import { ANALYZE_FLAGS, analyzeCommand } from './analyzeCommand.ts';
 import { RUN_FLAGS, runCommand } from './runCommand.ts';
 
 interface Command {
   summary: string;
   usage: string;
-  flags: Record<string, FlagSpec>;
+  flags: readonly SettingSpec[];
+  /** More help after the options. */
+  moreHelp?: () => string;
   /** Resolves to the exit code, or nothing for success. */
   run(positional: string[], flags: Flags): Promise<number | void>;
 }
@@ -24,6 +27,7 @@ const COMMANDS: Record<string, Command> = {
     summary: 'train many seeds of a task together and write their run bundle',
     usage: 'trainmap run --task modular-addition|sparse-parity --preset NAME --seeds 40 --out runs.json [options]',
     flags: RUN_FLAGS,
+    moreHelp: () => `presets:\n${describePresets()}`,
     run: runCommand,
   },
 };
@@ -53,7 +57,7 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
-    process.stdout.write(`usage: ${command.usage}\n\n${formatFlagHelp(command.flags)}\n`);
+    process.stdout.write(`usage: ${command.usage}\n\n${formatFlagHelp(command.flags)}\n${command.moreHelp ? `\n${command.moreHelp()}\n` : ''}`);
     return 0;
   }
   try {

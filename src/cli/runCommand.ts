@@ -1,42 +1,17 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { formatRunsJson, parseRunsJson, type RunBundle } from '../io/index.ts';
-import { BACKENDS, selectBackend, type BackendName } from '../train/backend.ts';
+import { selectBackend } from '../train/backend.ts';
 import { appendCheckpoints, newTrainingBundle, truncateAfter } from '../train/bundleBuilder.ts';
 import { BatchedTrainer } from '../train/engine.ts';
 import { decodeState, encodeState } from '../train/stateCodec.ts';
 import type { TrainingConfig } from '../train/task.ts';
-import { createTaskModel, PRESETS, TASKS, trainingConfig } from '../../tasks/index.ts';
+import { createTaskModel, taskNames } from '../../tasks/index.ts';
+import { RUN_CLI_SETTINGS, TRAINING_SETTINGS, trainingRequest, type SettingSpec, type TrainingRequest } from '../settings/index.ts';
 import { analyzeAndReport, writeFileAtomic } from './analyzeCommand.ts';
-import { UsageError, type FlagSpec, type Flags } from './args.ts';
+import { UsageError, type Flags } from './args.ts';
 import { formatDuration, ProgressLine } from './progressLine.ts';
 
-export const RUN_FLAGS: Record<string, FlagSpec> = {
-  task: { type: 'string', description: 'what to train', choices: TASKS },
-  preset: {
-    type: 'string',
-    description: `configuration: ${Object.entries(PRESETS)
-      .map(([t, p]) => `${t}: ${Object.keys(p).join('|')}`)
-      .join('; ')}`,
-    default: 'paper',
-  },
-  seeds: { type: 'integer', description: 'how many seeds train together', default: '40', min: 1, max: 4096 },
-  'seed-start': { type: 'integer', description: 'first seed (seeds are seed-start … seed-start+seeds−1)', default: '0', min: 0 },
-  epochs: { type: 'integer', description: "epochs (overrides the preset's)", min: 1 },
-  'checkpoint-every': { type: 'integer', description: 'epochs between checkpoints', min: 1 },
-  'layer-norm': { type: 'boolean', description: 'modular addition with post-LN (the stabilized variant)' },
-  'batch-size': { type: 'integer', description: "batch size (overrides the preset's)", min: 1 },
-  lr: { type: 'number', description: "learning rate (overrides the preset's)" },
-  backend: {
-    type: 'string',
-    description: 'tfjs backend (default: the best available; webgpu needs a Vulkan driver)',
-    choices: BACKENDS.filter((b) => b !== 'webgl'),
-  },
-  out: { type: 'string', description: 'the run bundle to write as training goes (JSON); its state goes to <out>.state' },
-  resume: { type: 'boolean', description: 'continue the partial bundle at --out from its saved state' },
-  force: { type: 'boolean', description: 'overwrite an existing --out' },
-  analyze: { type: 'boolean', description: 'analyze the bundle when training ends (writes <out>.analysis.json)' },
-  'save-every': { type: 'number', description: 'seconds between saves of the bundle and state', default: '30', min: 0 },
-};
+export const RUN_FLAGS: readonly SettingSpec[] = [...TRAINING_SETTINGS, ...RUN_CLI_SETTINGS];
 
 function statePath(out: string): string {
   return `${out}.state`;
@@ -57,22 +32,16 @@ export async function runCommand(positional: string[], flags: Flags): Promise<nu
   const out = flags.out as string | undefined;
   if (!out) throw new UsageError('--out is required: the bundle file training writes to');
   if (!out.toLowerCase().endsWith('.json')) throw new UsageError(`--out must be a .json file (the run bundle); got '${out}'`);
-  if (!flags.task) throw new UsageError(`--task is required (${TASKS.join(' or ')})`);
-  const seedsCount = (flags.seeds as number | undefined) ?? 40;
-  const seedStart = (flags['seed-start'] as number | undefined) ?? 0;
-  const seeds = Array.from({ length: seedsCount }, (_, i) => seedStart + i);
-  let config: TrainingConfig;
+  if (!flags.task) throw new UsageError(`--task is required (${taskNames().join(' or ')})`);
+  let request: TrainingRequest;
   try {
-    config = trainingConfig(String(flags.task), (flags.preset as string | undefined) ?? 'paper', {
-      epochs: flags.epochs as number | undefined,
-      checkpointEvery: flags['checkpoint-every'] as number | undefined,
-      batchSize: flags['batch-size'] as number | undefined,
-      layerNorm: flags['layer-norm'] ? true : undefined,
-      learningRate: flags.lr as number | undefined,
-    });
+    request = trainingRequest(flags);
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
+  if (request.backend === 'webgl') throw new UsageError('--backend webgl needs a browser; in Node use auto, wasm, cpu or webgpu');
+  const { config, seeds } = request;
+  const seedStart = seeds[0];
 
   let bundle: RunBundle;
   let saved: ReturnType<typeof decodeState> | null = null;
@@ -94,7 +63,7 @@ export async function runCommand(positional: string[], flags: Flags): Promise<nu
     bundle = newTrainingBundle(config, seeds);
   }
 
-  const requested = flags.backend as BackendName | undefined;
+  const requested = request.backend === 'auto' ? undefined : request.backend;
   const backend = await selectBackend({
     requested,
     prepareWebGpu: async () => (await import('../train/nodeWebgpu.ts')).prepareNodeWebGpu(),
@@ -113,7 +82,7 @@ export async function runCommand(positional: string[], flags: Flags): Promise<nu
     seeds: seeds.length,
     seedStart,
   };
-  const model = createTaskModel(config);
+  const model = await createTaskModel(config);
   const trainer = new BatchedTrainer(model, seeds);
   if (saved) {
     trainer.restore(saved.state);

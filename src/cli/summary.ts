@@ -107,10 +107,10 @@ export function formatSummary(report: AnalysisReport, source: string): string {
     out.push('', `Excluded runs (${excluded.length}):`);
     for (const r of excluded) out.push(`  ${r.key}: ${r.excludedReason}`);
   }
-  const other = report.warnings.filter((w) => !w.startsWith('run '));
+  const other = report.warnings.filter((w) => w.kind !== 'run-excluded');
   if (other.length) {
     out.push('', 'Notes:');
-    for (const w of other) out.push(`  ${w}`);
+    for (const w of other) out.push(`  ${w.message}`);
   }
   return out.join('\n');
 }

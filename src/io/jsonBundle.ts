@@ -3,14 +3,49 @@ import { findJsonSyntaxError, locateJsonPath } from './jsonLocate.ts';
 import { RUN_BUNDLE_FORMAT, type Checkpoints, type Run, type RunBundle, type RunGroup } from './runBundle.ts';
 
 /**
- * Python's json writes bare NaN/Infinity. They become strings of the same length (so every reported line
- * and column still points into the original text), outside strings only, and are read back as numbers.
+ * Python's json writes bare NaN/Infinity. Outside strings they become marker strings that cannot occur in the
+ * data (a NUL-prefixed nonce absent from the text), and are read back as numbers; positions in the patched text
+ * are mapped back, so every reported line and column points into the original.
  */
-const NON_FINITE_TOKENS: Record<string, string> = { NaN: '"N"', Infinity: '"Infini"', '-Infinity': '"-Infini"' };
+interface PatchedJson {
+  text: string;
+  /** The marker string (the parsed value) for each bare token. */
+  markers: Map<string, number>;
+  /** Original offset of a patched offset. */
+  original(offset: number): number;
+}
 
-function quoteNonFiniteTokens(text: string): string {
-  if (!/NaN|Infinity/.test(text)) return text;
-  return text.replace(/"(?:[^"\\]|\\.)*"|-?Infinity|NaN/g, (m) => NON_FINITE_TOKENS[m] ?? m);
+function quoteNonFiniteTokens(text: string): PatchedJson {
+  const identity: PatchedJson = { text, markers: new Map(), original: (o) => o };
+  if (!/NaN|Infinity/.test(text)) return identity;
+  let nonce = 'trainmap-nonfinite';
+  for (let n = 0; text.includes(nonce); n++) nonce = `trainmap-nonfinite-${n}`;
+  const tokens: Record<string, number> = { NaN: NaN, Infinity: Infinity, '-Infinity': -Infinity };
+  const markers = new Map<string, number>();
+  // [patched offset where a replacement ends, how much longer the text is from there on]
+  const shifts: [number, number][] = [];
+  let grown = 0;
+  const patched = text.replace(/"(?:[^"\\]|\\.)*"|-?Infinity|NaN/g, (m, at: number) => {
+    if (!Object.hasOwn(tokens, m)) return m;
+    markers.set(`\u0000${nonce}:${m}`, tokens[m]);
+    // In the JSON text the NUL is the six-character escape \u0000, so the marker is valid JSON.
+    const quoted = `"\\u0000${nonce}:${m}"`;
+    grown += quoted.length - m.length;
+    shifts.push([at + grown + m.length, grown]);
+    return quoted;
+  });
+  if (shifts.length === 0) return identity;
+  const original = (offset: number): number => {
+    let lo = 0;
+    let hi = shifts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (shifts[mid][0] <= offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo === 0 ? offset : Math.max(0, offset - shifts[lo - 1][1]);
+  };
+  return { text: patched, markers, original };
 }
 
 const STRING_NUMBERS: Record<string, number> = {
@@ -20,21 +55,18 @@ const STRING_NUMBERS: Record<string, number> = {
   inf: Infinity,
   '-Infinity': -Infinity,
   '-inf': -Infinity,
-  // Placeholders for bare tokens (see NON_FINITE_TOKENS).
-  N: NaN,
-  Infini: Infinity,
-  '-Infini': -Infinity,
 };
 
 type Path = (string | number)[];
 
 class Validator {
   constructor(
-    readonly text: string,
+    readonly patch: PatchedJson,
+    readonly original: string,
     readonly file: string,
   ) {}
   fail(path: Path, detail: string): never {
-    const { line, column } = lineColumnAt(this.text, locateJsonPath(this.text, path));
+    const { line, column } = lineColumnAt(this.original, this.patch.original(locateJsonPath(this.patch.text, path)));
     const where = path
       .map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`))
       .join('')
@@ -53,7 +85,11 @@ class Validator {
     return this.array(v, path).map((x, i) => {
       if (typeof x === 'number') return x;
       if (x === null) return NaN;
-      if (typeof x === 'string' && x in STRING_NUMBERS) return STRING_NUMBERS[x];
+      if (typeof x === 'string') {
+        const marked = this.patch.markers.get(x);
+        if (marked !== undefined) return marked;
+        if (Object.hasOwn(STRING_NUMBERS, x)) return STRING_NUMBERS[x];
+      }
       return this.fail([...path, i], `expected a number, got ${describe(x)}`);
     });
   }
@@ -69,17 +105,21 @@ function describe(v: unknown): string {
 /** Reads the JSON run bundle (SPEC §11). Non-finite metric values may be null, "NaN"/"Infinity" strings or Python's bare tokens. */
 export function parseRunsJson(text: string, file: string): RunBundle {
   if (text.trim() === '') throw new BundleError(file, null, null, 'the file is empty; expected a trainmap.runs/1 JSON bundle');
-  const patched = quoteNonFiniteTokens(text);
+  const patch = quoteNonFiniteTokens(text);
+  const patched = patch.text;
   let raw: unknown;
   try {
-    raw = JSON.parse(patched);
+    // Bare tokens outside the checkpoints (in an exported analysis, say) come back as numbers too.
+    raw = patch.markers.size
+      ? JSON.parse(patched, (_k, v: unknown) => (typeof v === 'string' && patch.markers.has(v) ? patch.markers.get(v) : v))
+      : JSON.parse(patched);
   } catch (e) {
     const found = findJsonSyntaxError(patched);
-    const at = found ? lineColumnAt(patched, found.offset) : null;
+    const at = found ? lineColumnAt(text, patch.original(found.offset)) : null;
     const why = found?.message ?? (e instanceof Error ? e.message : String(e));
     throw new BundleError(file, at?.line ?? null, at?.column ?? null, `not valid JSON: ${why}`);
   }
-  const v = new Validator(patched, file);
+  const v = new Validator(patch, text, file);
   const top = v.object(raw, []);
   if (top.format !== RUN_BUNDLE_FORMAT) v.fail(['format'], `format must be "${RUN_BUNDLE_FORMAT}", got ${describe(top.format)}`);
   const groupsRaw = v.array(top.groups, ['groups']);

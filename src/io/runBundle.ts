@@ -2,7 +2,7 @@
 
 export const RUN_BUNDLE_FORMAT = 'trainmap.runs/1';
 
-import { METRIC_NAMES } from '../metrics/weightMetrics.ts';
+import { METRIC_NAMES } from '../metrics/columns.ts';
 
 /** The 14 weight metrics of SPEC §2, the default HMM features. */
 export const DEFAULT_FEATURES = METRIC_NAMES;

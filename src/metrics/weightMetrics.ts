@@ -15,26 +15,11 @@
  *   too, so downstream code needs only one "missing" test.
  * - A zero matrix gives NaN for l1_over_l2 and trace_over_spectral (0/0), as numpy does.
  */
+import { METRIC_NAMES, type MetricName } from './columns.ts';
 import { singularValues } from './singularValues.ts';
 
-export const METRIC_NAMES = [
-  'l1',
-  'l2',
-  'l1_over_l2',
-  'weight_mean',
-  'weight_median',
-  'weight_var',
-  'bias_mean',
-  'bias_median',
-  'bias_var',
-  'trace',
-  'spectral',
-  'trace_over_spectral',
-  'sv_mean',
-  'sv_var',
-] as const;
+export { METRIC_NAMES, type MetricName };
 
-export type MetricName = (typeof METRIC_NAMES)[number];
 export type WeightMetrics = Record<MetricName, number>;
 
 /** One included 2-D weight, row-major. */

@@ -7,8 +7,9 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { patchWasmKernels } from './wasmKernels.ts';
 
-export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
-export const BACKENDS: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
+import type { BackendName } from './backendNames.ts';
+
+export { BACKENDS, type BackendName } from './backendNames.ts';
 
 export interface BackendChoice {
   name: BackendName;

@@ -2,7 +2,8 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../numeric/rng.ts';
 
-export type TaskName = 'modular-addition' | 'sparse-parity';
+/** A registered task's name (tasks/<name>/index.ts registers it). */
+export type TaskName = string;
 
 export interface ParamSpec {
   name: string;
@@ -60,4 +61,26 @@ export interface TaskModel {
   exampleCorrect(outputs: tf.Tensor, labels: tf.Tensor): tf.Tensor;
   /** Rough float32 values a training step keeps per example (forward and backward), to size seed chunks. */
   activationFloatsPerExample: number;
+}
+
+/** A preset: a whole configuration of its task, with a line saying what it shows. */
+export interface PresetDefinition extends Omit<TrainingConfig, 'task' | 'preset'> {
+  /** One line: what the preset is for and what to watch for. */
+  description: string;
+  /** Small enough to train in a browser in minutes; the lab lists these first. */
+  teaching?: boolean;
+}
+
+/**
+ * What a task folder registers (tasks/<name>/index.ts): its name, presets and model. The definition is plain
+ * data so the page can list tasks and presets without loading tfjs; the model code loads on demand.
+ */
+export interface TaskDefinition {
+  name: TaskName;
+  title: string;
+  /** Presets in display order. */
+  presets: Record<string, PresetDefinition>;
+  /** Task-specific settings of the settings table this task accepts: setting name → key of `config.model`. */
+  modelSettings?: Record<string, string>;
+  loadModel(): Promise<(config: TrainingConfig) => TaskModel>;
 }

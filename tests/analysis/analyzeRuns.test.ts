@@ -26,7 +26,7 @@ describe('analyzeRuns: the whole pipeline on a run bundle', () => {
     expect(report.map.order).toEqual([0, 1]);
     expect(report.features).toHaveLength(14);
     expect(report.normalization.runs).toHaveLength(15);
-    expect(report.warnings).toContain(
+    expect(report.warnings.map((w) => w.message)).toContain(
       'only 15 runs (3 held out): model selection is unreliable with so few held-out runs and tends to choose few states; the paper used 40 runs',
     );
   });
@@ -56,7 +56,7 @@ describe('analyzeRuns: the whole pipeline on a run bundle', () => {
       ['seed-3', 'diverged at step 200 (loss became NaN)'],
     ]);
     expect(r.runs.filter((x) => x.included)).toHaveLength(12);
-    expect(r.warnings).toContain('run seed-1 excluded: diverged or missing data: l2 is NaN at step 70');
+    expect(r.warnings.map((w) => w.message)).toContain('run seed-1 excluded: diverged or missing data: l2 is NaN at step 70');
   });
 
   it('a non-finite metric outside the chosen features still excludes the run; missing accuracy is reported', () => {
@@ -65,7 +65,7 @@ describe('analyzeRuns: the whole pipeline on a run bundle', () => {
     b.groups[0].runs[4].checkpoints.eval_acc[3] = NaN;
     const r = analyzeRuns(b, { ...quick, features: ['l1', 'l2', 'trace'] });
     expect(r.runs[2].excludedReason).toBe('diverged or missing data: sv_var is NaN at step 50');
-    expect(r.warnings).toContain('run seed-4: eval_acc is missing or non-finite at 1 checkpoint; they count as not converged');
+    expect(r.warnings.map((w) => w.message)).toContain('run seed-4: eval_acc is missing or non-finite at 1 checkpoint; they count as not converged');
   });
 
   it('a feature constant within a run becomes 0 there; constant in every run, it is dropped', () => {
@@ -75,7 +75,7 @@ describe('analyzeRuns: the whole pipeline on a run bundle', () => {
     const r = analyzeRuns(b, quick);
     expect(r.features).not.toContain('bias_var');
     expect(r.droppedFeatures).toEqual([{ feature: 'bias_var', reason: 'constant within every run' }]);
-    expect(r.warnings).toContain('trace is constant within 1 of 15 runs; set to 0 there after normalization');
+    expect(r.warnings.map((w) => w.message)).toContain('trace is constant within 1 of 15 runs; set to 0 there after normalization');
     expect(r.model.params.means.flat().every(Number.isFinite)).toBe(true);
   });
 
@@ -92,7 +92,7 @@ describe('analyzeRuns: the whole pipeline on a run bundle', () => {
     b.groups[0].runs[4].checkpoints.eval_acc = new Array(120).fill(0.2);
     const r = analyzeRuns(b, quick);
     expect(r.runs[4].convergence).toEqual({ checkpoint: 120, step: null, converged: false });
-    expect(r.warnings).toContain("1 run never reached eval_acc > 0.9; counted as converging at the longest run's length");
+    expect(r.warnings.map((w) => w.message)).toContain("1 run never reached eval_acc > 0.9; counted as converging at the longest run's length");
   });
 
   it('no accuracy column: the map is still drawn, the regression says why it is skipped', () => {

@@ -54,6 +54,21 @@ describe('JSON run bundles', () => {
     expect(e.column).toBe(text.indexOf('"x"') + 1);
   });
 
+  it('the markers for bare tokens cannot collide with data: strings that look like them are errors, on any line', () => {
+    for (const cell of ['"N"', '"Infini"', '"-Infini"', '"\\u0000trainmap-nonfinite:NaN"']) {
+      const text = `{"format":"trainmap.runs/1","groups":[{"name":"g","runs":[{"id":"a",\n"checkpoints":{"step":[0,1,2],"l1":[NaN,Infinity,${cell}]}}]}]}`;
+      const e = errorOf(text);
+      expect(e.message).toMatch(/checkpoints\.l1\[2\]: expected a number, got the string/);
+      expect([e.line, e.column]).toEqual([2, text.split('\n')[1].indexOf(cell) + 1]);
+    }
+    // The nonce-shaped string above is data when it holds no marker: a bare NaN next to it still reads as NaN.
+    const ok = parseRunsJson(
+      '{"format":"trainmap.runs/1","groups":[{"name":"trainmap-nonfinite","runs":[{"id":"a","checkpoints":{"step":[0],"l1":[NaN]}}]}]}',
+      'x.json',
+    );
+    expect(Number.isNaN(ok.groups[0].runs[0].checkpoints.l1[0])).toBe(true);
+  });
+
   it('a diverged mark needs a step', () => {
     const text = '{"format":"trainmap.runs/1","groups":[{"name":"g","runs":[{"id":"a","checkpoints":{"step":[0]},"diverged":{"step":"later"}}]}]}';
     expect(errorOf(text).message).toMatch(/diverged\.step: expected the step where the run diverged \(a whole number\), got the string "later"/);

@@ -1,28 +1,29 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../src/numeric/rng.ts';
-import { modularAdditionData, MODADD_PAPER } from '../../tasks/modular-addition/index.ts';
+import { modularAdditionData, MODADD_PAPER } from '../../tasks/modular-addition/data.ts';
 import { createTaskModel, trainingConfig } from '../../tasks/index.ts';
 
 describe('modular addition (SPEC §3)', () => {
-  it('paper preset: p = 113, 30% of the p² pairs for training, AdamW (0.9, 0.98), lr 1e-3, wd 1, batch 2048, 10,000 epochs, a checkpoint every 10', () => {
+  it('paper preset: p = 113, 30% of the p² pairs for training, AdamW (0.9, 0.98), lr 1e-3, wd 1, batch 2048, 10,000 epochs, a checkpoint every 10', async () => {
     const cfg = trainingConfig('modular-addition', 'paper');
     expect(cfg).toMatchObject({ epochs: 10000, checkpointEvery: 10, batchSize: 2048, convergenceThreshold: 0.9 });
     expect(cfg.optimizer).toEqual({ kind: 'adamw', learningRate: 1e-3, beta1: 0.9, beta2: 0.98, epsilon: 1e-8, weightDecay: 1 });
     expect(cfg.model).toEqual({ ...MODADD_PAPER });
-    const data = createTaskModel(cfg).makeData(0);
+    const data = (await createTaskModel(cfg)).makeData(0);
     expect([data.nTrain, data.nEval]).toEqual([3830, 8939]);
   });
 
-  it('stabilized: post-LN and batch 256; quick: full batch', () => {
+  it('stabilized: post-LN and batch 256; quick: full batch', async () => {
     const s = trainingConfig('modular-addition', 'stabilized');
     expect([s.model.layerNorm, s.batchSize]).toEqual([true, 256]);
-    expect(
-      createTaskModel(s)
-        .params.filter((p) => p.name.startsWith('ln'))
-        .map((p) => p.role),
-    ).toEqual(['excluded', 'excluded', 'excluded', 'excluded']);
+    expect((await createTaskModel(s)).params.filter((p) => p.name.startsWith('ln')).map((p) => p.role)).toEqual([
+      'excluded',
+      'excluded',
+      'excluded',
+      'excluded',
+    ]);
     const q = trainingConfig('modular-addition', 'quick');
-    expect(createTaskModel(q).makeData(0).nTrain).toBe(q.batchSize);
+    expect((await createTaskModel(q)).makeData(0).nTrain).toBe(q.batchSize);
   });
 
   it('tokens [i, j, =] with = as token p, labels (i + j) mod p; every pair once, split by seed', () => {
@@ -46,8 +47,8 @@ describe('modular addition (SPEC §3)', () => {
     expect(modularAdditionData(s, 5).trainInputs).not.toEqual(d.trainInputs);
   });
 
-  it('metrics count the 15 paper matrices (Q, K, V per head, O, in, out) and the two MLP biases', () => {
-    const model = createTaskModel(trainingConfig('modular-addition', 'paper'));
+  it('metrics count the 15 paper matrices (Q, K, V per head, O, in, out) and the two MLP biases', async () => {
+    const model = await createTaskModel(trainingConfig('modular-addition', 'paper'));
     const matrices = model.params.filter((p) => p.role === 'matrix').reduce((n, p) => n + (p.shape.length === 3 ? p.shape[0] : 1), 0);
     expect(matrices).toBe(15);
     expect(model.params.filter((p) => p.role === 'matrix').map((p) => [p.name, p.shape.join('×')])).toEqual([
@@ -62,8 +63,8 @@ describe('modular addition (SPEC §3)', () => {
     expect(model.params.filter((p) => p.role === 'excluded').map((p) => p.name)).toEqual(['W_E', 'W_pos', 'W_U']);
   });
 
-  it('init: matrices ~ N(0, 1/d_model), the unembedding ~ N(0, 1/(p+1)), biases 0', () => {
-    const model = createTaskModel(trainingConfig('modular-addition', 'paper'));
+  it('init: matrices ~ N(0, 1/d_model), the unembedding ~ N(0, 1/(p+1)), biases 0', async () => {
+    const model = await createTaskModel(trainingConfig('modular-addition', 'paper'));
     const std = (name: string) => {
       const p = model.params.find((q) => q.name === name)!;
       const v = new Float32Array(p.shape.reduce((a, b) => a * b, 1));

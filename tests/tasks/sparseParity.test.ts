@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../src/numeric/rng.ts';
 import { createTaskModel, trainingConfig } from '../../tasks/index.ts';
-import { parityData, PARITY_PAPER } from '../../tasks/sparse-parity/index.ts';
+import { parityData, PARITY_PAPER } from '../../tasks/sparse-parity/data.ts';
 
 describe('sparse parity (SPEC §3)', () => {
-  it('paper preset: 40 bits, parity of 3, MLP 40→1000→1, SGD lr 0.1 with L2 0.01, batch 32, 300 epochs, a checkpoint every epoch', () => {
+  it('paper preset: 40 bits, parity of 3, MLP 40→1000→1, SGD lr 0.1 with L2 0.01, batch 32, 300 epochs, a checkpoint every epoch', async () => {
     const cfg = trainingConfig('sparse-parity', 'paper');
     expect(cfg).toMatchObject({ epochs: 300, checkpointEvery: 1, batchSize: 32, optimizer: { kind: 'sgd', learningRate: 0.1, weightDecay: 0.01 } });
     expect(cfg.model).toEqual({ bits: 40, parityBits: 3, hidden: 1000, nTrain: 1000, nEval: 100 });
-    const model = createTaskModel(cfg);
+    const model = await createTaskModel(cfg);
     expect(model.params.map((p) => [p.name, p.shape.join('×'), p.role])).toEqual([
       ['W1', '1000×40', 'matrix'],
       ['b1', '1000', 'bias'],
@@ -34,8 +34,8 @@ describe('sparse parity (SPEC §3)', () => {
     expect(parityData(PARITY_PAPER, 4).trainInputs).not.toEqual(d.trainInputs);
   });
 
-  it('Glorot-uniform weights within ±√(6/(fan_in+fan_out)), zero biases', () => {
-    const model = createTaskModel(trainingConfig('sparse-parity', 'paper'));
+  it('Glorot-uniform weights within ±√(6/(fan_in+fan_out)), zero biases', async () => {
+    const model = await createTaskModel(trainingConfig('sparse-parity', 'paper'));
     const w1 = model.params[0];
     const v = new Float32Array(40000);
     w1.init(createRng(0), v);

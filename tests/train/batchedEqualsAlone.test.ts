@@ -42,7 +42,7 @@ describe('seed chunks', () => {
   it('gradients computed in seed chunks (a memory budget) give exactly the unchunked numbers', async () => {
     await selectBackend({ requested: 'wasm' });
     const cfg = tinyModAdd({}, { epochs: 2 });
-    const model = createTaskModel(cfg);
+    const model = await createTaskModel(cfg);
     const seeds = [0, 1, 2, 3, 4];
     const whole = new BatchedTrainer(model, seeds);
     const chunked = new BatchedTrainer(model, seeds, { activationBudgetFloats: 2 * model.activationFloatsPerExample * cfg.batchSize });
@@ -65,7 +65,7 @@ describe('seed chunks', () => {
 describe('memory', () => {
   it('tf.memory().numTensors stays flat over training and checkpoints', async () => {
     await selectBackend({ requested: 'wasm' });
-    const trainer = new BatchedTrainer(createTaskModel(tinyModAdd({}, { epochs: 6 })), [0, 1]);
+    const trainer = new BatchedTrainer(await createTaskModel(tinyModAdd({}, { epochs: 6 })), [0, 1]);
     const counts: number[] = [];
     while (!trainer.done) {
       trainer.step();
@@ -81,7 +81,7 @@ describe('memory', () => {
   it('a trainer leaves no tensor behind once disposed, restore included', async () => {
     await selectBackend({ requested: 'wasm' });
     const before = tf.memory().numTensors;
-    const trainer = new BatchedTrainer(createTaskModel(tinyModAdd({}, { epochs: 1 })), [0, 1]);
+    const trainer = new BatchedTrainer(await createTaskModel(tinyModAdd({}, { epochs: 1 })), [0, 1]);
     trainer.step();
     trainer.restore(await trainer.snapshot());
     await trainer.poisonSeed(1);

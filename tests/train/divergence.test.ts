@@ -11,7 +11,7 @@ beforeAll(async () => {
 });
 
 async function trainAll(cfg: TrainingConfig, seeds: number[], poison?: { after: number; seedIndex: number }) {
-  const trainer = new BatchedTrainer(createTaskModel(cfg), seeds);
+  const trainer = new BatchedTrainer(await createTaskModel(cfg), seeds);
   const bundle = newTrainingBundle(cfg, seeds);
   const checkpoints: SeedCheckpoint[][] = [];
   let steps = 0;
@@ -56,15 +56,17 @@ describe('diverging runs are marked, not crashed on', () => {
 });
 
 describe('bad settings give clear errors', () => {
-  it('zero seeds, a batch larger than the data, unknown tasks and presets, non-finite learning rates', () => {
-    expect(() => new BatchedTrainer(createTaskModel(tinyParity()), [])).toThrow('need at least one seed');
-    expect(() => new BatchedTrainer(createTaskModel(tinyParity({ batchSize: 65 })), [0])).toThrow('batch size 65 is larger than the 64 training examples');
+  it('zero seeds, a batch larger than the data, unknown tasks and presets, non-finite learning rates', async () => {
+    const parity = await createTaskModel(tinyParity());
+    expect(() => new BatchedTrainer(parity, [])).toThrow('need at least one seed');
+    const big = await createTaskModel(tinyParity({ batchSize: 65 }));
+    expect(() => new BatchedTrainer(big, [0])).toThrow('batch size 65 is larger than the 64 training examples');
     expect(() => trainingConfig('sparse-parity', 'fast')).toThrow("unknown preset 'fast' for sparse-parity; presets: paper, quick");
     expect(() => trainingConfig('mnist', 'paper')).toThrow("unknown task 'mnist'; tasks: modular-addition, sparse-parity");
     expect(() => trainingConfig('sparse-parity', 'paper', { learningRate: NaN })).toThrow('learning rate must be a finite number > 0, got NaN');
     expect(() => trainingConfig('sparse-parity', 'paper', { learningRate: Infinity })).toThrow('learning rate must be a finite number > 0, got Infinity');
     expect(() => trainingConfig('sparse-parity', 'paper', { epochs: 0 })).toThrow('epochs must be a whole number ≥ 1, got 0');
-    expect(() => trainingConfig('sparse-parity', 'paper', { layerNorm: true })).toThrow('--layer-norm applies to modular-addition only');
-    expect(() => createTaskModel(tinyModAdd({ trainFraction: 1.5 }))).toThrow('trainFraction must be in (0, 1), got 1.5');
+    expect(() => trainingConfig('sparse-parity', 'paper', { model: { 'layer-norm': true } })).toThrow('--layer-norm applies to modular-addition only');
+    await expect(createTaskModel(tinyModAdd({ trainFraction: 1.5 }))).rejects.toThrow('trainFraction must be in (0, 1), got 1.5');
   });
 });

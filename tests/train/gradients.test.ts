@@ -57,7 +57,7 @@ async function check(model: TaskModel, f64Loss: (w: Params, x: Int32Array | Floa
 
 describe('gradients match finite differences of float64 references', () => {
   it('sparse parity MLP (hinge loss)', async () => {
-    const model = createTaskModel(tinyParity());
+    const model = await createTaskModel(tinyParity());
     const s = model.config.model;
     await check(model, (w, x, y, n) => parityLoss(w, x as Float32Array, y as Float32Array, n, Number(s.bits), Number(s.hidden)));
   });
@@ -65,7 +65,7 @@ describe('gradients match finite differences of float64 references', () => {
   for (const layerNorm of [false, true]) {
     it(`one-layer transformer on modular addition${layerNorm ? ' with post-LN' : ''}`, async () => {
       const cfg = tinyModAdd({ layerNorm });
-      const model = createTaskModel(cfg);
+      const model = await createTaskModel(cfg);
       const s = cfg.model;
       const dims: ModAddDims = { p: Number(s.modulus), d: Number(s.dModel), h: Number(s.heads), dh: Number(s.dHead), m: Number(s.dMlp), layerNorm };
       await check(model, (w, x, y, n) => modAddLoss(w, x as Int32Array, y as Int32Array, n, dims));

@@ -24,7 +24,7 @@ describe('grokking on a CPU', () => {
   it('most seeds memorize first (train ≥ 0.99 while eval < 0.5) and generalize later (eval ≥ 0.9)', async () => {
     await selectBackend({ requested: 'wasm' });
     const seeds = [0, 1, 2, 3];
-    const trainer = new BatchedTrainer(createTaskModel(config), seeds);
+    const trainer = new BatchedTrainer(await createTaskModel(config), seeds);
     expect(trainer.data[0].nTrain).toBe(264);
     const memorizedAt: (number | null)[] = seeds.map(() => null);
     const generalizedAt: (number | null)[] = seeds.map(() => null);

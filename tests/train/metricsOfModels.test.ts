@@ -42,7 +42,7 @@ describe("the models' included parameters give the fixture metrics", () => {
     it(c.file, async () => {
       const f = fixtures.find((x) => x.name === c.file)?.data;
       expect(f, `fixture ${c.file}`).toBeDefined();
-      const trainer = new BatchedTrainer(createTaskModel(c.config), [0, 1]);
+      const trainer = new BatchedTrainer(await createTaskModel(c.config), [0, 1]);
       // Matrices in fixture order fill the matrix parameters in order (heads first), biases likewise.
       const queue = [...f!.matrices];
       for (const name of c.matrices) {

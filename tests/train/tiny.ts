@@ -34,7 +34,7 @@ export function tinyModAdd(model: Partial<Record<string, number | boolean>> = {}
 
 /** Trains `seeds` to the end on the current backend; the checkpoints, one array per checkpoint. */
 export async function trainCheckpoints(cfg: TrainingConfig, seeds: number[]): Promise<SeedCheckpoint[][]> {
-  const trainer = new BatchedTrainer(createTaskModel(cfg), seeds);
+  const trainer = new BatchedTrainer(await createTaskModel(cfg), seeds);
   const rows: SeedCheckpoint[][] = [];
   while (!trainer.done) {
     trainer.step();

@@ -1,7 +1,8 @@
 import { createRng } from '../../numeric/rng.ts';
 import { EStepWorkspace, emptyStats, expectationStep } from './estep.ts';
 import { factorGaussians } from './gaussian.ts';
-import { DEFAULT_INIT, initialParams, type InitMethod } from './init.ts';
+import { ANALYSIS_DEFAULTS } from '../defaults.ts';
+import { initialParams, type InitMethod } from './init.ts';
 import { maximizationStep } from './mstep.ts';
 import { packSequences } from './observations.ts';
 import { fromFlat, toFlat, validateParams } from './params.ts';
@@ -36,8 +37,6 @@ export interface FlatFitResult extends Omit<FitResult, 'params'> {
   params: FlatParams;
 }
 
-export const FIT_DEFAULTS = { maxIterations: 32, tolerance: 0.01, covariancePrior: 0.01, seed: 0 } as const;
-
 /** Baum–Welch for a Gaussian HMM with full covariances over many sequences of different lengths. */
 export function fitGaussianHMM(sequences: number[][][], options: FitOptions): FitResult {
   const r = fitObservations(packSequences(sequences), options);
@@ -50,17 +49,17 @@ export function fitObservations(obs: ObservationSet, options: FitOptions): FlatF
   if (k > obs.nObservations) {
     throw new Error(`cannot fit ${k} states to ${obs.nObservations} checkpoints: every state needs at least one`);
   }
-  const maxIterations = options.maxIterations ?? FIT_DEFAULTS.maxIterations;
-  const tolerance = options.tolerance ?? FIT_DEFAULTS.tolerance;
-  const prior = options.covariancePrior ?? FIT_DEFAULTS.covariancePrior;
+  const maxIterations = options.maxIterations ?? ANALYSIS_DEFAULTS.maxIterations;
+  const tolerance = options.tolerance ?? ANALYSIS_DEFAULTS.tolerance;
+  const prior = options.covariancePrior ?? ANALYSIS_DEFAULTS.covariancePrior;
   let params: FlatParams;
   if (options.start) {
     validateParams(options.start, obs.nFeatures);
     if (options.start.startprob.length !== k) throw new Error(`start has ${options.start.startprob.length} states, nStates is ${k}`);
     params = toFlat(options.start);
   } else {
-    const rng = createRng(options.seed ?? FIT_DEFAULTS.seed, 'hmm-init', k);
-    params = initialParams(obs, k, rng, options.init ?? DEFAULT_INIT, options.kmeansInits);
+    const rng = createRng(options.seed ?? ANALYSIS_DEFAULTS.seed, 'hmm-init', k);
+    params = initialParams(obs, k, rng, options.init ?? ANALYSIS_DEFAULTS.init, options.kmeansInits ?? ANALYSIS_DEFAULTS.kmeansInits);
   }
   const ws = new EStepWorkspace(obs, k);
   const history: number[] = [];

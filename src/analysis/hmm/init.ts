@@ -11,14 +11,7 @@ import type { FlatParams, ObservationSet } from './types.ts';
  */
 export type InitMethod = 'hmmlearn' | 'sticky';
 
-/**
- * hmmlearn's start. The sticky start avoids the anti-sticky rows Dirichlet(1/K) sometimes draws (EM can then
- * settle on states that alternate every checkpoint), but over 5 restarts hmmlearn's start reached an equal or
- * higher best held-out log-likelihood in 23 of 28 data set × K cases (bench/results/hmm-init-comparison.json).
- */
-export const DEFAULT_INIT: InitMethod = 'hmmlearn';
-
-export function initialParams(obs: ObservationSet, k: number, rng: Rng, method: InitMethod, kmeansInits = 2): FlatParams {
+export function initialParams(obs: ObservationSet, k: number, rng: Rng, method: InitMethod, kmeansInits: number): FlatParams {
   const d = obs.nFeatures;
   const { centers } = kMeans(obs.data, obs.nObservations, d, k, rng, kmeansInits);
   const cov = covarianceOfRows(obs.data, obs.nObservations, d);

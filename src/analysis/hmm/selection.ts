@@ -1,6 +1,7 @@
 import { createRng } from '../../numeric/rng.ts';
 import { aic, bic, nFreeParameters } from './criteria.ts';
-import { fitObservations, FIT_DEFAULTS, type FlatFitResult } from './fit.ts';
+import { ANALYSIS_DEFAULTS } from '../defaults.ts';
+import { fitObservations, type FlatFitResult } from './fit.ts';
 import { scoreObservations } from './inference.ts';
 import type { InitMethod } from './init.ts';
 import { subsetObservations } from './observations.ts';
@@ -27,8 +28,6 @@ export function restartInit(init: SelectionOptions['init'], restart: number): In
   if (init !== 'mixed') return init;
   return restart % 2 === 0 ? 'sticky' : 'hmmlearn';
 }
-
-export const SELECTION_DEFAULTS = { kMin: 1, kMax: 8, restarts: 5, heldOutFraction: 0.2 } as const;
 
 export interface FitJob {
   k: number;
@@ -85,7 +84,7 @@ export interface SelectionProgress {
 }
 
 /** Seeded split of run indices, 80/20 by default; a run is never split. */
-export function splitRuns(nRuns: number, seed: number, heldOutFraction: number = SELECTION_DEFAULTS.heldOutFraction): { train: number[]; heldOut: number[] } {
+export function splitRuns(nRuns: number, seed: number, heldOutFraction: number = ANALYSIS_DEFAULTS.heldOutFraction): { train: number[]; heldOut: number[] } {
   if (nRuns < 2) {
     throw new Error(`model selection needs at least 2 runs (some to fit, at least one held out); got ${nRuns}`);
   }
@@ -106,8 +105,8 @@ export function unsupportedReason(k: number, nTrain: number, d: number): string 
 }
 
 export function planSelection(obs: ObservationSet, options: SelectionOptions = {}): SelectionPlan {
-  const seed = options.seed ?? FIT_DEFAULTS.seed;
-  const restarts = options.restarts ?? SELECTION_DEFAULTS.restarts;
+  const seed = options.seed ?? ANALYSIS_DEFAULTS.seed;
+  const restarts = options.restarts ?? ANALYSIS_DEFAULTS.restarts;
   if (!Number.isInteger(restarts) || restarts < 1) throw new Error(`restarts must be a positive integer, got ${restarts}`);
   const { train, heldOut } = splitRuns(obs.lengths.length, seed, options.heldOutFraction);
   const trainObs = subsetObservations(obs, train);
@@ -119,8 +118,8 @@ export function planSelection(obs: ObservationSet, options: SelectionOptions = {
     if (why) throw new Error(`the data do not support ${options.states} states: ${why}`);
     ks = [options.states];
   } else {
-    const kMin = options.kMin ?? SELECTION_DEFAULTS.kMin;
-    const kMax = options.kMax ?? SELECTION_DEFAULTS.kMax;
+    const kMin = options.kMin ?? ANALYSIS_DEFAULTS.kMin;
+    const kMax = options.kMax ?? ANALYSIS_DEFAULTS.kMax;
     if (!(Number.isInteger(kMin) && Number.isInteger(kMax) && kMin >= 1 && kMax >= kMin)) {
       throw new Error(`state range must satisfy 1 <= kMin <= kMax, got ${kMin}..${kMax}`);
     }

@@ -1,0 +1,111 @@
+/** The one result type of an analysis (what the CLI prints, the page draws and an export holds), and its options. */
+import type { BagOfStatesRegression } from './bagOfStates.ts';
+import { ANALYSIS_DEFAULTS } from './defaults.ts';
+import type { SelectionOptions, SelectionProgress, SelectionRow } from './hmm/selection.ts';
+import type { HMMParams } from './hmm/types.ts';
+import type { TrainingMap } from './map.ts';
+
+export const ANALYSIS_FORMAT = 'trainmap.analysis/1';
+
+export interface AnalyzeOptions extends SelectionOptions {
+  /** HMM features (columns); default the 14 weight metrics. */
+  features?: string[];
+  /** Eval accuracy above which a run counts as converged. */
+  threshold?: number;
+  accuracyColumn?: string;
+  /** A previous fit whose state numbering should be kept (matched by means). */
+  previous?: { params: HMMParams; features: string[] };
+  onProgress?: (p: AnalysisProgress) => void;
+}
+
+export type AnalysisProgress = { phase: 'prepare' | 'decode' | 'map' } | ({ phase: 'select' } & SelectionProgress);
+
+/** The settings an analysis actually used, every default filled in (recorded in the exported analysis). */
+export interface AnalysisSettings {
+  threshold: number;
+  accuracyColumn: string;
+  restarts: number;
+  seed: number;
+  maxIterations: number;
+  tolerance: number;
+  covariancePrior: number;
+  heldOutFraction: number;
+  states: number | 'auto';
+  kMin: number;
+  kMax: number;
+  init: string;
+  kmeansInits: number;
+  features: string[];
+}
+
+export function resolveSettings(options: AnalyzeOptions, features: readonly string[]): AnalysisSettings {
+  const d = ANALYSIS_DEFAULTS;
+  return {
+    threshold: options.threshold ?? d.threshold,
+    accuracyColumn: options.accuracyColumn ?? d.accuracyColumn,
+    restarts: options.restarts ?? d.restarts,
+    seed: options.seed ?? d.seed,
+    maxIterations: options.maxIterations ?? d.maxIterations,
+    tolerance: options.tolerance ?? d.tolerance,
+    covariancePrior: options.covariancePrior ?? d.covariancePrior,
+    heldOutFraction: options.heldOutFraction ?? d.heldOutFraction,
+    states: options.states ?? 'auto',
+    kMin: options.kMin ?? d.kMin,
+    kMax: options.kMax ?? d.kMax,
+    init: options.init ?? d.init,
+    kmeansInits: options.kmeansInits ?? d.kmeansInits,
+    features: [...features],
+  };
+}
+
+/**
+ * Something the reader of an analysis should know, as data: what kind, which run / feature / state it is
+ * about where one applies, and a sentence. The CLI prints the sentence; the page can group and link by kind.
+ */
+export interface AnalysisWarning {
+  kind:
+    | 'run-excluded'
+    | 'accuracy-missing'
+    | 'feature-dropped'
+    | 'feature-partly-constant'
+    | 'previous-features-differ'
+    | 'fit-repair'
+    | 'few-held-out'
+    | 'never-converged'
+    | 'regression';
+  message: string;
+  run?: string;
+  feature?: string;
+  state?: number;
+}
+
+export interface RunSummary {
+  key: string;
+  group: string;
+  id: string;
+  seed: number | null;
+  checkpoints: number;
+  included: boolean;
+  excludedReason?: string;
+  role?: 'train' | 'held-out';
+  convergence?: { checkpoint: number; step: number | null; converged: boolean };
+  path?: number[];
+  occupancy?: number[];
+}
+
+export interface AnalysisReport {
+  format: typeof ANALYSIS_FORMAT;
+  settings: AnalysisSettings;
+  /** Features the HMM used, in column order of the means and covariances. */
+  features: string[];
+  droppedFeatures: { feature: string; reason: string }[];
+  runs: RunSummary[];
+  normalization: { window: number; runs: { key: string; mean: number[]; std: number[] }[] };
+  selection: { criterion: 'bic'; chosenK: number; rows: SelectionRow[]; nHeldOutObservations: number };
+  model: { params: HMMParams; logLikelihoodHistory: number[]; converged: boolean; iterations: number };
+  map: TrainingMap;
+  regression: BagOfStatesRegression | { skipped: string };
+  detours: number[];
+  dissimilarity: { stateIndex: number; labelFree: number };
+  warnings: AnalysisWarning[];
+}

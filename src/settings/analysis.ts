@@ -1,0 +1,87 @@
+/** Every setting of an analysis: `trainmap analyze`'s flags and the lab's analysis controls. Defaults come from ANALYSIS_DEFAULTS. */
+import type { AnalyzeOptions } from '../analysis/analysisReport.ts';
+import { ANALYSIS_DEFAULTS as D } from '../analysis/defaults.ts';
+import { checkSetting, SettingError, type SettingSpec } from './spec.ts';
+import type { SettingValues } from './training.ts';
+
+export const ANALYSIS_SETTINGS: readonly SettingSpec[] = [
+  {
+    name: 'states',
+    type: 'integer',
+    help: "number of HMM states, or 'auto' for BIC model selection over K = 1..k-max",
+    words: ['auto'],
+    default: 'auto',
+    min: 1,
+    surface: 'both',
+  },
+  { name: 'k-max', type: 'integer', help: 'largest K tried by model selection', default: D.kMax, min: 1, max: 30, surface: 'both' },
+  {
+    name: 'restarts',
+    type: 'integer',
+    help: 'seeded restarts per K (the best held-out log-likelihood is kept)',
+    default: D.restarts,
+    min: 1,
+    max: 100,
+    surface: 'both',
+  },
+  { name: 'seed', type: 'integer', help: 'seed for the run split, k-means and restarts', default: D.seed, min: 0, max: 2 ** 31 - 1, surface: 'both' },
+  { name: 'threshold', type: 'number', help: 'accuracy above which a run counts as converged', default: D.threshold, min: 0, max: 1, surface: 'both' },
+  { name: 'accuracy-column', type: 'string', help: 'the column holding the accuracy that defines convergence', default: D.accuracyColumn, surface: 'both' },
+  { name: 'features', type: 'string', help: 'comma-separated feature columns', defaultText: 'the 14 weight metrics', surface: 'both' },
+  { name: 'max-iterations', type: 'integer', help: 'EM iterations per restart at most', default: D.maxIterations, min: 1, max: 10000, surface: 'both' },
+  {
+    name: 'init',
+    type: 'string',
+    help: "HMM start: hmmlearn's (Dirichlet rows), sticky transitions, or mixed (restarts alternate; held-out likelihood decides)",
+    default: D.init,
+    choices: ['hmmlearn', 'sticky', 'mixed'],
+    surface: 'both',
+  },
+];
+
+/** Flags of `trainmap analyze` about files, threads and the terminal. */
+export const ANALYZE_CLI_SETTINGS: readonly SettingSpec[] = [
+  { name: 'workers', type: 'integer', help: 'worker threads for restarts (0 = this thread)', defaultText: 'one per core', min: 0, max: 64, surface: 'cli' },
+  { name: 'previous', type: 'string', help: 'an earlier analysis (.analysis.json) whose state numbering to keep', surface: 'cli' },
+  {
+    name: 'out',
+    type: 'string',
+    help: 'where to write the analysis (the bundle plus its analysis, JSON)',
+    defaultText: '<bundle>.analysis.json',
+    surface: 'cli',
+  },
+  { name: 'quiet', type: 'boolean', help: 'print no summary', surface: 'cli' },
+];
+
+function value(values: SettingValues, name: string): unknown {
+  const spec = ANALYSIS_SETTINGS.find((s) => s.name === name)!;
+  const v = values[name];
+  return v === undefined ? undefined : checkSetting(spec, v);
+}
+
+/** Analysis options from setting values; absent values stay absent so the analysis fills in its defaults (and records them). */
+export function analyzeOptions(values: SettingValues): AnalyzeOptions {
+  const states = value(values, 'states') as number | 'auto' | undefined;
+  const rawFeatures = value(values, 'features') as string | undefined;
+  const features =
+    rawFeatures === undefined
+      ? undefined
+      : rawFeatures
+          .split(',')
+          .map((f) => f.trim())
+          .filter(Boolean);
+  if (features && features.length === 0) throw new SettingError('features', '--features needs at least one column name');
+  const accuracyColumn = value(values, 'accuracy-column') as string | undefined;
+  if (accuracyColumn !== undefined && accuracyColumn.trim() === '') throw new SettingError('accuracy-column', '--accuracy-column needs a column name');
+  return {
+    states: states === 'auto' ? undefined : states,
+    kMax: value(values, 'k-max') as number | undefined,
+    restarts: value(values, 'restarts') as number | undefined,
+    seed: value(values, 'seed') as number | undefined,
+    threshold: value(values, 'threshold') as number | undefined,
+    accuracyColumn,
+    maxIterations: value(values, 'max-iterations') as number | undefined,
+    init: value(values, 'init') as AnalyzeOptions['init'],
+    features,
+  };
+}
