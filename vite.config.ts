@@ -1,7 +1,15 @@
+import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'vitest/config';
 
-// One config for the dev server, the production build and the test runner.
+// One config for the lab (dev server and production build) and the test runner.
 export default defineConfig({
+  plugins: [svelte()],
+  // Relative asset URLs: the built lab works from any path it is served under.
+  base: './',
+  build: { outDir: 'dist', target: 'es2022', chunkSizeWarningLimit: 4096 },
+  worker: { format: 'es' },
+  server: { host: '127.0.0.1', port: 5173, strictPort: true },
+  preview: { host: '127.0.0.1', port: 5173, strictPort: true },
   test: {
     include: ['tests/**/*.test.ts'],
     testTimeout: 120_000,

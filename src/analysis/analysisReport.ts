@@ -13,8 +13,11 @@ export interface AnalyzeOptions extends SelectionOptions {
   /** Eval accuracy above which a run counts as converged. */
   threshold?: number;
   accuracyColumn?: string;
-  /** A previous fit whose state numbering should be kept (matched by means). */
-  previous?: { params: HMMParams; features: string[] };
+  /**
+   * A previous fit whose state numbering should be kept: matched by the runs' decoded paths where they are given
+   * (what both fits decoded of the same runs), otherwise by state means.
+   */
+  previous?: { params: HMMParams; features: string[]; paths?: { key: string; path: number[] }[] };
   onProgress?: (p: AnalysisProgress) => void;
 }
 
@@ -108,4 +111,6 @@ export interface AnalysisReport {
   detours: number[];
   dissimilarity: { stateIndex: number; labelFree: number };
   warnings: AnalysisWarning[];
+  /** Set on a warm refit (src/analysis/warmRefit.ts): the selection curves are those of the last full selection. */
+  refit?: { mode: 'warm'; heldOutLogLikelihood: number };
 }

@@ -7,7 +7,7 @@ export { logLikelihood, scorePerSequence, viterbi, posteriors, decodeObservation
 export { aic, bic, nFreeParameters } from './hmm/criteria.ts';
 export { packSequences, subsetObservations } from './hmm/observations.ts';
 export { toFlat, fromFlat, validateParams } from './hmm/params.ts';
-export { matchStates, permuteParams, permutePath } from './hmm/matching.ts';
+export { matchStatesByPaths, matchStates, permuteParams, permutePath } from './hmm/matching.ts';
 export { sampleGaussianHMM } from './hmm/sample.ts';
 export {
   splitRuns,
@@ -45,3 +45,4 @@ export {
   type RunSummary,
 } from './analysisReport.ts';
 export { prepareRuns, type PreparedRuns } from './prepareRuns.ts';
+export { warmRefit, warmRefitObstacle } from './warmRefit.ts';

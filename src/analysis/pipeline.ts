@@ -6,7 +6,7 @@ import { detourStates } from './detours.ts';
 import { convergenceTimes } from './convergence.ts';
 import { labelFreeDissimilarity, occupancy, trajectoryDissimilarity } from './dissimilarity.ts';
 import { decodeObservations } from './hmm/inference.ts';
-import { matchStates, permuteParams, permutePath } from './hmm/matching.ts';
+import { matchStates, matchStatesByPaths, permuteParams, permutePath } from './hmm/matching.ts';
 import { packSequences } from './hmm/observations.ts';
 import { fromFlat } from './hmm/params.ts';
 import { selectModel, selectModelWith, type FitRunner, type ModelSelection, type SelectionOptions } from './hmm/selection.ts';
@@ -14,11 +14,11 @@ import type { HMMParams } from './hmm/types.ts';
 import { buildTrainingMap } from './map.ts';
 import { prepareRuns, type PreparedRuns } from './prepareRuns.ts';
 
-function finishAnalysis(prep: PreparedRuns, selection: ModelSelection, options: AnalyzeOptions, obs: ReturnType<typeof packSequences>): AnalysisReport {
+export function finishAnalysis(prep: PreparedRuns, selection: ModelSelection, options: AnalyzeOptions, obs: ReturnType<typeof packSequences>): AnalysisReport {
   options.onProgress?.({ phase: 'decode' });
   const fitted = fromFlat(selection.chosen.params);
   const rawPaths = decodeObservations(selection.chosen.params, obs);
-  const order = stateOrder(fitted, rawPaths, prep.features, options.previous);
+  const order = stateOrder(fitted, rawPaths, prep, options.previous);
   const params = permuteParams(fitted, order);
   const paths = rawPaths.map((p) => permutePath(p, order));
   const k = params.startprob.length;
@@ -101,9 +101,18 @@ function finishAnalysis(prep: PreparedRuns, selection: ModelSelection, options: 
  * New state numbering: matched to a previous fit when one is given (so colours and positions stay put),
  * otherwise by mean first-visit checkpoint, so state 0 is where training starts.
  */
-function stateOrder(params: HMMParams, paths: Int32Array[], features: string[], previous?: AnalyzeOptions['previous']): number[] {
+function stateOrder(params: HMMParams, paths: Int32Array[], prep: PreparedRuns, previous?: AnalyzeOptions['previous']): number[] {
   const k = params.startprob.length;
-  if (previous && previous.features.join() === features.join()) return matchStates(previous.params, params);
+  if (previous && previous.features.join() === prep.features.join()) {
+    if (!previous.paths) return matchStates(previous.params, params);
+    const byKey = new Map(previous.paths.map((p) => [p.key, p.path]));
+    return matchStatesByPaths(
+      prep.included.map((i) => byKey.get(prep.runs[i].key)),
+      paths,
+      previous.params.startprob.length,
+      k,
+    );
+  }
   const first = Array.from({ length: k }, (_, s) => {
     const visits = paths.map((p) => p.indexOf(s) / p.length).filter((v) => v >= 0);
     return visits.length ? visits.reduce((a, b) => a + b, 0) / visits.length : Infinity;

@@ -13,16 +13,41 @@ function sqDistance(a: readonly number[], b: readonly number[]): number {
  * the reference's count keep their relative order after the matched ones.
  */
 export function matchStates(reference: HMMParams, candidate: HMMParams): number[] {
-  const kr = reference.means.length;
-  const kc = candidate.means.length;
+  return orderFromCost(candidate.means.map((m) => reference.means.map((r) => sqDistance(m, r))));
+}
+
+/**
+ * Matches by what the states were used for: how many checkpoints the candidate's decoding puts in state a where
+ * the reference's put state b, over the checkpoints both decoded (their common prefix, run by run). Unlike
+ * means, this survives a change of normalization as runs grow, which is what live refits see.
+ */
+export function matchStatesByPaths(
+  referencePaths: readonly (ArrayLike<number> | undefined)[],
+  candidatePaths: readonly ArrayLike<number>[],
+  kReference: number,
+  kCandidate: number,
+): number[] {
+  const overlap = Array.from({ length: kCandidate }, () => new Array<number>(kReference).fill(0));
+  candidatePaths.forEach((c, r) => {
+    const ref = referencePaths[r];
+    if (!ref) return;
+    const n = Math.min(c.length, ref.length);
+    for (let t = 0; t < n; t++) if (c[t] < kCandidate && ref[t] < kReference) overlap[c[t]][ref[t]]++;
+  });
+  return orderFromCost(overlap.map((row) => row.map((v) => -v)));
+}
+
+/** `order` from a candidate × reference cost matrix (see matchStates). */
+function orderFromCost(cost: number[][]): number[] {
+  const kc = cost.length;
+  const kr = kc ? cost[0].length : 0;
   if (kc <= kr) {
     // Each candidate state finds a distinct reference slot; slots left over are dropped.
-    const cost = candidate.means.map((m) => reference.means.map((r) => sqDistance(m, r)));
     const slot = hungarian(cost);
     return Array.from({ length: kc }, (_, i) => i).sort((a, b) => slot[a] - slot[b]);
   }
-  const cost = reference.means.map((r) => candidate.means.map((m) => sqDistance(m, r)));
-  const matched = hungarian(cost);
+  const transposed = Array.from({ length: kr }, (_, r) => cost.map((row) => row[r]));
+  const matched = hungarian(transposed);
   const rest = Array.from({ length: kc }, (_, i) => i).filter((i) => !matched.includes(i));
   return [...matched, ...rest];
 }
