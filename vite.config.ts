@@ -6,6 +6,8 @@ export default defineConfig({
   plugins: [svelte()],
   // Relative asset URLs: the built lab works from any path it is served under.
   base: './',
+  // static/ is served as is: the sample runs and their analysis.
+  publicDir: 'static',
   build: { outDir: 'dist', target: 'es2022', chunkSizeWarningLimit: 4096 },
   worker: { format: 'es' },
   server: { host: '127.0.0.1', port: 5173, strictPort: true },

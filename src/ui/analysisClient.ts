@@ -1,0 +1,51 @@
+/** The page's side of the analysis worker: numbered requests, replies routed back by id. */
+import type { AnalysisReport } from '../analysis/index.ts';
+import type { RunBundle } from '../io/runBundle.ts';
+import type { AnalysisReply, AnalysisRequestOptions } from '../workers/protocol.ts';
+
+export interface AnalysisCallbacks {
+  onReply(reply: AnalysisReply): void;
+  onCrash(message: string): void;
+}
+
+export class AnalysisClient {
+  private worker: Worker;
+  private nextId = 1;
+
+  constructor(private readonly callbacks: AnalysisCallbacks) {
+    this.worker = this.spawn();
+  }
+
+  private spawn(): Worker {
+    const w = new Worker(new URL('../workers/analysis.worker.ts', import.meta.url), { type: 'module', name: 'analysis' });
+    w.onmessage = (e: MessageEvent<AnalysisReply>) => this.callbacks.onReply(e.data);
+    w.onerror = (e) => {
+      e.preventDefault();
+      this.callbacks.onCrash(e.message || 'the analysis worker stopped');
+      // A crashed worker is replaced; the page asks again when data next arrive.
+      this.worker.terminate();
+      this.worker = this.spawn();
+    };
+    return w;
+  }
+
+  full(key: string, bundle: RunBundle, options: AnalysisRequestOptions): number {
+    const id = this.nextId++;
+    this.worker.postMessage({ type: 'analyze', id, key, mode: 'full', bundle, options });
+    return id;
+  }
+
+  warm(key: string, bundle: RunBundle, previous: AnalysisReport, options: AnalysisRequestOptions): number {
+    const id = this.nextId++;
+    this.worker.postMessage({ type: 'analyze', id, key, mode: 'warm', bundle, previous, options });
+    return id;
+  }
+
+  cancel(id: number): void {
+    this.worker.postMessage({ type: 'cancel', id });
+  }
+
+  dispose(): void {
+    this.worker.terminate();
+  }
+}

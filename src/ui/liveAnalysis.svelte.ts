@@ -1,0 +1,110 @@
+/**
+ * The analysis of whatever the lab shows (the bundled sample, a training group, an import), kept current as
+ * data arrive: it asks the analysis worker for warm refits and full selections as RefitScheduler decides, and
+ * keeps the newest report. Components read its fields; none of them computes.
+ */
+import type { AnalysisProgress, AnalysisReport } from '../analysis/index.ts';
+import type { RunBundle } from '../io/runBundle.ts';
+import type { AnalysisReply, AnalysisRequestOptions } from '../workers/protocol.ts';
+import type { AnalysisClient } from './analysisClient.ts';
+import { RefitScheduler } from './refitScheduler.ts';
+
+export interface ReportInfo {
+  mode: 'full' | 'warm' | 'stored';
+  ms: number;
+  checkpoints: number;
+  at: number;
+}
+
+export function countCheckpoints(bundle: RunBundle): number {
+  return bundle.groups.reduce((n, g) => n + g.runs.reduce((m, r) => m + r.checkpoints.step.length, 0), 0);
+}
+
+function describeProgress(p: AnalysisProgress): string {
+  if (p.phase === 'select') return `model selection: ${p.done}/${p.total} fits (K=${p.job.k})`;
+  return { prepare: 'normalizing runs', decode: 'decoding runs', map: 'building the map' }[p.phase];
+}
+
+export class LiveAnalysis {
+  report = $state.raw<AnalysisReport | null>(null);
+  info = $state.raw<ReportInfo | null>(null);
+  /** What is running now, in words ('' when idle). */
+  activity = $state('');
+  /** The last failure, in words ('' when the last attempt worked). */
+  problem = $state('');
+  /** Bumped whenever the bundle grows, so views that read it redraw. */
+  version = $state(0);
+
+  private scheduler = new RefitScheduler();
+  private pending = new Map<number, 'full' | 'warm'>();
+
+  constructor(
+    private readonly client: AnalysisClient,
+    readonly key: string,
+    readonly bundle: RunBundle,
+    private readonly options: AnalysisRequestOptions = {},
+  ) {}
+
+  /** Show a report computed earlier (stored with a session, or shipped with the sample) until a fresh one lands. */
+  adopt(report: AnalysisReport, mode: ReportInfo['mode'] = 'stored'): void {
+    const checkpoints = countCheckpoints(this.bundle);
+    this.report = report;
+    this.info = { mode, ms: 0, checkpoints, at: Date.now() };
+    this.scheduler.adopt(checkpoints);
+  }
+
+  /** The bundle grew (or was just loaded): ask for what the schedule says. */
+  changed(): void {
+    this.version++;
+    this.schedule();
+  }
+
+  private schedule(): void {
+    const checkpoints = countCheckpoints(this.bundle);
+    const next = this.scheduler.next(checkpoints);
+    if (!next) return;
+    const snapshot = this.bundle;
+    const id = next === 'warm' && this.report ? this.client.warm(this.key, snapshot, this.report, this.options) : this.fullRequest(snapshot);
+    this.pending.set(id, next === 'warm' && this.report ? 'warm' : 'full');
+    this.scheduler.started(this.pending.get(id)!, checkpoints);
+    if (this.pending.get(id) === 'full') this.activity = 'model selection started';
+  }
+
+  private fullRequest(bundle: RunBundle): number {
+    const previous = this.report
+      ? { params: this.report.model.params, features: this.report.features, paths: this.report.runs.flatMap((r) => (r.path ? [{ key: r.key, path: r.path }] : [])) }
+      : undefined;
+    return this.client.full(this.key, bundle, { ...this.options, ...(previous ? { previous } : {}) });
+  }
+
+  /** A reply from the analysis worker for this key. */
+  receive(reply: AnalysisReply): void {
+    if (reply.type === 'progress') {
+      if (this.pending.get(reply.id) === 'full') this.activity = describeProgress(reply.progress);
+      return;
+    }
+    const kind = this.pending.get(reply.id);
+    if (!kind) return;
+    this.pending.delete(reply.id);
+    if (kind === 'full') this.activity = '';
+    if (reply.type === 'failed') {
+      this.scheduler.finished(kind, 0, false);
+      this.problem = reply.message;
+      // A warm refit that cannot follow (features changed) gives way to a full selection.
+      if (kind === 'warm') this.scheduler.reset();
+      return;
+    }
+    const take = this.scheduler.finished(kind, reply.checkpoints, true);
+    if (take) {
+      this.problem = '';
+      this.report = reply.report;
+      this.info = { mode: reply.mode, ms: reply.ms, checkpoints: reply.checkpoints, at: Date.now() };
+    }
+    // More data may have arrived while this ran.
+    this.schedule();
+  }
+
+  get busy(): boolean {
+    return this.pending.size > 0;
+  }
+}

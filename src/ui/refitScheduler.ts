@@ -1,0 +1,78 @@
+/**
+ * When the live lab asks for which analysis. The page never waits for a fit: a warm refit at the current K follows
+ * every few new checkpoints (one in flight at a time), and a full model selection reruns in the background once
+ * the data have grown enough since the last one; each result replaces what is shown only if it is newer.
+ */
+export interface RefitPolicy {
+  /** New checkpoint rows (all runs together) before the next warm refit. */
+  warmEvery: number;
+  /** Growth of the data since the last full selection that calls for another (0.3 = 30% more checkpoints). */
+  fullGrowth: number;
+  /** Checkpoints the data need before the first attempt (below it, selection cannot support two states anyway). */
+  minimum: number;
+}
+
+export const DEFAULT_POLICY: RefitPolicy = { warmEvery: 3, fullGrowth: 0.3, minimum: 6 };
+
+export type RefitRequest = 'full' | 'warm' | null;
+
+export class RefitScheduler {
+  private fullInFlight: number | null = null;
+  private warmInFlight: number | null = null;
+  /** Checkpoints behind the report on show, and behind the last full selection that finished or failed. */
+  private shown = -1;
+  private lastFull = -1;
+  private lastAttempt = -1;
+  private hasReport = false;
+
+  constructor(private readonly policy: RefitPolicy = DEFAULT_POLICY) {}
+
+  /** What to start now that the data hold `checkpoints` rows. Mark it started with `started`. */
+  next(checkpoints: number): RefitRequest {
+    if (checkpoints < this.policy.minimum) return null;
+    if (this.fullInFlight === null) {
+      const first = !this.hasReport && checkpoints > this.lastAttempt;
+      const grown = this.hasReport && checkpoints >= Math.ceil(this.lastFull * (1 + this.policy.fullGrowth)) && checkpoints > this.lastFull;
+      if (first || grown) return 'full';
+    }
+    if (this.hasReport && this.warmInFlight === null && checkpoints - this.shown >= this.policy.warmEvery) return 'warm';
+    return null;
+  }
+
+  started(kind: 'full' | 'warm', checkpoints: number): void {
+    if (kind === 'full') {
+      this.fullInFlight = checkpoints;
+      this.lastAttempt = checkpoints;
+    } else this.warmInFlight = checkpoints;
+  }
+
+  /** A result arrived; true when it should replace the report on show (it covers at least as much data). */
+  finished(kind: 'full' | 'warm', checkpoints: number, ok: boolean): boolean {
+    if (kind === 'full') {
+      this.fullInFlight = null;
+      if (ok) this.lastFull = checkpoints;
+    } else this.warmInFlight = null;
+    if (!ok) return false;
+    // A full selection that finishes after warm refits on more data is still the better model: take it when it
+    // is at most one warm step behind, then refit it warm on the latest data.
+    const fresh = !this.hasReport || (kind === 'full' ? checkpoints >= this.shown - this.policy.warmEvery : checkpoints > this.shown);
+    if (fresh) {
+      this.shown = checkpoints;
+      this.hasReport = true;
+    }
+    return fresh;
+  }
+
+  /** Forget everything (new data source). */
+  reset(): void {
+    this.fullInFlight = this.warmInFlight = null;
+    this.shown = this.lastFull = this.lastAttempt = -1;
+    this.hasReport = false;
+  }
+
+  /** A report that came from elsewhere (a stored or precomputed one) is on show. */
+  adopt(checkpoints: number): void {
+    this.shown = checkpoints;
+    this.hasReport = true;
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * Web Worker: analyses for the page. A full analysis spreads model-selection restarts over fit workers (one per
+ * core, as the CLI uses threads); a warm refit runs here directly. A thin adapter over src/analysis.
+ */
+import { analyzeRunsWith, warmRefit, type FitRunner } from '../analysis/index.ts';
+import { assertNever, poolFitRunner } from './fitPool.ts';
+import type { AnalysisReply, AnalysisRequest } from './protocol.ts';
+
+const scope = self as unknown as DedicatedWorkerGlobalScope;
+const reply = (m: AnalysisReply) => scope.postMessage(m);
+const cancelled = new Set<number>();
+
+function fitRunner(): FitRunner {
+  const cores = Math.max(1, (navigator.hardwareConcurrency || 2) - 1);
+  return poolFitRunner(cores, () => {
+    const w = new Worker(new URL('./fit.worker.ts', import.meta.url), { type: 'module' });
+    return {
+      post: (m) => w.postMessage(m),
+      onMessage: (h) => void w.addEventListener('message', (e) => h(e.data)),
+      onError: (h) => void w.addEventListener('error', (e) => h(new Error(e.message || 'a fit worker failed'))),
+      terminate: () => w.terminate(),
+    };
+  });
+}
+
+function checkpointsOf(req: Extract<AnalysisRequest, { type: 'analyze' }>): number {
+  return req.bundle.groups.reduce((n, g) => n + g.runs.reduce((m, r) => m + r.checkpoints.step.length, 0), 0);
+}
+
+scope.onmessage = async (e: MessageEvent<AnalysisRequest>) => {
+  const req = e.data;
+  switch (req.type) {
+    case 'cancel':
+      cancelled.add(req.id);
+      return;
+    case 'analyze': {
+      const started = performance.now();
+      try {
+        const report =
+          req.mode === 'warm'
+            ? warmRefit(req.bundle, req.previous, req.options)
+            : await analyzeRunsWith(fitRunner(), req.bundle, {
+                ...req.options,
+                onProgress: (progress) => reply({ type: 'progress', id: req.id, key: req.key, progress }),
+              });
+        if (cancelled.delete(req.id)) return;
+        reply({ type: 'report', id: req.id, key: req.key, mode: req.mode, report, ms: performance.now() - started, checkpoints: checkpointsOf(req) });
+      } catch (err) {
+        reply({ type: 'failed', id: req.id, key: req.key, mode: req.mode, message: err instanceof Error ? err.message : String(err) });
+      }
+      return;
+    }
+    default:
+      assertNever(req);
+  }
+};
