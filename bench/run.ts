@@ -4,6 +4,7 @@
  */
 import { eStepKernelBench, emIterationBench, modelSelectionBench } from './hmm.ts';
 import { initComparisonBench } from './initComparison.ts';
+import { mlMatrixOracleBench } from './mlMatrixOracle.ts';
 import { trainThroughputBench } from './train.ts';
 import { printTable, writeResult, type BenchResult } from './harness.ts';
 
@@ -13,6 +14,7 @@ const all: Record<string, () => Promise<BenchResult>> = {
   selection: modelSelectionBench,
   init: initComparisonBench,
   train: trainThroughputBench,
+  'ml-matrix': mlMatrixOracleBench,
 };
 
 const wanted = process.argv.slice(2);

@@ -34,8 +34,11 @@ export class ProgressLine {
 
 export function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds)) return '?';
-  if (seconds < 60) return `${seconds.toFixed(seconds < 10 ? 1 : 0)}s`;
-  const m = Math.floor(seconds / 60);
-  if (m < 60) return `${m}m${String(Math.round(seconds % 60)).padStart(2, '0')}s`;
+  if (seconds < 10) return `${seconds.toFixed(1)}s`;
+  // Rounded once, before splitting, so that 119.6 s reads 2m00s rather than 1m60s.
+  const whole = Math.round(seconds);
+  if (whole < 60) return `${whole}s`;
+  const m = Math.floor(whole / 60);
+  if (m < 60) return `${m}m${String(whole % 60).padStart(2, '0')}s`;
   return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
 }

@@ -263,13 +263,19 @@ function tridiagonalEigenvalues(n: number, d: Float64Array, e: Float64Array): vo
   for (let i = 1; i < n; i++) e[i - 1] = e[i];
   if (n > 0) e[n - 1] = 0;
   const eps = Number.EPSILON;
+  // A coupling below eps·‖T‖ is also negligible: dropping it moves no eigenvalue by more than the rounding
+  // the reduction already made. Without this floor, a block of noise-sized entries (the numerically-zero
+  // eigenvalues of a Gram matrix with condition number ≳ 1e18) never meets the relative test, because each
+  // sweep re-injects rounding of the large eigenvalues into it, and the iteration fails to converge.
+  let norm = 0;
+  for (let i = 0; i < n; i++) norm = Math.max(norm, Math.abs(d[i]) + Math.abs(e[i]) + (i > 0 ? Math.abs(e[i - 1]) : 0));
   for (let l = 0; l < n; l++) {
     let iter = 0;
     let m: number;
     do {
       for (m = l; m < n - 1; m++) {
         const dd = Math.abs(d[m]) + Math.abs(d[m + 1]);
-        if (Math.abs(e[m]) <= eps * dd) break;
+        if (Math.abs(e[m]) <= eps * Math.max(dd, norm)) break;
       }
       if (m !== l) {
         if (iter++ === MAX_QL_ITERATIONS) {

@@ -44,9 +44,31 @@ function simdWorkspaceFor(obs: ObservationSet): SimdWorkspace | null {
   return ws;
 }
 
+/** The two bit-identical implementations of the E-step's kernels. */
+export type EStepKernels = 'simd' | 'javascript';
+
+let preferredKernels: EStepKernels = 'simd';
+const eStepsRun: Record<EStepKernels, number> = { simd: 0, javascript: 0 };
+
+/**
+ * Chooses the kernels of every E-step workspace created from now on, so that a whole fit or score can be
+ * run on either path (tests and benchmarks compare the two). 'simd', the default, still falls back to
+ * JavaScript where WebAssembly SIMD is missing. Workspaces already created keep their kernels.
+ */
+export function setEStepKernels(kernels: EStepKernels): void {
+  if (kernels !== 'simd' && kernels !== 'javascript') throw new Error(`E-step kernels must be 'simd' or 'javascript', got '${String(kernels)}'`);
+  preferredKernels = kernels;
+}
+
+/** How many E-steps each path has run in this thread: lets a caller check which one a fit really took. */
+export function eStepCounts(): Readonly<Record<EStepKernels, number>> {
+  return { ...eStepsRun };
+}
+
 /**
  * Reusable buffers for repeated E-steps on the same data. The WebAssembly SIMD kernels are used where
- * the runtime has them (bit-identical to the JavaScript loops, about 5× faster); `simd: false` forces JS.
+ * the runtime has them (bit-identical to the JavaScript loops, about 5× faster); `simd: false` or
+ * setEStepKernels('javascript') forces JS.
  */
 export class EStepWorkspace {
   readonly simd: SimdWorkspace | null;
@@ -63,7 +85,7 @@ export class EStepWorkspace {
     options: { simd?: boolean } = {},
   ) {
     const t = maxLength(obs);
-    this.simd = options.simd === false ? null : simdWorkspaceFor(obs);
+    this.simd = options.simd === false || preferredKernels === 'javascript' ? null : simdWorkspaceFor(obs);
     this.wx = new Float64Array(4 * obs.nFeatures);
     this.xx = new Float64Array(4 * obs.nFeatures);
     this.negligible = new Float64Array(nStates);
@@ -89,6 +111,7 @@ export function expectationStep(
   const { logB, gamma } = ws;
   const perSequence = new Float64Array(obs.lengths.length);
   const sw = ws.simd;
+  eStepsRun[sw ? 'simd' : 'javascript']++;
   sw?.setGaussians(factors);
   for (let s = 0; s < obs.lengths.length; s++) {
     const row0 = obs.offsets[s];

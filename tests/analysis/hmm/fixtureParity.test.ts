@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   aic,
   bic,
@@ -10,6 +10,7 @@ import {
   viterbi,
   type HMMParams,
 } from '../../../src/analysis/index.ts';
+import { eStepCounts, setEStepKernels, type EStepKernels } from '../../../src/analysis/hmm/estep.ts';
 import { expectClose, readFixtureFolder } from '../../helpers/fixtures.ts';
 
 interface HmmFixture {
@@ -41,19 +42,41 @@ function closeDeep(actual: unknown, expected: unknown, rel: number, abs: number,
 }
 
 const fixtures = readFixtureFolder<HmmFixture>('hmm');
+const KERNELS: EStepKernels[] = ['simd', 'javascript'];
 
-describe('Gaussian HMM matches hmmlearn on every fixture in hmm/', () => {
+/** Runs `fn` and says how many E-steps it ran on each path. */
+function countingEsteps<T>(fn: () => T): { value: T; ran: Record<EStepKernels, number> } {
+  const before = eStepCounts();
+  const value = fn();
+  const after = eStepCounts();
+  return { value, ran: { simd: after.simd - before.simd, javascript: after.javascript - before.javascript } };
+}
+
+describe.each(KERNELS)('Gaussian HMM matches hmmlearn on every fixture in hmm/ (%s E-step)', (kernels) => {
+  const other: EStepKernels = kernels === 'simd' ? 'javascript' : 'simd';
+  beforeAll(() => setEStepKernels(kernels));
+  afterAll(() => setEStepKernels('simd'));
   it('finds fixtures', () => expect(fixtures.length).toBeGreaterThan(0));
   for (const { name, data: f } of fixtures) {
     describe(name, () => {
-      const fit = fitGaussianHMM(f.sequences, {
-        nStates: f.config.nStates,
-        start: f.start,
-        maxIterations: f.config.iterations,
-        tolerance: -Infinity,
-        covariancePrior: f.config.covarsPrior,
+      let fit: ReturnType<typeof fitGaussianHMM>;
+      let ran: Record<EStepKernels, number>;
+      beforeAll(() => {
+        ({ value: fit, ran } = countingEsteps(() =>
+          fitGaussianHMM(f.sequences, {
+            nStates: f.config.nStates,
+            start: f.start,
+            maxIterations: f.config.iterations,
+            tolerance: -Infinity,
+            covariancePrior: f.config.covarsPrior,
+          }),
+        ));
       });
       const e = f.expected;
+      it(`every E-step of the fit ran on the ${kernels} path`, () => {
+        expect(ran[kernels]).toBe(f.config.iterations);
+        expect(ran[other]).toBe(0);
+      });
       it('log-likelihood after every iteration within 1e-6 relative', () => {
         expect(fit.iterations).toBe(f.config.iterations);
         closeDeep(fit.logLikelihoodHistory, e.logLikelihoodHistory, 1e-6, 0, 'history');
@@ -69,7 +92,9 @@ describe('Gaussian HMM matches hmmlearn on every fixture in hmm/', () => {
         f.sequences.forEach((s, i) => expect(viterbi(fit.params, s).path, `sequence ${i}`).toEqual(e.viterbi[i]));
       });
       it('per-sequence scores within 1e-6 relative, and the total', () => {
-        closeDeep(scorePerSequence(fit.params, f.sequences), e.scorePerSequence, 1e-6, 0, 'score');
+        const scored = countingEsteps(() => scorePerSequence(fit.params, f.sequences));
+        expect(scored.ran).toEqual({ [kernels]: 1, [other]: 0 });
+        closeDeep(scored.value, e.scorePerSequence, 1e-6, 0, 'score');
         expectClose(logLikelihood(fit.params, f.sequences), e.finalLogLikelihood, 1e-6, 0, 'final LL');
       });
       it('posteriors of the first sequence within 1e-6', () => {
@@ -86,4 +111,8 @@ describe('Gaussian HMM matches hmmlearn on every fixture in hmm/', () => {
       });
     });
   }
+});
+
+it('setEStepKernels refuses a name it does not know', () => {
+  expect(() => setEStepKernels('gpu' as EStepKernels)).toThrow("E-step kernels must be 'simd' or 'javascript', got 'gpu'");
 });

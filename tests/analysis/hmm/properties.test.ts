@@ -1,8 +1,9 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fitGaussianHMM, matchStates, permuteParams, posteriors, sampleGaussianHMM, type HMMParams } from '../../../src/analysis/index.ts';
 import { createRng } from '../../../src/numeric/index.ts';
 import { ForwardBackwardWorkspace, forwardBackward, logSpaceForwardBackward } from '../../../src/analysis/hmm/forwardBackward.ts';
+import { eStepCounts, setEStepKernels, type EStepKernels } from '../../../src/analysis/hmm/estep.ts';
 import { knownHmm } from '../../helpers/knownHmm.ts';
 
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
@@ -11,7 +12,17 @@ function data(seed: number, k: number, d: number, runs: number, len: number) {
   return sampleGaussianHMM(knownHmm(k, d, seed, 2), new Array(runs).fill(len), createRng(seed, 'prop')).sequences;
 }
 
-describe('EM properties (fast-check)', () => {
+const KERNELS: EStepKernels[] = ['simd', 'javascript'];
+
+describe.each(KERNELS)('EM properties (fast-check, %s E-step)', (kernels) => {
+  const other: EStepKernels = kernels === 'simd' ? 'javascript' : 'simd';
+  let before: Readonly<Record<EStepKernels, number>>;
+  beforeAll(() => {
+    setEStepKernels(kernels);
+    before = eStepCounts();
+  });
+  afterAll(() => setEStepKernels('simd'));
+
   it('probabilities stay normalized: start, transitions, posteriors', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 1e6 }), fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 4 }), (seed, k, d) => {
@@ -101,5 +112,11 @@ describe('EM properties (fast-check)', () => {
       }),
       { numRuns: 100 },
     );
+  });
+
+  it(`every E-step above ran on the ${kernels} path`, () => {
+    const now = eStepCounts();
+    expect(now[kernels] - before[kernels]).toBeGreaterThan(100);
+    expect(now[other] - before[other]).toBe(0);
   });
 });
