@@ -50,8 +50,6 @@ export function parseSetting(spec: SettingSpec, raw: string): SettingValue {
   }
   if (spec.choices) {
     if (spec.choices.includes(raw)) return raw;
-    const lower = raw.toLowerCase();
-    if (spec.choices.includes(lower)) return lower;
     throw new SettingError(name, `--${name} must be one of ${spec.choices.join(', ')}; got '${raw}'`);
   }
   if (spec.type === 'string') return raw;

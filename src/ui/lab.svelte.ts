@@ -26,6 +26,7 @@ export class Lab {
   /** A sentence about something that went wrong outside the analysis (loading, storage, training). */
   notice = $state('');
 
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- bookkeeping: nothing renders from it
   private views = new Map<string, LiveAnalysis>();
 
   constructor() {

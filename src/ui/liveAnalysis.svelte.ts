@@ -36,6 +36,7 @@ export class LiveAnalysis {
   version = $state(0);
 
   private scheduler = new RefitScheduler();
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- bookkeeping: nothing renders from it
   private pending = new Map<number, 'full' | 'warm'>();
 
   constructor(
@@ -72,7 +73,11 @@ export class LiveAnalysis {
 
   private fullRequest(bundle: RunBundle): number {
     const previous = this.report
-      ? { params: this.report.model.params, features: this.report.features, paths: this.report.runs.flatMap((r) => (r.path ? [{ key: r.key, path: r.path }] : [])) }
+      ? {
+          params: this.report.model.params,
+          features: this.report.features,
+          paths: this.report.runs.flatMap((r) => (r.path ? [{ key: r.key, path: r.path }] : [])),
+        }
       : undefined;
     return this.client.full(this.key, bundle, { ...this.options, ...(previous ? { previous } : {}) });
   }

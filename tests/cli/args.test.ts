@@ -1,14 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { formatFlagHelp, parseArgs, UsageError, type FlagSpec } from '../../src/cli/args.ts';
+import { formatFlagHelp, parseArgs, UsageError } from '../../src/cli/args.ts';
+import type { SettingSpec } from '../../src/settings/index.ts';
 
-const SPECS: Record<string, FlagSpec> = {
-  task: { type: 'string', description: 'what to train', choices: ['sparse-parity', 'modular-addition'] },
-  out: { type: 'string', description: 'where to write', default: 'out/runs.json' },
-  seeds: { type: 'integer', description: 'how many seeds', min: 1, max: 1000, default: '8' },
-  lr: { type: 'number', description: 'learning rate', min: 0 },
-  workers: { type: 'integer', description: 'fit workers', choices: ['auto'], min: 1 },
-  force: { type: 'boolean', description: 'overwrite' },
-};
+const SPECS: SettingSpec[] = [
+  { name: 'task', type: 'string', help: 'what to train', choices: ['sparse-parity', 'modular-addition'], surface: 'both' },
+  { name: 'out', type: 'string', help: 'where to write', default: 'out/runs.json', surface: 'cli' },
+  { name: 'seeds', type: 'integer', help: 'how many seeds', min: 1, max: 1000, default: 8, surface: 'both' },
+  { name: 'lr', type: 'number', help: 'learning rate', min: 0, surface: 'both' },
+  { name: 'workers', type: 'integer', help: 'fit workers', words: ['auto'], min: 1, surface: 'cli' },
+  { name: 'force', type: 'boolean', help: 'overwrite', surface: 'cli' },
+];
 
 const usage = (argv: string[]) => {
   try {
@@ -24,10 +25,10 @@ const usage = (argv: string[]) => {
 describe('parseArgs', () => {
   it('separates positionals from flags, in either --name value or --name=value form, and parses numbers', () => {
     expect(
-      parseArgs(['run', '--task', 'sparse-parity', 'extra', '--seeds=16', '--lr', '-0.5e-1', '--force', '--out=a=b.json'], {
-        ...SPECS,
-        lr: { type: 'number', description: 'learning rate' },
-      }),
+      parseArgs(
+        ['run', '--task', 'sparse-parity', 'extra', '--seeds=16', '--lr', '-0.5e-1', '--force', '--out=a=b.json'],
+        SPECS.map((s) => (s.name === 'lr' ? { ...s, min: undefined } : s)),
+      ),
     ).toEqual({
       positional: ['run', 'extra'],
       flags: { task: 'sparse-parity', seeds: 16, lr: -0.05, force: true, out: 'a=b.json' },
@@ -35,10 +36,17 @@ describe('parseArgs', () => {
     expect(parseArgs([], SPECS)).toEqual({ positional: [], flags: {} });
   });
 
-  it('a number flag may take one of its word choices, in any case', () => {
+  it('a number flag may take one of its words, in any case', () => {
     expect(parseArgs(['--workers', 'auto'], SPECS).flags.workers).toBe('auto');
     expect(parseArgs(['--workers=AUTO'], SPECS).flags.workers).toBe('auto');
     expect(parseArgs(['--workers', '3'], SPECS).flags.workers).toBe(3);
+  });
+
+  it('a boolean flag alone is true; with a value it can also be turned off', () => {
+    expect(parseArgs(['--force'], SPECS).flags.force).toBe(true);
+    expect(parseArgs(['--force=false'], SPECS).flags.force).toBe(false);
+    expect(parseArgs(['--force=0'], SPECS).flags.force).toBe(false);
+    expect(parseArgs(['--force=yes'], SPECS).flags.force).toBe(true);
   });
 
   it('the last of a repeated flag wins', () => {
@@ -47,7 +55,7 @@ describe('parseArgs', () => {
 
   const errors: [string[], string][] = [
     [['--nope'], 'unknown option --nope; options: --task --out --seeds --lr --workers --force'],
-    [['--force=yes'], '--force takes no value'],
+    [['--force=maybe'], "--force must be true or false (1 or 0); got 'maybe'"],
     [['--seeds'], '--seeds needs a value (how many seeds)'],
     [['--out', '--force'], '--out needs a value (where to write)'],
     [['--task', 'vision'], "--task must be one of sparse-parity, modular-addition; got 'vision'"],
@@ -60,7 +68,7 @@ describe('parseArgs', () => {
     [['--seeds', '2.5'], "--seeds must be a whole number; got '2.5'"],
     [['--seeds', '0'], '--seeds must be at least 1; got 0'],
     [['--seeds', '1001'], '--seeds must be at most 1000; got 1001'],
-    [['--workers', 'many'], "--workers must be a finite number; got 'many'"],
+    [['--workers', 'many'], "--workers must be 'auto' or a whole number ≥ 1; got 'many'"],
   ];
   for (const [argv, message] of errors) {
     it(`refuses ${argv.join(' ')}: ${message}`, () => expect(usage(argv)).toBe(message));
@@ -68,13 +76,13 @@ describe('parseArgs', () => {
 });
 
 describe('formatFlagHelp', () => {
-  it('one aligned line per flag with its value form, description and default', () => {
+  it('one aligned line per flag with its value form, help, range and default', () => {
     expect(formatFlagHelp(SPECS).split('\n')).toEqual([
       '  --task sparse-parity|modular-addition  what to train',
       '  --out <value>                          where to write (default out/runs.json)',
-      '  --seeds <n>                            how many seeds (default 8)',
-      '  --lr <n>                               learning rate',
-      '  --workers auto                         fit workers',
+      '  --seeds <n>                            how many seeds [1…1000] (default 8)',
+      '  --lr <n>                               learning rate [0…]',
+      '  --workers <n>                          fit workers [1…]',
       '  --force                                overwrite',
     ]);
   });

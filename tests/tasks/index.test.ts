@@ -1,14 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { PRESETS, TASKS, trainingConfig, validateConfig } from '../../tasks/index.ts';
+import { getTask, taskNames, trainingConfig, validateConfig } from '../../tasks/index.ts';
+
+const presets = (task: string) => getTask(task)!.presets;
 
 describe('trainingConfig', () => {
   it('gives every preset of every task, with the task and preset named', () => {
-    for (const task of TASKS) {
-      for (const preset of Object.keys(PRESETS[task])) {
+    for (const task of taskNames()) {
+      for (const preset of Object.keys(presets(task))) {
         const cfg = trainingConfig(task, preset);
         expect(cfg.task).toBe(task);
         expect(cfg.preset).toBe(preset);
-        expect(cfg.epochs).toBe(PRESETS[task][preset].epochs);
+        expect(cfg.epochs).toBe(presets(task)[preset].epochs);
       }
     }
   });
@@ -21,17 +23,17 @@ describe('trainingConfig', () => {
   });
 
   it('applies overrides to a copy: the presets themselves do not change', () => {
-    const cfg = trainingConfig('modular-addition', 'quick', { epochs: 7, checkpointEvery: 2, batchSize: 64, learningRate: 0.5, layerNorm: true });
+    const cfg = trainingConfig('modular-addition', 'quick', { epochs: 7, checkpointEvery: 2, batchSize: 64, learningRate: 0.5, model: { 'layer-norm': true } });
     expect(cfg).toMatchObject({ epochs: 7, checkpointEvery: 2, batchSize: 64, optimizer: { learningRate: 0.5 }, model: { layerNorm: true } });
-    expect(PRESETS['modular-addition'].quick.epochs).toBe(1000);
-    expect(PRESETS['modular-addition'].quick.optimizer.learningRate).toBe(5e-3);
-    expect(PRESETS['modular-addition'].quick.model.layerNorm).toBe(false);
+    expect(presets('modular-addition').quick.epochs).toBe(1000);
+    expect(presets('modular-addition').quick.optimizer.learningRate).toBe(5e-3);
+    expect(presets('modular-addition').quick.model.layerNorm).toBe(false);
   });
 
   it('says what is wrong with a task, a preset or an override', () => {
     expect(() => trainingConfig('vision', 'paper')).toThrow("unknown task 'vision'; tasks: modular-addition, sparse-parity");
     expect(() => trainingConfig('sparse-parity', 'huge')).toThrow("unknown preset 'huge' for sparse-parity; presets: paper, quick");
-    expect(() => trainingConfig('sparse-parity', 'paper', { layerNorm: true })).toThrow('--layer-norm applies to modular-addition only');
+    expect(() => trainingConfig('sparse-parity', 'paper', { model: { 'layer-norm': true } })).toThrow('--layer-norm applies to modular-addition only');
     expect(() => trainingConfig('sparse-parity', 'paper', { epochs: 0 })).toThrow('epochs must be a whole number ≥ 1, got 0');
     expect(() => trainingConfig('sparse-parity', 'paper', { checkpointEvery: 1.5 })).toThrow('checkpoint interval must be a whole number ≥ 1, got 1.5');
     expect(() => trainingConfig('sparse-parity', 'paper', { batchSize: -3 })).toThrow('batch size must be a whole number ≥ 1, got -3');

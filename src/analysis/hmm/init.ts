@@ -1,5 +1,6 @@
 import { covarianceOfRows } from '../../numeric/linalg.ts';
 import type { Rng } from '../../numeric/rng.ts';
+import { ANALYSIS_DEFAULTS } from '../defaults.ts';
 import { kMeans } from './kmeans.ts';
 import type { FlatParams, ObservationSet } from './types.ts';
 
@@ -11,7 +12,7 @@ import type { FlatParams, ObservationSet } from './types.ts';
  */
 export type InitMethod = 'hmmlearn' | 'sticky';
 
-export function initialParams(obs: ObservationSet, k: number, rng: Rng, method: InitMethod, kmeansInits: number): FlatParams {
+export function initialParams(obs: ObservationSet, k: number, rng: Rng, method: InitMethod, kmeansInits: number = ANALYSIS_DEFAULTS.kmeansInits): FlatParams {
   const d = obs.nFeatures;
   const { centers } = kMeans(obs.data, obs.nObservations, d, k, rng, kmeansInits);
   const cov = covarianceOfRows(obs.data, obs.nObservations, d);

@@ -24,7 +24,14 @@ export function ribbonChartOption(report: AnalysisReport, order: RibbonOrder, se
   return {
     animation: false,
     grid: { left: 80, right: 16, top: 8, bottom: 36 },
-    xAxis: { type: 'category', data: Array.from({ length: longest }, (_, t) => t), name: 'checkpoint', nameLocation: 'middle', nameGap: 22, axisTick: { show: false } },
+    xAxis: {
+      type: 'category',
+      data: Array.from({ length: longest }, (_, t) => t),
+      name: 'checkpoint',
+      nameLocation: 'middle',
+      nameGap: 22,
+      axisTick: { show: false },
+    },
     yAxis: {
       type: 'category',
       data: rows.map((r) => r.key),

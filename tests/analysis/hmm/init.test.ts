@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_INIT, initialParams } from '../../../src/analysis/hmm/init.ts';
+import { ANALYSIS_DEFAULTS } from '../../../src/analysis/defaults.ts';
+import { initialParams } from '../../../src/analysis/hmm/init.ts';
 import { kMeans } from '../../../src/analysis/hmm/kmeans.ts';
 import { packSequences } from '../../../src/analysis/hmm/observations.ts';
 import { covarianceOfRows } from '../../../src/numeric/linalg.ts';
@@ -13,7 +14,7 @@ const d = obs.nFeatures;
 const sum = (x: ArrayLike<number>) => Array.from(x).reduce((a, b) => a + b, 0);
 
 describe('initialParams', () => {
-  it("is hmmlearn's start by default", () => expect(DEFAULT_INIT).toBe('hmmlearn'));
+  it("is hmmlearn's start by default", () => expect(ANALYSIS_DEFAULTS.init).toBe('hmmlearn'));
 
   for (const method of ['hmmlearn', 'sticky'] as const) {
     it(`${method}: k-means means, every covariance the data covariance + 1e-3·I, stochastic start and rows`, () => {
