@@ -27,6 +27,20 @@ export function curveSeries(bundle: RunBundle, report: AnalysisReport, column: s
     });
 }
 
+/** A run's points split where its state changes; neighbouring segments share their end point so the line is unbroken. */
+export function stateSegments(points: readonly [number, number, number][]): { state: number; points: [number, number][] }[] {
+  const out: { state: number; points: [number, number][] }[] = [];
+  for (let i = 0; i < points.length; i++) {
+    const [x, y, state] = points[i];
+    const last = out[out.length - 1];
+    if (!last || last.state !== state) {
+      if (last) last.points.push([x, y]);
+      out.push({ state, points: [[x, y]] });
+    } else last.points.push([x, y]);
+  }
+  return out;
+}
+
 export function curvesChartOption(
   bundle: RunBundle,
   report: AnalysisReport,
@@ -35,7 +49,6 @@ export function curvesChartOption(
   log = false,
 ): Record<string, unknown> {
   const series = curveSeries(bundle, report, column);
-  const k = report.model.params.startprob.length;
   const positive = series.every((s) => s.points.every((p) => p[1] > 0));
   return {
     animation: false,
@@ -43,23 +56,19 @@ export function curvesChartOption(
     title: { text: column, left: 'center', top: 0, textStyle: { fontSize: 12, fontWeight: 'normal' } },
     xAxis: { type: 'value', name: 'step', nameLocation: 'middle', nameGap: 22 },
     yAxis: { type: log && positive ? 'log' : 'value', scale: true },
-    visualMap: {
-      type: 'piecewise',
-      show: false,
-      dimension: 2,
-      seriesIndex: series.map((_, i) => i),
-      pieces: Array.from({ length: k }, (_, s) => ({ value: s, color: stateColor(s) })),
-    },
     tooltip: { trigger: 'item', confine: true },
-    series: series.map((s) => ({
-      type: 'line',
-      name: s.key,
-      data: s.points,
-      showSymbol: false,
-      sampling: 'lttb',
-      lineStyle: { width: s.key === selectedRun ? 3 : 1.2, opacity: selectedRun && s.key !== selectedRun ? 0.18 : 0.9 },
-      z: s.key === selectedRun ? 5 : 2,
-      emphasis: { focus: 'series' },
-    })),
+    // One line per stretch of a run in one state, in that state's colour; a run's stretches share its name.
+    series: series.flatMap((s) =>
+      stateSegments(s.points).map((seg) => ({
+        type: 'line',
+        name: s.key,
+        data: seg.points,
+        showSymbol: false,
+        color: stateColor(seg.state),
+        lineStyle: { width: s.key === selectedRun ? 3 : 1.2, opacity: selectedRun && s.key !== selectedRun ? 0.15 : 0.85 },
+        z: s.key === selectedRun ? 5 : 2,
+        emphasis: { focus: 'series' },
+      })),
+    ),
   };
 }

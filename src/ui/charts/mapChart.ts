@@ -34,6 +34,7 @@ export interface MapLinkDatum {
   runs: number;
   probability: number;
   label: { show: boolean; formatter: string; fontSize: number; color: string };
+  emphasis: { label: { show: boolean; formatter: string } };
   lineStyle: { width: number; color: string; opacity: number; curveness: number; type?: string };
   /** On the selected run's path. */
   onPath: boolean;
@@ -95,7 +96,9 @@ export function mapChartData(report: AnalysisReport, view: MapView = {}): { node
       to: e.to,
       runs: e.runs,
       probability: e.probability,
-      label: { show: true, formatter: `${e.runs} run${e.runs === 1 ? '' : 's'} · ${e.label}`, fontSize: 10, color: selected && !onPath ? MUTED : INK },
+      // The run count stays on the edge; what changes along it shows on hover and in the transitions table.
+      label: { show: true, formatter: `${e.runs}`, fontSize: 10, color: selected && !onPath ? MUTED : INK },
+      emphasis: { label: { show: true, formatter: `${e.from}→${e.to}: ${e.runs} run${e.runs === 1 ? '' : 's'}, p ${e.probability.toFixed(2)} · ${e.label}` } },
       lineStyle: {
         width: 1 + 7 * (e.runs / maxRuns),
         color: onPath ? INK : MUTED,
@@ -123,6 +126,7 @@ export function mapChartOption(report: AnalysisReport, view: MapView = {}): Reco
       nameLocation: 'middle',
       nameGap: 28,
       splitLine: { show: false },
+      axisLabel: { showMinLabel: false, showMaxLabel: false },
     },
     yAxis: { type: 'value', min: -2.6, max: 2.6, show: false },
     tooltip: { trigger: 'item', confine: true },

@@ -1,0 +1,68 @@
+/** Headless Chromium (Debian's, driven by playwright-core) against the built lab served from 127.0.0.1. */
+import { mkdtempSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { build } from 'vite';
+import { serveDirectory } from '../../scripts/labServer.ts';
+
+const root = resolve(import.meta.dirname, '../..');
+
+export const CHROMIUM_ARGS = [
+  '--enable-unsafe-webgpu',
+  '--enable-features=Vulkan',
+  '--no-sandbox',
+  '--disable-gpu-sandbox',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-quic',
+];
+
+/** Builds the lab into a fresh folder (tests never reuse a stale dist/). */
+export async function buildLab(): Promise<string> {
+  const outDir = mkdtempSync(join(tmpdir(), 'trainmap-lab-'));
+  await build({ root, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+  return outDir;
+}
+
+export interface LabBrowser {
+  url: string;
+  browser: Browser;
+  context: BrowserContext;
+  server: Server;
+  /** Console errors and uncaught exceptions seen on any page. */
+  errors: string[];
+  open(path?: string): Promise<Page>;
+  close(): Promise<void>;
+}
+
+export async function launchLab(dir: string): Promise<LabBrowser> {
+  const { server, url } = await serveDirectory(dir, '127.0.0.1', 0);
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: [...CHROMIUM_ARGS, '--headless=new'] });
+  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+  const errors: string[] = [];
+  const open = async (path = '') => {
+    const page = await context.newPage();
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => errors.push(`page: ${e.message}`));
+    await page.goto(url + path);
+    return page;
+  };
+  return {
+    url,
+    browser,
+    context,
+    server,
+    errors,
+    open,
+    async close() {
+      await browser.close();
+      await new Promise((r) => server.close(r));
+    },
+  };
+}
