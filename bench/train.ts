@@ -4,7 +4,7 @@
  * BENCH_TRAIN_BACKENDS (default "wasm,cpu") picks backends; "webgpu" uses Dawn (SwiftShader without a GPU).
  */
 import { selectBackend, type BackendName } from '../src/train/backend.ts';
-import { BatchedTrainer } from '../src/train/engine.ts';
+import { BatchedTrainer } from '../src/train/batchedTrainer.ts';
 import { prepareNodeWebGpu } from '../src/train/nodeWebgpu.ts';
 import type { TrainingConfig } from '../src/train/task.ts';
 import { createTaskModel, trainingConfig } from '../tasks/index.ts';
