@@ -1,15 +1,16 @@
 /** Whole-file writes that a crash or a failure never leaves half done, and never leave a temporary behind. */
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 let counter = 0;
 
 const TEMP_MARK = '.tmp-';
 
-/** Writes `file` through a temporary beside it and a rename, so readers see the old file or the new one. */
+/**
+ * Writes `file` through a temporary beside it and a rename, so readers see the old file or the new one;
+ * on any failure the temporary is removed and the error names `file`.
+ */
 export function writeFileAtomic(file: string, data: string | Uint8Array): void {
-  const existing = statSync(file, { throwIfNoEntry: false });
-  if (existing?.isDirectory()) throw new Error(`${file} is a directory; cannot write a file there`);
   mkdirSync(dirname(file), { recursive: true });
   const tmp = `${file}${TEMP_MARK}${process.pid}-${counter++}`;
   try {

@@ -86,7 +86,7 @@ export interface SessionFlush {
   stepsDone: number;
   /** Checkpoints appended since the previous flush, in order. */
   newCheckpoints: CheckpointBatch[];
-  /** Set on the first flush after a resume: rows with a step above it were dropped and are being recomputed. */
+  /** Set on the first flush after a resume: rows with a step above it were dropped (the session recomputes them). */
   truncatedAfter: number | null;
   /** The encoded training state (stateCodec), enough to continue exactly from `stepsDone`. */
   state: Uint8Array;
@@ -197,9 +197,10 @@ export class TrainingSession {
         const at = this.trainer.stepsDone;
         this.bundle = resume.bundle;
         const droppedRows = truncateAfter(this.bundle, at);
-        this.truncatedAfter = at;
-        // A state saved at a checkpoint whose row never reached the bundle: the row is computed first.
+        // A state saved at a checkpoint whose row never reached the bundle: the row is computed first, and
+        // a store that has it already is told to drop it too.
         this.recoverCheckpoint = this.trainer.atCheckpoint() && !this.bundle.groups[0].runs.some((r) => r.checkpoints.step.includes(at));
+        this.truncatedAfter = this.recoverCheckpoint ? at - 1 : at;
         resumed = { epoch: this.trainer.epoch, batch: this.trainer.batch, stepsDone: at, droppedRows, savedBackend: resume.saved.backend };
       } else {
         this.bundle = newTrainingBundle(this.config, seeds);
