@@ -10,7 +10,9 @@
  */
 import type { RunBundle } from '../io/runBundle.ts';
 import { BatchedTrainer, type SeedCheckpoint } from './batchedTrainer.ts';
-import { appendCheckpoints, newTrainingBundle, runId, truncateAfter } from './bundleBuilder.ts';
+import { appendCheckpoints, newTrainingBundle } from './bundleBuilder.ts';
+import { defaultYield } from './hostYield.ts';
+import { checkResume, randomTrainingId, restoreRun } from './sessionResume.ts';
 import { encodeState, type SavedState } from './stateCodec.ts';
 import type { TaskModel, TrainingConfig } from './task.ts';
 
@@ -187,27 +189,14 @@ export class TrainingSession {
     const trainingId = resume ? resume.saved.trainingId : (options.trainingId ?? randomTrainingId());
     this.trainer = new BatchedTrainer(model, seeds, { activationBudgetFloats: options.activationBudgetFloats });
     let resumed: SessionInfo['resumed'] = null;
-    try {
-      if (resume) {
-        try {
-          this.trainer.restore(resume.saved.state);
-        } catch (e) {
-          throw new Error(`${resume.stateName}: cannot resume: ${(e as Error).message}`, { cause: e });
-        }
-        const at = this.trainer.stepsDone;
-        this.bundle = resume.bundle;
-        const droppedRows = truncateAfter(this.bundle, at);
-        // A state saved at a checkpoint whose row never reached the bundle: the row is computed first, and
-        // a store that has it already is told to drop it too.
-        this.recoverCheckpoint = this.trainer.atCheckpoint() && !this.bundle.groups[0].runs.some((r) => r.checkpoints.step.includes(at));
-        this.truncatedAfter = this.recoverCheckpoint ? at - 1 : at;
-        resumed = { epoch: this.trainer.epoch, batch: this.trainer.batch, stepsDone: at, droppedRows, savedBackend: resume.saved.backend };
-      } else {
-        this.bundle = newTrainingBundle(this.config, seeds);
-      }
-    } catch (e) {
-      this.trainer.dispose();
-      throw e;
+    if (resume) {
+      const r = restoreRun(this.trainer, resume);
+      this.bundle = resume.bundle;
+      this.recoverCheckpoint = r.recoverCheckpoint;
+      this.truncatedAfter = r.truncatedAfter;
+      resumed = r.resumed;
+    } else {
+      this.bundle = newTrainingBundle(this.config, seeds);
     }
     this.bundle.groups[0].config = {
       ...this.config,
@@ -256,7 +245,8 @@ export class TrainingSession {
   }
 
   resume(): void {
-    void this.start();
+    // A failure reaches the host as an error event (and through start()'s promise).
+    this.start().catch(() => undefined);
   }
 
   /** Pauses if running, then advances exactly one step (with its checkpoint, if it ends one). */
@@ -272,9 +262,7 @@ export class TrainingSession {
   /** Ends after the current step: saves every completed checkpoint and the exact state, then reports done. */
   stop(): Promise<DoneEvent> {
     this.stopRequested = true;
-    const run = this.ensureLoop();
-    this.wake?.();
-    return run;
+    return this.ensureLoop();
   }
 
   /** Frees the trainer's tensors; the session is unusable afterwards. */
@@ -475,45 +463,4 @@ export class TrainingSession {
       diverged: this.bundle.groups[0].runs.flatMap((r) => (r.diverged ? [{ seed: r.seed as number, step: r.diverged.step, reason: r.diverged.reason }] : [])),
     };
   }
-}
-
-/** Refuses a saved run that is not this run: another run's bundle, another configuration, other seeds. */
-function checkResume(resume: ResumeFrom, config: TrainingConfig, seeds: readonly number[]): void {
-  const { bundle, saved, bundleName, stateName } = resume;
-  const group = bundle.groups.length === 1 ? bundle.groups[0] : null;
-  const bundleId = group?.config.trainingId;
-  if (typeof bundleId !== 'string')
-    throw new Error(
-      `${bundleName}: cannot resume: it has no training id (it was not written by this version's trainmap run), so it cannot be matched to ${stateName}`,
-    );
-  if (bundleId !== saved.trainingId)
-    throw new Error(`${bundleName}: cannot resume: it belongs to another run (training id ${bundleId}) than ${stateName} (training id ${saved.trainingId})`);
-  const strip = (c: TrainingConfig) => JSON.stringify({ ...c, epochs: 0 });
-  if (strip(saved.config) !== strip(config))
-    throw new Error(`${bundleName}: cannot resume: the configuration differs from the saved one (only the number of epochs may change on resume)`);
-  if (saved.seeds.join() !== seeds.join())
-    throw new Error(
-      `${bundleName}: cannot resume: it trains seeds ${saved.seeds[0]}…${saved.seeds.at(-1)} (${saved.seeds.length}), not ${seeds[0]}…${seeds.at(-1)} (${seeds.length})`,
-    );
-  if (group!.runs.map((r) => r.id).join() !== seeds.map(runId).join())
-    throw new Error(`${bundleName}: cannot resume: its runs are not seeds ${seeds[0]}…${seeds.at(-1)} in order`);
-}
-
-function randomTrainingId(): string {
-  const bytes = new Uint8Array(16);
-  globalThis.crypto.getRandomValues(bytes);
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-}
-
-let channel: MessageChannel | null = null;
-
-/** A macrotask turn: setImmediate where it exists (Node), else a MessageChannel round trip (no 4 ms clamp). */
-function defaultYield(): Promise<void> {
-  if (typeof setImmediate === 'function') return new Promise((resolve) => setImmediate(resolve));
-  channel ??= new MessageChannel();
-  const port = channel;
-  return new Promise((resolve) => {
-    port.port1.onmessage = () => resolve();
-    port.port2.postMessage(null);
-  });
 }
