@@ -1,33 +1,39 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { formatRunsJson, parseRunsJson, type RunBundle } from '../io/index.ts';
-import { selectBackend } from '../train/backend.ts';
-import { appendCheckpoints, newTrainingBundle, truncateAfter } from '../train/bundleBuilder.ts';
-import { BatchedTrainer } from '../train/engine.ts';
-import { decodeState, encodeState } from '../train/stateCodec.ts';
+/**
+ * `trainmap run`: a thin driver over the TrainingSession — flags to settings, a lock on --out, a file
+ * store, a printer, and Ctrl-C to stop and save. The training loop itself lives in src/train/session.ts.
+ */
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { selectBackend, type BackendName } from '../train/backend.ts';
+import { TrainingSession, type DoneEvent, type ResumeFrom, type SessionSink } from '../train/session.ts';
 import type { TrainingConfig } from '../train/task.ts';
 import { createTaskModel, taskNames } from '../../tasks/index.ts';
 import { RUN_CLI_SETTINGS, TRAINING_SETTINGS, trainingRequest, type SettingSpec, type TrainingRequest } from '../settings/index.ts';
-import { analyzeAndReport, writeFileAtomic } from './analyzeCommand.ts';
+import { analyzeAndReport } from './analyzeCommand.ts';
 import { UsageError, type Flags } from './args.ts';
-import { formatDuration, ProgressLine } from './progressLine.ts';
+import { removeStaleTemporaries } from './atomicFile.ts';
+import { checkOutPaths, FileRunStore, readResume, statePath } from './fileRunStore.ts';
+import { acquireRunLock } from './runLock.ts';
+import { printDone, printStart, runPrinter } from './runPrinter.ts';
 
 export const RUN_FLAGS: readonly SettingSpec[] = [...TRAINING_SETTINGS, ...RUN_CLI_SETTINGS];
 
-function statePath(out: string): string {
-  return `${out}.state`;
+// ---- Flags -> settings (the settings table's values, and the CLI's own). ----
+
+export interface RunSettings {
+  out: string;
+  config: TrainingConfig;
+  seeds: number[];
+  /** False when --epochs was not given: a resume then keeps the run's own length. */
+  epochsGiven: boolean;
+  resume: boolean;
+  force: boolean;
+  analyze: boolean;
+  backend: BackendName | undefined;
+  saveEverySeconds: number;
 }
 
-function sameTraining(a: TrainingConfig, b: TrainingConfig): string | null {
-  const strip = (c: TrainingConfig) => JSON.stringify({ ...c, epochs: 0 });
-  return strip(a) === strip(b) ? null : 'the configuration differs from the saved one (only --epochs may change on resume)';
-}
-
-function meanOf(xs: number[]): number {
-  const f = xs.filter(Number.isFinite);
-  return f.length ? f.reduce((a, b) => a + b, 0) / f.length : NaN;
-}
-
-export async function runCommand(positional: string[], flags: Flags): Promise<number | void> {
+export function runSettingsFromFlags(positional: string[], flags: Flags): RunSettings {
   if (positional.length > 0) throw new UsageError(`run takes no positional arguments; got '${positional.join(' ')}'`);
   const out = flags.out as string | undefined;
   if (!out) throw new UsageError('--out is required: the bundle file training writes to');
@@ -41,144 +47,96 @@ export async function runCommand(positional: string[], flags: Flags): Promise<nu
   }
   if (request.backend === 'webgl') throw new UsageError('--backend webgl needs a browser; in Node use auto, wasm, cpu or webgpu');
   const { config, seeds } = request;
-  const seedStart = seeds[0];
 
-  let bundle: RunBundle;
-  let saved: ReturnType<typeof decodeState> | null = null;
-  if (flags.resume) {
-    if (!existsSync(out)) throw new Error(`${out}: nothing to resume (no such file)`);
-    if (!existsSync(statePath(out))) throw new Error(`${statePath(out)}: no saved training state next to the bundle, so it cannot be resumed exactly`);
-    bundle = parseRunsJson(readFileSync(out, 'utf8'), out);
-    saved = decodeState(new Uint8Array(readFileSync(statePath(out))), statePath(out));
-    // Resuming without --epochs keeps the run's own length rather than the preset's.
-    if (flags.epochs === undefined) config.epochs = saved.config.epochs;
-    const why = sameTraining(saved.config, config);
-    if (why) throw new Error(`${out}: cannot resume: ${why}`);
-    if (saved.seeds.join() !== seeds.join())
-      throw new Error(
-        `${out}: cannot resume: it trains seeds ${saved.seeds[0]}…${saved.seeds.at(-1)} (${saved.seeds.length}), not ${seeds[0]}…${seeds.at(-1)} (${seeds.length})`,
-      );
-  } else {
-    if (existsSync(out) && !flags.force) throw new Error(`${out} exists; use --resume to continue it or --force to overwrite it`);
-    bundle = newTrainingBundle(config, seeds);
+  return {
+    out,
+    config,
+    seeds,
+    epochsGiven: flags.epochs !== undefined,
+    resume: !!flags.resume,
+    force: !!flags.force,
+    analyze: !!flags.analyze,
+    backend: request.backend === 'auto' ? undefined : (request.backend as BackendName),
+    saveEverySeconds: (flags['save-every'] as number | undefined) ?? 30,
+  };
+}
+
+// ---- The driver. ----
+
+const note = (message: string) => void process.stderr.write(message + '\n');
+
+export async function runCommand(positional: string[], flags: Flags): Promise<number | void> {
+  const settings = runSettingsFromFlags(positional, flags);
+  const { out } = settings;
+  checkOutPaths(out);
+  if (settings.resume && !existsSync(out)) throw new Error(`${out}: nothing to resume (no such file)`);
+  mkdirSync(dirname(out), { recursive: true });
+  const lock = acquireRunLock(out, note);
+  try {
+    // Holding the lock, any temporary beside the files is a killed writer's.
+    const removed = [...removeStaleTemporaries(out), ...removeStaleTemporaries(statePath(out))];
+    if (removed.length)
+      note(`note: removed ${removed.length} temporary file${removed.length > 1 ? 's' : ''} left by an interrupted save: ${removed.join(', ')}`);
+    return await train(settings);
+  } finally {
+    lock.release();
   }
+}
 
-  const requested = request.backend === 'auto' ? undefined : request.backend;
+async function train(settings: RunSettings): Promise<number | void> {
+  const { out, config, seeds } = settings;
+  let resume: ResumeFrom | undefined;
+  if (settings.resume) {
+    resume = readResume(out);
+    if (!settings.epochsGiven) config.epochs = resume.saved.config.epochs;
+  } else if (existsSync(out) && !settings.force) {
+    throw new Error(`${out} exists; use --resume to continue it or --force to overwrite it`);
+  }
   const backend = await selectBackend({
-    requested,
+    requested: settings.backend,
     prepareWebGpu: async () => (await import('../train/nodeWebgpu.ts')).prepareNodeWebGpu(),
   });
-  if (saved && saved.backend !== backend.name) {
-    process.stderr.write(
-      `note: the run was started on ${saved.backend} and continues on ${backend.name}; numbers may differ slightly from an uninterrupted run\n`,
-    );
-  }
-  const group = bundle.groups[0];
-  group.config = {
-    ...config,
-    backend: backend.name,
-    backendReason: backend.reason,
-    ...(backend.adapter ? { adapter: backend.adapter } : {}),
-    seeds: seeds.length,
-    seedStart,
-  };
-  const model = await createTaskModel(config);
-  const trainer = new BatchedTrainer(model, seeds);
-  if (saved) {
-    trainer.restore(saved.state);
-    const stepNow = trainer.stepsDone;
-    const dropped = truncateAfter(bundle, stepNow);
-    if (dropped) process.stderr.write(`note: ${dropped} checkpoint rows after step ${stepNow} are recomputed (they were written after the last saved state)\n`);
-    // A state saved at a checkpoint step whose row never made it to the bundle (a crash while evaluating).
-    if (trainer.atCheckpoint() && !bundle.groups[0].runs.some((r) => r.checkpoints.step.includes(stepNow))) {
-      appendCheckpoints(bundle, await trainer.checkpoint());
-    }
-  }
-  process.stderr.write(
-    `training ${config.task}/${config.preset}: ${seeds.length} seeds × ${config.epochs} epochs (${trainer.stepsPerEpoch} steps each, batch ${config.batchSize}), ` +
-      `checkpoint every ${config.checkpointEvery} epoch${config.checkpointEvery > 1 ? 's' : ''}; backend ${backend.name} (${backend.reason})${backend.adapter ? ` [${backend.adapter}]` : ''}\n`,
-  );
-  if (saved) process.stderr.write(`resuming at epoch ${trainer.epoch}${trainer.batch ? ` + ${trainer.batch} steps` : ''}\n`);
+  let sink: SessionSink = () => undefined;
+  const session = new TrainingSession({
+    model: await createTaskModel(config),
+    seeds,
+    backend,
+    resume,
+    store: new FileRunStore(out),
+    sink: (e) => sink(e),
+    // Steps are synchronous and the wasm backend's promises settle as microtasks: without a real turn of
+    // the event loop now and then, a Ctrl-C would never be delivered.
+    yieldToHost: () => new Promise((resolve) => setImmediate(resolve)),
+    saveEveryMs: settings.saveEverySeconds * 1000,
+  });
+  const printer = runPrinter(session.info);
+  sink = printer;
+  printStart(session.info);
 
-  let stop = false;
+  let stopping = false;
   const onSignal = (sig: string) => {
-    if (stop) return;
-    stop = true;
+    if (stopping) return;
+    stopping = true;
     process.stderr.write(`\n${sig}: stopping after this step and saving every completed checkpoint…\n`);
+    // A failure while stopping reaches the caller through start()'s promise.
+    session.stop().catch(() => undefined);
   };
   const sigint = () => onSignal('interrupted');
   const sigterm = () => onSignal('terminated');
   process.on('SIGINT', sigint);
   process.on('SIGTERM', sigterm);
-
-  const saveEvery = ((flags['save-every'] as number | undefined) ?? 30) * 1000;
-  let lastSave = Date.now();
-  const persist = async () => {
-    writeFileAtomic(out, formatRunsJson(bundle));
-    const state = await trainer.snapshot();
-    writeFileAtomic(statePath(out), encodeState({ config, seeds, backend: backend.name, state }));
-    lastSave = Date.now();
-  };
-
-  const progress = new ProgressLine();
-  const started = Date.now();
-  // Steps are synchronous and the wasm backend's promises settle as microtasks: without a real turn of
-  // the event loop now and then, a Ctrl-C would never be delivered.
-  let lastYield = Date.now();
-  const startSteps = trainer.stepsDone;
-  let lastEval = NaN;
-  let checkpoints = bundle.groups[0].runs[0].checkpoints.step.length;
+  let done: DoneEvent;
   try {
-    while (!trainer.done && !stop) {
-      trainer.step();
-      if (trainer.atCheckpoint()) {
-        const entries = await trainer.checkpoint();
-        appendCheckpoints(bundle, entries);
-        checkpoints++;
-        lastEval = meanOf(entries.map((e) => e.row.eval_acc));
-        for (const e of entries.filter((x) => x.diverged)) {
-          progress.done();
-          process.stderr.write(`seed ${e.seed} diverged (${e.diverged}); it is marked and stops, the others go on\n`);
-        }
-        if (trainer.seeds.every((_, i) => !trainer.isAlive(i))) {
-          process.stderr.write('every seed has diverged; stopping\n');
-          break;
-        }
-      }
-      const elapsed = (Date.now() - started) / 1000;
-      const done = trainer.stepsDone - startSteps;
-      const alive = trainer.seeds.filter((_, i) => trainer.isAlive(i)).length;
-      const rate = done / Math.max(elapsed, 1e-9);
-      progress.update(
-        `epoch ${trainer.epoch}/${config.epochs} · step ${trainer.stepsDone}/${trainer.totalSteps} · ${(rate * alive).toFixed(1)} seed-steps/s · ` +
-          `ETA ${formatDuration((trainer.totalSteps - trainer.stepsDone) / Math.max(rate, 1e-9))} · ${checkpoints} checkpoints` +
-          (Number.isFinite(lastEval) ? ` · mean eval acc ${lastEval.toFixed(3)}` : ''),
-      );
-      if (Date.now() - lastSave >= saveEvery) await persist();
-      if (Date.now() - lastYield >= 50) {
-        await new Promise((r) => setImmediate(r));
-        lastYield = Date.now();
-      }
-    }
+    done = await session.start();
   } finally {
     process.off('SIGINT', sigint);
     process.off('SIGTERM', sigterm);
-    progress.done();
-    await persist();
+    printer.finish();
+    session.dispose();
   }
-  const elapsed = (Date.now() - started) / 1000;
-  const stepsRun = trainer.stepsDone - startSteps;
   const size = (f: string) => `${(statSync(f).size / 2 ** 20).toFixed(1)} MiB`;
-  process.stdout.write(
-    `${stop ? 'Stopped' : 'Trained'} ${seeds.length} seeds to epoch ${trainer.epoch}${trainer.batch ? ` + ${trainer.batch} steps` : ''} in ${formatDuration(elapsed)} ` +
-      `(${((stepsRun * seeds.length) / Math.max(elapsed, 1e-9)).toFixed(1)} seed-steps/s); ${checkpoints} checkpoints per seed in ${out} (${size(out)}); state in ${statePath(out)} (${size(statePath(out))})\n`,
-  );
-  const diverged = bundle.groups[0].runs.filter((r) => r.diverged);
-  if (diverged.length)
-    process.stdout.write(
-      `${diverged.length} seed${diverged.length > 1 ? 's' : ''} diverged: ${diverged.map((r) => `${r.id} at step ${r.diverged!.step}`).join(', ')}\n`,
-    );
-  if (stop) {
+  printDone(session.info, done, { out, outSize: size(out), state: statePath(out), stateSize: size(statePath(out)) });
+  if (done.reason === 'stopped') {
     process.stdout.write(
       `Continue with: npm run trainmap -- run ${process.argv
         .slice(3)
@@ -187,8 +145,15 @@ export async function runCommand(positional: string[], flags: Flags): Promise<nu
     );
     return 130;
   }
-  if (flags.analyze) {
+  if (settings.analyze) {
     const analysisOut = out.replace(/\.json$/i, '') + '.analysis.json';
-    await analyzeAndReport(bundle, out, { threshold: config.convergenceThreshold }, analysisOut, (await import('./fitPool.ts')).defaultWorkerCount(), false);
+    await analyzeAndReport(
+      session.bundle,
+      out,
+      { threshold: config.convergenceThreshold },
+      analysisOut,
+      (await import('./fitPool.ts')).defaultWorkerCount(),
+      false,
+    );
   }
 }

@@ -28,7 +28,32 @@ export interface BackendOptions {
 
 const isNode = typeof process !== 'undefined' && !!process.versions?.node && typeof window === 'undefined';
 
-async function tryBackend(name: BackendName, prepareWebGpu?: () => Promise<void>): Promise<string | null> {
+/** Renderer names of GPUs emulated on the CPU: slower than the wasm backend for every task here. */
+const SOFTWARE_RENDERER = /swiftshader|llvmpipe|softpipe|software|microsoft basic render/i;
+
+/** Why a WebGPU adapter is a CPU in disguise, or null for real hardware. */
+function softwareAdapter(adapter: GPUAdapter): string | null {
+  const info = (adapter as GPUAdapter & { info?: GPUAdapterInfo & { isFallbackAdapter?: boolean } }).info;
+  const name = info ? [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ') : '';
+  if (info?.isFallbackAdapter || SOFTWARE_RENDERER.test(name)) return `the WebGPU adapter is software (${name || 'a fallback adapter'}), slower than wasm`;
+  return null;
+}
+
+/** Why WebGL here is software rendering, or null (also when it cannot be told). */
+function softwareWebgl(): string | null {
+  try {
+    const canvas = typeof OffscreenCanvas !== 'undefined' ? new OffscreenCanvas(1, 1) : null;
+    const gl = canvas?.getContext('webgl2') as WebGL2RenderingContext | null | undefined;
+    if (!gl) return null;
+    const ext = gl.getExtension('WEBGL_debug_renderer_info');
+    const renderer = String(gl.getParameter(ext ? ext.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+    return SOFTWARE_RENDERER.test(renderer) ? `WebGL renders in software (${renderer}), slower than wasm` : null;
+  } catch {
+    return null;
+  }
+}
+
+async function tryBackend(name: BackendName, prepareWebGpu?: () => Promise<void>, automatic = false): Promise<string | null> {
   try {
     if (name === 'webgpu') {
       await prepareWebGpu?.();
@@ -40,9 +65,16 @@ async function tryBackend(name: BackendName, prepareWebGpu?: () => Promise<void>
           ? "no WebGPU adapter was found (Dawn needs the Vulkan loader libvulkan.so.1 and a Vulkan driver; without a GPU, Debian's libvulkan1 and chromium provide SwiftShader)"
           : 'no WebGPU adapter was found';
       }
+      // Chosen automatically, a software adapter loses to wasm; asked for by name, it is used (tests do).
+      const software = automatic ? softwareAdapter(adapter) : null;
+      if (software) return software;
       await import('@tensorflow/tfjs-backend-webgpu');
     }
-    if (name === 'webgl') await import('@tensorflow/tfjs-backend-webgl');
+    if (name === 'webgl') {
+      const software = automatic ? softwareWebgl() : null;
+      if (software) return software;
+      await import('@tensorflow/tfjs-backend-webgl');
+    }
     if (name === 'wasm') patchWasmKernels();
     const ok = await tf.setBackend(name);
     if (!ok) return `tf.setBackend('${name}') failed`;
@@ -69,7 +101,7 @@ export async function selectBackend(options: BackendOptions = {}): Promise<Backe
       skipped.push({ name, why: 'WebGL needs a browser' });
       continue;
     }
-    const why = await tryBackend(name, options.prepareWebGpu);
+    const why = await tryBackend(name, options.prepareWebGpu, !options.requested);
     if (why === null) {
       const reason = options.requested
         ? `${name} was requested`

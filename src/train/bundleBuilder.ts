@@ -1,7 +1,7 @@
 /** Grows a RunBundle from checkpoints as training goes; the one shape the CLI, store and page share. */
 import { RUN_BUNDLE_FORMAT, type Checkpoints, type Run, type RunBundle } from '../io/runBundle.ts';
 import { CHECKPOINT_COLUMNS } from '../metrics/index.ts';
-import type { SeedCheckpoint } from './engine.ts';
+import type { SeedCheckpoint } from './batchedTrainer.ts';
 import type { TrainingConfig } from './task.ts';
 
 export { CHECKPOINT_COLUMNS };

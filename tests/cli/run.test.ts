@@ -1,6 +1,6 @@
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseRunsJson, type RunBundle } from '../../src/io/index.ts';
@@ -98,5 +98,92 @@ describe('trainmap run', () => {
     expect(mismatch.code).toBe(1);
     expect(mismatch.stderr).toMatch(/cannot resume: it trains seeds 5…7 \(3\), not 0…1 \(2\)/);
     expect(trainmap([...base, '--out', join(dir, 'nothing.json'), '--resume']).stderr).toMatch(/nothing to resume/);
+  });
+});
+
+describe('trainmap run keeps its files safe', () => {
+  const small = [...base, '--seeds', '1', '--epochs', '1'];
+  const bytes = (f: string) => readFileSync(f);
+
+  it('an --out (or its state) that is a directory is refused before training, leaving nothing behind', () => {
+    const folder = join(dir, 'folder.json');
+    mkdirSync(folder);
+    const r = trainmap([...small, '--out', folder]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/folder\.json is a directory; --out must name a file/);
+    const stateDir = join(dir, 'statedir.json');
+    mkdirSync(`${stateDir}.state`);
+    const s = trainmap([...small, '--out', stateDir]);
+    expect(s.code).toBe(1);
+    expect(s.stderr).toMatch(/statedir\.json\.state is a directory/);
+    expect(readdirSync(dir).filter((n) => /folder|statedir/.test(n))).toEqual(['folder.json', 'statedir.json.state']);
+    expect(readdirSync(folder)).toEqual([]);
+  });
+
+  it('a second run on the same --out is refused, naming the live one; the lock goes with the first', async () => {
+    const out = join(dir, 'busy.json');
+    const first = spawn(process.execPath, ['--import', 'tsx', resolve('src/cli/main.ts'), ...base, '--seeds', '1', '--epochs', '300', '--out', out], {
+      env: { ...process.env, TRAINMAP_PROGRESS_MS: '0' },
+    });
+    const exited = new Promise<number | null>((done) => first.on('exit', (c) => done(c)));
+    await new Promise<void>((going) => first.stderr.on('data', (chunk: Buffer) => /seed-steps\/s/.test(chunk.toString()) && going()));
+    const second = trainmap([...small, '--out', out, '--force']);
+    first.kill('SIGINT');
+    expect(second.code).toBe(1);
+    expect(second.stderr).toMatch(
+      new RegExp(
+        `busy\\.json is in use by another trainmap run \\(pid ${first.pid} on this host, started [0-9T:.-]+Z; lock file .*busy\\.json\\.lock\\); wait for it to end or stop it`,
+      ),
+    );
+    expect(await exited).toBe(130);
+    expect(existsSync(`${out}.lock`)).toBe(false);
+    // What the first run saved is its own, whole: it resumes.
+    const resumed = trainmap([...base, '--seeds', '1', '--epochs', '1', '--out', out, '--resume']);
+    expect(resumed.code, resumed.stderr).toBe(0);
+  });
+
+  it('a stale lock of a dead process is taken over with a message; temporaries a killed save left are removed', () => {
+    const out = join(dir, 'stale.json');
+    const dead = spawnSync(process.execPath, ['-e', '']).pid!;
+    writeFileSync(`${out}.lock`, JSON.stringify({ pid: dead, host: hostname(), started: '2020-01-01T00:00:00.000Z' }));
+    writeFileSync(`${out}.tmp-${dead}-0`, '{"half": ');
+    writeFileSync(`${out}.state.tmp-${dead}-1`, 'TRAINMAP');
+    const r = trainmap([...small, '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(
+      new RegExp(`note: took over the lock .*stale\\.json\\.lock of a trainmap run that is no longer running \\(pid ${dead} on this host`),
+    );
+    expect(r.stderr).toMatch(/note: removed 2 temporary files left by an interrupted save/);
+    expect(
+      readdirSync(dir)
+        .filter((n) => n.startsWith('stale.json'))
+        .sort(),
+    ).toEqual(['stale.json', 'stale.json.state']);
+  });
+
+  it('--resume refuses an altered state and a bundle of another run, naming the file and changing nothing', () => {
+    const mine = join(dir, 'mine.json');
+    const theirs = join(dir, 'theirs.json');
+    for (const out of [mine, theirs]) expect(trainmap([...small, '--out', out]).code).toBe(0);
+    const state = bytes(`${mine}.state`);
+    const altered = Buffer.from(state);
+    altered.writeFloatLE(altered.readFloatLE(altered.length - 8) + 1, altered.length - 8);
+    writeFileSync(`${mine}.state`, altered);
+    const before = [bytes(mine), bytes(`${mine}.state`)];
+    const r = trainmap([...small, '--epochs', '2', '--out', mine, '--resume']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/mine\.json\.state: checksum mismatch \(recorded [0-9a-f]{8}, contents hash to [0-9a-f]{8}\): the file was altered or damaged/);
+    expect([bytes(mine), bytes(`${mine}.state`)]).toEqual(before);
+
+    writeFileSync(`${mine}.state`, state);
+    writeFileSync(mine, bytes(theirs));
+    const mixed = [bytes(mine), bytes(`${mine}.state`)];
+    const m = trainmap([...small, '--epochs', '2', '--out', mine, '--resume']);
+    expect(m.code).toBe(1);
+    expect(m.stderr).toMatch(
+      /mine\.json: cannot resume: it belongs to another run \(training id [0-9a-f]{32}\) than .*mine\.json\.state \(training id [0-9a-f]{32}\)/,
+    );
+    expect([bytes(mine), bytes(`${mine}.state`)]).toEqual(mixed);
+    expect(existsSync(`${mine}.lock`)).toBe(false);
   });
 });

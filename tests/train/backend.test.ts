@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { selectBackend, tf } from '../../src/train/backend.ts';
-import type { SeedCheckpoint } from '../../src/train/engine.ts';
+import type { SeedCheckpoint } from '../../src/train/batchedTrainer.ts';
 import { prepareNodeWebGpu } from '../../src/train/nodeWebgpu.ts';
 import { tinyModAdd, tinyParity, trainCheckpoints } from './tiny.ts';
 

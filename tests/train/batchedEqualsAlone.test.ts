@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { selectBackend, tf } from '../../src/train/backend.ts';
-import { BatchedTrainer } from '../../src/train/engine.ts';
+import { BatchedTrainer } from '../../src/train/batchedTrainer.ts';
 import type { TrainingConfig } from '../../src/train/task.ts';
 import { createTaskModel } from '../../tasks/index.ts';
+import { poisonSeed } from './poison.ts';
 import { tinyModAdd, tinyParity, trainCheckpoints } from './tiny.ts';
 
 const configs: [string, TrainingConfig][] = [
@@ -84,7 +85,7 @@ describe('memory', () => {
     const trainer = new BatchedTrainer(await createTaskModel(tinyModAdd({}, { epochs: 1 })), [0, 1]);
     trainer.step();
     trainer.restore(await trainer.snapshot());
-    await trainer.poisonSeed(1);
+    await poisonSeed(trainer, 1);
     await trainer.checkpoint();
     trainer.dispose();
     expect(tf.memory().numTensors).toBe(before);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { formatRunsJson, parseRunsJson, RUN_BUNDLE_FORMAT } from '../../src/io/index.ts';
 import { METRIC_NAMES } from '../../src/metrics/index.ts';
 import { appendCheckpoints, CHECKPOINT_COLUMNS, newTrainingBundle, runId, truncateAfter } from '../../src/train/bundleBuilder.ts';
-import type { CheckpointRow, SeedCheckpoint } from '../../src/train/engine.ts';
+import type { CheckpointRow, SeedCheckpoint } from '../../src/train/batchedTrainer.ts';
 import { tinyParity } from './tiny.ts';
 
 /** A checkpoint row whose every value encodes (seed, step), so misplaced values show. */

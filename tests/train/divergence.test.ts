@@ -1,9 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../src/train/backend.ts';
 import { appendCheckpoints, newTrainingBundle } from '../../src/train/bundleBuilder.ts';
-import { BatchedTrainer, type SeedCheckpoint } from '../../src/train/engine.ts';
+import { BatchedTrainer, type SeedCheckpoint } from '../../src/train/batchedTrainer.ts';
 import type { TrainingConfig } from '../../src/train/task.ts';
 import { createTaskModel, trainingConfig } from '../../tasks/index.ts';
+import { poisonSeed } from './poison.ts';
 import { tinyModAdd, tinyParity } from './tiny.ts';
 
 beforeAll(async () => {
@@ -17,7 +18,7 @@ async function trainAll(cfg: TrainingConfig, seeds: number[], poison?: { after: 
   let steps = 0;
   while (!trainer.done) {
     trainer.step();
-    if (poison && ++steps === poison.after) await trainer.poisonSeed(poison.seedIndex);
+    if (poison && ++steps === poison.after) await poisonSeed(trainer, poison.seedIndex);
     if (trainer.atCheckpoint()) {
       const c = await trainer.checkpoint();
       appendCheckpoints(bundle, c);

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createRng } from '../../src/numeric/rng.ts';
 import { selectBackend, tf } from '../../src/train/backend.ts';
-import { BatchedTrainer } from '../../src/train/engine.ts';
+import { BatchedTrainer } from '../../src/train/batchedTrainer.ts';
 import type { TaskModel } from '../../src/train/task.ts';
 import { createTaskModel } from '../../tasks/index.ts';
 import { modAddLoss, parityLoss, type ModAddDims, type Params } from './reference.ts';

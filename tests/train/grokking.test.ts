@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { selectBackend } from '../../src/train/backend.ts';
-import { BatchedTrainer } from '../../src/train/engine.ts';
+import { BatchedTrainer } from '../../src/train/batchedTrainer.ts';
 import type { TrainingConfig } from '../../src/train/task.ts';
 import { createTaskModel } from '../../tasks/index.ts';
 

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend, tf } from '../../src/train/backend.ts';
-import { BatchedTrainer } from '../../src/train/engine.ts';
+import { BatchedTrainer } from '../../src/train/batchedTrainer.ts';
 import { createTaskModel, trainingConfig } from '../../tasks/index.ts';
 import { expectClose, readFixtureFolder } from '../helpers/fixtures.ts';
 

@@ -1,140 +1,117 @@
 import { describe, expect, it } from 'vitest';
-import { createRng } from '../../src/numeric/rng.ts';
+import { murmur3Hex } from '../../src/train/checksum.ts';
 import { decodeState, encodeState, type SavedState } from '../../src/train/stateCodec.ts';
-import { tinyModAdd, tinyParity } from './tiny.ts';
+import { tinyModAdd } from './tiny.ts';
 
-const MAGIC = 'TRAINMAP-STATE/1\n';
-
-function values(n: number, seed: number): Float32Array {
-  const rng = createRng(seed, 'state');
-  return Float32Array.from({ length: n }, () => rng.normal());
-}
-
-/** An AdamW state (two slots per parameter) of 3 seeds, one diverged, with the float32 values that must survive. */
-function adamwState(backend = 'wasm'): SavedState {
-  const w = values(3 * 16 * 8, 1);
-  w.set([NaN, -0, Infinity, -Infinity, 1e-45, 3.4028234663852886e38], 0);
+function sample(): SavedState {
   return {
     config: tinyModAdd(),
-    seeds: [4, 9, 11],
-    backend,
+    seeds: [4, 5],
+    backend: 'wasm',
+    trainingId: '0123abcd',
     state: {
       epoch: 3,
-      batch: 2,
-      optimizerStep: 17,
-      alive: [1, 0, 1],
-      divergedAt: [null, 12, null],
-      params: { embed: w, bias: values(3 * 5, 2), empty: new Float32Array(0) },
-      slots: {
-        embed: [values(w.length, 3), values(w.length, 4)],
-        bias: [values(15, 5), values(15, 6)],
-        empty: [new Float32Array(0), new Float32Array(0)],
-      },
+      batch: 1,
+      optimizerStep: 10,
+      alive: [1, 0],
+      divergedAt: [null, 6],
+      params: { w: Float32Array.from([1.5, -0, NaN, Infinity, -3e-38, 7]), b: Float32Array.from([0.25]) },
+      slots: { w: [Float32Array.from([1, 2, 3, 4, 5, 6]), Float32Array.from([6, 5, 4, 3, 2, 1])], b: [Float32Array.from([9]), Float32Array.from([8])] },
     },
   };
 }
 
-function sgdState(): SavedState {
-  return {
-    config: tinyParity(),
-    seeds: [0],
-    backend: 'cpu',
-    state: { epoch: 0, batch: 0, optimizerStep: 0, alive: [1], divergedAt: [null], params: { w1: values(12 * 32, 7), b1: values(32, 8) }, slots: {} },
-  };
+const FIRST_LINE = 'TRAINMAP-STATE/2 murmur3:00000000\n'.length;
+
+/** The header object and the value bytes of an encoded state. */
+function split(bytes: Uint8Array): { header: Record<string, unknown>; values: Uint8Array } {
+  const end = bytes.indexOf(10, FIRST_LINE);
+  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(FIRST_LINE, end)));
+  const at = end + 1 + ((4 - ((end + 1) % 4)) % 4);
+  return { header, values: bytes.slice(at) };
 }
 
-const bits = (a: Float32Array) => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
-
-function expectSameState(a: SavedState, b: SavedState): void {
-  expect(b.config).toEqual(a.config);
-  expect(b.seeds).toEqual(a.seeds);
-  expect(b.backend).toBe(a.backend);
-  const { params, slots, ...position } = b.state;
-  const { params: pa, slots: sa, ...positionA } = a.state;
-  expect(position).toEqual(positionA);
-  expect(Object.keys(params).sort()).toEqual(Object.keys(pa).sort());
-  for (const name of Object.keys(pa)) {
-    expect(bits(params[name]), name).toEqual(bits(pa[name]));
-    expect((slots[name] ?? []).map(bits), `${name} slots`).toEqual((sa[name] ?? []).map(bits));
-  }
+/** Encodes a (possibly broken) header text with a correct checksum, as a careful forger or a buggy writer would. */
+function rebuild(headerText: string, values: Uint8Array): Uint8Array {
+  const head = new TextEncoder().encode(headerText + '\n');
+  const pad = (4 - ((FIRST_LINE + head.length) % 4)) % 4;
+  const body = new Uint8Array(head.length + pad + values.length);
+  body.set(head);
+  body.fill(0x20, head.length, head.length + pad);
+  body.set(values, head.length + pad);
+  const first = new TextEncoder().encode(`TRAINMAP-STATE/2 murmur3:${murmur3Hex(body)}\n`);
+  const out = new Uint8Array(first.length + body.length);
+  out.set(first);
+  out.set(body, first.length);
+  return out;
 }
 
-describe('encodeState / decodeState', () => {
-  it('round-trip an AdamW state bit for bit (NaN, −0, ±Infinity, subnormals, float32 max), slots and per-seed status', () => {
-    const s = adamwState();
-    expectSameState(s, decodeState(encodeState(s)));
+describe('training state codec', () => {
+  it('round-trips every value bit for bit (NaN, -0, Infinity, subnormals) with the run identity', () => {
+    const saved = sample();
+    const bytes = encodeState(saved);
+    expect(new TextDecoder().decode(bytes.subarray(0, FIRST_LINE))).toMatch(/^TRAINMAP-STATE\/2 murmur3:[0-9a-f]{8}\n$/);
+    const back = decodeState(bytes, 'runs.json.state');
+    expect(back).toStrictEqual(saved);
+    expect(Object.is(back.state.params.w[1], -0)).toBe(true);
+    // A rebuilt file with the same header and values is the same file: the test helper speaks the format.
+    const { header, values } = split(bytes);
+    expect(rebuild(JSON.stringify(header), values)).toEqual(bytes);
   });
 
-  it('round-trip an SGD state (no slots)', () => {
-    const s = sgdState();
-    const back = decodeState(encodeState(s));
-    expectSameState(s, back);
-    expect(back.state.slots).toEqual({});
-  });
-
-  it('align the float data to 4 bytes whatever the header length, and decode from a view into a larger buffer', () => {
-    for (const backend of ['a', 'ab', 'abc', 'abcd', 'webgpu']) {
-      const s = adamwState(backend);
-      const bytes = encodeState(s);
-      const headerEnd = bytes.indexOf(10, MAGIC.length) + 1;
-      const dataStart = headerEnd + ((4 - (headerEnd % 4)) % 4);
-      expect(dataStart % 4).toBe(0);
-      expect(bytes.length - dataStart).toBe(4 * (3 * 16 * 8 * 3 + 15 * 3));
-      // The same bytes at an odd offset of another buffer.
-      const host = new Uint8Array(bytes.length + 3);
-      host.set(bytes, 3);
-      expectSameState(s, decodeState(host.subarray(3)));
+  it('any altered or missing byte is refused by the checksum, naming the file', () => {
+    const bytes = encodeState(sample());
+    const { values } = split(bytes);
+    const valuesAt = bytes.length - values.length;
+    for (const at of [0, 20, FIRST_LINE, FIRST_LINE + 5, valuesAt - 1, valuesAt, valuesAt + 9, bytes.length - 1]) {
+      const bad = bytes.slice();
+      bad[at] ^= 0x04;
+      expect(() => decodeState(bad, 'runs.json.state'), `byte ${at} changed`).toThrow(/^runs\.json\.state: (checksum mismatch|not a Trainmap training state)/);
     }
+    const edited = bytes.slice();
+    new Float32Array(edited.buffer, valuesAt, 1)[0] = 1.25;
+    expect(() => decodeState(edited, 'runs.json.state')).toThrow(
+      /^runs\.json\.state: checksum mismatch \(recorded [0-9a-f]{8}, contents hash to [0-9a-f]{8}\): the file was altered or damaged; refusing to resume from it$/,
+    );
+    expect(() => decodeState(bytes.subarray(0, bytes.length - 4), 'cut.state')).toThrow(/^cut\.state: checksum mismatch/);
+    expect(() => decodeState(bytes.subarray(0, 10), 'tiny.state')).toThrow(
+      "tiny.state: not a Trainmap training state (it does not start with 'TRAINMAP-STATE/2 murmur3:…')",
+    );
   });
 
-  it('decoded arrays are copies: changing the bytes afterwards does not change them', () => {
-    const bytes = encodeState(sgdState());
-    const back = decodeState(bytes);
-    const before = bits(back.state.params.b1);
-    bytes.fill(0xff, bytes.length - 200);
-    expect(bits(back.state.params.b1)).toEqual(before);
+  it('a file that is not a state, and a state of the old format, get their own sentences', () => {
+    expect(() => decodeState(new TextEncoder().encode('{"format": "trainmap.runs/1"}'), 'runs.json')).toThrow('runs.json: not a Trainmap training state');
+    expect(() => decodeState(new TextEncoder().encode('TRAINMAP-STATE/1\n{"config":{}}\n'), 'old.state')).toThrow(
+      'old.state: written by an older Trainmap, without a checksum or run identity, so it cannot be resumed safely; start the run again',
+    );
   });
 
-  it('encoding is deterministic', () => {
-    expect(encodeState(adamwState())).toEqual(encodeState(adamwState()));
-  });
-});
-
-describe('decodeState rejects what is not a whole training state, naming the file', () => {
-  const good = encodeState(adamwState());
-  const text = (s: string) => new TextEncoder().encode(s);
-
-  it('empty input and other files', () => {
-    expect(() => decodeState(new Uint8Array(0), 'runs/state.bin')).toThrow('runs/state.bin: not a Trainmap training state');
-    expect(() => decodeState(text('{"format":"trainmap.runs/1"}'), 'runs.json')).toThrow('runs.json: not a Trainmap training state');
-    expect(() => decodeState(text('TRAINMAP-STATE/2\n{}\n'))).toThrow('state: not a Trainmap training state');
-  });
-
-  it('random bytes', () => {
-    const rng = createRng(3);
-    for (let i = 0; i < 20; i++) {
-      const junk = Uint8Array.from({ length: 64 + rng.int(500) }, () => rng.int(256));
-      expect(() => decodeState(junk, 'junk')).toThrow('junk: not a Trainmap training state');
+  it('a header missing a field, or with a wrong one, says which (even when the checksum matches)', () => {
+    const { header, values } = split(encodeState(sample()));
+    for (const field of ['config', 'seeds', 'backend', 'trainingId', 'epoch', 'batch', 'optimizerStep', 'alive', 'divergedAt', 'tensors']) {
+      const { [field]: _gone, ...rest } = header;
+      expect(() => decodeState(rebuild(JSON.stringify(rest), values), 's.state'), field).toThrow(
+        new RegExp(`^s\\.state: the state header has no '${field}' \\(`),
+      );
     }
-  });
-
-  it('a header without its end', () => {
-    expect(() => decodeState(text(MAGIC + '{"config":'), 'cut')).toThrow('cut: truncated header');
-    const headerEnd = good.indexOf(10, MAGIC.length);
-    expect(() => decodeState(good.subarray(0, headerEnd), 'cut')).toThrow('cut: truncated header');
-  });
-
-  it('a damaged header', () => {
-    expect(() => decodeState(text(MAGIC + '{"config": tru}\n'), 'bad')).toThrow('bad: damaged header');
-    const flipped = good.slice();
-    flipped[MAGIC.length] = 0x5c; // the header's opening '{' becomes a backslash
-    expect(() => decodeState(flipped, 'bad')).toThrow('bad: damaged header');
-  });
-
-  it('values cut off, at every length short of the whole', () => {
-    const headerEnd = good.indexOf(10, MAGIC.length) + 1;
-    for (const cut of [headerEnd + 4, headerEnd + 100, good.length - 4, good.length - 1]) {
-      expect(() => decodeState(good.subarray(0, cut), 'short')).toThrow(/^short: truncated \(the values of \w+ are cut off\)$/);
-    }
+    const wrong: [string, unknown, RegExp][] = [
+      ['batch', -1, /has a bad 'batch': -1 is not a whole number ≥ 0/],
+      ['epoch', 1.5, /has a bad 'epoch': 1\.5 is not a whole number ≥ 0/],
+      ['alive', [1], /has a bad 'alive': \[1\] is not a list of 2 flags \(0 or 1\), one per seed/],
+      ['divergedAt', [null, 'x'], /has a bad 'divergedAt'/],
+      ['seeds', [], /has a bad 'seeds': \[\] is not a non-empty list of whole seeds/],
+      ['trainingId', '', /has a bad 'trainingId'/],
+      ['config', { task: 'sparse-parity' }, /has a bad 'config'.* is not a training configuration with whole epochs ≥ 1/],
+      ['tensors', [{ param: 'w', slot: -2, length: 6 }], /has a bad 'tensors'/],
+    ];
+    for (const [field, value, message] of wrong)
+      expect(() => decodeState(rebuild(JSON.stringify({ ...header, [field]: value }), values), 's.state'), field).toThrow(message);
+    expect(() => decodeState(rebuild('[1, 2]', values), 's.state')).toThrow('s.state: the state header is not a JSON object');
+    expect(() => decodeState(rebuild('{"config": ', values), 's.state')).toThrow(/^s\.state: the header is not valid JSON/);
+    const tensors = header.tensors as { length: number }[];
+    const longer = { ...header, tensors: tensors.map((t, i) => (i === 0 ? { ...t, length: t.length + 1 } : t)) };
+    expect(() => decodeState(rebuild(JSON.stringify(longer), values), 's.state')).toThrow(
+      `s.state: the header lists ${values.length + 4} bytes of values but the file holds ${values.length}`,
+    );
   });
 });

@@ -1,4 +1,4 @@
-import { BatchedTrainer, type SeedCheckpoint } from '../../src/train/engine.ts';
+import { BatchedTrainer, type SeedCheckpoint } from '../../src/train/batchedTrainer.ts';
 import type { TrainingConfig } from '../../src/train/task.ts';
 import { createTaskModel } from '../../tasks/index.ts';
 

@@ -36,13 +36,6 @@ export interface TrainingState {
   slots: Record<string, Float32Array[]>;
 }
 
-export interface EngineProgress {
-  epoch: number;
-  batch: number;
-  stepsPerEpoch: number;
-  steps: number;
-}
-
 const EVAL_EXAMPLES_PER_CHUNK = 16384;
 
 const DIVERGENCE_SIGNALS = ['train_loss', 'eval_loss', 'l1', 'l2', 'weight_mean', 'bias_mean'];
@@ -320,16 +313,23 @@ export class BatchedTrainer {
     };
   }
 
+  /** Continues from a snapshot; everything is checked before anything is assigned, so a refusal changes nothing. */
   restore(state: TrainingState): void {
+    const s = this.seeds.length;
+    if (state.alive.length !== s || state.divergedAt.length !== s) throw new Error(`saved state describes ${state.alive.length} seeds, this run trains ${s}`);
+    if (!(Number.isInteger(state.batch) && state.batch >= 0 && state.batch < this.stepsPerEpoch))
+      throw new Error(`saved state is at batch ${state.batch} of an epoch, but an epoch has ${this.stepsPerEpoch} steps`);
     for (const [name, v] of Object.entries(this.params)) {
       const values = state.params[name];
       if (!values || values.length !== v.size) throw new Error(`saved state has no matching values for parameter ${name}`);
-      tf.tidy(() => v.assign(tf.tensor(values, v.shape)));
       (this.optimizer.slots[name] ?? []).forEach((slot, k) => {
         const sv = state.slots[name]?.[k];
         if (!sv || sv.length !== slot.size) throw new Error(`saved state has no optimizer slot ${k} for ${name}`);
-        tf.tidy(() => slot.assign(tf.tensor(sv, slot.shape)));
       });
+    }
+    for (const [name, v] of Object.entries(this.params)) {
+      tf.tidy(() => v.assign(tf.tensor(state.params[name], v.shape)));
+      (this.optimizer.slots[name] ?? []).forEach((slot, k) => tf.tidy(() => slot.assign(tf.tensor(state.slots[name][k], slot.shape))));
     }
     this.epoch = state.epoch;
     this.batch = state.batch;
@@ -340,13 +340,9 @@ export class BatchedTrainer {
     this.aliveTensor = tf.tensor1d(this.alive);
   }
 
-  /** Corrupts one seed's parameters (tests of divergence handling use it). */
-  async poisonSeed(i: number, name = this.task.params[0].name): Promise<void> {
-    const v = this.params[name];
-    const values = ((await v.data()) as Float32Array).slice();
-    const size = values.length / this.seeds.length;
-    values.fill(NaN, i * size, (i + 1) * size);
-    tf.tidy(() => v.assign(tf.tensor(values, v.shape)));
+  /** Resolves once the device has finished every step queued so far (step() only queues work on WebGPU). */
+  async settle(): Promise<void> {
+    await Promise.all(Object.values(this.params).map((v) => v.data()));
   }
 
   dispose(): void {
