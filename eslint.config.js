@@ -15,6 +15,8 @@ export default ts.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
       '@typescript-eslint/no-non-null-assertion': 'off',
       'no-constant-condition': ['error', { checkLoops: false }],
+      // Reactivity is explicit here ($state, $state.raw); Maps, Dates and URLs used for bookkeeping are not meant to be reactive.
+      'svelte/prefer-svelte-reactivity': 'off',
     },
   },
   {

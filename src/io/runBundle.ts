@@ -30,3 +30,10 @@ export interface RunBundle {
   /** Present in an exported analysis: the fitted HMM, normalization constants and the map. */
   analysis?: unknown;
 }
+
+/** Checkpoints of the longest run: how far a (growing) bundle has got. */
+export function longestRun(bundle: RunBundle): number {
+  let n = 0;
+  for (const g of bundle.groups) for (const r of g.runs) n = Math.max(n, r.checkpoints.step.length);
+  return n;
+}

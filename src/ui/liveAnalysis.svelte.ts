@@ -4,7 +4,7 @@
  * keeps the newest report. Components read its fields; none of them computes.
  */
 import type { AnalysisProgress, AnalysisReport } from '../analysis/index.ts';
-import type { RunBundle } from '../io/runBundle.ts';
+import { longestRun, type RunBundle } from '../io/runBundle.ts';
 import type { AnalysisReply, AnalysisRequestOptions } from '../workers/protocol.ts';
 import type { AnalysisClient } from './analysisClient.ts';
 import { RefitScheduler } from './refitScheduler.ts';
@@ -12,12 +12,9 @@ import { RefitScheduler } from './refitScheduler.ts';
 export interface ReportInfo {
   mode: 'full' | 'warm' | 'stored';
   ms: number;
+  /** Checkpoints of the longest run behind the report. */
   checkpoints: number;
   at: number;
-}
-
-export function countCheckpoints(bundle: RunBundle): number {
-  return bundle.groups.reduce((n, g) => n + g.runs.reduce((m, r) => m + r.checkpoints.step.length, 0), 0);
 }
 
 function describeProgress(p: AnalysisProgress): string {
@@ -35,8 +32,10 @@ export class LiveAnalysis {
   /** Bumped whenever the bundle grows, so views that read it redraw. */
   version = $state(0);
 
+  /** Called with every report that replaces the one on show (the page stores it with the group). */
+  onReport: ((report: AnalysisReport, info: ReportInfo) => void) | null = null;
+
   private scheduler = new RefitScheduler();
-  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- bookkeeping: nothing renders from it
   private pending = new Map<number, 'full' | 'warm'>();
 
   constructor(
@@ -48,7 +47,7 @@ export class LiveAnalysis {
 
   /** Show a report computed earlier (stored with a session, or shipped with the sample) until a fresh one lands. */
   adopt(report: AnalysisReport, mode: ReportInfo['mode'] = 'stored'): void {
-    const checkpoints = countCheckpoints(this.bundle);
+    const checkpoints = longestRun(this.bundle);
     this.report = report;
     this.info = { mode, ms: 0, checkpoints, at: Date.now() };
     this.scheduler.adopt(checkpoints);
@@ -60,8 +59,14 @@ export class LiveAnalysis {
     this.schedule();
   }
 
+  /** Training ended: one more full selection on all of the data, whatever the growth since the last. */
+  final(): void {
+    this.scheduler.wantFull();
+    this.schedule();
+  }
+
   private schedule(): void {
-    const checkpoints = countCheckpoints(this.bundle);
+    const checkpoints = longestRun(this.bundle);
     const next = this.scheduler.next(checkpoints);
     if (!next) return;
     const snapshot = this.bundle;
@@ -104,6 +109,7 @@ export class LiveAnalysis {
       this.problem = '';
       this.report = reply.report;
       this.info = { mode: reply.mode, ms: reply.ms, checkpoints: reply.checkpoints, at: Date.now() };
+      this.onReport?.(reply.report, this.info);
     }
     // More data may have arrived while this ran.
     this.schedule();

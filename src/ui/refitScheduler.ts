@@ -4,15 +4,15 @@
  * the data have grown enough since the last one; each result replaces what is shown only if it is newer.
  */
 export interface RefitPolicy {
-  /** New checkpoint rows (all runs together) before the next warm refit. */
+  /** New checkpoints (of the longest run) before the next warm refit. */
   warmEvery: number;
   /** Growth of the data since the last full selection that calls for another (0.3 = 30% more checkpoints). */
   fullGrowth: number;
-  /** Checkpoints the data need before the first attempt (below it, selection cannot support two states anyway). */
+  /** Checkpoints per run before the first attempt (a run needs at least two to be a sequence at all). */
   minimum: number;
 }
 
-export const DEFAULT_POLICY: RefitPolicy = { warmEvery: 3, fullGrowth: 0.3, minimum: 6 };
+export const DEFAULT_POLICY: RefitPolicy = { warmEvery: 1, fullGrowth: 0.3, minimum: 3 };
 
 export type RefitRequest = 'full' | 'warm' | null;
 
@@ -24,6 +24,7 @@ export class RefitScheduler {
   private lastFull = -1;
   private lastAttempt = -1;
   private hasReport = false;
+  private fullWanted = false;
 
   constructor(private readonly policy: RefitPolicy = DEFAULT_POLICY) {}
 
@@ -33,14 +34,21 @@ export class RefitScheduler {
     if (this.fullInFlight === null) {
       const first = !this.hasReport && checkpoints > this.lastAttempt;
       const grown = this.hasReport && checkpoints >= Math.ceil(this.lastFull * (1 + this.policy.fullGrowth)) && checkpoints > this.lastFull;
-      if (first || grown) return 'full';
+      const wanted = this.fullWanted && checkpoints > this.lastAttempt;
+      if (first || grown || wanted) return 'full';
     }
     if (this.hasReport && this.warmInFlight === null && checkpoints - this.shown >= this.policy.warmEvery) return 'warm';
     return null;
   }
 
+  /** Asks for one more full selection on the data as they stand (the end of training). */
+  wantFull(): void {
+    this.fullWanted = true;
+  }
+
   started(kind: 'full' | 'warm', checkpoints: number): void {
     if (kind === 'full') {
+      this.fullWanted = false;
       this.fullInFlight = checkpoints;
       this.lastAttempt = checkpoints;
     } else this.warmInFlight = checkpoints;
@@ -68,6 +76,7 @@ export class RefitScheduler {
     this.fullInFlight = this.warmInFlight = null;
     this.shown = this.lastFull = this.lastAttempt = -1;
     this.hasReport = false;
+    this.fullWanted = false;
   }
 
   /** A report that came from elsewhere (a stored or precomputed one) is on show. */

@@ -3,6 +3,7 @@
  * core, as the CLI uses threads); a warm refit runs here directly. A thin adapter over src/analysis.
  */
 import { analyzeRunsWith, warmRefit, type FitRunner } from '../analysis/index.ts';
+import { longestRun } from '../io/runBundle.ts';
 import { assertNever, poolFitRunner } from './fitPool.ts';
 import type { AnalysisReply, AnalysisRequest } from './protocol.ts';
 
@@ -23,10 +24,6 @@ function fitRunner(): FitRunner {
   });
 }
 
-function checkpointsOf(req: Extract<AnalysisRequest, { type: 'analyze' }>): number {
-  return req.bundle.groups.reduce((n, g) => n + g.runs.reduce((m, r) => m + r.checkpoints.step.length, 0), 0);
-}
-
 scope.onmessage = async (e: MessageEvent<AnalysisRequest>) => {
   const req = e.data;
   switch (req.type) {
@@ -44,7 +41,7 @@ scope.onmessage = async (e: MessageEvent<AnalysisRequest>) => {
                 onProgress: (progress) => reply({ type: 'progress', id: req.id, key: req.key, progress }),
               });
         if (cancelled.delete(req.id)) return;
-        reply({ type: 'report', id: req.id, key: req.key, mode: req.mode, report, ms: performance.now() - started, checkpoints: checkpointsOf(req) });
+        reply({ type: 'report', id: req.id, key: req.key, mode: req.mode, report, ms: performance.now() - started, checkpoints: longestRun(req.bundle) });
       } catch (err) {
         reply({ type: 'failed', id: req.id, key: req.key, mode: req.mode, message: err instanceof Error ? err.message : String(err) });
       }

@@ -1,0 +1,19 @@
+/** What kind of failure stopped training, so the lab can say what to do: free storage, get the GPU back, or report a bug. */
+export type FailureKind = 'storage-full' | 'device-lost' | 'error';
+
+export function classifyFailure(e: unknown): { kind: FailureKind; message: string } {
+  const err = e instanceof Error ? e : new Error(String(e));
+  const chain: Error[] = [];
+  for (let x: unknown = err; x instanceof Error && chain.length < 5; x = (x as Error & { cause?: unknown }).cause) chain.push(x);
+  const text = chain.map((x) => `${x.name} ${x.message}`).join(' ');
+  if (chain.some((x) => x.name === 'QuotaExceededError') || /quota/i.test(text)) {
+    return {
+      kind: 'storage-full',
+      message: `this browser's storage for the lab is full (${err.message}); delete old sessions, then resume — nothing saved so far is lost`,
+    };
+  }
+  if (/device (was )?lost|GPUDevice|lost the device|DEVICE_LOST|destroyed device/i.test(text)) {
+    return { kind: 'device-lost', message: `the GPU device was lost (${err.message}); training paused — resume to continue from the last saved checkpoint` };
+  }
+  return { kind: 'error', message: err.message };
+}

@@ -1,0 +1,221 @@
+/**
+ * One training group as the page sees it: its stored record, the bundle growing from the train worker's events,
+ * its live analysis, and the train worker that runs it. The worker trains and stores; this object only mirrors.
+ */
+import { longestRun, type RunBundle } from '../io/runBundle.ts';
+import type { SettingValues, TrainingRequest } from '../settings/index.ts';
+import { getGroup, putGroup, saveAnalysis, updateGroup, type GroupRecord, type LabDb } from '../store/labStore.ts';
+import { appendCheckpoints, newTrainingBundle } from '../train/bundleBuilder.ts';
+import { randomTrainingId } from '../train/sessionResume.ts';
+import type { SessionEvent } from '../train/session.ts';
+import type { TrainReply, TrainRequest } from '../workers/protocol.ts';
+import type { AnalysisClient } from './analysisClient.ts';
+import { LiveAnalysis } from './liveAnalysis.svelte.ts';
+
+export type GroupPhase = 'idle' | 'starting' | 'running' | 'paused' | 'stopping' | 'done' | 'stopped' | 'failed';
+
+export interface Progress {
+  epoch: number;
+  epochs: number;
+  stepsDone: number;
+  totalSteps: number;
+  seedStepsPerSecond: number;
+  etaSeconds: number;
+  meanEvalAcc: number | null;
+  aliveSeeds: number;
+}
+
+export class TrainingGroup {
+  phase = $state<GroupPhase>('idle');
+  progress = $state.raw<Progress | null>(null);
+  backend = $state.raw<{ name: string; reason: string; adapter?: string; skipped: { name: string; why: string }[] } | null>(null);
+  /** The last flush to IndexedDB: rows, state size and how long the transaction took. */
+  stored = $state.raw<{ checkpoints: number; stateBytes: number; ms: number; at: number } | null>(null);
+  message = $state('');
+  readonly analysis: LiveAnalysis;
+  /** A train worker is attached. */
+  attached = $state(false);
+  private worker: Worker | null = null;
+  private lastAnalysisSaved = 0;
+
+  private constructor(
+    private readonly db: LabDb,
+    readonly record: GroupRecord,
+    readonly bundle: RunBundle,
+    client: AnalysisClient,
+  ) {
+    this.analysis = new LiveAnalysis(client, record.id, bundle, { threshold: record.config.convergenceThreshold });
+    this.analysis.onReport = (_r, info) => this.persistAnalysis(info.mode === 'full');
+  }
+
+  /** A new group from the controls' values, stored before it trains so a crash in its first second loses nothing. */
+  static async create(db: LabDb, client: AnalysisClient, labId: string, settings: SettingValues, request: TrainingRequest): Promise<TrainingGroup> {
+    const id = `g-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+    const trainingId = randomTrainingId();
+    const bundle = newTrainingBundle(request.config, request.seeds, { trainingId });
+    const record: GroupRecord = {
+      id,
+      labId,
+      title: `${request.config.task}/${request.config.preset}, ${request.seeds.length} seeds`,
+      createdAt: Date.now(),
+      updatedAt: Date.now(),
+      status: 'new',
+      settings: { ...settings },
+      config: request.config,
+      seeds: request.seeds,
+      backendRequested: request.backend,
+      trainingId,
+      head: { name: bundle.groups[0].name, config: bundle.groups[0].config },
+      checkpoints: 0,
+      stepsDone: 0,
+      totalSteps: 0,
+      stateBytes: 0,
+    };
+    await putGroup(db, record);
+    return new TrainingGroup(db, record, bundle, client);
+  }
+
+  /** A stored group, as a reload finds it: every checkpoint, the last analysis at once, paused. */
+  static restored(db: LabDb, client: AnalysisClient, record: GroupRecord, bundle: RunBundle, report: LiveAnalysis['report']): TrainingGroup {
+    const g = new TrainingGroup(db, record, bundle, client);
+    if (report) g.analysis.adopt(report);
+    g.analysis.changed();
+    g.phase = record.status === 'done' ? 'done' : record.status === 'stopped' ? 'stopped' : record.status === 'new' ? 'idle' : 'paused';
+    g.message = record.message ?? '';
+    return g;
+  }
+
+  get checkpoints(): number {
+    return longestRun(this.bundle);
+  }
+
+  /** Starts training (or continues a stored group from its saved state); 'step' takes one step and pauses. */
+  start(then: 'run' | 'step' = 'run'): void {
+    if (this.worker) return;
+    this.attached = true;
+    const resume = this.record.status !== 'new';
+    this.phase = 'starting';
+    this.message = '';
+    this.worker = new Worker(new URL('../workers/train.worker.ts', import.meta.url), { type: 'module', name: `train ${this.record.id}` });
+    this.worker.onmessage = (e: MessageEvent<TrainReply>) => this.receive(e.data);
+    this.worker.onerror = (e) => {
+      e.preventDefault();
+      this.crashed(e.message || 'the train worker stopped');
+    };
+    this.post({ type: 'start', groupId: this.record.id, resume, then });
+  }
+
+  pause(): void {
+    this.post({ type: 'pause' });
+  }
+
+  resume(): void {
+    if (!this.worker) return this.start();
+    this.post({ type: 'resume' });
+  }
+
+  step(): void {
+    if (!this.worker) return this.start('step');
+    this.post({ type: 'step' });
+  }
+
+  stop(): void {
+    this.post({ type: 'stop' });
+  }
+
+  private post(m: TrainRequest): void {
+    this.worker?.postMessage(m);
+  }
+
+  private crashed(why: string): void {
+    this.detach();
+    this.phase = 'paused';
+    this.message = `Training paused: ${why}. Everything up to the last saved checkpoint is kept; resume to continue.`;
+    void updateGroup(this.db, this.record.id, { status: 'paused', message: this.message }).catch(() => undefined);
+  }
+
+  private receive(m: TrainReply): void {
+    switch (m.type) {
+      case 'backend':
+        this.backend = { ...m.backend, skipped: m.skipped };
+        return;
+      case 'session':
+        return this.onEvent(m.event);
+      case 'stored':
+        this.stored = { checkpoints: this.checkpoints, stateBytes: m.stateBytes, ms: m.ms, at: Date.now() };
+        return;
+      case 'failed':
+        this.phase = 'paused';
+        this.message = `Training paused: ${m.message}`;
+        this.detach();
+        return;
+    }
+  }
+
+  private onEvent(e: SessionEvent): void {
+    switch (e.type) {
+      case 'progress':
+        this.progress = {
+          epoch: e.epoch,
+          epochs: this.record.config.epochs,
+          stepsDone: e.stepsDone,
+          totalSteps: e.totalSteps,
+          seedStepsPerSecond: e.stepsPerSecond * e.aliveSeeds,
+          etaSeconds: e.etaSeconds,
+          meanEvalAcc: e.meanEvalAcc,
+          aliveSeeds: e.aliveSeeds,
+        };
+        return;
+      case 'checkpoint':
+        appendCheckpoints(this.bundle, e.rows);
+        this.analysis.changed();
+        return;
+      case 'diverged':
+        this.message = `seed ${e.seed} diverged at step ${e.step} (${e.reason}); it stops, the others go on`;
+        return;
+      case 'status':
+        this.phase = e.status;
+        return;
+      case 'saved':
+        return;
+      case 'done':
+        this.phase = e.reason === 'stopped' ? 'stopped' : 'done';
+        if (e.reason === 'all-diverged') this.message = 'every seed diverged; training ended';
+        this.detach();
+        this.analysis.final();
+        return;
+      case 'error':
+        this.message = `Training stopped: ${e.message}`;
+        return;
+      default:
+        return assertNeverEvent(e);
+    }
+  }
+
+  /** The newest analysis goes to IndexedDB with the rows, so a reload shows the map at once. */
+  private persistAnalysis(now = false): void {
+    const report = this.analysis.report;
+    if (!report || (!now && Date.now() - this.lastAnalysisSaved < 10_000)) return;
+    this.lastAnalysisSaved = Date.now();
+    void saveAnalysis(this.db, { groupId: this.record.id, checkpoints: this.analysis.info?.checkpoints ?? 0, at: Date.now(), report }).catch(() => undefined);
+  }
+
+  private detach(): void {
+    this.worker?.terminate();
+    this.worker = null;
+    this.attached = false;
+  }
+
+  dispose(): void {
+    this.detach();
+  }
+
+  /** The stored record as it stands now. */
+  async refresh(): Promise<GroupRecord | undefined> {
+    return getGroup(this.db, this.record.id);
+  }
+}
+
+function assertNeverEvent(x: never): never {
+  throw new Error(`unhandled session event ${JSON.stringify(x)}`);
+}

@@ -1,0 +1,112 @@
+/**
+ * The lab end to end, as a new user meets it: headless Chromium (Debian's, WebGPU on), the built app served from
+ * 127.0.0.1. It opens on the recorded map; a tiny run trains, pauses, survives a reload, resumes and finishes with
+ * exactly the numbers the CLI gives; the same run on the browser's WebGPU stays within 1e-3 of wasm.
+ */
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseRunsJson } from '../../src/io/index.ts';
+import { trainmap } from '../helpers/cli.ts';
+import { buildLab, launchLab, type LabBrowser } from './browser.ts';
+import { setControl, storedGroups, storedRows, waitForStatus } from './labPage.ts';
+
+const shots = resolve(import.meta.dirname, '../../out/e2e');
+mkdirSync(shots, { recursive: true });
+
+let lab: LabBrowser;
+
+beforeAll(async () => {
+  lab = await launchLab(await buildLab());
+}, 180_000);
+
+afterAll(async () => {
+  await lab?.close();
+});
+
+async function tinyRun(page: Page, backend: string, epochs: number, seeds = 3): Promise<void> {
+  await setControl(page, 'task', 'sparse-parity');
+  await setControl(page, 'preset', 'quick');
+  await setControl(page, 'seeds', String(seeds));
+  await setControl(page, 'epochs', String(epochs));
+  await setControl(page, 'backend', backend);
+}
+
+describe('the lab in a browser', () => {
+  it('opens on the recorded map; a run trains, pauses, survives a reload, resumes and equals the CLI run', async () => {
+    const page = await lab.open();
+    const map = page.getByRole('region', { name: 'Training map' });
+    await expect.poll(() => map.getByTestId('map-summary').textContent(), { timeout: 60_000 }).toMatch(/^6 states over 40 runs\..*The map is linear/);
+    await expect.poll(() => page.getByRole('status').textContent()).toMatch(/300 checkpoints × 40 recorded runs/);
+    await page.screenshot({ path: join(shots, '1-sample-map.png'), fullPage: true });
+
+    await tinyRun(page, 'wasm', 30);
+    await page.getByRole('button', { name: 'Start', exact: true }).click();
+    await waitForStatus(page, (s) => /^(\d+) checkpoints stored/.test(s) && Number(/^(\d+)/.exec(s)![1]) >= 4, 120_000);
+    await expect.poll(() => map.getByTestId('map-summary').textContent(), { timeout: 60_000 }).toMatch(/^\d+ states? over 3 runs\./);
+    await page.getByRole('button', { name: 'Pause' }).click();
+    const paused = await waitForStatus(page, (s) => / · paused/.test(s), 60_000);
+    const before = Number(/^(\d+) checkpoints stored/.exec(paused)![1]);
+    expect(before).toBeGreaterThanOrEqual(4);
+    expect(before).toBeLessThan(30);
+    await page.screenshot({ path: join(shots, '2-paused.png'), fullPage: true });
+
+    await page.reload();
+    // The unfinished session reopens with every checkpoint it had, and its map.
+    const reopened = await waitForStatus(page, (s) => / · paused/.test(s), 60_000);
+    expect(reopened).toMatch(new RegExp(`^${before} checkpoints stored`));
+    await expect.poll(() => page.getByText('Your runs: sparse-parity/quick, 3 seeds').count()).toBe(1);
+    await page.getByRole('button', { name: 'Resume' }).click();
+    await waitForStatus(page, (s) => /^30 checkpoints stored · done/.test(s), 240_000);
+    await expect.poll(() => map.getByTestId('map-summary').textContent(), { timeout: 60_000 }).toMatch(/over 3 runs/);
+    await page.screenshot({ path: join(shots, '3-finished.png'), fullPage: true });
+
+    // What the browser stored equals the CLI's run of the same configuration, bit for bit.
+    const [group] = await storedGroups(page);
+    expect(group.status).toBe('done');
+    const rows = await storedRows(page, group.id);
+    const out = join(mkdtempSync(join(tmpdir(), 'trainmap-e2e-')), 'cli.json');
+    const cli = trainmap(['run', '--task', 'sparse-parity', '--preset', 'quick', '--seeds', '3', '--epochs', '30', '--backend', 'wasm', '--out', out]);
+    expect(cli.code, cli.stderr).toBe(0);
+    const bundle = parseRunsJson(readFileSync(out, 'utf8'), out);
+    for (const run of bundle.groups[0].runs) {
+      const mine = rows.map((b) => b.rows.find((r) => r.seed === run.seed)!.row);
+      expect(mine.map((r) => r.step)).toEqual(run.checkpoints.step);
+      for (const [column, values] of Object.entries(run.checkpoints))
+        expect(
+          mine.map((r) => r[column]),
+          `seed ${run.seed} ${column}`,
+        ).toEqual(values);
+    }
+    expect(lab.errors).toEqual([]);
+    await page.close();
+  }, 600_000);
+
+  it("the browser's WebGPU backend trains the same tiny run within 1e-3 of wasm", async () => {
+    const page = await lab.open();
+    for (const backend of ['wasm', 'webgpu']) {
+      await tinyRun(page, backend, 2, 2);
+      await page.getByRole('button', { name: 'Start', exact: true }).click();
+      await waitForStatus(page, (s) => /^2 checkpoints stored · done/.test(s), 240_000);
+      await expect.poll(() => page.getByTestId('backend').textContent()).toMatch(backend === 'webgpu' ? /^webgpu/ : /^wasm$/);
+    }
+    const groups = await storedGroups(page);
+    const [gpu, cpu] = groups.filter((g) => g.config.epochs === 2 && g.seeds.length === 2);
+    expect(gpu.backend?.name).toBe('webgpu');
+    expect(cpu.backend?.name).toBe('wasm');
+    const [a, b] = [await storedRows(page, gpu.id), await storedRows(page, cpu.id)];
+    expect(a).toHaveLength(2);
+    a.forEach((batch, i) =>
+      batch.rows.forEach((r, s) => {
+        for (const [column, v] of Object.entries(r.row)) {
+          const w = b[i].rows[s].row[column];
+          expect(Math.abs(v - w), `${column} seed ${r.seed}`).toBeLessThanOrEqual(1e-3 * Math.max(1, Math.abs(w)));
+        }
+      }),
+    );
+    expect(lab.errors).toEqual([]);
+    await page.close();
+  }, 600_000);
+});
