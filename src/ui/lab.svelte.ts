@@ -4,6 +4,8 @@
  */
 import { presetValues, SettingError, TRAINING_SETTINGS, trainingRequest, type SettingValues } from '../settings/index.ts';
 import { deleteGroup, listGroups, loadGroup, openLabDb, storageUse, type GroupRecord, type LabDb } from '../store/labStore.ts';
+import { getTask, taskNames } from '../../tasks/index.ts';
+import { classifyFailure } from '../train/failures.ts';
 import { AnalysisClient } from './analysisClient.ts';
 import type { RibbonOrder } from './charts/ribbonChart.ts';
 import { LiveAnalysis } from './liveAnalysis.svelte.ts';
@@ -26,7 +28,7 @@ export class Lab {
   ribbonOrder = $state<RibbonOrder>('convergence');
   curveColumn = $state('eval_acc');
   metricColumn = $state('l2');
-  settings = $state<SettingValues>({ ...presetValues('sparse-parity', 'quick'), seeds: 16, backend: 'auto' });
+  settings = $state<SettingValues>(initialSettings());
   /** A sentence about something that went wrong outside the analysis (loading, storage, training). */
   notice = $state('');
   stored = $state.raw<GroupRecord[]>([]);
@@ -112,7 +114,14 @@ export class Lab {
     }
     // Ask once that the browser keep the lab's data under storage pressure (only the page may ask).
     void navigator.storage?.persist?.().catch(() => false);
-    const g = await TrainingGroup.create(this.db, this.client, this.labId, this.settings, request);
+    let g: TrainingGroup;
+    try {
+      g = await TrainingGroup.create(this.db, this.client, this.labId, this.settings, request);
+    } catch (e) {
+      const { message } = classifyFailure(e);
+      this.notice = `Cannot start: ${message}`;
+      return;
+    }
     this.showGroup(g);
     g.start();
     await this.refreshStored();
@@ -157,6 +166,15 @@ export class Lab {
   selectRun(key: string | null): void {
     this.selectedRun = this.selectedRun === key ? null : key;
   }
+}
+
+/** The settings table's defaults with the first task's first teaching preset: what the controls show at first. */
+function initialSettings(): SettingValues {
+  const task = taskNames()[0];
+  const presets = Object.entries(getTask(task)!.presets);
+  const preset = (presets.find(([, p]) => p.teaching) ?? presets[0])[0];
+  const defaults = Object.fromEntries(TRAINING_SETTINGS.filter((s) => s.default !== undefined).map((s) => [s.name, s.default]));
+  return { ...defaults, ...presetValues(task, preset) };
 }
 
 /** Settings the lab shows as controls. */

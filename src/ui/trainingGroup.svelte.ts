@@ -4,11 +4,12 @@
  */
 import { longestRun, type RunBundle } from '../io/runBundle.ts';
 import type { SettingValues, TrainingRequest } from '../settings/index.ts';
-import { getGroup, putGroup, saveAnalysis, updateGroup, type GroupRecord, type LabDb } from '../store/labStore.ts';
-import { appendCheckpoints, newTrainingBundle } from '../train/bundleBuilder.ts';
+import { getGroup, loadGroup, putGroup, saveAnalysis, updateGroup, writeFlush, type GroupRecord, type LabDb } from '../store/labStore.ts';
+import { appendCheckpoints, newTrainingBundle, truncateAfter } from '../train/bundleBuilder.ts';
 import { randomTrainingId } from '../train/sessionResume.ts';
 import type { SessionEvent } from '../train/session.ts';
-import type { TrainReply, TrainRequest } from '../workers/protocol.ts';
+import { assertNever } from '../workers/fitPool.ts';
+import type { TrainReply, TrainRequest, TrainStart } from '../workers/protocol.ts';
 import type { AnalysisClient } from './analysisClient.ts';
 import { LiveAnalysis } from './liveAnalysis.svelte.ts';
 
@@ -33,8 +34,12 @@ export class TrainingGroup {
   stored = $state.raw<{ checkpoints: number; stateBytes: number; ms: number; at: number } | null>(null);
   message = $state('');
   readonly analysis: LiveAnalysis;
+  /** The step the current worker continued from (null: it started from scratch). */
+  resumedAt = $state<number | null>(null);
   /** A train worker is attached. */
   attached = $state(false);
+  /** Milliseconds of every IndexedDB flush so far (the cost per flush, for the benchmark). */
+  readonly flushTimes: number[] = [];
   private worker: Worker | null = null;
   private lastAnalysisSaved = 0;
 
@@ -93,16 +98,37 @@ export class TrainingGroup {
   start(then: 'run' | 'step' = 'run'): void {
     if (this.worker) return;
     this.attached = true;
-    const resume = this.record.status !== 'new';
     this.phase = 'starting';
     this.message = '';
-    this.worker = new Worker(new URL('../workers/train.worker.ts', import.meta.url), { type: 'module', name: `train ${this.record.id}` });
-    this.worker.onmessage = (e: MessageEvent<TrainReply>) => this.receive(e.data);
-    this.worker.onerror = (e) => {
+    const worker = new Worker(new URL('../workers/train.worker.ts', import.meta.url), { type: 'module', name: `train ${this.record.id}` });
+    this.worker = worker;
+    worker.onmessage = (e: MessageEvent<TrainReply>) => this.receive(e.data);
+    worker.onerror = (e) => {
       e.preventDefault();
       this.crashed(e.message || 'the train worker stopped');
     };
-    this.post({ type: 'start', groupId: this.record.id, resume, then });
+    void this.startMessage(then)
+      .then((m) => this.worker === worker && this.post(m))
+      .catch((e) => this.paused(`cannot start: ${(e as Error).message}`));
+  }
+
+  /** What the worker needs: the stored configuration, and the stored run when there is a saved state to continue. */
+  private async startMessage(then: 'run' | 'step'): Promise<TrainStart> {
+    const { record, bundle, state } = await loadGroup(this.db, this.record.id);
+    const base: TrainStart = {
+      type: 'start',
+      groupId: record.id,
+      config: record.config,
+      seeds: record.seeds,
+      trainingId: record.trainingId,
+      backend: record.backendRequested as TrainStart['backend'],
+      then,
+    };
+    if (!state) return base;
+    // Continuing: the page's copy of the rows becomes what was stored (rows after the state are recomputed).
+    truncateAfter(this.bundle, state.stepsDone);
+    this.analysis.changed();
+    return { ...base, resume: { bundle, state: state.bytes } };
   }
 
   pause(): void {
@@ -127,28 +153,51 @@ export class TrainingGroup {
     this.worker?.postMessage(m);
   }
 
-  private crashed(why: string): void {
+  /** Writes a flush in one transaction and tells the worker whether it held (a full quota, say). */
+  private async write(m: Extract<TrainReply, { type: 'flush' }>): Promise<void> {
+    const t0 = performance.now();
+    try {
+      await writeFlush(this.db, m.flush);
+      const ms = performance.now() - t0;
+      this.stored = { checkpoints: m.flush.update.checkpoints ?? 0, stateBytes: m.flush.state.bytes.byteLength, ms, at: Date.now() };
+      this.flushTimes.push(ms);
+      this.post({ type: 'flushed', id: m.id });
+    } catch (e) {
+      const err = e instanceof Error ? e : new Error(String(e));
+      this.post({ type: 'flushed', id: m.id, error: { name: err.name, message: err.message } });
+    }
+  }
+
+  private paused(message: string): void {
     this.detach();
     this.phase = 'paused';
-    this.message = `Training paused: ${why}. Everything up to the last saved checkpoint is kept; resume to continue.`;
+    this.message = `Training paused: ${message}`;
     void updateGroup(this.db, this.record.id, { status: 'paused', message: this.message }).catch(() => undefined);
+  }
+
+  private crashed(why: string): void {
+    this.paused(`${why}. Everything up to the last saved checkpoint is kept; resume to continue.`);
   }
 
   private receive(m: TrainReply): void {
     switch (m.type) {
       case 'backend':
         this.backend = { ...m.backend, skipped: m.skipped };
+        void updateGroup(this.db, this.record.id, { backend: m.backend }).catch(() => undefined);
         return;
       case 'session':
         return this.onEvent(m.event);
-      case 'stored':
-        this.stored = { checkpoints: this.checkpoints, stateBytes: m.stateBytes, ms: m.ms, at: Date.now() };
+      case 'ready':
+        this.resumedAt = m.resumed ? m.resumed.stepsDone : null;
+        return;
+      case 'flush':
+        void this.write(m);
         return;
       case 'failed':
-        this.phase = 'paused';
-        this.message = `Training paused: ${m.message}`;
-        this.detach();
+        this.paused(m.message);
         return;
+      default:
+        assertNever(m);
     }
   }
 
@@ -167,6 +216,9 @@ export class TrainingGroup {
         };
         return;
       case 'checkpoint':
+        // After a crash, rows past the last saved state are recomputed on resume (to the same numbers): drop the copies first.
+        if (longestRun(this.bundle) > 0 && this.bundle.groups[0].runs.some((r) => (r.checkpoints.step.at(-1) ?? -1) >= e.step))
+          truncateAfter(this.bundle, e.step - 1);
         appendCheckpoints(this.bundle, e.rows);
         this.analysis.changed();
         return;

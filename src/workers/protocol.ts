@@ -6,7 +6,10 @@
 import type { AnalysisProgress, AnalysisReport, AnalyzeOptions, FitJob, ObservationSet, SelectionOptions } from '../analysis/index.ts';
 import type { RunBundle } from '../io/runBundle.ts';
 import type { FailureKind } from '../train/failures.ts';
+import type { GroupFlush } from '../store/labStore.ts';
+import type { BackendName } from '../train/backendNames.ts';
 import type { FlushReason, SessionBackend, SessionEvent } from '../train/session.ts';
+import type { TrainingConfig } from '../train/task.ts';
 
 /** Page or analysis worker → fit worker (one model-selection restart at a time). */
 export type FitWorkerRequest = { type: 'init'; train: ObservationSet; heldOut: ObservationSet; options: SelectionOptions } | { type: 'job'; job: FitJob };
@@ -37,20 +40,34 @@ export type AnalysisReply =
     }
   | { type: 'failed'; id: number; key: string; mode: 'full' | 'warm'; message: string };
 
-/**
- * Page → train worker. The worker reads the group (configuration, seeds, backend asked for) from IndexedDB,
- * where the page stored it before starting, so what trains is exactly what is persisted.
- */
+/** What a train worker needs to train a group: the stored group's configuration, and its saved run when continuing. */
+export interface TrainStart {
+  type: 'start';
+  groupId: string;
+  config: TrainingConfig;
+  seeds: number[];
+  trainingId: string;
+  backend: BackendName | 'auto';
+  /** The stored bundle and encoded state to continue from exactly. */
+  resume?: { bundle: RunBundle; state: Uint8Array };
+  /** 'step': one step, then paused. */
+  then: 'run' | 'step';
+}
+
+/** Page → train worker. `flushed` answers a flush: written, or why not (a QuotaExceededError, say). */
 export type TrainRequest =
-  | { type: 'start'; groupId: string; resume: boolean; /** 'step': one step, then paused. */ then: 'run' | 'step' }
+  | TrainStart
+  | { type: 'flushed'; id: number; error?: { name: string; message: string } }
   | { type: 'pause' }
   | { type: 'resume' }
   | { type: 'step' }
   | { type: 'stop' };
 
-/** Train worker → page. */
+/** Train worker → page. A flush is written by the page (which owns the lab's IndexedDB) in one transaction. */
 export type TrainReply =
   | { type: 'backend'; groupId: string; backend: SessionBackend; skipped: { name: string; why: string }[] }
   | { type: 'session'; groupId: string; event: SessionEvent }
-  | { type: 'stored'; groupId: string; reason: FlushReason; rows: number; stateBytes: number; ms: number }
+  /** The session exists: from scratch, or continued from a saved step (rows after it are recomputed). */
+  | { type: 'ready'; groupId: string; resumed: { stepsDone: number; droppedRows: number } | null }
+  | { type: 'flush'; groupId: string; id: number; reason: FlushReason; flush: GroupFlush }
   | { type: 'failed'; groupId: string; kind: FailureKind; message: string };

@@ -47,7 +47,7 @@ describe('the lab in a browser', () => {
     await waitForStatus(page, (s) => /^(\d+) checkpoints stored/.test(s) && Number(/^(\d+)/.exec(s)![1]) >= 4, 120_000);
     await expect.poll(() => map.getByTestId('map-summary').textContent(), { timeout: 60_000 }).toMatch(/^\d+ states? over 3 runs\./);
     await page.getByRole('button', { name: 'Pause' }).click();
-    const paused = await waitForStatus(page, (s) => / · paused/.test(s), 60_000);
+    const paused = await waitForStatus(page, (s) => /^\d+ checkpoints stored · paused/.test(s), 60_000);
     const before = Number(/^(\d+) checkpoints stored/.exec(paused)![1]);
     expect(before).toBeGreaterThanOrEqual(4);
     expect(before).toBeLessThan(30);
@@ -59,6 +59,9 @@ describe('the lab in a browser', () => {
     expect(reopened).toMatch(new RegExp(`^${before} checkpoints stored`));
     await expect.poll(() => page.getByText('Your runs: sparse-parity/quick, 3 seeds').count()).toBe(1);
     await page.getByRole('button', { name: 'Resume' }).click();
+    await expect.poll(() => page.getByTestId('phase').textContent(), { timeout: 60_000 }).toMatch(/continued from step \d+/);
+    // It continues from the exact step where it paused (a pause lands after the step in progress).
+    expect(Number(/continued from step (\d+)/.exec((await page.getByTestId('phase').textContent())!)![1])).toBeGreaterThanOrEqual(before * 32);
     await waitForStatus(page, (s) => /^30 checkpoints stored · done/.test(s), 240_000);
     await expect.poll(() => map.getByTestId('map-summary').textContent(), { timeout: 60_000 }).toMatch(/over 3 runs/);
     await page.screenshot({ path: join(shots, '3-finished.png'), fullPage: true });
@@ -107,6 +110,46 @@ describe('the lab in a browser', () => {
       }),
     );
     expect(lab.errors).toEqual([]);
+    await page.close();
+  }, 600_000);
+
+  it('a crashed train worker pauses with a clear message, and the resumed run loses nothing', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'trainmap-e2e-')), 'cli.json');
+    const cli = trainmap(['run', '--task', 'sparse-parity', '--preset', 'quick', '--seeds', '2', '--epochs', '30', '--backend', 'wasm', '--out', out]);
+    expect(cli.code, cli.stderr).toBe(0);
+    const reference = parseRunsJson(readFileSync(out, 'utf8'), out);
+    const page = await lab.open();
+    await tinyRun(page, 'wasm', 30, 2);
+    await page.getByRole('button', { name: 'Start', exact: true }).click();
+    const stored = (s: string) => Number(/^(\d+) checkpoints stored/.exec(s)?.[1] ?? -1);
+    await waitForStatus(page, (s) => stored(s) >= 3, 120_000);
+
+    // The worker dies of an uncaught error.
+    const worker = page.workers().find((w) => w.url().includes('train.worker'))!;
+    await worker.evaluate(() =>
+      setTimeout(() => {
+        throw new Error('simulated crash');
+      }),
+    );
+    await waitForStatus(page, (s) => / · paused/.test(s), 60_000);
+    await expect
+      .poll(() => page.getByRole('alert').allTextContents())
+      .toContainEqual(expect.stringMatching(/Training paused: .*simulated crash.*Everything up to the last saved checkpoint is kept/));
+    await page.screenshot({ path: join(shots, '4-worker-crashed.png'), fullPage: true });
+    await page.getByRole('button', { name: 'Resume' }).click();
+    await expect.poll(() => page.getByTestId('phase').textContent(), { timeout: 60_000 }).toMatch(/continued from step [1-9]\d*/);
+    await waitForStatus(page, (s) => /^30 checkpoints stored · done/.test(s), 240_000);
+
+    const [group] = await storedGroups(page);
+    const rows = await storedRows(page, group.id);
+    for (const run of reference.groups[0].runs) {
+      const mine = rows.map((b) => b.rows.find((r) => r.seed === run.seed)!.row);
+      for (const [column, values] of Object.entries(run.checkpoints))
+        expect(
+          mine.map((r) => r[column]),
+          `seed ${run.seed} ${column}`,
+        ).toEqual(values);
+    }
     await page.close();
   }, 600_000);
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mapChartData, mapChartOption } from '../../src/ui/charts/mapChart.ts';
+import { mapChartData, mapChartOption, mapTooltip } from '../../src/ui/charts/mapChart.ts';
 import { placeStates } from '../../src/ui/charts/mapLayout.ts';
 import { mapSummaryText } from '../../src/ui/charts/mapSummary.ts';
 import { DETOUR_COLOR, stateColor } from '../../src/ui/charts/palette.ts';
@@ -42,6 +42,19 @@ describe('map panel: what the chart is given', () => {
       expect(l.onPath).toBe(visited.has(l.from) && visited.has(l.to) && run.path!.some((s, t) => t > 0 && run.path![t - 1] === l.from && s === l.to));
     expect(links.filter((l) => l.onPath).every((l) => l.lineStyle.opacity === 1)).toBe(true);
     expect(nodes.filter((n) => !visited.has(n.state)).every((n) => n.itemStyle.opacity === 0.3)).toBe(true);
+  });
+
+  it('hovering a state shows its top features and its runs; hovering an edge what changes along it', () => {
+    const { nodes, links } = mapChartData(report);
+    const n = nodes[0];
+    const tip = mapTooltip({ dataType: 'node', data: n });
+    expect(tip).toContain(`state ${n.state}`);
+    expect(tip).toContain(report.map.nodes[n.state].label);
+    expect(n.visitors).toHaveLength(report.map.nodes[n.state].runs);
+    expect(tip).toContain(n.visitors[0]);
+    expect(mapTooltip({ dataType: 'edge', data: links[0] })).toContain(report.map.edges[0].label);
+    // Names from imported files are text, never markup.
+    expect(mapTooltip({ dataType: 'node', data: { ...n, topFeatures: '<img src=x onerror=alert(1)>' } })).not.toContain('<img');
   });
 
   it('the accessible summary states the number of states, the edges, the verdict and the detours', () => {

@@ -24,6 +24,8 @@ export interface MapNodeDatum {
   occupancy: number;
   runs: number;
   topFeatures: string;
+  /** Keys of the runs whose paths visit the state. */
+  visitors: string[];
 }
 
 export interface MapLinkDatum {
@@ -84,6 +86,7 @@ export function mapChartData(report: AnalysisReport, view: MapView = {}): { node
       occupancy: node.occupancy,
       runs: node.runs,
       topFeatures: node.label,
+      visitors: report.runs.filter((r) => r.path?.includes(p.state)).map((r) => r.key),
     };
   });
   const links: MapLinkDatum[] = report.map.edges.map((e) => {
@@ -129,7 +132,7 @@ export function mapChartOption(report: AnalysisReport, view: MapView = {}): Reco
       axisLabel: { showMinLabel: false, showMaxLabel: false },
     },
     yAxis: { type: 'value', min: -2.6, max: 2.6, show: false },
-    tooltip: { trigger: 'item', confine: true },
+    tooltip: { trigger: 'item', confine: true, formatter: mapTooltip },
     series: [
       {
         type: 'graph',
@@ -143,4 +146,27 @@ export function mapChartOption(report: AnalysisReport, view: MapView = {}): Reco
       },
     ],
   };
+}
+
+/** Hovering a state: its top features and its runs; hovering an edge: what changes along it. */
+export function mapTooltip(p: { dataType?: string; data?: unknown }): string {
+  if (p.dataType === 'node') {
+    const n = p.data as MapNodeDatum;
+    const runs = n.visitors.length > 12 ? `${n.visitors.slice(0, 12).join(', ')} and ${n.visitors.length - 12} more` : n.visitors.join(', ');
+    return [
+      `<b>state ${n.state}</b>${n.detour ? ' — detour' : ''}`,
+      `occupancy ${(100 * n.occupancy).toFixed(1)}% · ${n.runs} runs`,
+      `most important features: ${escapeHtml(n.topFeatures)}`,
+      `runs: ${escapeHtml(runs)}`,
+    ].join('<br>');
+  }
+  if (p.dataType === 'edge') {
+    const e = p.data as MapLinkDatum;
+    return `<b>${e.from} → ${e.to}</b><br>${e.runs} runs · p ${e.probability.toFixed(3)}<br>${escapeHtml(e.emphasis.label.formatter.split(' · ').slice(1).join(' · '))}`;
+  }
+  return '';
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&#39;' })[c]!);
 }

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { classifyFailure } from '../../src/train/failures.ts';
+
+describe('classifyFailure: what stopped training, so the lab can say what to do', () => {
+  it("IndexedDB's QuotaExceededError, also wrapped as a store failure's cause, is a full storage", () => {
+    const quota = new DOMException('The transaction was aborted, so the request cannot be fulfilled.', 'QuotaExceededError');
+    for (const e of [quota, new Error('could not save', { cause: quota }), Object.assign(new Error('Quota exceeded.'), { name: 'QuotaExceededError' })]) {
+      const f = classifyFailure(e);
+      expect(f.kind).toBe('storage-full');
+      expect(f.message).toMatch(/storage for the lab is full .*delete old sessions, then resume — nothing saved so far is lost/);
+    }
+  });
+
+  it('a lost GPU device', () => {
+    expect(classifyFailure(new Error('GPUDevice was lost: the device was destroyed')).kind).toBe('device-lost');
+    expect(classifyFailure(new Error('Device lost (reason: unknown)')).kind).toBe('device-lost');
+  });
+
+  it('anything else keeps its own message', () => {
+    expect(classifyFailure(new Error('batch size 65 is larger than the 64 training examples'))).toEqual({
+      kind: 'error',
+      message: 'batch size 65 is larger than the 64 training examples',
+    });
+    expect(classifyFailure('a string').message).toBe('a string');
+  });
+});
