@@ -92,7 +92,7 @@ describe('JSON run bundles', () => {
     expect(errorOf('{"format":"other","groups":[]}').message).toBe(
       'runs.json, line 1, column 11: format: format must be "trainmap.runs/1", got the string "other"',
     );
-    expect(errorOf('{"format":"trainmap.runs/1"}').message).toMatch(/groups: expected an array, got undefined/);
+    expect(errorOf('{"format":"trainmap.runs/1"}').message).toBe("runs.json, line 1, column 1: missing required key 'groups' (the list of run groups)");
     expect(errorOf('{"format":"trainmap.runs/1","groups":[]}').message).toMatch(/the bundle has no groups/);
   });
 
