@@ -3,6 +3,7 @@
  * bench/results/<benchmark>.json. Speed is reported here, never asserted in tests.
  */
 import { eStepKernelBench, emIterationBench, modelSelectionBench } from './hmm.ts';
+import { analyzeLargeBench } from './analyzeLarge.ts';
 import { initComparisonBench } from './initComparison.ts';
 import { trainThroughputBench } from './train.ts';
 import { printTable, writeResult, type BenchResult } from './harness.ts';
@@ -13,6 +14,7 @@ const all: Record<string, () => Promise<BenchResult>> = {
   selection: modelSelectionBench,
   init: initComparisonBench,
   train: trainThroughputBench,
+  large: analyzeLargeBench,
 };
 
 const wanted = process.argv.slice(2);

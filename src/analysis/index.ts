@@ -45,3 +45,4 @@ export {
   type RunSummary,
 } from './analysisReport.ts';
 export { prepareRuns, type PreparedRuns } from './prepareRuns.ts';
+export { previousFitOf, PreviousFitError } from './previousFit.ts';

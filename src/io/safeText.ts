@@ -53,6 +53,15 @@ export function safeText(s: string, maxBytes = 120): string {
   return out;
 }
 
+/** `s` with every unsafe character escaped and nothing cut (for output that must hold the whole value). */
+export function visibleText(s: string): string {
+  const str = String(s);
+  if (!UNSAFE.test(str)) return str;
+  let out = '';
+  for (const ch of str) out += UNSAFE.test(ch) ? escapeChar(ch.codePointAt(0)!) : ch;
+  return out;
+}
+
 /** A value quoted for a message: `'value'`, made safe and cut (default 80 bytes). */
 export function quoted(s: string, maxBytes = 80): string {
   return `'${safeText(s, maxBytes)}'`;

@@ -78,6 +78,29 @@ describe('dissimilarity', () => {
     expect(a).toBeCloseTo(5 * index, 12);
   });
 
+  it('finishes on a 100-run set of K=8 occupancies that includes a pair the earlier solver looped on forever', () => {
+    // Eight state means and run occupancies (checkpoint counts / 2600) drawn as in the search that found
+    // the looping pair; the first two runs are that pair, bit for bit.
+    const rng = createRng(344, 'hunt');
+    const means = Array.from({ length: 8 }, () => Array.from({ length: 14 }, () => rng.normal() * 2));
+    const occupancyOfWalk = () => {
+      const counts = new Array<number>(8).fill(0);
+      let s = Math.floor(rng.next() * 8);
+      for (let t = 0; t < 2600; t++) {
+        if (rng.next() < 0.003) s = Math.floor(rng.next() * 8);
+        counts[s]++;
+      }
+      return counts.map((c) => c / 2600);
+    };
+    const occ = Array.from({ length: 100 }, occupancyOfWalk);
+    expect(occ[0][6]).toBe(0);
+    expect(occ[0][5]).toBeCloseTo(0.4869230769230769, 15);
+    const d = labelFreeDissimilarity(occ, means);
+    expect(Number.isFinite(d) && d > 0).toBe(true);
+    // Symmetric in its pairs: reversing the runs gives the same mean.
+    expect(labelFreeDissimilarity([...occ].reverse(), means)).toBeCloseTo(d, 9);
+  });
+
   it('rejects distributions of different mass', () => {
     expect(() =>
       earthMoversDistance(
