@@ -116,7 +116,7 @@ export function prepareRuns(bundle: RunBundle, options: AnalyzeOptions): Prepare
       window: NORMALIZATION_WINDOW,
       runs: included.map((i, r) => ({ key: runs[i].key, mean: keep.map((j) => normalized[r].mean[j]), std: keep.map((j) => normalized[r].std[j]) })),
     },
-    accuracy: included.map((i) => column(all[i].run.checkpoints, accuracyColumn)),
+    accuracy: included.map((i) => accuracyOf(all[i].run, accuracyColumn)),
     steps: included.map((i) => all[i].run.checkpoints.step),
     warnings,
   };
@@ -133,7 +133,7 @@ function accuracyWarnings(
   accuracyColumn: string,
 ): AnalysisWarning[] {
   const out: AnalysisWarning[] = [];
-  const lacking = included.filter((i) => !hasColumn(all[i].run.checkpoints, accuracyColumn));
+  const lacking = included.filter((i) => accuracyOf(all[i].run, accuracyColumn) === undefined);
   if (lacking.length === included.length) {
     const names = new Set(included.flatMap((i) => Object.keys(all[i].run.checkpoints)));
     const alike = [...names].filter((c) => /acc/i.test(c));
@@ -145,15 +145,16 @@ function accuracyWarnings(
     return out;
   }
   for (const i of lacking) {
+    const what = hasColumn(all[i].run.checkpoints, accuracyColumn) ? `no values in column ${quoted(accuracyColumn)}` : `no column ${quoted(accuracyColumn)}`;
     out.push({
       kind: 'no-accuracy-column',
       run: runs[i].key,
       feature: accuracyColumn,
-      message: `run ${show(runs[i].key)} has no column ${quoted(accuracyColumn)}: its convergence time is unknown, so the regression and detours are skipped`,
+      message: `run ${show(runs[i].key)} has ${what}: its convergence time is unknown, so the regression and detours are skipped`,
     });
   }
   for (const i of included) {
-    const acc = column(all[i].run.checkpoints, accuracyColumn);
+    const acc = accuracyOf(all[i].run, accuracyColumn);
     const bad = acc ? acc.filter((v) => !Number.isFinite(v)).length : 0;
     if (bad > 0)
       out.push({
@@ -169,4 +170,13 @@ function accuracyWarnings(
 /** The same features in the same order (the previous fit's means line up with this one's). */
 export function sameFeatures(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((f, i) => f === b[i]);
+}
+
+/**
+ * A run's accuracy values, or undefined when it has none: no such column, or (as a CSV gives a run that
+ * lacks it) a column with no finite value, which says nothing about when the run converged.
+ */
+function accuracyOf(run: RunBundle['groups'][number]['runs'][number], accuracyColumn: string): number[] | undefined {
+  const acc = column(run.checkpoints, accuracyColumn);
+  return acc && acc.some(Number.isFinite) ? acc : undefined;
 }
