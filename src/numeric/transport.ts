@@ -21,8 +21,11 @@
  * So the loop ends, at a basis with no negative reduced cost: optimal for the rounded problem, with the
  * potentials as the dual certificate.
  *
- * The returned cost is that plan's cost under the original costs and masses; rounding moves it from the
- * exact optimum by at most about max|c|·(2^-40 + (n+m)·2^-45) per unit of mass. As a last line of defence
+ * The optimal basis is then evaluated at the original masses (its tree carries them by peeling leaves), so
+ * the plan's row and column sums are p and q to rounding, and the cost is that plan's cost under the
+ * original costs; only if rounding to units moved a flow across zero are the unit flows used instead. The
+ * basis is optimal for costs rounded to 2^-40 of the largest, so the cost is within about that fraction of
+ * the largest cost from the true optimum. As a last line of defence
  * against a bug, more than `pivotLimit` pivots is an error, never a hang; no input reached in tests uses more
  * than a small fraction of it.
  */
@@ -107,11 +110,8 @@ export function solveTransport(p: readonly number[], q: readonly number[], cost:
   const scale = cmax > 0 ? 2 ** bits / cmax : 0;
   const c = cost.map((row) => row.map((x) => Math.round(x * scale)));
   const supply = toUnits(p, sp, MASS_UNITS);
-  const demand = toUnits(
-    q,
-    q.reduce((a, b) => a + b, 0),
-    MASS_UNITS,
-  );
+  const sq = q.reduce((a, b) => a + b, 0);
+  const demand = toUnits(q, sq, MASS_UNITS);
   // Entries without mass carry no flow; leaving them out removes most degenerate pivots.
   const rows = [...supply.keys()].filter((i) => supply[i] > 0);
   const cols = [...demand.keys()].filter((j) => demand[j] > 0);
@@ -128,13 +128,22 @@ export function solveTransport(p: readonly number[], q: readonly number[], cost:
   for (let j = 0; j < m; j++) if (Number.isNaN(v[j])) v[j] = Math.min(...rows.map((i) => c[i][j] - u[i]));
   for (let i = 0; i < n; i++) if (Number.isNaN(u[i])) u[i] = Math.min(...v.map((vj, j) => c[i][j] - vj));
 
-  const toMass = sp / MASS_UNITS;
   const toCost = cmax > 0 ? 1 / scale : 0;
   const plan = Array.from({ length: n }, () => new Array<number>(m).fill(0));
+  const exact = flowsOnBasis(
+    sub.basic,
+    rows.map((i) => p[i]),
+    cols.map((j) => (q[j] * sp) / sq),
+    cols.length,
+  );
+  // The optimal basis carries the original masses too, unless rounding moved a flow across zero.
+  const useExact = exact.every((x) => x >= -1e-12 * sp);
+  const toMass = sp / MASS_UNITS;
   let total = 0;
   rows.forEach((i, a) =>
     cols.forEach((j, b) => {
-      const x = sub.flow[a * cols.length + b] * toMass;
+      const e = a * cols.length + b;
+      const x = useExact ? Math.max(0, exact[e]) : sub.flow[e] * toMass;
       plan[i][j] = x;
       total += x * cost[i][j];
     }),
@@ -142,12 +151,53 @@ export function solveTransport(p: readonly number[], q: readonly number[], cost:
   return { cost: total, plan, u: u.map((x) => x * toCost), v: v.map((x) => x * toCost), pivots: sub.pivots };
 }
 
+/**
+ * The flows a basis (a spanning tree of cells) gives real masses, by peeling leaves: a leaf's one cell
+ * carries all its remaining mass. Used to evaluate the optimal basis found on whole units at the original
+ * masses, so the returned cost is as exact as floating point allows.
+ */
+function flowsOnBasis(basic: Uint8Array, supply: readonly number[], demand: readonly number[], m: number): Float64Array {
+  const n = supply.length;
+  const left = [...supply, ...demand];
+  const flow = new Float64Array(n * m);
+  const degree = new Int32Array(n + m);
+  const open = new Set<number>();
+  for (let e = 0; e < n * m; e++) {
+    if (!basic[e]) continue;
+    open.add(e);
+    degree[Math.floor(e / m)]++;
+    degree[n + (e % m)]++;
+  }
+  const ends = (e: number): [number, number] => [Math.floor(e / m), n + (e % m)];
+  while (open.size > 0) {
+    let leafCell = -1;
+    let leaf = -1;
+    for (const e of open) {
+      const [r, c] = ends(e);
+      if (degree[r] === 1 || degree[c] === 1) {
+        leafCell = e;
+        leaf = degree[r] === 1 ? r : c;
+        break;
+      }
+    }
+    const [r, c] = ends(leafCell);
+    const other = leaf === r ? c : r;
+    flow[leafCell] = left[leaf];
+    left[other] -= left[leaf];
+    left[leaf] = 0;
+    open.delete(leafCell);
+    degree[r]--;
+    degree[c]--;
+  }
+  return flow;
+}
+
 /** The transportation simplex on whole-number supplies (positive, equal totals) and whole-number costs. */
 function simplex(
   supply: readonly number[],
   demand: readonly number[],
   c: readonly (readonly number[])[],
-): { flow: Float64Array; u: Float64Array; v: Float64Array; pivots: number } {
+): { flow: Float64Array; basic: Uint8Array; u: Float64Array; v: Float64Array; pivots: number } {
   const n = supply.length;
   const m = demand.length;
   const nodes = n + m;
@@ -275,7 +325,7 @@ function simplex(
     flow[leave] = 0;
     degenerate = theta === 0;
   }
-  return { flow, u, v, pivots };
+  return { flow, basic, u, v, pivots };
 }
 
 /** Earth mover's distance between two distributions of equal mass under a ground-cost matrix. */
