@@ -1,3 +1,4 @@
+/** The simplex solver's optimality certificates, against basis enumeration, its pivot bound and the case that once looped (transport.test.ts has the closed forms). */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { earthMoversDistance, MASS_UNITS, pivotLimit, solveTransport } from '../../src/numeric/transport.ts';
