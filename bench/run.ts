@@ -3,6 +3,7 @@
  * bench/results/<benchmark>.json. Speed is reported here, never asserted in tests.
  */
 import { eStepKernelBench, emIterationBench, modelSelectionBench } from './hmm.ts';
+import { analyzeLargeBench } from './analyzeLarge.ts';
 import { initComparisonBench } from './initComparison.ts';
 import { mlMatrixOracleBench } from './mlMatrixOracle.ts';
 import { trainThroughputBench } from './train.ts';
@@ -15,6 +16,7 @@ const all: Record<string, () => Promise<BenchResult>> = {
   init: initComparisonBench,
   train: trainThroughputBench,
   'ml-matrix': mlMatrixOracleBench,
+  large: analyzeLargeBench,
 };
 
 const wanted = process.argv.slice(2);

@@ -68,6 +68,8 @@ export function resolveSettings(options: AnalyzeOptions, features: readonly stri
 export interface AnalysisWarning {
   kind:
     | 'run-excluded'
+    | 'steps-reordered'
+    | 'no-accuracy-column'
     | 'accuracy-missing'
     | 'feature-dropped'
     | 'feature-partly-constant'

@@ -1,5 +1,6 @@
 /** The whole analysis of SPEC §4–§10: prepare runs, select a model, decode, then map, regression, detours and dissimilarity. */
 import type { RunBundle } from '../io/runBundle.ts';
+import { quoted, safeText } from '../io/safeText.ts';
 import { ANALYSIS_FORMAT, resolveSettings, type AnalysisReport, type AnalysisWarning, type AnalyzeOptions } from './analysisReport.ts';
 import { bagOfStatesRegression } from './bagOfStates.ts';
 import { detourStates } from './detours.ts';
@@ -12,7 +13,7 @@ import { fromFlat } from './hmm/params.ts';
 import { selectModel, selectModelWith, type FitRunner, type ModelSelection, type SelectionOptions } from './hmm/selection.ts';
 import type { HMMParams } from './hmm/types.ts';
 import { buildTrainingMap } from './map.ts';
-import { prepareRuns, type PreparedRuns } from './prepareRuns.ts';
+import { prepareRuns, sameFeatures, type PreparedRuns } from './prepareRuns.ts';
 
 export function finishAnalysis(prep: PreparedRuns, selection: ModelSelection, options: AnalyzeOptions, obs: ReturnType<typeof packSequences>): AnalysisReport {
   options.onProgress?.({ phase: 'decode' });
@@ -44,7 +45,11 @@ export function finishAnalysis(prep: PreparedRuns, selection: ModelSelection, op
   let detours: number[] = [];
   const missingAcc = prep.accuracy.findIndex((a) => a === undefined);
   if (missingAcc >= 0) {
-    regression = { skipped: `no '${accuracyColumn}' column in run ${prep.runs[prep.included[missingAcc]].key}: convergence time and the regression need it` };
+    const lacking = prep.accuracy.filter((a) => a === undefined).length;
+    const first = safeText(prep.runs[prep.included[missingAcc]].key, 80);
+    regression = {
+      skipped: `no ${quoted(accuracyColumn)} column in ${lacking === prep.accuracy.length ? 'any run' : `run ${first}${lacking > 1 ? ` and ${lacking - 1} more` : ''}`}: convergence time and the regression need it`,
+    };
   } else {
     const conv = convergenceTimes(prep.accuracy as number[][], threshold);
     convergence = conv.map((c) => c.checkpoint);
@@ -55,7 +60,7 @@ export function finishAnalysis(prep: PreparedRuns, selection: ModelSelection, op
     if (never > 0) {
       warnings.push({
         kind: 'never-converged',
-        message: `${never} run${never > 1 ? 's' : ''} never reached ${accuracyColumn} > ${threshold}; counted as converging at the longest run's length`,
+        message: `${never} run${never > 1 ? 's' : ''} never reached ${safeText(accuracyColumn, 80)} > ${threshold}; counted as converging at the longest run's length`,
       });
     }
     const reg = bagOfStatesRegression(paths, k, convergence);
@@ -103,7 +108,7 @@ export function finishAnalysis(prep: PreparedRuns, selection: ModelSelection, op
  */
 function stateOrder(params: HMMParams, paths: Int32Array[], prep: PreparedRuns, previous?: AnalyzeOptions['previous']): number[] {
   const k = params.startprob.length;
-  if (previous && previous.features.join() === prep.features.join()) {
+  if (previous && sameFeatures(previous.features, prep.features)) {
     if (!previous.paths) return matchStates(previous.params, params);
     const byKey = new Map(previous.paths.map((p) => [p.key, p.path]));
     return matchStatesByPaths(

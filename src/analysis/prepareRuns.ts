@@ -1,8 +1,12 @@
 /** SPEC §4: from a bundle to the normalized sequences the HMM sees, with every run's fate recorded. */
-import { DEFAULT_FEATURES, type RunBundle } from '../io/runBundle.ts';
+import { column, DEFAULT_FEATURES, hasColumn, type RunBundle } from '../io/runBundle.ts';
+import { quoted, quotedList, safeText } from '../io/safeText.ts';
 import type { AnalysisReport, AnalysisWarning, AnalyzeOptions, RunSummary } from './analysisReport.ts';
 import { ANALYSIS_DEFAULTS } from './defaults.ts';
-import { NORMALIZATION_WINDOW, zScoreRun } from './normalize.ts';
+import { NormalizationError, NORMALIZATION_WINDOW, zScoreRun } from './normalize.ts';
+
+/** A run key or column name as messages show it: control characters escaped, long values cut. */
+const show = (s: string) => safeText(s, 80);
 
 export interface PreparedRuns {
   features: string[];
@@ -24,12 +28,14 @@ export function prepareRuns(bundle: RunBundle, options: AnalyzeOptions): Prepare
   const columns = new Set(all.flatMap(({ run }) => Object.keys(run.checkpoints)));
   const unknown = requested.filter((f) => !columns.has(f));
   if (unknown.length > 0) {
-    throw new Error(
-      `unknown feature${unknown.length > 1 ? 's' : ''} ${unknown.map((f) => `'${f}'`).join(', ')}; columns in the bundle: ${[...columns].join(', ')}`,
-    );
+    throw new Error(`unknown feature${unknown.length > 1 ? 's' : ''} ${quotedList(unknown)}; columns in the bundle: ${safeText([...columns].join(', '), 400)}`);
   }
   const multi = bundle.groups.length > 1;
-  const warnings: AnalysisWarning[] = [];
+  const warnings: AnalysisWarning[] = (bundle.notes ?? []).map((n) => ({
+    kind: n.kind,
+    run: multi ? `${n.group}/${n.run}` : n.run,
+    message: n.message,
+  }));
   const runs: RunSummary[] = all.map(({ group, run }) => ({
     key: multi ? `${group}/${run.id}` : run.id,
     group,
@@ -41,46 +47,38 @@ export function prepareRuns(bundle: RunBundle, options: AnalyzeOptions): Prepare
   const exclude = (i: number, reason: string) => {
     runs[i].included = false;
     runs[i].excludedReason = reason;
-    warnings.push({ kind: 'run-excluded', run: runs[i].key, message: `run ${runs[i].key} excluded: ${reason}` });
+    warnings.push({ kind: 'run-excluded', run: runs[i].key, message: `run ${show(runs[i].key)} excluded: ${reason}` });
   };
   all.forEach(({ run }, i) => {
-    const missing = requested.filter((f) => !(f in run.checkpoints));
+    const missing = requested.filter((f) => !hasColumn(run.checkpoints, f));
     if (run.diverged) return exclude(i, `diverged at step ${run.diverged.step} (${run.diverged.reason})`);
-    if (missing.length > 0) return exclude(i, `no column ${missing.join(', ')}`);
+    if (missing.length > 0) return exclude(i, `no column ${quotedList(missing)}`);
     if (run.checkpoints.step.length < 2) return exclude(i, `only ${run.checkpoints.step.length} checkpoint; a sequence needs at least 2`);
     // Any non-finite metric excludes the run (SPEC §4), also one not chosen as a feature.
-    for (const f of [...requested, ...DEFAULT_FEATURES.filter((m) => m in run.checkpoints && !requested.includes(m))]) {
+    for (const f of [...requested, ...DEFAULT_FEATURES.filter((m) => hasColumn(run.checkpoints, m) && !requested.includes(m))]) {
       const t = run.checkpoints[f].findIndex((v) => !Number.isFinite(v));
-      if (t >= 0) return exclude(i, `diverged or missing data: ${f} is ${run.checkpoints[f][t]} at step ${run.checkpoints.step[t]}`);
+      if (t >= 0) return exclude(i, `diverged or missing data: ${show(f)} is ${run.checkpoints[f][t]} at step ${run.checkpoints.step[t]}`);
     }
   });
   const included = runs.flatMap((r, i) => (r.included ? [i] : []));
   if (included.length < 2) {
+    const why = warnings.slice(0, 5).map((w) => w.message);
+    if (warnings.length > 5) why.push(`and ${warnings.length - 5} more`);
     throw new Error(
-      `too few runs to analyze: ${included.length} usable of ${runs.length} (the held-out split needs at least 2)${warnings.length ? '; ' + warnings.map((w) => w.message).join('; ') : ''}`,
+      `too few runs to analyze: ${included.length} usable of ${runs.length} (the held-out split needs at least 2)${why.length ? '; ' + why.join('; ') : ''}`,
     );
   }
-  if (options.previous && options.previous.features.join() !== requested.join()) {
-    warnings.push({
-      kind: 'previous-features-differ',
-      message: `the previous analysis used other features (${options.previous.features.join(', ')}); its state numbering cannot be kept`,
-    });
-  }
   const accuracyColumn = options.accuracyColumn ?? ANALYSIS_DEFAULTS.accuracyColumn;
-  for (const i of included) {
-    const acc = all[i].run.checkpoints[accuracyColumn];
-    const bad = acc ? acc.filter((v) => !Number.isFinite(v)).length : 0;
-    if (bad > 0)
-      warnings.push({
-        kind: 'accuracy-missing',
-        run: runs[i].key,
-        feature: accuracyColumn,
-        message: `run ${runs[i].key}: ${accuracyColumn} is missing or non-finite at ${bad} checkpoint${bad > 1 ? 's' : ''}; they count as not converged`,
-      });
-  }
+  warnings.push(...accuracyWarnings(all, runs, included, accuracyColumn));
   const normalized = included.map((i) => {
     const cp = all[i].run.checkpoints;
-    return zScoreRun(cp.step.map((_, t) => requested.map((f) => cp[f][t])));
+    try {
+      return zScoreRun(cp.step.map((_, t) => requested.map((f) => cp[f][t])));
+    } catch (e) {
+      if (e instanceof NormalizationError)
+        throw new Error(`run ${show(runs[i].key)}: cannot normalize feature ${quoted(requested[e.feature])}: ${e.detail}`, { cause: e });
+      throw e;
+    }
   });
   // A feature constant within every run carries nothing: drop it rather than feed the HMM a zero column.
   const droppedFeatures: PreparedRuns['droppedFeatures'] = [];
@@ -94,15 +92,22 @@ export function prepareRuns(bundle: RunBundle, options: AnalyzeOptions): Prepare
         warnings.push({
           kind: 'feature-partly-constant',
           feature: f,
-          message: `${f} is constant within ${constantIn} of ${normalized.length} runs; set to 0 there after normalization`,
+          message: `${show(f)} is constant within ${constantIn} of ${normalized.length} runs; set to 0 there after normalization`,
         });
       }
     }
   });
-  if (keep.length === 0) throw new Error(`every feature is constant within every run (${requested.join(', ')}); nothing to model`);
-  for (const d of droppedFeatures) warnings.push({ kind: 'feature-dropped', feature: d.feature, message: `feature ${d.feature} dropped: ${d.reason}` });
+  if (keep.length === 0) throw new Error(`every feature is constant within every run (${safeText(requested.join(', '), 300)}); nothing to model`);
+  const features = keep.map((j) => requested[j]);
+  if (options.previous && !sameFeatures(options.previous.features, features)) {
+    warnings.push({
+      kind: 'previous-features-differ',
+      message: `the previous analysis used other features (${safeText(options.previous.features.join(', '), 200)}); its state numbering cannot be kept`,
+    });
+  }
+  for (const d of droppedFeatures) warnings.push({ kind: 'feature-dropped', feature: d.feature, message: `feature ${show(d.feature)} dropped: ${d.reason}` });
   return {
-    features: keep.map((j) => requested[j]),
+    features,
     droppedFeatures,
     runs,
     included,
@@ -111,8 +116,67 @@ export function prepareRuns(bundle: RunBundle, options: AnalyzeOptions): Prepare
       window: NORMALIZATION_WINDOW,
       runs: included.map((i, r) => ({ key: runs[i].key, mean: keep.map((j) => normalized[r].mean[j]), std: keep.map((j) => normalized[r].std[j]) })),
     },
-    accuracy: included.map((i) => all[i].run.checkpoints[accuracyColumn]),
+    accuracy: included.map((i) => accuracyOf(all[i].run, accuracyColumn)),
     steps: included.map((i) => all[i].run.checkpoints.step),
     warnings,
   };
+}
+
+/**
+ * What the analysis says about the accuracy column that defines convergence: one warning when no run has it
+ * (naming columns that look like one), one per run that lacks it, and one per run where it has gaps.
+ */
+function accuracyWarnings(
+  all: { run: RunBundle['groups'][number]['runs'][number] }[],
+  runs: RunSummary[],
+  included: number[],
+  accuracyColumn: string,
+): AnalysisWarning[] {
+  const out: AnalysisWarning[] = [];
+  const lacking = included.filter((i) => accuracyOf(all[i].run, accuracyColumn) === undefined);
+  if (lacking.length === included.length) {
+    const names = new Set(included.flatMap((i) => Object.keys(all[i].run.checkpoints)));
+    const alike = [...names].filter((c) => /acc/i.test(c));
+    out.push({
+      kind: 'no-accuracy-column',
+      feature: accuracyColumn,
+      message: `no run has the accuracy column ${quoted(accuracyColumn)}${alike.length ? ` (columns that look like one: ${quotedList(alike, 5)})` : ''}: convergence times, the regression and detours are skipped; name the accuracy column (--accuracy-column)`,
+    });
+    return out;
+  }
+  for (const i of lacking) {
+    const what = hasColumn(all[i].run.checkpoints, accuracyColumn) ? `no values in column ${quoted(accuracyColumn)}` : `no column ${quoted(accuracyColumn)}`;
+    out.push({
+      kind: 'no-accuracy-column',
+      run: runs[i].key,
+      feature: accuracyColumn,
+      message: `run ${show(runs[i].key)} has ${what}: its convergence time is unknown, so the regression and detours are skipped`,
+    });
+  }
+  for (const i of included) {
+    const acc = accuracyOf(all[i].run, accuracyColumn);
+    const bad = acc ? acc.filter((v) => !Number.isFinite(v)).length : 0;
+    if (bad > 0)
+      out.push({
+        kind: 'accuracy-missing',
+        run: runs[i].key,
+        feature: accuracyColumn,
+        message: `run ${show(runs[i].key)}: ${show(accuracyColumn)} is missing or non-finite at ${bad} checkpoint${bad > 1 ? 's' : ''}; they count as not converged`,
+      });
+  }
+  return out;
+}
+
+/** The same features in the same order (the previous fit's means line up with this one's). */
+export function sameFeatures(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((f, i) => f === b[i]);
+}
+
+/**
+ * A run's accuracy values, or undefined when it has none: no such column, or (as a CSV gives a run that
+ * lacks it) a column with no finite value, which says nothing about when the run converged.
+ */
+function accuracyOf(run: RunBundle['groups'][number]['runs'][number], accuracyColumn: string): number[] | undefined {
+  const acc = column(run.checkpoints, accuracyColumn);
+  return acc && acc.some(Number.isFinite) ? acc : undefined;
 }

@@ -1,36 +1,30 @@
 import { mkdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { analyzeRuns, analyzeRunsWith, type AnalysisProgress, type AnalyzeOptions, type HMMParams } from '../analysis/index.ts';
-import { formatRunsJson, readBundleText, type RunBundle } from '../io/index.ts';
+import { analyzeRuns, analyzeRunsWith, previousFitOf, type AnalysisProgress, type AnalyzeOptions, type HMMParams } from '../analysis/index.ts';
+import { formatRunsJson, readBundle, safeText, type RunBundle } from '../io/index.ts';
 import { ANALYSIS_SETTINGS, ANALYZE_CLI_SETTINGS, analyzeOptions, SettingError, type SettingSpec } from '../settings/index.ts';
 import { UsageError, type Flags } from './args.ts';
 import { defaultWorkerCount, workerFitRunner } from './fitPool.ts';
 import { formatDuration, ProgressLine } from './progressLine.ts';
 import { formatSummary } from './summary.ts';
 import { analysisFigureSvg } from '../render/analysisFigure.ts';
+import { checkOutputs, defaultOutput, figurePath } from './outputPaths.ts';
 
 export const ANALYZE_FLAGS: readonly SettingSpec[] = [...ANALYSIS_SETTINGS, ...ANALYZE_CLI_SETTINGS];
 
-function readText(file: string): string {
+/** A file's bytes, or an error that says in words why they cannot be read (`what` names the file's role). */
+export function readBytes(file: string, what = 'the bundle'): Uint8Array {
   try {
-    return readFileSync(file, 'utf8');
+    return readFileSync(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new Error(code === 'ENOENT' ? `${file}: no such file` : `${file}: cannot read (${code ?? e})`, { cause: e });
+    const why = { ENOENT: 'no such file', EISDIR: 'a directory, not a file', EACCES: 'permission denied' }[code ?? ''] ?? `cannot read (${code ?? e})`;
+    throw new Error(`${safeText(file, 200)}: ${why}${code === 'ENOENT' && what !== 'the bundle' ? ` (${what})` : ''}`, { cause: e });
   }
 }
 
-function previousFit(file: string): { params: HMMParams; features: string[] } {
-  let raw: { analysis?: { model?: { params?: HMMParams }; features?: string[] } };
-  try {
-    raw = JSON.parse(readText(file));
-  } catch {
-    throw new Error(`${file}: not a Trainmap analysis (not JSON); pass a file written by 'trainmap analyze --out'`);
-  }
-  const params = raw?.analysis?.model?.params;
-  const features = raw.analysis?.features;
-  if (!params || !features) throw new Error(`${file}: not a Trainmap analysis (no analysis.model.params); write one with --out`);
-  return { params, features };
+async function previousFit(file: string): Promise<{ params: HMMParams; features: string[] }> {
+  return previousFitOf(await readBundle(readBytes(file, 'given as --previous'), file), file);
 }
 
 /** Writes through a temporary file and a rename, so an interrupted write never leaves half a file. */
@@ -41,14 +35,14 @@ export function writeFileAtomic(file: string, text: string | Uint8Array): void {
   renameSync(tmp, file);
 }
 
-export function analysisOptionsFromFlags(flags: Flags): AnalyzeOptions {
+export async function analysisOptionsFromFlags(flags: Flags): Promise<AnalyzeOptions> {
   let options: AnalyzeOptions;
   try {
     options = analyzeOptions(flags);
   } catch (e) {
     throw e instanceof SettingError ? new UsageError(e.message) : e;
   }
-  return { ...options, previous: flags.previous ? previousFit(String(flags.previous)) : undefined };
+  return { ...options, previous: flags.previous ? await previousFit(String(flags.previous)) : undefined };
 }
 
 function describeProgress(p: AnalysisProgress, started: number): string {
@@ -75,18 +69,20 @@ export async function analyzeAndReport(
   progress.done();
   const exported: RunBundle = { format: bundle.format, groups: bundle.groups, analysis: report };
   writeFileAtomic(out, formatRunsJson(exported));
-  const figure = out.replace(/\.json$/i, '') + '.svg';
+  const figure = figurePath(out);
   writeFileAtomic(figure, analysisFigureSvg(report));
   if (!quiet) process.stdout.write(formatSummary(report, source) + '\n');
-  process.stdout.write(`\nAnalysis written to ${out}, figure to ${figure} (${formatDuration((Date.now() - started) / 1000)})\n`);
+  process.stdout.write(`\nAnalysis written to ${safeText(out, 200)}, figure to ${safeText(figure, 200)} (${formatDuration((Date.now() - started) / 1000)})\n`);
 }
 
 export async function analyzeCommand(positional: string[], flags: Flags): Promise<void> {
   if (positional.length !== 1) throw new UsageError(`analyze takes one bundle file (.csv or .json); got ${positional.length}`);
   const file = positional[0];
-  const options = analysisOptionsFromFlags(flags);
-  const bundle = readBundleText(readText(file), file);
-  const out = (flags.out as string | undefined) ?? file.replace(/(\.analysis)?\.(json|csv)$/i, '') + '.analysis.json';
+  const given = flags.out as string | undefined;
+  const out = given ?? defaultOutput(file);
+  checkOutputs(file, out, given === undefined);
+  const options = await analysisOptionsFromFlags(flags);
+  const bundle = await readBundle(readBytes(file), file);
   const workers = (flags.workers as number | undefined) ?? defaultWorkerCount();
   await analyzeAndReport(bundle, file, options, out, workers, Boolean(flags.quiet));
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /** The `trainmap` command: the same modules as the page, from a terminal. */
-import { BundleError } from '../io/index.ts';
+import { BundleError, safeMessage, safeText } from '../io/index.ts';
 import { describePresets, type SettingSpec } from '../settings/index.ts';
 import { formatFlagHelp, parseArgs, UsageError, type Flags } from './args.ts';
 import { ANALYZE_FLAGS, analyzeCommand } from './analyzeCommand.ts';
@@ -51,9 +51,9 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(help() + '\n');
     return name ? 0 : 2;
   }
-  const command = COMMANDS[name];
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!command) {
-    process.stderr.write(`trainmap: unknown command '${name}'\n\n${help()}\n`);
+    process.stderr.write(`trainmap: unknown command '${safeText(name, 80)}'\n\n${help()}\n`);
     return 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
@@ -64,17 +64,25 @@ async function main(argv: string[]): Promise<number> {
     const { positional, flags } = parseArgs(rest, command.flags);
     return (await command.run(positional, flags)) ?? 0;
   } catch (e) {
+    // The last line of defence: whatever an error says (a value from argv, a file, a library), it reaches the
+    // terminal as one line under 1 KB with its control characters escaped.
     if (e instanceof UsageError) {
-      process.stderr.write(`trainmap ${name}: ${e.message}\nusage: ${command.usage} (--help for options)\n`);
+      process.stderr.write(`trainmap ${name}: ${safeMessage(e.message)}\nusage: ${command.usage} (--help for options)\n`);
       return 2;
     }
     const message = e instanceof BundleError || e instanceof Error ? e.message : String(e);
-    process.stderr.write(`\ntrainmap ${name}: ${message}\n`);
-    if (process.env.TRAINMAP_DEBUG && e instanceof Error) process.stderr.write(`${e.stack}\n`);
+    process.stderr.write(`\ntrainmap ${name}: ${safeMessage(message)}\n`);
+    if (process.env.TRAINMAP_DEBUG && e instanceof Error) process.stderr.write(`${safeText(e.stack ?? '', 20000)}\n`);
     return 1;
   }
 }
 
-main(process.argv.slice(2)).then((code) => {
-  process.exitCode = code;
-});
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    process.stderr.write(`\ntrainmap: ${safeMessage(e instanceof Error ? e.message : String(e))}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,4 +1,9 @@
-import type { AnalysisReport } from '../analysis/index.ts';
+import type { AnalysisReport, AnalysisWarning } from '../analysis/index.ts';
+import { safeText } from '../io/index.ts';
+
+/** Names from the bundle (run ids, features) and sentences about them, escaped and cut for the terminal. */
+const name = (x: string) => safeText(x, 60);
+const sentence = (x: string) => safeText(x, 400);
 
 const fmt = (x: number, digits = 1) => (Number.isFinite(x) ? x.toFixed(digits) : '—');
 const sci = (x: number) => (Number.isFinite(x) ? (x !== 0 && Math.abs(x) < 1e-3 ? x.toExponential(1) : x.toFixed(4)) : '—');
@@ -21,9 +26,10 @@ export function formatSummary(report: AnalysisReport, source: string): string {
   const lengths = included.map((r) => r.checkpoints);
   const lengthText =
     Math.min(...lengths) === Math.max(...lengths) ? `${lengths[0]} checkpoints each` : `${Math.min(...lengths)}–${Math.max(...lengths)} checkpoints`;
-  out.push(`Trainmap analysis of ${source}`);
+  out.push(`Trainmap analysis of ${safeText(source, 200)}`);
   out.push(`  ${report.runs.length} runs, ${included.length} analyzed (${lengthText}), ${report.features.length} features`);
-  if (report.droppedFeatures.length) out.push(`  dropped features: ${report.droppedFeatures.map((d) => `${d.feature} (${d.reason})`).join(', ')}`);
+  if (report.droppedFeatures.length)
+    out.push(sentence(`  dropped features: ${report.droppedFeatures.map((d) => `${name(d.feature)} (${d.reason})`).join(', ')}`));
 
   const sel = report.selection;
   const heldOut = report.runs.filter((r) => r.role === 'held-out').length;
@@ -56,7 +62,7 @@ export function formatSummary(report: AnalysisReport, source: string): string {
   out.push(
     table(
       ['state', 'occupancy', 'runs', 'first visit', 'most important features'],
-      map.nodes.map((n) => [String(n.state), pct(n.occupancy), String(n.runs), fmt(n.meanFirstVisit), n.runs > 0 ? n.label : '(never visited)']),
+      map.nodes.map((n) => [String(n.state), pct(n.occupancy), String(n.runs), fmt(n.meanFirstVisit), n.runs > 0 ? sentence(n.label) : '(never visited)']),
       [true, true, true, true, false],
     ),
   );
@@ -70,7 +76,7 @@ export function formatSummary(report: AnalysisReport, source: string): string {
           e.probability.toFixed(3),
           String(e.runs),
           e.meanConvergence !== undefined ? fmt(e.meanConvergence) : '—',
-          e.label,
+          sentence(e.label),
         ]),
         [false, true, true, true, false],
       ),
@@ -79,12 +85,12 @@ export function formatSummary(report: AnalysisReport, source: string): string {
 
   out.push('');
   if ('skipped' in report.regression) {
-    out.push(`Regression of convergence time: skipped (${report.regression.skipped})`);
+    out.push(`Regression of convergence time: skipped (${sentence(report.regression.skipped)})`);
   } else {
     const r = report.regression;
     const conv = included.filter((x) => x.convergence?.converged).length;
     out.push(
-      `Regression of convergence time (checkpoint where ${report.settings.accuracyColumn} > ${report.settings.threshold}; ${conv}/${included.length} runs converged) on state occupancy`,
+      `Regression of convergence time (checkpoint where ${name(report.settings.accuracyColumn)} > ${report.settings.threshold}; ${conv}/${included.length} runs converged) on state occupancy`,
     );
     out.push(
       `  R² ${sci(r.rSquared)}, F-test p-value ${sci(r.fPValue)} (df ${r.dfModel}, ${r.dfResid}) — ${r.significant ? 'significant at 0.05: coefficients can be read' : 'NOT significant at 0.05: do not read the coefficients'}`,
@@ -105,12 +111,32 @@ export function formatSummary(report: AnalysisReport, source: string): string {
   const excluded = report.runs.filter((r) => !r.included);
   if (excluded.length) {
     out.push('', `Excluded runs (${excluded.length}):`);
-    for (const r of excluded) out.push(`  ${r.key}: ${r.excludedReason}`);
+    for (const r of excluded.slice(0, MAX_LINES_PER_KIND)) out.push(`  ${name(r.key)}: ${sentence(r.excludedReason ?? '')}`);
+    if (excluded.length > MAX_LINES_PER_KIND) out.push(`  … and ${excluded.length - MAX_LINES_PER_KIND} more (every one is in the analysis file)`);
   }
   const other = report.warnings.filter((w) => w.kind !== 'run-excluded');
   if (other.length) {
     out.push('', 'Notes:');
-    for (const w of other) out.push(`  ${w.message}`);
+    out.push(...noteLines(other));
   }
-  return out.join('\n');
+  // The last line of defence: whatever a line holds, nothing in it can drive the terminal.
+  return out.map((l) => safeText(l, 4000)).join('\n');
+}
+
+/** Lines of one kind of note shown before the rest are summarized (a bundle can have hundreds of runs). */
+const MAX_LINES_PER_KIND = 8;
+
+/** One line per note, in order; a kind with many notes (every run lacking a column, say) shows its first few and a count. */
+function noteLines(warnings: readonly AnalysisWarning[]): string[] {
+  const seen = new Map<string, number>();
+  const lines: string[] = [];
+  for (const w of warnings) {
+    const n = (seen.get(w.kind) ?? 0) + 1;
+    seen.set(w.kind, n);
+    if (n <= MAX_LINES_PER_KIND) lines.push(`  ${sentence(w.message)}`);
+  }
+  for (const [kind, n] of seen) {
+    if (n > MAX_LINES_PER_KIND) lines.push(`  … and ${n - MAX_LINES_PER_KIND} more notes like the ${kind} ones above (every one is in the analysis file)`);
+  }
+  return lines;
 }

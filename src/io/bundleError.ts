@@ -1,22 +1,35 @@
-/** A problem in an input file, located precisely enough to fix it by hand. */
+import { safeMessage, safeText } from './safeText.ts';
+
+/**
+ * A problem in an input file, located precisely enough to fix it by hand. The message is one line under
+ * 1 KB with every control character escaped (safeText), whatever the file name or the detail hold.
+ */
 export class BundleError extends Error {
+  readonly file: string;
+  readonly detail: string;
   constructor(
-    readonly file: string,
+    file: string,
     readonly line: number | null,
     readonly column: number | null,
-    readonly detail: string,
+    detail: string,
   ) {
-    super(`${file}${line !== null ? `, line ${line}` : ''}${column !== null ? `, column ${column}` : ''}: ${detail}`);
+    const shownFile = safeText(file, 200);
+    const safeDetail = safeMessage(detail);
+    super(safeMessage(`${shownFile}${line !== null ? `, line ${line}` : ''}${column !== null ? `, column ${column}` : ''}: ${safeDetail}`));
     this.name = 'BundleError';
+    this.file = file;
+    this.detail = safeDetail;
   }
 }
 
-/** 1-based line and column of a character offset. */
+/** 1-based line and column of a character offset (a line ends at \n, \r\n or a lone \r). */
 export function lineColumnAt(text: string, offset: number): { line: number; column: number } {
   let line = 1;
   let last = -1;
-  for (let i = 0; i < offset && i < text.length; i++) {
-    if (text.charCodeAt(i) === 10) {
+  const end = Math.min(offset, text.length);
+  for (let i = 0; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) {
       line++;
       last = i;
     }

@@ -1,52 +1,9 @@
 import { BundleError, lineColumnAt } from './bundleError.ts';
+import { bundleText } from './decodeText.ts';
 import { findJsonSyntaxError, locateJsonPath } from './jsonLocate.ts';
-import { RUN_BUNDLE_FORMAT, type Checkpoints, type Run, type RunBundle, type RunGroup } from './runBundle.ts';
-
-/**
- * Python's json writes bare NaN/Infinity. Outside strings they become marker strings that cannot occur in the
- * data (a NUL-prefixed nonce absent from the text), and are read back as numbers; positions in the patched text
- * are mapped back, so every reported line and column points into the original.
- */
-interface PatchedJson {
-  text: string;
-  /** The marker string (the parsed value) for each bare token. */
-  markers: Map<string, number>;
-  /** Original offset of a patched offset. */
-  original(offset: number): number;
-}
-
-function quoteNonFiniteTokens(text: string): PatchedJson {
-  const identity: PatchedJson = { text, markers: new Map(), original: (o) => o };
-  if (!/NaN|Infinity/.test(text)) return identity;
-  let nonce = 'trainmap-nonfinite';
-  for (let n = 0; text.includes(nonce); n++) nonce = `trainmap-nonfinite-${n}`;
-  const tokens: Record<string, number> = { NaN: NaN, Infinity: Infinity, '-Infinity': -Infinity };
-  const markers = new Map<string, number>();
-  // [patched offset where a replacement ends, how much longer the text is from there on]
-  const shifts: [number, number][] = [];
-  let grown = 0;
-  const patched = text.replace(/"(?:[^"\\]|\\.)*"|-?Infinity|NaN/g, (m, at: number) => {
-    if (!Object.hasOwn(tokens, m)) return m;
-    markers.set(`\u0000${nonce}:${m}`, tokens[m]);
-    // In the JSON text the NUL is the six-character escape \u0000, so the marker is valid JSON.
-    const quoted = `"\\u0000${nonce}:${m}"`;
-    grown += quoted.length - m.length;
-    shifts.push([at + grown + m.length, grown]);
-    return quoted;
-  });
-  if (shifts.length === 0) return identity;
-  const original = (offset: number): number => {
-    let lo = 0;
-    let hi = shifts.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (shifts[mid][0] <= offset) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo === 0 ? offset : Math.max(0, offset - shifts[lo - 1][1]);
-  };
-  return { text: patched, markers, original };
-}
+import { MAX_JSON_DEPTH, prescanJson, type PatchedJson } from './jsonPrescan.ts';
+import { newCheckpoints, RUN_BUNDLE_FORMAT, type BundleNote, type Checkpoints, type Run, type RunBundle, type RunGroup } from './runBundle.ts';
+import { quoted, safeText } from './safeText.ts';
 
 const STRING_NUMBERS: Record<string, number> = {
   NaN: NaN,
@@ -67,11 +24,20 @@ class Validator {
   ) {}
   fail(path: Path, detail: string): never {
     const { line, column } = lineColumnAt(this.original, this.patch.original(locateJsonPath(this.patch.text, path)));
-    const where = path
-      .map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`))
+    const where = this.where(path);
+    throw new BundleError(this.file, line, column, `${where ? where + ': ' : ''}${detail}`);
+  }
+  /** A path as the message shows it: groups[0].runs[2].checkpoints["odd name"]. */
+  where(path: Path): string {
+    return path
+      .map((p) => (typeof p === 'number' ? `[${p}]` : /^[A-Za-z_][\w-]*$/.test(p) ? `.${p}` : `[${JSON.stringify(safeText(p, 40))}]`))
       .join('')
       .replace(/^\./, '');
-    throw new BundleError(this.file, line, column, `${where ? where + ': ' : ''}${detail}`);
+  }
+  /** Fails at the object holding a required key that is not there. */
+  required(o: Record<string, unknown>, key: string, path: Path, what: string): unknown {
+    if (!Object.hasOwn(o, key)) this.fail(path, `missing required key '${key}' (${what})`);
+    return o[key];
   }
   object(v: unknown, path: Path): Record<string, unknown> {
     if (typeof v !== 'object' || v === null || Array.isArray(v)) this.fail(path, `expected an object, got ${describe(v)}`);
@@ -96,16 +62,26 @@ class Validator {
 }
 
 function describe(v: unknown): string {
+  if (v === undefined) return 'nothing';
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'an array';
-  if (typeof v === 'string') return `the string ${JSON.stringify(v.length > 40 ? v.slice(0, 40) + '…' : v)}`;
-  return typeof v === 'object' ? 'an object' : `${typeof v} ${String(v)}`;
+  if (typeof v === 'string') return `the string "${safeText(v, 60)}"`;
+  return typeof v === 'object' ? 'an object' : `${typeof v} ${safeText(String(v), 60)}`;
 }
 
-/** Reads the JSON run bundle (SPEC §11). Non-finite metric values may be null, "NaN"/"Infinity" strings or Python's bare tokens. */
-export function parseRunsJson(text: string, file: string): RunBundle {
+/**
+ * Reads the JSON run bundle (SPEC §11) from text or bytes (see decodeText.ts). Non-finite metric values may
+ * be null, "NaN"/"Infinity" strings or Python's bare tokens. Columns are kept under any name, `__proto__`
+ * and `constructor` included.
+ */
+export function parseRunsJson(input: string | Uint8Array, file: string): RunBundle {
+  const text = bundleText(input, file);
   if (text.trim() === '') throw new BundleError(file, null, null, 'the file is empty; expected a trainmap.runs/1 JSON bundle');
-  const patch = quoteNonFiniteTokens(text);
+  const patch = prescanJson(text);
+  if (patch.tooDeepAt >= 0) {
+    const at = lineColumnAt(text, patch.tooDeepAt);
+    throw new BundleError(file, at.line, at.column, `not a run bundle: nesting deeper than ${MAX_JSON_DEPTH} levels (a bundle needs about 8)`);
+  }
   const patched = patch.text;
   let raw: unknown;
   try {
@@ -114,63 +90,80 @@ export function parseRunsJson(text: string, file: string): RunBundle {
       ? JSON.parse(patched, (_k, v: unknown) => (typeof v === 'string' && patch.markers.has(v) ? patch.markers.get(v) : v))
       : JSON.parse(patched);
   } catch (e) {
-    const found = findJsonSyntaxError(patched);
+    const found = findJsonSyntaxError(patched, MAX_JSON_DEPTH);
     const at = found ? lineColumnAt(text, patch.original(found.offset)) : null;
     const why = found?.message ?? (e instanceof Error ? e.message : String(e));
     throw new BundleError(file, at?.line ?? null, at?.column ?? null, `not valid JSON: ${why}`);
   }
   const v = new Validator(patch, text, file);
   const top = v.object(raw, []);
-  if (top.format !== RUN_BUNDLE_FORMAT) v.fail(['format'], `format must be "${RUN_BUNDLE_FORMAT}", got ${describe(top.format)}`);
-  const groupsRaw = v.array(top.groups, ['groups']);
+  const format = v.required(top, 'format', [], `a run bundle starts with "format": "${RUN_BUNDLE_FORMAT}"`);
+  if (format !== RUN_BUNDLE_FORMAT) v.fail(['format'], `format must be "${RUN_BUNDLE_FORMAT}", got ${describe(format)}`);
+  const groupsRaw = v.array(v.required(top, 'groups', [], 'the list of run groups'), ['groups']);
   if (groupsRaw.length === 0) v.fail(['groups'], 'the bundle has no groups');
+  const notes: BundleNote[] = [];
   const groups: RunGroup[] = groupsRaw.map((g, gi) => {
     const gp: Path = ['groups', gi];
     const go = v.object(g, gp);
-    if (go.name !== undefined && typeof go.name !== 'string') v.fail([...gp, 'name'], `expected a string, got ${describe(go.name)}`);
-    const name = typeof go.name === 'string' ? go.name : `group ${gi}`;
-    const config = go.config === undefined ? {} : v.object(go.config, [...gp, 'config']);
-    const runsRaw = v.array(go.runs, [...gp, 'runs']);
+    const nameRaw = Object.hasOwn(go, 'name') ? go.name : undefined;
+    if (nameRaw !== undefined && typeof nameRaw !== 'string') v.fail([...gp, 'name'], `expected a string, got ${describe(nameRaw)}`);
+    const name = typeof nameRaw === 'string' ? nameRaw : `group ${gi}`;
+    const config = Object.hasOwn(go, 'config') ? v.object(go.config, [...gp, 'config']) : {};
+    const runsRaw = v.array(v.required(go, 'runs', gp, 'the list of runs'), [...gp, 'runs']);
     const ids = new Map<string, number>();
     const runs: Run[] = runsRaw.map((r, ri) => {
       const rp: Path = [...gp, 'runs', ri];
       const ro = v.object(r, rp);
-      if (typeof ro.id !== 'string' && typeof ro.id !== 'number') v.fail([...rp, 'id'], `every run needs an id (string), got ${describe(ro.id)}`);
-      const id = String(ro.id);
-      if (ids.has(id)) v.fail([...rp, 'id'], `run id '${id}' is used twice in group '${name}' (also runs[${ids.get(id)}])`);
+      const idRaw = Object.hasOwn(ro, 'id') ? ro.id : undefined;
+      if (typeof idRaw !== 'string' && typeof idRaw !== 'number') v.fail([...rp, 'id'], `every run needs an id (string), got ${describe(idRaw)}`);
+      const id = String(idRaw);
+      if (ids.has(id)) v.fail([...rp, 'id'], `run id ${quoted(id)} is used twice in group ${quoted(name)} (also runs[${ids.get(id)}])`);
       ids.set(id, ri);
-      if (ro.seed !== undefined && ro.seed !== null && typeof ro.seed !== 'number') v.fail([...rp, 'seed'], `seed must be a number, got ${describe(ro.seed)}`);
-      const cp = v.object(ro.checkpoints, [...rp, 'checkpoints']);
-      if (!('step' in cp)) v.fail([...rp, 'checkpoints'], "missing required column 'step'");
-      const checkpoints = {} as Checkpoints;
+      const seed = Object.hasOwn(ro, 'seed') ? ro.seed : undefined;
+      if (seed !== undefined && seed !== null && typeof seed !== 'number') v.fail([...rp, 'seed'], `seed must be a number, got ${describe(seed)}`);
+      const cp = v.object(v.required(ro, 'checkpoints', rp, 'the columns of the run'), [...rp, 'checkpoints']);
+      if (!Object.hasOwn(cp, 'step')) v.fail([...rp, 'checkpoints'], "missing required column 'step'");
+      const checkpoints = newCheckpoints();
       for (const [col, values] of Object.entries(cp)) checkpoints[col] = v.numbers(values, [...rp, 'checkpoints', col]);
       const steps = checkpoints.step;
-      if (steps.length === 0) v.fail([...rp, 'checkpoints', 'step'], `run '${id}' has no checkpoints`);
+      if (steps.length === 0) v.fail([...rp, 'checkpoints', 'step'], `run ${quoted(id)} has no checkpoints`);
       for (const [col, values] of Object.entries(checkpoints)) {
         if (values.length !== steps.length) {
-          v.fail([...rp, 'checkpoints', col], `column '${col}' has ${values.length} values but 'step' has ${steps.length}`);
+          v.fail([...rp, 'checkpoints', col], `column ${quoted(col)} has ${values.length} values but 'step' has ${steps.length}`);
         }
       }
       const seen = new Map<number, number>();
+      let outOfOrder = -1;
       steps.forEach((s, i) => {
         if (!Number.isInteger(s) || s < 0) v.fail([...rp, 'checkpoints', 'step', i], `step must be a non-negative whole number, got ${s}`);
-        if (seen.has(s)) v.fail([...rp, 'checkpoints', 'step', i], `run '${id}' has step ${s} twice (also at index ${seen.get(s)})`);
+        if (seen.has(s)) v.fail([...rp, 'checkpoints', 'step', i], `run ${quoted(id)} has step ${s} twice (also at index ${seen.get(s)})`);
         seen.set(s, i);
+        if (outOfOrder < 0 && i > 0 && s < steps[i - 1]) outOfOrder = i;
       });
+      if (outOfOrder >= 0) {
+        notes.push({
+          kind: 'steps-reordered',
+          group: name,
+          run: id,
+          message: `run ${quoted(id)}: checkpoints were not in step order (step ${steps[outOfOrder]} after step ${steps[outOfOrder - 1]}, at index ${outOfOrder} of ${v.where([...rp, 'checkpoints', 'step'])}); they were sorted by step, every column together`,
+        });
+      }
       const run: Run = { id, checkpoints: sortedBySteps(checkpoints) };
-      if (typeof ro.seed === 'number' || ro.seed === null) run.seed = ro.seed;
-      if (ro.diverged !== undefined) {
+      if (typeof seed === 'number' || seed === null) run.seed = seed;
+      if (Object.hasOwn(ro, 'diverged') && ro.diverged !== undefined) {
         const d = v.object(ro.diverged, [...rp, 'diverged']);
-        if (typeof d.step !== 'number' || !Number.isInteger(d.step) || d.step < 0)
-          v.fail([...rp, 'diverged', 'step'], `expected the step where the run diverged (a whole number), got ${describe(d.step)}`);
-        run.diverged = { step: d.step as number, reason: typeof d.reason === 'string' ? d.reason : 'diverged' };
+        const dStep = Object.hasOwn(d, 'step') ? d.step : undefined;
+        if (typeof dStep !== 'number' || !Number.isInteger(dStep) || dStep < 0)
+          v.fail([...rp, 'diverged', 'step'], `expected the step where the run diverged (a whole number), got ${describe(dStep)}`);
+        run.diverged = { step: dStep as number, reason: Object.hasOwn(d, 'reason') && typeof d.reason === 'string' ? d.reason : 'diverged' };
       }
       return run;
     });
     return { name, config, runs };
   });
   const bundle: RunBundle = { format: RUN_BUNDLE_FORMAT, groups };
-  if (top.analysis !== undefined) bundle.analysis = top.analysis;
+  if (Object.hasOwn(top, 'analysis') && top.analysis !== undefined) bundle.analysis = top.analysis;
+  if (notes.length) bundle.notes = notes;
   return bundle;
 }
 
@@ -178,12 +171,13 @@ function sortedBySteps(cp: Checkpoints): Checkpoints {
   const order = cp.step.map((_, i) => i);
   if (order.every((i) => i === 0 || cp.step[i] > cp.step[i - 1])) return cp;
   order.sort((a, b) => cp.step[a] - cp.step[b]);
-  const out = {} as Checkpoints;
+  const out = newCheckpoints();
   for (const [col, values] of Object.entries(cp)) out[col] = order.map((i) => values[i]);
   return out;
 }
 
 /** JSON with non-finite numbers as "NaN"/"Infinity"/"-Infinity" strings, so nothing is lost on the way back. */
 export function formatRunsJson(bundle: RunBundle, indent?: number): string {
-  return JSON.stringify(bundle, (_k, value) => (typeof value === 'number' && !Number.isFinite(value) ? String(value) : value), indent);
+  const { notes: _notes, ...written } = bundle;
+  return JSON.stringify(written, (_k, value) => (typeof value === 'number' && !Number.isFinite(value) ? String(value) : value), indent);
 }

@@ -68,8 +68,12 @@ export function locateJsonPath(text: string, path: readonly (string | number)[])
   return i;
 }
 
-/** The first syntax error in JSON text (offset and what was expected), or null if it parses. Error path only. */
-export function findJsonSyntaxError(text: string): { offset: number; message: string } | null {
+/**
+ * The first syntax error in JSON text (offset and what was expected), or null if it parses. Error path only.
+ * Iterative (an explicit stack of open containers), so no nesting can overflow the call stack; nesting
+ * beyond `maxDepth` is itself reported as the error.
+ */
+export function findJsonSyntaxError(text: string, maxDepth = Infinity): { offset: number; message: string } | null {
   let i = 0;
   class Stop extends Error {
     constructor(
@@ -94,7 +98,9 @@ export function findJsonSyntaxError(text: string): { offset: number; message: st
     if (text[i] !== '"') fail('a string in double quotes');
     i++;
     while (i < text.length && text[i] !== '"') {
-      if (text.charCodeAt(i) < 0x20) fail('a closing quote before the line ends');
+      const code = text.charCodeAt(i);
+      if (code === 10 || code === 13) fail('a closing quote before the line ends');
+      if (code < 0x20) fail(`a control character inside a string to be escaped (as \\u${code.toString(16).padStart(4, '0')})`);
       if (text[i] === '\\') {
         i++;
         if (text[i] === 'u') {
@@ -112,49 +118,56 @@ export function findJsonSyntaxError(text: string): { offset: number; message: st
     if (!m) fail('a value');
     i += m![0].length;
   };
-  const value = (): void => {
+  const key = () => {
     ws();
-    const c = text[i];
-    if (c === '{') {
-      i++;
-      ws();
-      if (text[i] === '}') return void i++;
-      for (;;) {
-        ws();
-        string();
-        ws();
-        if (text[i] !== ':') fail("':' after the key");
-        i++;
-        value();
-        ws();
-        if (text[i] === ',') i++;
-        else if (text[i] === '}') return void i++;
-        else fail("',' or '}'");
-      }
-    }
-    if (c === '[') {
-      i++;
-      ws();
-      if (text[i] === ']') return void i++;
-      for (;;) {
-        value();
-        ws();
-        if (text[i] === ',') i++;
-        else if (text[i] === ']') return void i++;
-        else fail("',' or ']'");
-      }
-    }
-    if (c === '"') return string();
-    if (c === 't') return literal('true');
-    if (c === 'f') return literal('false');
-    if (c === 'n') return literal('null');
-    return number();
+    string();
+    ws();
+    if (text[i] !== ':') fail("':' after the key");
+    i++;
   };
+  // The containers open around the current position: true for an object, false for an array.
+  const open: boolean[] = [];
   try {
-    value();
-    ws();
-    if (i < text.length) fail('the end of the file after the top-level value');
-    return null;
+    let wantValue = true;
+    for (;;) {
+      ws();
+      if (wantValue) {
+        const c = text[i];
+        if (c === '{' || c === '[') {
+          if (open.length >= maxDepth) throw new Stop(i, `nesting deeper than ${maxDepth} levels; a run bundle needs far fewer`);
+          i++;
+          ws();
+          if (text[i] === (c === '{' ? '}' : ']')) {
+            i++;
+            wantValue = false;
+            continue;
+          }
+          open.push(c === '{');
+          if (c === '{') key();
+          continue;
+        }
+        if (c === '"') string();
+        else if (c === 't') literal('true');
+        else if (c === 'f') literal('false');
+        else if (c === 'n') literal('null');
+        else number();
+        wantValue = false;
+        continue;
+      }
+      if (open.length === 0) {
+        if (i < text.length) fail('the end of the file after the top-level value');
+        return null;
+      }
+      const inObject = open[open.length - 1];
+      if (text[i] === ',') {
+        i++;
+        if (inObject) key();
+        wantValue = true;
+      } else if (text[i] === (inObject ? '}' : ']')) {
+        i++;
+        open.pop();
+      } else fail(inObject ? "',' or '}'" : "',' or ']'");
+    }
   } catch (e) {
     if (e instanceof Stop) return { offset: e.offset, message: e.message };
     throw e;

@@ -1,15 +1,25 @@
 import { BundleError } from './bundleError.ts';
 import { parseRunsCsv } from './csvBundle.ts';
+import { bundleText, gunzipBundle } from './decodeText.ts';
 import { parseRunsJson } from './jsonBundle.ts';
 import type { RunBundle } from './runBundle.ts';
 
-/** Parses a bundle by its file name's ending (.csv or .json); content sniffing when the name says neither. */
-export function readBundleText(text: string, file: string): RunBundle {
-  const lower = file.toLowerCase();
+/**
+ * Parses a bundle by its file name's ending (.csv or .json, before any .gz); content sniffing when the name
+ * says neither. Text or bytes (UTF-8, UTF-16; gzip needs the asynchronous readBundle).
+ */
+export function readBundleText(input: string | Uint8Array, file: string): RunBundle {
+  const text = bundleText(input, file);
+  const lower = file.toLowerCase().replace(/\.gz$/, '');
   if (lower.endsWith('.csv')) return parseRunsCsv(text, file);
   if (lower.endsWith('.json')) return parseRunsJson(text, file);
   const head = text.trimStart();
   if (head.startsWith('{')) return parseRunsJson(text, file);
   if (head.length > 0) return parseRunsCsv(text, file);
   throw new BundleError(file, null, null, 'the file is empty');
+}
+
+/** A bundle from a file's bytes (or text), gzip-compressed or not: the one entry point for the CLI and the page. */
+export async function readBundle(input: string | Uint8Array, file: string): Promise<RunBundle> {
+  return readBundleText(typeof input === 'string' ? input : await gunzipBundle(input, file), file);
 }

@@ -2,5 +2,5 @@
 export { createRng, deriveSeed, type Rng } from './rng.ts';
 export { choleskyLower, invertLower, invertSpd, logDetFromCholesky, covarianceOfRows, flatten2d } from './linalg.ts';
 export { fDistributionSurvival, regularizedBeta, logGamma } from './specialFunctions.ts';
-export { earthMoversDistance } from './transport.ts';
+export { earthMoversDistance, solveTransport, type TransportSolution } from './transport.ts';
 export { hungarian } from './hungarian.ts';

@@ -4,7 +4,11 @@
  * and every run's state path, ordered by convergence time.
  */
 import type { AnalysisReport } from '../analysis/index.ts';
+import { safeText } from '../io/safeText.ts';
 import { el, stateColor, text } from './svg.ts';
+
+/** A feature name from the bundle as the figure shows it: as text only, escaped, cut to fit a label. */
+const label = (s: string) => safeText(s, 48);
 
 const W = 1100;
 const MAP_H = 380;
@@ -84,11 +88,11 @@ function mapPanel(report: AnalysisReport): string {
       }),
     );
     const top = e.changes[0];
-    const label = `${e.runs} run${e.runs > 1 ? 's' : ''}${top ? ` · ${top.feature} ${top.delta >= 0 ? '↑' : '↓'}${Math.abs(top.delta).toFixed(2)}` : ''}`;
+    const edgeLabel = `${e.runs} run${e.runs > 1 ? 's' : ''}${top ? ` · ${label(top.feature)} ${top.delta >= 0 ? '↑' : '↓'}${Math.abs(top.delta).toFixed(2)}` : ''}`;
     // Just beyond the curve's apex (a quadratic reaches half way to its control point), on its outer side.
     const lx = (a.x + b.x) / 2 - (dy / len) * (bend / 2 + 14);
     const ly = (a.y + b.y) / 2 + (dx / len) * (bend / 2 + 14) + 4;
-    parts.push(text(lx, ly, label, { 'font-size': 11, 'text-anchor': 'middle', fill: '#333' }));
+    parts.push(text(lx, ly, edgeLabel, { 'font-size': 11, 'text-anchor': 'middle', fill: '#333' }));
   }
   for (const p of placed) {
     const n = report.map.nodes[p.state];
@@ -105,7 +109,7 @@ function mapPanel(report: AnalysisReport): string {
       }),
     );
     parts.push(text(p.x, p.y + 4, String(p.state), { 'font-size': 14, 'font-weight': 'bold', 'text-anchor': 'middle', fill: '#fff' }));
-    parts.push(text(p.x, p.y - p.r - 8, n.topFeatures.map((f) => f.feature).join(', '), { 'font-size': 10, 'text-anchor': 'middle', fill: '#444' }));
+    parts.push(text(p.x, p.y - p.r - 8, n.topFeatures.map((f) => label(f.feature)).join(', '), { 'font-size': 10, 'text-anchor': 'middle', fill: '#444' }));
   }
   const reg = report.regression;
   const regText =

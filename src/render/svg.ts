@@ -1,6 +1,14 @@
 /** Tiny helpers for writing SVG as text (no DOM), so figures render in Node, workers and the page alike. */
 
-export const escapeXml = (s: string): string => s.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!);
+import { visibleText } from '../io/safeText.ts';
+
+/**
+ * Text as XML character data or an attribute value. Characters XML cannot hold at all (most C0 controls,
+ * lone surrogates, U+FFFE/U+FFFF) and those that would act instead of showing (bidi overrides, line
+ * separators) become visible escapes first, so the figure is well-formed for any input string.
+ */
+export const escapeXml = (s: string): string =>
+  visibleText(s).replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!);
 
 const num = (x: number): string => (Number.isFinite(x) ? String(Math.round(x * 100) / 100) : '0');
 

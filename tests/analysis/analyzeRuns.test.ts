@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeRuns, type AnalysisReport } from '../../src/analysis/index.ts';
-import type { RunBundle } from '../../src/io/index.ts';
+import { DEFAULT_FEATURES, type RunBundle } from '../../src/io/index.ts';
 import { smallBundle } from '../helpers/bundles.ts';
 
 const quick = { restarts: 2, kMax: 3, seed: 1 };
@@ -99,8 +99,32 @@ describe('analyzeRuns: the whole pipeline on a run bundle', () => {
     const b = clone(smallBundle());
     for (const run of b.groups[0].runs) delete (run.checkpoints as Record<string, number[]>).eval_acc;
     const r = analyzeRuns(b, quick);
-    expect(r.regression).toEqual({ skipped: "no 'eval_acc' column in run seed-0: convergence time and the regression need it" });
+    expect(r.regression).toEqual({ skipped: "no 'eval_acc' column in any run: convergence time and the regression need it" });
     expect(r.map.nodes.length).toBeGreaterThan(0);
+    const w = r.warnings.filter((x) => x.kind === 'no-accuracy-column');
+    expect(w).toHaveLength(1);
+    expect(w[0].message).toMatch(/^no run has the accuracy column 'eval_acc': convergence times, the regression and detours are skipped/);
+  });
+
+  it('the accuracy column can be named (the authors call it eval_accuracy); runs without it are each named', () => {
+    const b = clone(smallBundle());
+    for (const run of b.groups[0].runs) {
+      const cp = run.checkpoints as Record<string, number[]>;
+      cp.eval_accuracy = cp.eval_acc;
+      delete cp.eval_acc;
+    }
+    const hint = analyzeRuns(b, quick);
+    expect(hint.warnings.find((x) => x.kind === 'no-accuracy-column')?.message).toMatch(/columns that look like one: 'eval_accuracy'/);
+    const named = analyzeRuns(b, { ...quick, accuracyColumn: 'eval_accuracy' });
+    expect(named.settings.accuracyColumn).toBe('eval_accuracy');
+    expect('skipped' in named.regression).toBe(false);
+    expect(named.runs.filter((x) => x.convergence?.converged)).toHaveLength(15);
+    delete (b.groups[0].runs[3].checkpoints as Record<string, number[]>).eval_accuracy;
+    const one = analyzeRuns(b, { ...quick, accuracyColumn: 'eval_accuracy' });
+    expect(one.warnings.filter((x) => x.kind === 'no-accuracy-column').map((x) => [x.run, x.message])).toEqual([
+      ['seed-3', "run seed-3 has no column 'eval_accuracy': its convergence time is unknown, so the regression and detours are skipped"],
+    ]);
+    expect(one.regression).toEqual({ skipped: "no 'eval_accuracy' column in run seed-3: convergence time and the regression need it" });
   });
 
   it('unknown features, K beyond the data, and empty bundles are refused clearly', () => {
@@ -124,5 +148,28 @@ describe('analyzeRuns: the whole pipeline on a run bundle', () => {
     const r = analyzeRuns(smallBundle(), { ...quick, previous: { params: swapped, features: report.features } });
     expect(r.runs[0].path![0]).toBe(1);
     expect(r.model.params.means[0]).toEqual(report.model.params.means[1]);
+  });
+});
+
+describe('analyzeRuns: values at the ends of the double range', () => {
+  it('a run whose metrics sit near 1e300 (or 1e-300) is analyzed like the same run at ordinary scale, not as zeros', () => {
+    const plain = smallBundle();
+    const huge = clone(plain);
+    const tiny = clone(plain);
+    for (const [b, factor] of [
+      [huge, 1e300],
+      [tiny, 1e-300],
+    ] as const) {
+      const cp = b.groups[0].runs[2].checkpoints as Record<string, number[]>;
+      for (const f of DEFAULT_FEATURES) cp[f] = cp[f].map((v) => v * factor);
+    }
+    const ref = analyzeRuns(plain, quick);
+    for (const b of [huge, tiny]) {
+      const r = analyzeRuns(b, quick);
+      expect(r.runs[2].included).toBe(true);
+      expect(r.normalization.runs[2].std.every((s) => Number.isFinite(s) && s > 0)).toBe(true);
+      expect(r.warnings.filter((w) => w.kind === 'feature-partly-constant')).toEqual([]);
+      expect(r.runs[2].path).toEqual(ref.runs[2].path);
+    }
   });
 });

@@ -63,7 +63,7 @@ describe('trainmap analyze', () => {
     expect(existsSync(join(dir, 'bad.analysis.json'))).toBe(false);
     const prev = trainmap(['analyze', csv, '--previous', csv]);
     expect(prev.code).toBe(1);
-    expect(prev.stderr).toMatch(/not a Trainmap analysis/);
+    expect(prev.stderr).toMatch(/runs\.csv: not a usable previous analysis: it is a run bundle without an 'analysis' key/);
   });
 
   it('bad options are usage errors (exit 2) that say what was expected', () => {

@@ -84,3 +84,39 @@ describe('CSV run bundles', () => {
   });
   it('an unclosed quote', () => expect(errorOf('run,step,l1\n"a,0,1\n').message).toMatch(/line 2, column 1: a quoted cell is never closed/));
 });
+
+describe('CSV run bundles: hostile text', () => {
+  it('a cell spelled like an inherited member is not a number; a huge header is cut in the message', () => {
+    expect(errorOf('run,step,l1\na,0,constructor\n').message).toBe("runs.csv, line 2, column 3: 'constructor' in column 'l1' is not a number");
+    expect(errorOf('run,step,l1\na,0,__proto__\n').message).toMatch(/'__proto__' in column 'l1' is not a number/);
+    const wide = `run,${Array.from({ length: 200_000 }, (_, i) => `c${i}`).join(',')}\n`;
+    const e = errorOf(wide);
+    expect(e.message).toMatch(/^runs\.csv, line 1: missing required column 'step' \(header: run,c0,c1,.*…\(\d+ characters\)\)$/);
+    expect(new TextEncoder().encode(e.message).length).toBeLessThan(1024);
+  });
+
+  it('control characters in run ids and cells are escaped in messages', () => {
+    const e = errorOf('run,step,l1\n"\u001b[31mred\u0007",0,"\u001b]0;title\u0007"\n');
+    expect(e.message).toBe("runs.csv, line 2, column 3: '\\x1B]0;title\\x07' in column 'l1' is not a number");
+  });
+
+  it('rows out of step order are sorted, with a note naming the run and the line', () => {
+    const b = parseRunsCsv('run,step,l1\na,0,1\nb,0,1\na,20,3\na,10,2\nb,5,2\n', 'x.csv');
+    expect(b.groups[0].runs[0].checkpoints).toEqual({ step: [0, 10, 20], l1: [1, 2, 3] });
+    expect(b.notes).toEqual([
+      {
+        kind: 'steps-reordered',
+        group: 'x',
+        run: 'a',
+        message: "run 'a': rows were not in step order (line 5: step 10 after step 20); they were sorted by step",
+      },
+    ]);
+  });
+
+  it('the writer quotes column names and refuses columns the format reserves', () => {
+    const bundle: RunBundle = { format: 'trainmap.runs/1', groups: [{ name: 'g', config: {}, runs: [{ id: 'a', checkpoints: { step: [0], 'x,"y"': [1] } }] }] };
+    expect(parseRunsCsv(formatRunsCsv(bundle), 'g.csv').groups[0].runs[0].checkpoints).toEqual({ step: [0], 'x,"y"': [1] });
+    const clash: RunBundle = { format: 'trainmap.runs/1', groups: [{ name: 'g', config: {}, runs: [{ id: 'a', checkpoints: { step: [0], run: [1] } }] }] };
+    expect(() => formatRunsCsv(clash)).toThrow(/column is named 'run'/);
+  });
+});

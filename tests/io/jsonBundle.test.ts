@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { RAW_CONTROL } from '../helpers/controls.ts';
 import { BundleError, formatRunsJson, parseRunsJson, readBundleText, type RunBundle } from '../../src/io/index.ts';
 
 const bundle: RunBundle = {
@@ -92,7 +93,7 @@ describe('JSON run bundles', () => {
     expect(errorOf('{"format":"other","groups":[]}').message).toBe(
       'runs.json, line 1, column 11: format: format must be "trainmap.runs/1", got the string "other"',
     );
-    expect(errorOf('{"format":"trainmap.runs/1"}').message).toMatch(/groups: expected an array, got undefined/);
+    expect(errorOf('{"format":"trainmap.runs/1"}').message).toBe("runs.json, line 1, column 1: missing required key 'groups' (the list of run groups)");
     expect(errorOf('{"format":"trainmap.runs/1","groups":[]}').message).toMatch(/the bundle has no groups/);
   });
 
@@ -124,5 +125,63 @@ describe('JSON run bundles', () => {
     expect(readBundleText('run,step,l1\na,0,1\n', 'log.txt').groups[0].runs[0].id).toBe('a');
     expect(readBundleText(formatRunsJson(bundle), 'export').groups[0].runs).toHaveLength(2);
     expect(() => readBundleText('', 'x')).toThrow(/x: the file is empty/);
+  });
+});
+
+describe('JSON run bundles: hostile structure', () => {
+  const wrap = (runs: string, extra = '') => `{"format":"trainmap.runs/1",${extra}"groups":[{"name":"g","runs":[${runs}]}]}`;
+
+  it('200,000 nested brackets, closed or not, anywhere: a located refusal, never a stack overflow', () => {
+    const deep = '['.repeat(200_000);
+    for (const text of [
+      deep,
+      deep + ']'.repeat(200_000),
+      wrap('{"id":"a","checkpoints":{"step":[0]}}', `"analysis":${deep}${']'.repeat(200_000)},`),
+      `{\n  "format": ${deep}`,
+    ]) {
+      const e = errorOf(text);
+      expect(e.message).toMatch(/line \d+, column \d+: not a run bundle: nesting deeper than 64 levels/);
+      expect(e.line).not.toBeNull();
+    }
+    const e = errorOf(`{\n  "format": ${deep}`);
+    expect([e.line, e.column]).toEqual([2, 13 + 63]); // the 64th bracket inside the top-level object opens level 65
+    // Nesting a bundle really has (an exported analysis's covariances) is read as before.
+    expect(parseRunsJson(wrap('{"id":"a","checkpoints":{"step":[0]}}', '"analysis":{"m":[[[[1]]]]},'), 'x.json').analysis).toEqual({ m: [[[[1]]]] });
+  });
+
+  it('a missing key is named, at the object that lacks it', () => {
+    const text = `{\n  "groups": [${'{"name":"g","runs":[]},'.repeat(3)}{"name":"g","runs":[]}]\n}`;
+    expect(errorOf(text).message).toBe(`runs.json, line 1, column 1: missing required key 'format' (a run bundle starts with "format": "trainmap.runs/1")`);
+    expect(errorOf('{"format":"trainmap.runs/1","groups":[{"name":"g"}]}').message).toBe(
+      "runs.json, line 1, column 39: groups[0]: missing required key 'runs' (the list of runs)",
+    );
+    expect(errorOf(wrap('{"id":"a"}')).message).toMatch(/runs\[0\]: missing required key 'checkpoints'/);
+    expect(errorOf('{"format":null,"groups":[]}').message).toMatch(/format must be "trainmap.runs\/1", got null/);
+  });
+
+  it('a 10 MB string next to bare NaN tokens is no trouble, and is cut in the message', () => {
+    const huge = 'x'.repeat(10 * 2 ** 20);
+    const e = errorOf(wrap(`{"id":"a","checkpoints":{"step":[0,1],"l1":[NaN,"${huge}"]}}`));
+    expect(e.message).toMatch(/checkpoints\.l1\[1\]: expected a number, got the string "x+…\(10485760 characters\)"$/);
+    expect(new TextEncoder().encode(e.message).length).toBeLessThan(1024);
+    const id = `\u001b]0;owned\u0007${'y'.repeat(2 ** 20)}`;
+    const dup = errorOf(wrap(`{"id":${JSON.stringify(id)},"checkpoints":{"step":[0]}},{"id":${JSON.stringify(id)},"checkpoints":{"step":[0]}}`));
+    expect(dup.message).toMatch(/run id '\\x1B\]0;owned\\x07y+…\(1048586 characters\)' is used twice/);
+    expect(dup.message).not.toMatch(RAW_CONTROL);
+  });
+
+  it('steps out of order are sorted and the run is named in a note', () => {
+    const b = parseRunsJson(wrap('{"id":"a","checkpoints":{"step":[0,20,10],"l1":[0,2,1]}},{"id":"b","checkpoints":{"step":[0,1]}}'), 'x.json');
+    expect(b.groups[0].runs[0].checkpoints).toEqual({ step: [0, 10, 20], l1: [0, 1, 2] });
+    expect(b.notes).toEqual([
+      {
+        kind: 'steps-reordered',
+        group: 'g',
+        run: 'a',
+        message:
+          "run 'a': checkpoints were not in step order (step 10 after step 20, at index 2 of groups[0].runs[0].checkpoints.step); they were sorted by step, every column together",
+      },
+    ]);
+    expect(formatRunsJson(b)).not.toMatch(/notes/);
   });
 });

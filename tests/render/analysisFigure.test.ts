@@ -1,20 +1,46 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { analyzeRuns } from '../../src/analysis/index.ts';
+import { analyzeRuns, type AnalysisReport } from '../../src/analysis/index.ts';
+import { DEFAULT_FEATURES, type RunBundle } from '../../src/io/index.ts';
 import { analysisFigureSvg } from '../../src/render/analysisFigure.ts';
 import { escapeXml } from '../../src/render/svg.ts';
 import { smallBundle } from '../helpers/bundles.ts';
+import { anyText } from '../helpers/arbitraries.ts';
+import { RAW_CONTROL } from '../helpers/controls.ts';
+import { xmlWellFormedError } from '../helpers/xmlWellFormed.ts';
 
-/** Every opened element is closed in order (the figure must parse as XML). */
-function wellFormed(svg: string): boolean {
-  const stack: string[] = [];
-  for (const m of svg.matchAll(/<(\/?)([a-zA-Z]+)[^>]*?(\/?)>/g)) {
-    const [, closing, tag, selfClosing] = m;
-    if (selfClosing) continue;
-    if (closing) {
-      if (stack.pop() !== tag) return false;
-    } else stack.push(tag);
+/** The SVG has its own line breaks; nothing else raw. */
+const RAW_CONTROL_BUT_NEWLINE = new RegExp(RAW_CONTROL.source.replace('\\u0000-\\u001f', '\\u0000-\\u0009\\u000b-\\u001f'));
+
+/** Feature names no figure should trip over: controls XML cannot hold, markup, entities, a CDATA end, bidi, lone surrogates, inherited names, a long one. */
+const HOSTILE = [
+  'bell\u0007\u0000nul',
+  '\u001b[31mred\u001b]0;retitled\u0007',
+  '<script>alert(1)</script>',
+  'a & b &amp; &#0; "q" \'a\'',
+  ']]> <![CDATA[x',
+  '\u202Eevil\u2028line',
+  'lone \uD800 surrogate \uFFFE',
+  '__proto__',
+  'constructor',
+  'toString',
+  'x'.repeat(10_000),
+  'l1',
+  'l2',
+  'trace',
+];
+
+function hostileBundle(): RunBundle {
+  const b = smallBundle();
+  for (const run of b.groups[0].runs) {
+    const cp = Object.create(null) as RunBundle['groups'][0]['runs'][0]['checkpoints'];
+    for (const [col, values] of Object.entries(run.checkpoints)) {
+      const j = DEFAULT_FEATURES.indexOf(col as (typeof DEFAULT_FEATURES)[number]);
+      cp[j >= 0 ? HOSTILE[j] : col] = values;
+    }
+    run.checkpoints = cp;
   }
-  return stack.length === 0;
+  return b;
 }
 
 describe('analysis figure', () => {
@@ -23,7 +49,7 @@ describe('analysis figure', () => {
 
   it('draws every visited state, every edge and every run, as well-formed SVG', () => {
     expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
-    expect(wellFormed(svg)).toBe(true);
+    expect(xmlWellFormedError(svg)).toBeNull();
     expect(svg).not.toMatch(/NaN|undefined|Infinity/);
     const visited = report.map.nodes.filter((n) => n.runs > 0).length;
     expect(svg.match(/<circle /g)?.length).toBe(visited);
@@ -34,7 +60,32 @@ describe('analysis figure', () => {
     expect(svg.match(/fill="#000"/g)?.length).toBe(report.runs.filter((r) => r.convergence?.converged).length);
   });
 
-  it('escapes text', () => {
+  it('escapes text, and turns characters XML cannot hold into visible escapes', () => {
     expect(escapeXml(`a<b & "c" 'd'>`)).toBe('a&lt;b &amp; &quot;c&quot; &apos;d&apos;&gt;');
+    expect(escapeXml('\u0000\u001b[1m\uD800\uFFFE')).toBe('\\x00\\x1B[1m\\uD800\\uFFFE');
+  });
+
+  it('stays well-formed XML when every feature name is hostile (read from a bundle, analyzed, drawn); names are text only', () => {
+    const hostile = analyzeRuns(hostileBundle(), { restarts: 1, kMax: 3, seed: 1, features: HOSTILE });
+    const figure = analysisFigureSvg(hostile);
+    expect(xmlWellFormedError(figure)).toBeNull();
+    expect(figure).not.toMatch(/<script|<!\[CDATA/);
+    expect(figure).not.toMatch(RAW_CONTROL_BUT_NEWLINE);
+    expect(figure.length).toBeLessThan(svg.length + 20_000); // the 10,000-character name is cut
+    expect(hostile.features).toEqual(HOSTILE); // the data keeps every name as it was
+  });
+
+  it('well-formed for any strings as feature names (fast-check, any UTF-16 text)', () => {
+    const names = fc.array(fc.oneof(anyText(40), fc.constantFrom(...HOSTILE)), { minLength: 1, maxLength: 14 });
+    fc.assert(
+      fc.property(names, (ns) => {
+        const pick = (i: number) => ns[i % ns.length];
+        const renamed: AnalysisReport = structuredClone(report);
+        renamed.map.nodes.forEach((n) => n.topFeatures.forEach((f, i) => (f.feature = pick(n.state + i))));
+        renamed.map.edges.forEach((e, k) => e.changes.forEach((c, i) => (c.feature = pick(k + i))));
+        expect(xmlWellFormedError(analysisFigureSvg(renamed))).toBeNull();
+      }),
+      { numRuns: 60 },
+    );
   });
 });
