@@ -27,4 +27,42 @@ export const ANALYSIS_DEFAULTS = {
   /** Eval accuracy above which a run counts as converged (SPEC §3, §8). */
   threshold: 0.9,
   accuracyColumn: 'eval_acc',
+  /**
+   * How K is chosen from each K's restarts: 'best' scores the best restart (the model that is used); 'mean'
+   * averages BIC over the restarts, as the authors' model_selection.py compares them.
+   */
+  criterion: 'best',
+  /**
+   * Seeded restarts at the chosen K for the stability report (the model-selection restarts at that K count
+   * among them). 20 fits of 32×300×14 at K=6 take about 15 s of EM on one core here.
+   */
+  stabilityRestarts: 20,
+  /**
+   * Fits whose held-out log-likelihood is within this many nats per held-out checkpoint of the best are
+   * "comparable". Measured on the paper's sparse parity (K=6, 20 restarts): the standard error of the
+   * held-out difference between two fits, paired over the 8 held-out runs, is 0.04–0.11 nats per checkpoint
+   * (median 0.075), so 0.15 is about two standard errors (bench/results/hmm-stability.json).
+   */
+  comparableWithin: 0.15,
+  /** Prefer, within the tolerance above, the best fit without degenerate (alternating or flickering) states. */
+  avoidDegenerate: true,
+  /**
+   * A state is degenerate when its mean dwell in the Viterbi paths is below this many checkpoints and at
+   * least `degenerateRunShare` of the runs visit it, or when it alternates with another such state
+   * (i→j and j→i both at least `alternationProbability`). Normal states of the paper's sparse parity
+   * dwell 14–120 checkpoints; the alternating pairs found there dwell 1.0.
+   */
+  degenerateDwell: 2,
+  degenerateRunShare: 0.5,
+  alternationProbability: 0.5,
+  /** Pseudo-counts added to every self-transition in the M-step (a sticky Dirichlet prior); 0 = maximum likelihood. */
+  stickyPrior: 0,
+  /** Bootstrap replicates over runs for the stability of K (each refits every K); 0 = none. */
+  bootstrap: 0,
+  /** Resamples of the restarts (with replacement, per K) that measure how often each K would win. */
+  restartResamples: 1000,
+  /** Another K that wins at least this share of the resamples is reported as indistinguishable from the chosen one. */
+  indistinguishableShare: 0.2,
+  /** How states of another fit are matched to the shown fit's: by the checkpoints they share (Viterbi overlap) or by means. */
+  stabilityMatching: 'overlap',
 } as const;

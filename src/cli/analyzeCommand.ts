@@ -52,11 +52,15 @@ export function analysisOptionsFromFlags(flags: Flags): AnalyzeOptions {
 }
 
 function describeProgress(p: AnalysisProgress, started: number): string {
-  if (p.phase !== 'select')
-    return { prepare: 'normalizing runs…', decode: 'decoding every run with Viterbi…', map: 'building the map and regression…' }[p.phase];
+  if (p.phase !== 'select' && p.phase !== 'stability')
+    return { prepare: 'normalizing runs…', decode: 'decoding every run with Viterbi, matching the stability fits…', map: 'building the map and regression…' }[
+      p.phase
+    ];
   const elapsed = (Date.now() - started) / 1000;
   const eta = (elapsed / p.done) * (p.total - p.done);
-  return `model selection: ${p.done}/${p.total} fits (last K=${p.job.k}, restart ${p.job.restart}: held-out LL ${p.heldOutLogLikelihood.toFixed(1)}), ${formatDuration(elapsed)} elapsed, ~${formatDuration(eta)} left`;
+  const what = p.phase === 'stability' ? `stability: ${p.done}/${p.total} more restarts at K=${p.job.k}` : `model selection: ${p.done}/${p.total} fits`;
+  const last = p.job.stage === 'bootstrap' ? `bootstrap replicate ${p.job.replicate}, K=${p.job.k}` : `K=${p.job.k}, restart ${p.job.restart}`;
+  return `${what} (last ${last}: held-out LL ${p.heldOutLogLikelihood.toFixed(1)}), ${formatDuration(elapsed)} elapsed, ~${formatDuration(eta)} left`;
 }
 
 /** Analyzes a bundle already in memory: the step `trainmap run` hands over to, and what `analyze` does after reading. */
@@ -70,15 +74,55 @@ export async function analyzeAndReport(
 ): Promise<void> {
   const progress = new ProgressLine();
   const started = Date.now();
-  const opts: AnalyzeOptions = { ...options, onProgress: (p) => progress.update(describeProgress(p, started), p.phase !== 'select') };
-  const report = workers > 0 ? await analyzeRunsWith(workerFitRunner(workers), bundle, opts) : analyzeRuns(bundle, opts);
+  const phases = new PhaseClock();
+  const opts: AnalyzeOptions = {
+    ...options,
+    onProgress: (p) => {
+      phases.enter(p.phase, 'done' in p ? p.total : 0);
+      progress.update(describeProgress(p, phases.since()), p.phase !== 'select' && p.phase !== 'stability');
+    },
+  };
+  let report;
+  if (workers > 0) {
+    const runner = workerFitRunner(workers);
+    try {
+      report = await analyzeRunsWith(runner, bundle, opts);
+    } finally {
+      runner.close?.();
+    }
+  } else report = analyzeRuns(bundle, opts);
+  phases.enter('end', 0);
   progress.done();
   const exported: RunBundle = { format: bundle.format, groups: bundle.groups, analysis: report };
   writeFileAtomic(out, formatRunsJson(exported));
   const figure = out.replace(/\.json$/i, '') + '.svg';
   writeFileAtomic(figure, analysisFigureSvg(report));
   if (!quiet) process.stdout.write(formatSummary(report, source) + '\n');
-  process.stdout.write(`\nAnalysis written to ${out}, figure to ${figure} (${formatDuration((Date.now() - started) / 1000)})\n`);
+  process.stdout.write(`\nAnalysis written to ${out}, figure to ${figure} (${formatDuration((Date.now() - started) / 1000)}: ${phases.describe(workers)})\n`);
+}
+
+/** Wall time of each phase that fitted models, for the closing line (the cost of the stability restarts). */
+class PhaseClock {
+  private current = '';
+  private start = Date.now();
+  private readonly spent: { phase: string; seconds: number; fits: number }[] = [];
+  private fits = 0;
+  enter(phase: string, fits: number): void {
+    if (phase === this.current) return;
+    if (this.current === 'select' || this.current === 'stability')
+      this.spent.push({ phase: this.current, seconds: (Date.now() - this.start) / 1000, fits: this.fits });
+    this.current = phase;
+    this.start = Date.now();
+    this.fits = fits;
+  }
+  since(): number {
+    return this.start;
+  }
+  describe(workers: number): string {
+    const threads = workers > 0 ? `${workers} worker thread${workers > 1 ? 's' : ''}` : 'this thread';
+    const parts = this.spent.map((s) => `${s.phase === 'select' ? 'model selection' : 'stability'} ${s.fits} fits in ${formatDuration(s.seconds)}`);
+    return `${parts.length ? parts.join(', ') : 'no fits'} on ${threads}`;
+  }
 }
 
 export async function analyzeCommand(positional: string[], flags: Flags): Promise<void> {
