@@ -1,7 +1,7 @@
-import { mkdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { analyzeRuns, analyzeRunsWith, type AnalysisProgress, type AnalyzeOptions, type HMMParams } from '../analysis/index.ts';
-import { formatRunsJson, readBundleText, type RunBundle } from '../io/index.ts';
+import { formatRunsJson, importFiles, naturalCompare, readBundleText, type RunBundle, type TextFile } from '../io/index.ts';
 import { ANALYSIS_SETTINGS, ANALYZE_CLI_SETTINGS, analyzeOptions, SettingError, type SettingSpec } from '../settings/index.ts';
 import { UsageError, type Flags } from './args.ts';
 import { defaultWorkerCount, workerFitRunner } from './fitPool.ts';
@@ -125,12 +125,84 @@ class PhaseClock {
   }
 }
 
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The files of a folder that can hold runs: .csv and .json at the top, and .csv one folder down (TensorBoard
+ * exports kept in a folder per run). Earlier analyses written into the folder are left out.
+ */
+function listFolder(folder: string): { files: string[]; ignored: string[] } {
+  const files: string[] = [];
+  const ignored: string[] = [];
+  const entries = readdirSync(folder, { withFileTypes: true }).sort((a, b) => naturalCompare(a.name, b.name));
+  for (const e of entries) {
+    const path = join(folder, e.name);
+    if (e.isDirectory()) {
+      for (const f of readdirSync(path).sort(naturalCompare)) (/\.csv$/i.test(f) ? files : ignored).push(join(path, f));
+    } else if (/\.analysis\.json$/i.test(e.name)) ignored.push(path);
+    else (/\.(csv|json)$/i.test(e.name) ? files : ignored).push(path);
+  }
+  return { files, ignored };
+}
+
+/** What `analyze` reads: one bundle file, a folder, or several files, and where its analysis goes by default. */
+export function readInputs(positional: readonly string[]): { bundle: RunBundle; source: string; out: string; notes: string[] } {
+  if (positional.length === 0) throw new UsageError('analyze takes a bundle file (.csv or .json), a folder of per-run files, or several files; got none');
+  if (positional.length === 1 && !isDirectory(positional[0])) {
+    const file = positional[0];
+    const text = readText(file);
+    const imported = /\.json$/i.test(file) ? null : importFiles([{ name: file, text }]);
+    return {
+      bundle: imported ? imported.bundle : readBundleText(text, file),
+      source: file,
+      out: file.replace(/(\.analysis)?\.(json|csv)$/i, '') + '.analysis.json',
+      notes: imported?.notes ?? [],
+    };
+  }
+  const notes: string[] = [];
+  const paths: string[] = [];
+  for (const p of positional) {
+    if (isDirectory(p)) {
+      const { files, ignored } = listFolder(p);
+      if (files.length === 0) throw new Error(`${p}: no .csv or .json files in this folder`);
+      paths.push(...files);
+      if (ignored.length)
+        notes.push(
+          `left out ${ignored.length > 1 ? `${ignored.length} files that hold` : '1 file that holds'} no runs: ${ignored.map((f) => basename(f)).join(', ')}`,
+        );
+    } else paths.push(p);
+  }
+  const files: TextFile[] = paths.map((name) => ({ name, text: readText(name) }));
+  const folder = positional.length === 1 ? positional[0].replace(/[\\/]+$/, '') : commonFolder(paths);
+  const group = basename(resolve(folder)) || 'runs';
+  const imported = importFiles(files, group);
+  const out = positional.length === 1 ? `${folder}.analysis.json` : join(folder, `${group}.analysis.json`);
+  return {
+    bundle: imported.bundle,
+    source: positional.length === 1 ? positional[0] : `${paths.length} files in ${folder}`,
+    out,
+    notes: [...imported.notes, ...notes],
+  };
+}
+
+function commonFolder(paths: readonly string[]): string {
+  const dirs = paths.map((p) => resolve(dirname(p)).split(/[\\/]/));
+  const common: string[] = [];
+  for (let i = 0; dirs.every((d) => i < d.length && d[i] === dirs[0][i]); i++) common.push(dirs[0][i]);
+  return common.join('/') || '/';
+}
+
 export async function analyzeCommand(positional: string[], flags: Flags): Promise<void> {
-  if (positional.length !== 1) throw new UsageError(`analyze takes one bundle file (.csv or .json); got ${positional.length}`);
-  const file = positional[0];
   const options = analysisOptionsFromFlags(flags);
-  const bundle = readBundleText(readText(file), file);
-  const out = (flags.out as string | undefined) ?? file.replace(/(\.analysis)?\.(json|csv)$/i, '') + '.analysis.json';
+  const { bundle, source, out: defaultOut, notes } = readInputs(positional);
+  if (notes.length) process.stdout.write(notes.map((n) => `import: ${n}`).join('\n') + '\n\n');
+  const out = (flags.out as string | undefined) ?? defaultOut;
   const workers = (flags.workers as number | undefined) ?? defaultWorkerCount();
-  await analyzeAndReport(bundle, file, options, out, workers, Boolean(flags.quiet));
+  await analyzeAndReport(bundle, source, options, out, workers, Boolean(flags.quiet));
 }

@@ -81,7 +81,7 @@ describe('trainmap analyze', () => {
       expect(r.code, flags.join(' ')).toBe(2);
       expect(r.stderr).toMatch(message);
     }
-    expect(trainmap(['analyze']).stderr).toMatch(/analyze takes one bundle file/);
+    expect(trainmap(['analyze']).stderr).toMatch(/analyze takes a bundle file \(.csv or .json\), a folder of per-run files, or several files; got none/);
     expect(trainmap(['frobnicate']).code).toBe(2);
   });
 
