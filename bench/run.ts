@@ -4,6 +4,8 @@
  */
 import { eStepKernelBench, emIterationBench, modelSelectionBench } from './hmm.ts';
 import { initComparisonBench } from './initComparison.ts';
+import { stabilityBench } from './stability.ts';
+import { stickyPriorBench } from './stickyPrior.ts';
 import { trainThroughputBench } from './train.ts';
 import { printTable, writeResult, type BenchResult } from './harness.ts';
 
@@ -12,6 +14,8 @@ const all: Record<string, () => Promise<BenchResult>> = {
   em: emIterationBench,
   selection: modelSelectionBench,
   init: initComparisonBench,
+  stability: stabilityBench,
+  sticky: stickyPriorBench,
   train: trainThroughputBench,
 };
 

@@ -40,8 +40,32 @@ export function stabilitySection(report: AnalysisReport): string[] {
   const v = s.verdict;
   const out = [
     `Stability over ${s.fits.length} restarts at K=${s.k}: ${s.comparable} within ${s.comparableWithin} nats per held-out checkpoint of the best (states matched ${s.matching === 'overlap' ? 'by Viterbi overlap' : 'by means'})`,
-    `  verdict ${v.shape}: support ${pct0(v.support)} (${v.comparable[v.shape]} of ${v.comparable.fits} comparable fits); all ${v.all.fits} restarts: ${v.all.linear} linear, ${v.all.forking} forking, ${v.all.alternating} with alternating states${v.all.degenerate > v.all.alternating ? `, ${v.all.degenerate - v.all.alternating} with flickering ones` : ''}`,
+    `  verdict ${v.shape}: support ${pct0(v.support)} (${v.comparable[v.shape]} of ${v.comparable.fits} comparable fit${v.comparable.fits > 1 ? 's' : ': no other restart comes close, so the supports rest on the shown fit alone'}); all ${v.all.fits} restarts: ${v.all.linear} linear, ${v.all.forking} forking, ${v.all.alternating} with alternating states${v.all.degenerate > v.all.alternating ? `, ${v.all.degenerate - v.all.alternating} with flickering ones` : ''}`,
   ];
+  const top = s.fits.slice(0, Math.max(5, s.comparable));
+  out.push(
+    table(
+      ['restart', 'below best', 'z', 'map', 'agrees', 'R²', 'note'],
+      top.map((f) => [
+        `${f.restart}${f.shown ? ' (shown)' : ''}`,
+        f.gapPerCheckpoint.toFixed(3),
+        fmt(f.z, 2),
+        f.shape,
+        pct0(f.agreement),
+        fmt(f.rSquared, 3),
+        [
+          f.comparable || f.shown ? 'comparable' : '',
+          f.degenerate.map((d) => (d.kind === 'alternation' ? `${d.states.join('⇄')} alternate` : `${d.states[0]} flickers`)).join(', '),
+        ]
+          .filter(Boolean)
+          .join('; '),
+      ]),
+      [false, true, true, false, true, true, false],
+    ),
+  );
+  out.push(
+    `  (below best: nats per held-out checkpoint; z: that gap over its standard error, paired over the held-out runs; agrees: checkpoints in matched states)`,
+  );
   if (s.rSquared) out.push(`  R² over comparable fits: ${range(s.rSquared)}`);
   out.push(`  dissimilarity over comparable fits: ${range(s.dissimilarity.stateIndex)} (state index), ${range(s.dissimilarity.labelFree)} (label-free)`);
   const others = s.edges.filter((e) => !e.shown);

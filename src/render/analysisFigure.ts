@@ -89,11 +89,14 @@ function mapPanel(report: AnalysisReport): string {
     );
     const top = e.changes[0];
     const supText = sup === undefined ? '' : ` · ${Math.round(100 * sup)}%`;
-    const label = `${e.runs} run${e.runs > 1 ? 's' : ''}${supText}${top ? ` · ${top.feature} ${top.delta >= 0 ? '↑' : '↓'}${Math.abs(top.delta).toFixed(2)}` : ''}`;
+    const label = `${e.runs} run${e.runs > 1 ? 's' : ''}${supText}`;
+    const change = top ? `${top.feature} ${top.delta >= 0 ? '↑' : '↓'}${Math.abs(top.delta).toFixed(2)}` : '';
     // Just beyond the curve's apex (a quadratic reaches half way to its control point), on its outer side.
     const lx = (a.x + b.x) / 2 - (dy / len) * (bend / 2 + 14);
     const ly = (a.y + b.y) / 2 + (dx / len) * (bend / 2 + 14) + 4;
     parts.push(text(lx, ly, label, { 'font-size': 11, 'text-anchor': 'middle', fill: '#333' }));
+    // The change goes on a second line so that labels of neighbouring edges do not run into each other.
+    if (change) parts.push(text(lx, ly + 12, change, { 'font-size': 10, 'text-anchor': 'middle', fill: '#555' }));
   }
   for (const p of placed) {
     const n = report.map.nodes[p.state];
@@ -124,9 +127,23 @@ function mapPanel(report: AnalysisReport): string {
   parts.push(
     text(
       16,
+      MAP_H - 26,
+      'left to right: order of first visit (spaced by mean checkpoint) · area: occupancy · edge width: runs taking it · dashed red: detour state',
+      {
+        'font-size': 11,
+        fill: '#666',
+      },
+    ),
+  );
+  parts.push(
+    text(
+      16,
       MAP_H - 12,
-      'left to right: order of first visit (spaced by mean checkpoint) · area: occupancy · edge width: runs taking it · edge opacity and %: support over comparable restarts (dashed: under 50%; grey: not in this fit) · dashed red: detour state',
-      { 'font-size': 11, fill: '#666' },
+      'edge opacity and %: share of comparable restarts whose map has the edge (dashed: under 50%; grey dotted: edges of other restarts, not of this fit)',
+      {
+        'font-size': 11,
+        fill: '#666',
+      },
     ),
   );
   return parts.join('');

@@ -1,5 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { analyzePrepared, matchStatesByOverlap, pairedZ, spread, type AnalysisReport, type StabilityReport } from '../../src/analysis/index.ts';
+import {
+  analyzePrepared,
+  assessStability,
+  decodeObservations,
+  fromFlat,
+  matchStatesByOverlap,
+  packSequences,
+  pairedZ,
+  planSelection,
+  runJobsHere,
+  spread,
+  subsetObservations,
+  type AnalysisReport,
+  type StabilityReport,
+} from '../../src/analysis/index.ts';
 import { alternatingPrepared, sampledPrepared, shapedHmm } from '../helpers/sampledRuns.ts';
 
 function stabilityOf(report: AnalysisReport): StabilityReport {
@@ -119,6 +133,36 @@ describe('the guard against an alternation artifact', () => {
     expect(w.map((x) => x.message).join('\n')).toMatch(
       /the shown fit is degenerate: .* is 0\.\d{3} nats per held-out checkpoint worse, beyond the 0\.050 nats per held-out checkpoint tolerance/,
     );
+  });
+});
+
+describe('matching states by means or by Viterbi overlap', () => {
+  it('gives the same supports on well-separated states, and rejects a shown restart it was not given', () => {
+    const prep = sampledPrepared(shapedHmm('forking', 4, 2), 20, 60, 2);
+    const obs = packSequences(prep.z);
+    const plan = planSelection(obs, { states: 4, restarts: 8, seed: 2 });
+    const fits = runJobsHere(plan, plan.jobs);
+    const all = subsetObservations(obs, [...plan.train, ...plan.heldOut]);
+    const best = fits.reduce((a, b) => (b.heldOutLogLikelihood > a.heldOutLogLikelihood ? b : a));
+    const input = {
+      k: 4,
+      fits,
+      shownRestart: best.job.restart,
+      shownOrder: [0, 1, 2, 3],
+      shownParams: fromFlat(best.fit!.params),
+      shownPaths: decodeObservations(best.fit!.params, all).map((p) => Array.from(p)),
+      shownDetours: [],
+      obs: all,
+      nHeldOutObservations: plan.heldOutObs.nObservations,
+    };
+    const byMeans = assessStability({ ...input, matching: 'means' });
+    const byOverlap = assessStability({ ...input, matching: 'overlap' });
+    expect(byMeans.matching).toBe('means');
+    expect(byOverlap.matching).toBe('overlap');
+    expect(byOverlap.edges).toEqual(byMeans.edges);
+    expect(byOverlap.verdict).toEqual(byMeans.verdict);
+    expect(byMeans.fits.filter((f) => f.comparable).every((f) => f.agreement > 0.9)).toBe(true);
+    expect(() => assessStability({ ...input, shownRestart: 99 })).toThrow('stability: the shown restart 99 is not among the fits');
   });
 });
 

@@ -56,7 +56,7 @@ describe('analysis figure', () => {
     const out = analysisFigureSvg(weak);
     expect(wellFormed(out)).toBe(true);
     expect(out).toMatch(/stroke-opacity="0\.35" stroke-width="[\d.]+" stroke-dasharray="6 4"/);
-    expect(out).toContain(' · 25% · ');
+    expect(out).toMatch(/runs? · 25%<\/text>/);
     expect(out).toMatch(/stroke="#999" stroke-width="1" stroke-dasharray="3 3"/);
     expect(out).toContain('>50%</text>');
     const none = analysisFigureSvg({ ...report, stability: { skipped: 'off', kChoice: st.kChoice } });

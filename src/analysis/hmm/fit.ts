@@ -22,7 +22,10 @@ export interface FitOptions {
   init?: InitMethod;
   /** k-means initializations per fit (best inertia kept). Default 2. */
   kmeansInits?: number;
-  /** Pseudo-counts on every self-transition (a sticky Dirichlet prior on the rows, MAP-EM). Default 0. */
+  /**
+   * Pseudo-counts on every self-transition (a sticky Dirichlet prior on the rows, MAP-EM). Default 0:
+   * plain EM, as hmmlearn; the analysis passes its own default (ANALYSIS_DEFAULTS.stickyPrior).
+   */
   stickyPrior?: number;
 }
 
@@ -57,7 +60,7 @@ export function fitObservations(obs: ObservationSet, options: FitOptions): FlatF
   const maxIterations = options.maxIterations ?? ANALYSIS_DEFAULTS.maxIterations;
   const tolerance = options.tolerance ?? ANALYSIS_DEFAULTS.tolerance;
   const prior = options.covariancePrior ?? ANALYSIS_DEFAULTS.covariancePrior;
-  const sticky = options.stickyPrior ?? ANALYSIS_DEFAULTS.stickyPrior;
+  const sticky = options.stickyPrior ?? 0;
   if (!(sticky >= 0 && Number.isFinite(sticky))) throw new Error(`stickyPrior must be a finite number ≥ 0, got ${sticky}`);
   let params: FlatParams;
   if (options.start) {

@@ -243,7 +243,7 @@ export function runFitJob(trainObs: ObservationSet, heldOutObs: ObservationSet, 
       covariancePrior: options.covariancePrior,
       init: restartInit(options.init, job.restart),
       kmeansInits: options.kmeansInits,
-      stickyPrior: options.stickyPrior,
+      stickyPrior: options.stickyPrior ?? ANALYSIS_DEFAULTS.stickyPrior,
     });
     const perRun = Array.from(scoreObservations(fit.params, heldOutObs));
     const paths = [...decodeObservations(fit.params, trainObs), ...decodeObservations(fit.params, heldOutObs)];
