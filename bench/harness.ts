@@ -39,12 +39,12 @@ export const median = (xs: number[]) => {
 
 export function printTable(title: string, rows: BenchResult['rows']): void {
   if (rows.length === 0) return;
-  const cols = Object.keys(rows[0]);
+  const cols = [...new Set(rows.flatMap((r) => Object.keys(r)))];
   const cell = (v: unknown) => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toPrecision(4)) : String(v));
-  const widths = cols.map((c) => Math.max(c.length, ...rows.map((r) => cell(r[c]).length)));
+  const widths = cols.map((c) => Math.max(c.length, ...rows.map((r) => cell(r[c] ?? '').length)));
   console.log(`\n${title}`);
   console.log(cols.map((c, j) => c.padEnd(widths[j])).join('  '));
-  for (const r of rows) console.log(cols.map((c, j) => cell(r[c]).padEnd(widths[j])).join('  '));
+  for (const r of rows) console.log(cols.map((c, j) => cell(r[c] ?? '').padEnd(widths[j])).join('  '));
 }
 
 export function writeResult(result: BenchResult, dir = 'bench/results'): string {

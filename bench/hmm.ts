@@ -60,7 +60,8 @@ export async function modelSelectionBench(): Promise<BenchResult> {
   const rows: BenchResult['rows'] = [];
   const workers = defaultWorkerCount();
   let t0 = performance.now();
-  const par = await selectModelWith(workerFitRunner(workers), obs, options);
+  const runner = workerFitRunner(workers);
+  const par = await selectModelWith(runner, obs, options).finally(() => runner.close?.());
   rows.push({
     mode: `${workers} worker threads`,
     seconds: (performance.now() - t0) / 1000,

@@ -6,6 +6,8 @@ import { eStepKernelBench, emIterationBench, modelSelectionBench } from './hmm.t
 import { analyzeLargeBench } from './analyzeLarge.ts';
 import { initComparisonBench } from './initComparison.ts';
 import { mlMatrixOracleBench } from './mlMatrixOracle.ts';
+import { stabilityBench } from './stability.ts';
+import { stickyPriorBench } from './stickyPrior.ts';
 import { trainThroughputBench } from './train.ts';
 import { printTable, writeResult, type BenchResult } from './harness.ts';
 
@@ -14,6 +16,8 @@ const all: Record<string, () => Promise<BenchResult>> = {
   em: emIterationBench,
   selection: modelSelectionBench,
   init: initComparisonBench,
+  stability: stabilityBench,
+  sticky: stickyPriorBench,
   train: trainThroughputBench,
   'ml-matrix': mlMatrixOracleBench,
   large: analyzeLargeBench,

@@ -11,7 +11,9 @@ import { readBundleText } from '../src/io/index.ts';
 
 const file = process.argv[2] ?? 'static/samples/sparse-parity-paper.csv';
 const bundle = readBundleText(readFileSync(file, 'utf8'), file);
-const report = await analyzeRunsWith(workerFitRunner(defaultWorkerCount()), bundle, {});
+const runner = workerFitRunner(defaultWorkerCount());
+const report = await analyzeRunsWith(runner, bundle, {});
+runner.close();
 const out = file.replace(/\.(csv|json)$/i, '') + '.analysis.json';
 // Only the analysis: the page has the runs already.
 writeFileSync(out, stringifyNonFinite(report));

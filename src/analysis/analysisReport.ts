@@ -3,7 +3,9 @@ import type { BagOfStatesRegression } from './bagOfStates.ts';
 import { ANALYSIS_DEFAULTS } from './defaults.ts';
 import type { SelectionOptions, SelectionProgress, SelectionRow } from './hmm/selection.ts';
 import type { HMMParams } from './hmm/types.ts';
+import type { KChoice } from './kChoice.ts';
 import type { TrainingMap } from './map.ts';
+import type { StabilityReport } from './stability.ts';
 
 export const ANALYSIS_FORMAT = 'trainmap.analysis/1';
 
@@ -21,7 +23,7 @@ export interface AnalyzeOptions extends SelectionOptions {
   onProgress?: (p: AnalysisProgress) => void;
 }
 
-export type AnalysisProgress = { phase: 'prepare' | 'decode' | 'map' } | ({ phase: 'select' } & SelectionProgress);
+export type AnalysisProgress = { phase: 'prepare' | 'decode' | 'map' } | ({ phase: 'select' | 'stability' } & SelectionProgress);
 
 /** The settings an analysis actually used, every default filled in (recorded in the exported analysis). */
 export interface AnalysisSettings {
@@ -38,6 +40,12 @@ export interface AnalysisSettings {
   kMax: number;
   init: string;
   kmeansInits: number;
+  criterion: 'best' | 'mean';
+  stabilityRestarts: number;
+  comparableWithin: number;
+  avoidDegenerate: boolean;
+  stickyPrior: number;
+  bootstrap: number;
   features: string[];
 }
 
@@ -57,6 +65,12 @@ export function resolveSettings(options: AnalyzeOptions, features: readonly stri
     kMax: options.kMax ?? d.kMax,
     init: options.init ?? d.init,
     kmeansInits: options.kmeansInits ?? d.kmeansInits,
+    criterion: options.criterion ?? d.criterion,
+    stabilityRestarts: options.stabilityRestarts ?? d.stabilityRestarts,
+    comparableWithin: options.comparableWithin ?? d.comparableWithin,
+    avoidDegenerate: options.avoidDegenerate ?? d.avoidDegenerate,
+    stickyPrior: options.stickyPrior ?? d.stickyPrior,
+    bootstrap: options.bootstrap ?? d.bootstrap,
     features: [...features],
   };
 }
@@ -77,11 +91,14 @@ export interface AnalysisWarning {
     | 'fit-repair'
     | 'few-held-out'
     | 'never-converged'
-    | 'regression';
+    | 'regression'
+    | 'degenerate-fit';
   message: string;
   run?: string;
   feature?: string;
   state?: number;
+  /** The states a warning is about when it concerns more than one (an alternating pair). */
+  states?: number[];
 }
 
 export interface RunSummary {
@@ -106,12 +123,23 @@ export interface AnalysisReport {
   droppedFeatures: { feature: string; reason: string }[];
   runs: RunSummary[];
   normalization: { window: number; runs: { key: string; mean: number[]; std: number[] }[] };
-  selection: { criterion: 'bic'; chosenK: number; rows: SelectionRow[]; nHeldOutObservations: number };
+  selection: {
+    criterion: 'bic';
+    /** How each K's restarts were reduced to one BIC: the best restart's, or their mean (the authors'). */
+    kCriterion: 'best' | 'mean';
+    chosenK: number;
+    chosenKByBest: number;
+    chosenKByMean: number;
+    rows: SelectionRow[];
+    nHeldOutObservations: number;
+  };
   model: { params: HMMParams; logLikelihoodHistory: number[]; converged: boolean; iterations: number };
   map: TrainingMap;
   regression: BagOfStatesRegression | { skipped: string };
   detours: number[];
   dissimilarity: { stateIndex: number; labelFree: number };
+  /** How sure the map is: supports over comparable restarts at the chosen K, and how firmly K was chosen. */
+  stability: (StabilityReport & { kChoice: KChoice; selectionRestart: number }) | { skipped: string; kChoice: KChoice };
   warnings: AnalysisWarning[];
   /** Set on a warm refit (src/analysis/warmRefit.ts): the selection curves are those of the last full selection. */
   refit?: { mode: 'warm'; heldOutLogLikelihood: number };

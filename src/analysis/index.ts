@@ -7,7 +7,8 @@ export { logLikelihood, scorePerSequence, viterbi, posteriors, decodeObservation
 export { aic, bic, nFreeParameters } from './hmm/criteria.ts';
 export { packSequences, subsetObservations } from './hmm/observations.ts';
 export { toFlat, fromFlat, validateParams } from './hmm/params.ts';
-export { matchStatesByPaths, matchStates, permuteParams, permutePath } from './hmm/matching.ts';
+export { matchStates, matchStatesByOverlap, matchStatesByPaths, permuteParams, permutePath } from './hmm/matching.ts';
+export { findDegenerateStates, renumberFindings, describeFinding, formatProbability, type DegenerateFinding } from './hmm/degeneracy.ts';
 export { sampleGaussianHMM } from './hmm/sample.ts';
 export {
   splitRuns,
@@ -16,7 +17,12 @@ export {
   assembleSelection,
   selectModel,
   selectModelWith,
+  stabilityJobs,
+  pickRestart,
+  restartSeed,
+  runJobsHere,
   unsupportedReason,
+  type RestartGuard,
   type SelectionOptions,
   type SelectionPlan,
   type SelectionRow,
@@ -32,8 +38,19 @@ export { olsImplicitIntercept, type OlsResult } from './regression.ts';
 export { bagOfStatesRegression, type BagOfStatesRegression } from './bagOfStates.ts';
 export { detourStates } from './detours.ts';
 export { occupancy, wassersteinOnIndices, trajectoryDissimilarity, labelFreeDissimilarity } from './dissimilarity.ts';
-export { buildTrainingMap, rankFeatures, linearOrder, collapse, formatChange, type TrainingMap, type MapNode, type MapEdge } from './map.ts';
-export { analyzeRuns, analyzeRunsWith } from './pipeline.ts';
+export { buildTrainingMap, rankFeatures, linearOrder, pathEdges, collapse, formatChange, type TrainingMap, type MapNode, type MapEdge } from './map.ts';
+export {
+  assessStability,
+  pairedZ,
+  spread,
+  type StabilityReport,
+  type StabilityFit,
+  type StabilityInput,
+  type StabilityMatching,
+  type Spread,
+} from './stability.ts';
+export { assessKChoice, type KChoice, type KWins } from './kChoice.ts';
+export { analyzeRuns, analyzeRunsWith, analyzePrepared } from './pipeline.ts';
 export {
   ANALYSIS_FORMAT,
   resolveSettings,

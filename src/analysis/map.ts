@@ -142,6 +142,22 @@ export function buildTrainingMap(
   return { nodes, edges, shape: order ? 'linear' : 'forking', ...(order ? { order } : {}) };
 }
 
+/** The transitions j→k (j ≠ k) that some path takes, each once. */
+export function pathEdges(paths: readonly ArrayLike<number>[]): { from: number; to: number }[] {
+  const seen = new Set<string>();
+  const edges: { from: number; to: number }[] = [];
+  for (const p of paths) {
+    for (let t = 1; t < p.length; t++) {
+      if (p[t] === p[t - 1]) continue;
+      const key = `${p[t - 1]}>${p[t]}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      edges.push({ from: p[t - 1], to: p[t] });
+    }
+  }
+  return edges;
+}
+
 /**
  * The states in order when the map is linear: its edges form one simple path and every run walks a
  * contiguous stretch of it forwards. Otherwise null (the map forks).

@@ -6,19 +6,50 @@ import { bagOfStatesRegression } from './bagOfStates.ts';
 import { detourStates } from './detours.ts';
 import { convergenceTimes } from './convergence.ts';
 import { labelFreeDissimilarity, occupancy, trajectoryDissimilarity } from './dissimilarity.ts';
+import { ANALYSIS_DEFAULTS } from './defaults.ts';
+import { describeFinding, renumberFindings } from './hmm/degeneracy.ts';
 import { decodeObservations } from './hmm/inference.ts';
 import { matchStates, matchStatesByPaths, permuteParams, permutePath } from './hmm/matching.ts';
 import { packSequences } from './hmm/observations.ts';
 import { fromFlat } from './hmm/params.ts';
-import { selectModel, selectModelWith, type FitRunner, type ModelSelection, type SelectionOptions } from './hmm/selection.ts';
-import type { HMMParams } from './hmm/types.ts';
+import {
+  assembleSelection,
+  pickRestart,
+  planSelection,
+  runJobsHere,
+  stabilityJobs,
+  type FitJob,
+  type FitJobResult,
+  type FitRunner,
+  type ModelSelection,
+  type RestartGuard,
+  type SelectionOptions,
+  type SelectionPlan,
+} from './hmm/selection.ts';
+import type { HMMParams, ObservationSet } from './hmm/types.ts';
+import { assessKChoice } from './kChoice.ts';
 import { buildTrainingMap } from './map.ts';
 import { prepareRuns, sameFeatures, type PreparedRuns } from './prepareRuns.ts';
+import { assessStability } from './stability.ts';
 
-export function finishAnalysis(prep: PreparedRuns, selection: ModelSelection, options: AnalyzeOptions, obs: ReturnType<typeof packSequences>): AnalysisReport {
+/** The fit the map shows: the chosen K's restart, or a better one among the stability restarts (guarded alike). */
+function shownFit(selection: ModelSelection, extra: readonly FitJobResult[], options: AnalyzeOptions): { shown: FitJobResult; guard?: RestartGuard } {
+  const atK = [...selection.results.filter((r) => r.job.k === selection.chosenK), ...extra];
+  const { used, guard } = pickRestart(atK, selection.nHeldOutObservations, options.comparableWithin, options.avoidDegenerate);
+  return { shown: used!, guard };
+}
+
+export function finishAnalysis(
+  prep: PreparedRuns,
+  selection: ModelSelection,
+  extra: readonly FitJobResult[],
+  options: AnalyzeOptions,
+  obs: ObservationSet,
+): AnalysisReport {
   options.onProgress?.({ phase: 'decode' });
-  const fitted = fromFlat(selection.chosen.params);
-  const rawPaths = decodeObservations(selection.chosen.params, obs);
+  const { shown, guard } = shownFit(selection, extra, options);
+  const fitted = fromFlat(shown.fit!.params);
+  const rawPaths = decodeObservations(shown.fit!.params, obs);
   const order = stateOrder(fitted, rawPaths, prep, options.previous);
   const params = permuteParams(fitted, order);
   const paths = rawPaths.map((p) => permutePath(p, order));
@@ -27,7 +58,7 @@ export function finishAnalysis(prep: PreparedRuns, selection: ModelSelection, op
   const { threshold, accuracyColumn } = settings;
   const warnings: AnalysisWarning[] = [
     ...prep.warnings,
-    ...selection.warnings.map((w): AnalysisWarning => ({
+    ...shown.fit!.warnings.map((w): AnalysisWarning => ({
       kind: 'fit-repair',
       ...(w.state !== undefined ? { state: w.state } : {}),
       message: `fit: ${w.message}`,
@@ -80,6 +111,36 @@ export function finishAnalysis(prep: PreparedRuns, selection: ModelSelection, op
   options.onProgress?.({ phase: 'map' });
   const map = buildTrainingMap(params, paths, prep.features, convergence);
   const occ = paths.map((p) => occupancy(p, k));
+  warnings.push(...degeneracyWarnings(k, shown, guard, order, options));
+  const kChoice = assessKChoice(selection, {
+    seed: options.seed,
+    comparableWithin: options.comparableWithin,
+    avoidDegenerate: options.avoidDegenerate,
+    nFeatures: prep.features.length,
+  });
+  const stabilityRestarts = options.stabilityRestarts ?? ANALYSIS_DEFAULTS.stabilityRestarts;
+  const stability: AnalysisReport['stability'] =
+    stabilityRestarts > 0
+      ? {
+          ...assessStability({
+            k,
+            fits: [...selection.results.filter((r) => r.job.k === selection.chosenK), ...extra],
+            shownRestart: shown.job.restart,
+            shownOrder: order,
+            shownParams: params,
+            shownPaths: paths,
+            shownDetours: detours,
+            obs,
+            ...(convergence
+              ? { convergence: { times: convergence, converged: prep.runs.filter((r) => r.included).map((r) => r.convergence!.converged) } }
+              : {}),
+            nHeldOutObservations: selection.nHeldOutObservations,
+            comparableWithin: options.comparableWithin,
+          }),
+          kChoice,
+          selectionRestart: selection.chosenRestart,
+        }
+      : { skipped: 'no stability restarts asked for (--stability-restarts 0)', kChoice };
   return {
     format: ANALYSIS_FORMAT,
     settings,
@@ -87,19 +148,77 @@ export function finishAnalysis(prep: PreparedRuns, selection: ModelSelection, op
     droppedFeatures: prep.droppedFeatures,
     runs: prep.runs,
     normalization: prep.normalization,
-    selection: { criterion: 'bic', chosenK: selection.chosenK, rows: selection.rows, nHeldOutObservations: selection.nHeldOutObservations },
+    selection: {
+      criterion: 'bic',
+      kCriterion: selection.criterion,
+      chosenK: selection.chosenK,
+      chosenKByBest: selection.chosenKByBest,
+      chosenKByMean: selection.chosenKByMean,
+      rows: selection.rows,
+      nHeldOutObservations: selection.nHeldOutObservations,
+    },
     model: {
       params,
-      logLikelihoodHistory: selection.chosen.logLikelihoodHistory,
-      converged: selection.chosen.converged,
-      iterations: selection.chosen.iterations,
+      logLikelihoodHistory: shown.fit!.logLikelihoodHistory,
+      converged: shown.fit!.converged,
+      iterations: shown.fit!.iterations,
     },
     map,
     regression,
     detours,
     dissimilarity: { stateIndex: trajectoryDissimilarity(occ), labelFree: labelFreeDissimilarity(occ, params.means) },
+    stability,
     warnings,
   };
+}
+
+/** What the degeneracy guard found and did at the chosen K, in the shown numbering. */
+function degeneracyWarnings(
+  k: number,
+  shown: FitJobResult,
+  guard: RestartGuard | undefined,
+  order: readonly number[],
+  options: AnalyzeOptions,
+): AnalysisWarning[] {
+  const out: AnalysisWarning[] = [];
+  const within = options.comparableWithin ?? ANALYSIS_DEFAULTS.comparableWithin;
+  const perCp = (x: number) => `${x.toFixed(3)} nats per held-out checkpoint`;
+  if (guard?.action === 'avoided') {
+    out.push({
+      kind: 'degenerate-fit',
+      message: `K=${k}: the restart with the best held-out likelihood (restart ${guard.degenerateRestart}) is degenerate (${guard.findings.map(describeFinding).join('; ')}, in its own numbering); restart ${guard.usedRestart}, ${perCp(guard.gapPerCheckpoint!)} below it and without degenerate states, is shown instead`,
+    });
+  }
+  for (const f of renumberFindings(shown.degenerate, order)) {
+    const why = !(options.avoidDegenerate ?? ANALYSIS_DEFAULTS.avoidDegenerate)
+      ? 'the guard against degenerate fits is off (--avoid-degenerate false)'
+      : guard?.cleanRestart !== undefined
+        ? `the best restart without degenerate states (restart ${guard.cleanRestart}) is ${perCp(guard.gapPerCheckpoint!)} worse, beyond the ${perCp(within)} tolerance, so this fit is kept`
+        : `every restart at K=${k} has degenerate states`;
+    out.push({
+      kind: 'degenerate-fit',
+      ...(f.states.length === 1 ? { state: f.states[0] } : { states: f.states }),
+      message: `the shown fit is degenerate: ${describeFinding(f)}; ${why} — read these states as an artifact of the fit, not a phase of training`,
+    });
+  }
+  return out;
+}
+
+interface JobBatch {
+  phase: 'select' | 'stability';
+  plan: SelectionPlan;
+  jobs: FitJob[];
+}
+
+/** The analysis as steps that hand out batches of fits and take their results back, so any runner can fit them. */
+function* analysisSteps(prep: PreparedRuns, options: AnalyzeOptions): Generator<JobBatch, AnalysisReport, FitJobResult[]> {
+  const obs = packSequences(prep.z);
+  const plan = planSelection(obs, selectionOptions(options));
+  const results = yield { phase: 'select', plan, jobs: plan.jobs };
+  const selection = assembleSelection(plan, results);
+  const more = (options.stabilityRestarts ?? ANALYSIS_DEFAULTS.stabilityRestarts) > 0 ? stabilityJobs(plan, selection.chosenK) : [];
+  const extra = more.length > 0 ? yield { phase: 'stability', plan, jobs: more } : [];
+  return finishAnalysis(prep, selection, extra, options, obs);
 }
 
 /**
@@ -133,17 +252,35 @@ function selectionOptions(options: AnalyzeOptions): SelectionOptions {
 /** The whole pipeline of SPEC §4–§10 in this thread. */
 export function analyzeRuns(bundle: RunBundle, options: AnalyzeOptions = {}): AnalysisReport {
   options.onProgress?.({ phase: 'prepare' });
-  const prep = prepareRuns(bundle, options);
-  const obs = packSequences(prep.z);
-  const selection = selectModel(obs, selectionOptions(options), (p) => options.onProgress?.({ phase: 'select', ...p }));
-  return finishAnalysis(prep, selection, options, obs);
+  return analyzePrepared(prepareRuns(bundle, options), options);
+}
+
+/** The pipeline after §4, on runs already prepared (normalized sequences and their summaries), in this thread. */
+export function analyzePrepared(prep: PreparedRuns, options: AnalyzeOptions = {}): AnalysisReport {
+  const steps = analysisSteps(prep, options);
+  let step = steps.next();
+  while (!step.done) {
+    const { phase, plan, jobs } = step.value;
+    const results = runJobsHere(plan, jobs, (r, done) =>
+      options.onProgress?.({ phase, done, total: jobs.length, job: r.job, heldOutLogLikelihood: r.heldOutLogLikelihood }),
+    );
+    step = steps.next(results);
+  }
+  return step.value;
 }
 
 /** The same pipeline with the restarts handed to a runner (worker threads in Node, Web Workers in the page). */
 export async function analyzeRunsWith(runner: FitRunner, bundle: RunBundle, options: AnalyzeOptions = {}): Promise<AnalysisReport> {
   options.onProgress?.({ phase: 'prepare' });
-  const prep = prepareRuns(bundle, options);
-  const obs = packSequences(prep.z);
-  const selection = await selectModelWith(runner, obs, selectionOptions(options), (p) => options.onProgress?.({ phase: 'select', ...p }));
-  return finishAnalysis(prep, selection, options, obs);
+  const steps = analysisSteps(prepareRuns(bundle, options), options);
+  let step = steps.next();
+  while (!step.done) {
+    const { phase, plan, jobs } = step.value;
+    let done = 0;
+    const results = await runner.run({ ...plan, jobs }, (r) =>
+      options.onProgress?.({ phase, done: ++done, total: jobs.length, job: r.job, heldOutLogLikelihood: r.heldOutLogLikelihood }),
+    );
+    step = steps.next(results);
+  }
+  return step.value;
 }

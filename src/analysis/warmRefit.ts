@@ -1,20 +1,19 @@
 /**
  * The live lab's quick refit: as checkpoints arrive, refit at the current K starting from the previous
  * report's parameters (one EM run instead of a model selection), with states matched to that report so colours
- * and positions do not jump. A full model selection still runs in the background and replaces it.
+ * and positions do not jump. A full model selection (with its stability restarts) still runs in the background
+ * and replaces it; until then the selection curves and the stability of the last full analysis are shown.
  */
 import type { RunBundle } from '../io/runBundle.ts';
 import type { AnalysisReport, AnalyzeOptions } from './analysisReport.ts';
-import { fitObservations } from './hmm/fit.ts';
-import { scoreObservations } from './hmm/inference.ts';
 import { packSequences } from './hmm/observations.ts';
-import { planSelection, type ModelSelection } from './hmm/selection.ts';
+import { assembleSelection, planSelection, runFitJob } from './hmm/selection.ts';
 import { finishAnalysis } from './pipeline.ts';
-import { prepareRuns } from './prepareRuns.ts';
+import { prepareRuns, sameFeatures } from './prepareRuns.ts';
 
 /** Why a warm refit cannot follow this report (the page then runs a full selection), or null. */
 export function warmRefitObstacle(previous: AnalysisReport, features: readonly string[]): string | null {
-  if (previous.features.join() !== features.join()) return `the features changed (${previous.features.join(', ')} → ${features.join(', ')})`;
+  if (!sameFeatures(previous.features, features)) return `the features changed (${previous.features.join(', ')} → ${features.join(', ')})`;
   return null;
 }
 
@@ -22,31 +21,26 @@ export function warmRefit(bundle: RunBundle, previous: AnalysisReport, options: 
   const k = previous.model.params.startprob.length;
   const requested = options.features ?? previous.settings.features;
   const paths = previous.runs.flatMap((r) => (r.path ? [{ key: r.key, path: r.path }] : []));
-  const opts: AnalyzeOptions = { ...options, features: requested, previous: { params: previous.model.params, features: previous.features, paths } };
+  const opts: AnalyzeOptions = {
+    ...options,
+    features: requested,
+    stabilityRestarts: 0,
+    previous: { params: previous.model.params, features: previous.features, paths },
+  };
   const prep = prepareRuns(bundle, opts);
   const obstacle = warmRefitObstacle(previous, prep.features);
   if (obstacle) throw new Error(`cannot refit from the previous fit: ${obstacle}`);
   const obs = packSequences(prep.z);
   // The same seeded split as a full selection on these runs, at the previous K only.
   const plan = planSelection(obs, { ...opts, states: k });
-  const chosen = fitObservations(plan.trainObs, {
-    nStates: k,
-    start: previous.model.params,
-    maxIterations: opts.maxIterations,
-    tolerance: opts.tolerance,
-    covariancePrior: opts.covariancePrior,
-  });
-  const heldOut = scoreObservations(chosen.params, plan.heldOutObs).reduce((a, b) => a + b, 0);
-  const selection: ModelSelection = {
-    train: plan.train,
-    heldOut: plan.heldOut,
-    nHeldOutObservations: plan.heldOutObs.nObservations,
-    // The curves over K stay those of the last full selection; only the chosen K's fit moves on.
-    rows: previous.selection.rows,
-    chosenK: k,
-    chosen,
-    warnings: chosen.warnings,
+  const result = runFitJob(plan.trainObs, plan.heldOutObs, { k, restart: 0, seed: 0, start: previous.model.params }, plan.options);
+  if (!result.fit) throw new Error(`the warm refit failed: ${result.error}`);
+  const report = finishAnalysis(prep, assembleSelection(plan, [result]), [], opts, obs);
+  return {
+    ...report,
+    // The curves over K and the stability stay those of the last full analysis; only the chosen K's fit moves on.
+    selection: { ...previous.selection, nHeldOutObservations: report.selection.nHeldOutObservations },
+    stability: previous.stability,
+    refit: { mode: 'warm', heldOutLogLikelihood: result.heldOutLogLikelihood },
   };
-  const report = finishAnalysis(prep, selection, opts, obs);
-  return { ...report, refit: { mode: 'warm', heldOutLogLikelihood: heldOut } };
 }

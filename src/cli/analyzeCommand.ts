@@ -1,14 +1,18 @@
-import { mkdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { analyzeRuns, analyzeRunsWith, previousFitOf, type AnalysisProgress, type AnalyzeOptions, type HMMParams } from '../analysis/index.ts';
-import { formatRunsJson, readBundle, safeText, type RunBundle } from '../io/index.ts';
+import { bundleText, isGzip } from '../io/decodeText.ts';
+import { formatRunsJson, importFiles, naturalCompare, readBundle, safeText, type RunBundle, type TextFile } from '../io/index.ts';
 import { ANALYSIS_SETTINGS, ANALYZE_CLI_SETTINGS, analyzeOptions, SettingError, type SettingSpec } from '../settings/index.ts';
 import { UsageError, type Flags } from './args.ts';
 import { defaultWorkerCount, workerFitRunner } from './fitPool.ts';
 import { formatDuration, ProgressLine } from './progressLine.ts';
 import { formatSummary } from './summary.ts';
 import { analysisFigureSvg } from '../render/analysisFigure.ts';
+import { writeFileAtomic } from './atomicFile.ts';
 import { checkOutputs, defaultOutput, figurePath } from './outputPaths.ts';
+
+export { writeFileAtomic };
 
 export const ANALYZE_FLAGS: readonly SettingSpec[] = [...ANALYSIS_SETTINGS, ...ANALYZE_CLI_SETTINGS];
 
@@ -27,14 +31,6 @@ async function previousFit(file: string): Promise<{ params: HMMParams; features:
   return previousFitOf(await readBundle(readBytes(file, 'given as --previous'), file), file);
 }
 
-/** Writes through a temporary file and a rename, so an interrupted write never leaves half a file. */
-export function writeFileAtomic(file: string, text: string | Uint8Array): void {
-  mkdirSync(dirname(file), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, file);
-}
-
 export async function analysisOptionsFromFlags(flags: Flags): Promise<AnalyzeOptions> {
   let options: AnalyzeOptions;
   try {
@@ -46,11 +42,15 @@ export async function analysisOptionsFromFlags(flags: Flags): Promise<AnalyzeOpt
 }
 
 function describeProgress(p: AnalysisProgress, started: number): string {
-  if (p.phase !== 'select')
-    return { prepare: 'normalizing runs…', decode: 'decoding every run with Viterbi…', map: 'building the map and regression…' }[p.phase];
+  if (p.phase !== 'select' && p.phase !== 'stability')
+    return { prepare: 'normalizing runs…', decode: 'decoding every run with Viterbi, matching the stability fits…', map: 'building the map and regression…' }[
+      p.phase
+    ];
   const elapsed = (Date.now() - started) / 1000;
   const eta = (elapsed / p.done) * (p.total - p.done);
-  return `model selection: ${p.done}/${p.total} fits (last K=${p.job.k}, restart ${p.job.restart}: held-out LL ${p.heldOutLogLikelihood.toFixed(1)}), ${formatDuration(elapsed)} elapsed, ~${formatDuration(eta)} left`;
+  const what = p.phase === 'stability' ? `stability: ${p.done}/${p.total} more restarts at K=${p.job.k}` : `model selection: ${p.done}/${p.total} fits`;
+  const last = p.job.stage === 'bootstrap' ? `bootstrap replicate ${p.job.replicate}, K=${p.job.k}` : `K=${p.job.k}, restart ${p.job.restart}`;
+  return `${what} (last ${last}: held-out LL ${p.heldOutLogLikelihood.toFixed(1)}), ${formatDuration(elapsed)} elapsed, ~${formatDuration(eta)} left`;
 }
 
 /** Analyzes a bundle already in memory: the step `trainmap run` hands over to, and what `analyze` does after reading. */
@@ -64,25 +64,145 @@ export async function analyzeAndReport(
 ): Promise<void> {
   const progress = new ProgressLine();
   const started = Date.now();
-  const opts: AnalyzeOptions = { ...options, onProgress: (p) => progress.update(describeProgress(p, started), p.phase !== 'select') };
-  const report = workers > 0 ? await analyzeRunsWith(workerFitRunner(workers), bundle, opts) : analyzeRuns(bundle, opts);
+  const phases = new PhaseClock();
+  const opts: AnalyzeOptions = {
+    ...options,
+    onProgress: (p) => {
+      phases.enter(p.phase, 'done' in p ? p.total : 0);
+      progress.update(describeProgress(p, phases.since()), p.phase !== 'select' && p.phase !== 'stability');
+    },
+  };
+  let report;
+  if (workers > 0) {
+    const runner = workerFitRunner(workers);
+    try {
+      report = await analyzeRunsWith(runner, bundle, opts);
+    } finally {
+      runner.close?.();
+    }
+  } else report = analyzeRuns(bundle, opts);
+  phases.enter('end', 0);
   progress.done();
   const exported: RunBundle = { format: bundle.format, groups: bundle.groups, analysis: report };
   writeFileAtomic(out, formatRunsJson(exported));
   const figure = figurePath(out);
   writeFileAtomic(figure, analysisFigureSvg(report));
   if (!quiet) process.stdout.write(formatSummary(report, source) + '\n');
-  process.stdout.write(`\nAnalysis written to ${safeText(out, 200)}, figure to ${safeText(figure, 200)} (${formatDuration((Date.now() - started) / 1000)})\n`);
+  process.stdout.write(
+    `\nAnalysis written to ${safeText(out, 200)}, figure to ${safeText(figure, 200)} (${formatDuration((Date.now() - started) / 1000)}: ${phases.describe(workers)})\n`,
+  );
+}
+
+/** Wall time of each phase that fitted models, for the closing line (the cost of the stability restarts). */
+class PhaseClock {
+  private current = '';
+  private start = Date.now();
+  private readonly spent: { phase: string; seconds: number; fits: number }[] = [];
+  private fits = 0;
+  enter(phase: string, fits: number): void {
+    if (phase === this.current) return;
+    if (this.current === 'select' || this.current === 'stability')
+      this.spent.push({ phase: this.current, seconds: (Date.now() - this.start) / 1000, fits: this.fits });
+    this.current = phase;
+    this.start = Date.now();
+    this.fits = fits;
+  }
+  since(): number {
+    return this.start;
+  }
+  describe(workers: number): string {
+    const threads = workers > 0 ? `${workers} worker thread${workers > 1 ? 's' : ''}` : 'this thread';
+    const parts = this.spent.map((s) => `${s.phase === 'select' ? 'model selection' : 'stability'} ${s.fits} fits in ${formatDuration(s.seconds)}`);
+    return `${parts.length ? parts.join(', ') : 'no fits'} on ${threads}`;
+  }
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The files of a folder that can hold runs: .csv and .json at the top, and .csv one folder down (TensorBoard
+ * exports kept in a folder per run). Earlier analyses written into the folder are left out.
+ */
+function listFolder(folder: string): { files: string[]; ignored: string[] } {
+  const files: string[] = [];
+  const ignored: string[] = [];
+  const entries = readdirSync(folder, { withFileTypes: true }).sort((a, b) => naturalCompare(a.name, b.name));
+  for (const e of entries) {
+    const path = join(folder, e.name);
+    if (e.isDirectory()) {
+      for (const f of readdirSync(path).sort(naturalCompare)) (/\.csv$/i.test(f) ? files : ignored).push(join(path, f));
+    } else if (/\.analysis\.json$/i.test(e.name)) ignored.push(path);
+    else (/\.(csv|json)$/i.test(e.name) ? files : ignored).push(path);
+  }
+  return { files, ignored };
+}
+
+/** What `analyze` reads: one bundle file, a folder, or several files, and where its analysis goes by default. */
+export async function readInputs(
+  positional: readonly string[],
+): Promise<{ bundle: RunBundle; source: string; out: string; inputs: string[]; notes: string[] }> {
+  if (positional.length === 0) throw new UsageError('analyze takes a bundle file (.csv or .json), a folder of per-run files, or several files; got none');
+  if (positional.length === 1 && !isDirectory(positional[0])) {
+    const file = positional[0];
+    const bytes = readBytes(file);
+    // A JSON bundle (or exported analysis), possibly gzipped, goes to the bundle reader; a CSV may be ours or another tool's.
+    const json = /\.json(\.gz)?$/i.test(file) || isGzip(bytes);
+    const imported = json ? null : importFiles([{ name: file, text: bundleText(bytes, file) }]);
+    return {
+      bundle: imported ? imported.bundle : await readBundle(bytes, file),
+      source: file,
+      out: defaultOutput(file),
+      inputs: [file],
+      notes: imported?.notes ?? [],
+    };
+  }
+  const notes: string[] = [];
+  const paths: string[] = [];
+  for (const p of positional) {
+    if (isDirectory(p)) {
+      const { files, ignored } = listFolder(p);
+      if (files.length === 0) throw new Error(`${p}: no .csv or .json files in this folder`);
+      paths.push(...files);
+      if (ignored.length)
+        notes.push(
+          `left out ${ignored.length > 1 ? `${ignored.length} files that hold` : '1 file that holds'} no runs: ${ignored.map((f) => basename(f)).join(', ')}`,
+        );
+    } else paths.push(p);
+  }
+  const files: TextFile[] = paths.map((name) => ({ name, text: bundleText(readBytes(name), name) }));
+  const folder = positional.length === 1 ? positional[0].replace(/[\\/]+$/, '') : commonFolder(paths);
+  const group = basename(resolve(folder)) || 'runs';
+  const imported = importFiles(files, group);
+  const out = positional.length === 1 ? `${folder}.analysis.json` : join(folder, `${group}.analysis.json`);
+  return {
+    bundle: imported.bundle,
+    source: positional.length === 1 ? positional[0] : `${paths.length} files in ${folder}`,
+    out,
+    inputs: paths,
+    notes: [...imported.notes, ...notes],
+  };
+}
+
+function commonFolder(paths: readonly string[]): string {
+  const dirs = paths.map((p) => resolve(dirname(p)).split(/[\\/]/));
+  const common: string[] = [];
+  for (let i = 0; dirs.every((d) => i < d.length && d[i] === dirs[0][i]); i++) common.push(dirs[0][i]);
+  return common.join('/') || '/';
 }
 
 export async function analyzeCommand(positional: string[], flags: Flags): Promise<void> {
-  if (positional.length !== 1) throw new UsageError(`analyze takes one bundle file (.csv or .json); got ${positional.length}`);
-  const file = positional[0];
+  const { bundle, source, out: defaultOut, inputs, notes } = await readInputs(positional);
   const given = flags.out as string | undefined;
-  const out = given ?? defaultOutput(file);
-  checkOutputs(file, out, given === undefined);
+  const out = given ?? defaultOut;
+  for (const input of inputs) checkOutputs(input, out, given === undefined);
   const options = await analysisOptionsFromFlags(flags);
-  const bundle = await readBundle(readBytes(file), file);
+  if (notes.length) process.stdout.write(notes.map((n) => `import: ${safeText(n, 400)}`).join('\n') + '\n\n');
   const workers = (flags.workers as number | undefined) ?? defaultWorkerCount();
-  await analyzeAndReport(bundle, file, options, out, workers, Boolean(flags.quiet));
+  await analyzeAndReport(bundle, source, options, out, workers, Boolean(flags.quiet));
 }

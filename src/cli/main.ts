@@ -19,7 +19,7 @@ interface Command {
 const COMMANDS: Record<string, Command> = {
   analyze: {
     summary: 'fit the HMM training map to a run bundle and print what it found',
-    usage: 'trainmap analyze <bundle.csv|bundle.json> [options]',
+    usage: 'trainmap analyze <bundle.csv|bundle.json|folder|files…> [options]',
     flags: ANALYZE_FLAGS,
     run: analyzeCommand,
   },

@@ -1,4 +1,4 @@
-import type { AnalysisReport, AnalysisWarning } from '../analysis/index.ts';
+import { describeFinding, type AnalysisReport, type AnalysisWarning, type StabilityReport } from '../analysis/index.ts';
 import { safeText } from '../io/index.ts';
 
 /** Names from the bundle (run ids, features) and sentences about them, escaped and cut for the terminal. */
@@ -19,6 +19,70 @@ function table(header: string[], rows: string[][], right: boolean[]): string {
   return [line(header), ...rows.map(line)].map((l) => '  ' + l).join('\n');
 }
 
+const pct0 = (x: number) => (Number.isFinite(x) ? `${Math.round(100 * x)}%` : '—');
+const range = (s: { min: number; median: number; max: number }, digits = 3) =>
+  s.min === s.max ? fmt(s.min, digits) : `${fmt(s.min, digits)}–${fmt(s.max, digits)} (median ${fmt(s.median, digits)})`;
+
+/** The note column of the selection table: what the degeneracy guard did, and how the restarts' maps looked. */
+function selectionNote(r: AnalysisReport['selection']['rows'][number]): string {
+  const parts: string[] = [];
+  const shapes = r.restarts.filter((x) => x.shape);
+  if (shapes.length) {
+    const linear = shapes.filter((x) => x.shape === 'linear').length;
+    const degenerate = r.restarts.filter((x) => x.degenerate?.length).length;
+    parts.push(`${linear}/${shapes.length} linear${degenerate ? `, ${degenerate} degenerate` : ''}`);
+  }
+  if (r.guard?.action === 'avoided') parts.push(`restart ${r.guard.degenerateRestart} degenerate → ${r.guard.usedRestart}`);
+  if (r.guard?.action === 'kept') parts.push(`restart ${r.guard.degenerateRestart} degenerate, kept`);
+  return parts.join('; ');
+}
+
+/** How sure the map is: verdict, spreads, edges outside the shown map. */
+export function stabilitySection(report: AnalysisReport): string[] {
+  const st = report.stability;
+  if ('skipped' in st) return [`Stability: skipped (${st.skipped})`];
+  const s: StabilityReport = st;
+  const v = s.verdict;
+  const out = [
+    `Stability over ${s.fits.length} restarts at K=${s.k}: ${s.comparable} within ${s.comparableWithin} nats per held-out checkpoint of the best (states matched ${s.matching === 'overlap' ? 'by Viterbi overlap' : 'by means'})`,
+    `  verdict ${v.shape}: support ${pct0(v.support)} (${v.comparable[v.shape]} of ${v.comparable.fits} comparable fit${v.comparable.fits > 1 ? 's' : ': no other restart comes close, so the supports rest on the shown fit alone'}); all ${v.all.fits} restarts: ${v.all.linear} linear, ${v.all.forking} forking, ${v.all.alternating} with alternating states${v.all.degenerate > v.all.alternating ? `, ${v.all.degenerate - v.all.alternating} with flickering ones` : ''}`,
+  ];
+  const top = s.fits.slice(0, Math.max(5, s.comparable));
+  out.push(
+    table(
+      ['restart', 'below best', 'z', 'map', 'agrees', 'R²', 'note'],
+      top.map((f) => [
+        `${f.restart}${f.shown ? ' (shown)' : ''}`,
+        f.gapPerCheckpoint.toFixed(3),
+        fmt(f.z, 2),
+        f.shape,
+        pct0(f.agreement),
+        fmt(f.rSquared, 3),
+        [
+          f.comparable || f.shown ? 'comparable' : '',
+          f.degenerate.map((d) => (d.kind === 'alternation' ? `${d.states.join('⇄')} alternate` : `${d.states[0]} flickers`)).join(', '),
+        ]
+          .filter(Boolean)
+          .join('; '),
+      ]),
+      [false, true, true, false, true, true, false],
+    ),
+  );
+  out.push(
+    `  (below best: nats per held-out checkpoint; z: that gap over its standard error, paired over the held-out runs; agrees: checkpoints in matched states)`,
+  );
+  if (s.rSquared) out.push(`  R² over comparable fits: ${range(s.rSquared)}`);
+  out.push(`  dissimilarity over comparable fits: ${range(s.dissimilarity.stateIndex)} (state index), ${range(s.dissimilarity.labelFree)} (label-free)`);
+  const others = s.edges.filter((e) => !e.shown);
+  if (others.length) out.push(`  edges of comparable fits not in the shown map: ${others.map((e) => `${e.from} → ${e.to} (${pct0(e.support)})`).join(', ')}`);
+  const otherDetours = s.states.filter((x) => x.detour > 0 && !report.detours.includes(x.state));
+  if (otherDetours.length)
+    out.push(`  detours in comparable fits but not in the shown map: ${otherDetours.map((x) => `${x.state} (${pct0(x.detour)})`).join(', ')}`);
+  const degenerate = s.fits.filter((f) => f.comparable && f.degenerate.length);
+  for (const f of degenerate) out.push(`  comparable restart ${f.restart} is degenerate: ${f.degenerate.map(describeFinding).join('; ')}`);
+  return out;
+}
+
 /** The readable summary the CLI prints after an analysis. */
 export function formatSummary(report: AnalysisReport, source: string): string {
   const out: string[] = [];
@@ -35,30 +99,39 @@ export function formatSummary(report: AnalysisReport, source: string): string {
   const heldOut = report.runs.filter((r) => r.role === 'held-out').length;
   out.push(
     '',
-    `Model selection: fit on ${included.length - heldOut} runs, scored on ${heldOut} held-out runs (${sel.nHeldOutObservations} checkpoints); lowest BIC wins`,
+    `Model selection: fit on ${included.length - heldOut} runs, scored on ${heldOut} held-out runs (${sel.nHeldOutObservations} checkpoints); lowest ${sel.kCriterion === 'mean' ? 'mean BIC over restarts' : "best restart's BIC"} wins`,
   );
   out.push(
     table(
-      ['', 'K', 'params', 'held-out LL', 'BIC', 'AIC', 'note'],
+      ['', 'K', 'params', 'held-out LL', 'BIC', 'mean BIC', 'AIC', 'note'],
       sel.rows.map((r) => [
         r.k === sel.chosenK ? '*' : '',
         String(r.k),
         String(r.nParameters),
         fmt(r.heldOutLogLikelihood),
         fmt(r.bic),
+        fmt(r.meanBic),
         fmt(r.aic),
-        r.skipped ?? '',
+        r.skipped ?? selectionNote(r),
       ]),
-      [false, true, true, true, true, true, false],
+      [false, true, true, true, true, true, true, false],
     ),
   );
   const m = report.model;
-  out.push(
-    `  chosen K=${sel.chosenK}: best of ${sel.rows.find((r) => r.k === sel.chosenK)?.restarts.length} restarts, ${m.iterations} EM iterations${m.converged ? '' : ' (stopped at the iteration limit)'}`,
-  );
+  const st = report.stability;
+  const shownText =
+    'skipped' in st || st.shownRestart === st.selectionRestart
+      ? `best of ${sel.rows.find((r) => r.k === sel.chosenK)?.restarts.length} restarts`
+      : `restart ${st.shownRestart}, the best of all ${st.fits.length} restarts at K=${sel.chosenK} (model selection's best was restart ${st.selectionRestart})`;
+  out.push(`  chosen K=${sel.chosenK}: ${shownText}, ${m.iterations} EM iterations${m.converged ? '' : ' (stopped at the iteration limit)'}`);
+  out.push(`  ${st.kChoice.note}`);
 
   const map = report.map;
-  out.push('', `Training map: ${map.shape}${map.order ? ` (${map.order.join(' → ')})` : ''}, ${map.nodes.filter((n) => n.runs > 0).length} visited states`);
+  const verdictSupport = 'skipped' in st ? '' : `; verdict support ${pct0(st.verdict.support)} of ${st.comparable} comparable fits`;
+  out.push(
+    '',
+    `Training map: ${map.shape}${map.order ? ` (${map.order.join(' → ')})` : ''}, ${map.nodes.filter((n) => n.runs > 0).length} visited states${verdictSupport}`,
+  );
   out.push(
     table(
       ['state', 'occupancy', 'runs', 'first visit', 'most important features'],
@@ -70,15 +143,16 @@ export function formatSummary(report: AnalysisReport, source: string): string {
     out.push('  transitions taken:');
     out.push(
       table(
-        ['edge', 'p', 'runs', 'mean conv.', 'change (destination’s top features, in SDs)'],
+        ['edge', 'p', 'runs', 'support', 'mean conv.', 'change (destination’s top features, in SDs)'],
         map.edges.map((e) => [
           `${e.from} → ${e.to}`,
           e.probability.toFixed(3),
           String(e.runs),
+          'skipped' in st ? '—' : pct0(st.edges.find((x) => x.from === e.from && x.to === e.to)?.support ?? NaN),
           e.meanConvergence !== undefined ? fmt(e.meanConvergence) : '—',
           sentence(e.label),
         ]),
-        [false, true, true, true, false],
+        [false, true, true, true, true, false],
       ),
     );
   }
@@ -100,13 +174,15 @@ export function formatSummary(report: AnalysisReport, source: string): string {
     );
     out.push(
       report.detours.length
-        ? `Detour states: ${report.detours.join(', ')} (positive coefficient, skipped by at least one converged run)${r.significant ? '' : ' — but the regression is not significant'}`
+        ? `Detour states: ${report.detours.map((d) => ('skipped' in st ? String(d) : `${d} (support ${pct0(st.detours.find((x) => x.state === d)?.support ?? NaN)})`)).join(', ')} (positive coefficient, skipped by at least one converged run)${r.significant ? '' : ' — but the regression is not significant'}`
         : 'Detour states: none',
     );
   }
   out.push(
     `Trajectory dissimilarity: ${fmt(report.dissimilarity.stateIndex, 3)} (Wasserstein on state indices, paper eq. 3); ${fmt(report.dissimilarity.labelFree, 3)} (label-free, ground distance between state means)`,
   );
+
+  out.push('', ...stabilitySection(report));
 
   const excluded = report.runs.filter((r) => !r.included);
   if (excluded.length) {

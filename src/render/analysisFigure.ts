@@ -50,6 +50,7 @@ function mapPanel(report: AnalysisReport): string {
   const at = new Map(placed.map((p) => [p.state, p]));
   const maxRuns = Math.max(1, ...report.map.edges.map((e) => e.runs));
   const detours = new Set(report.detours);
+  const support = edgeSupport(report);
   const parts: string[] = [];
   parts.push(
     el(
@@ -62,10 +63,12 @@ function mapPanel(report: AnalysisReport): string {
       ),
     ),
   );
+  parts.push(...ghostEdges(report, at));
   for (const e of report.map.edges) {
     const a = at.get(e.from);
     const b = at.get(e.to);
     if (!a || !b) continue;
+    const sup = support(e.from, e.to);
     const dx = b.x - a.x;
     const dy = b.y - a.y;
     const len = Math.max(1, Math.hypot(dx, dy));
@@ -82,17 +85,22 @@ function mapPanel(report: AnalysisReport): string {
         d: `M${sx},${sy} Q${mx},${my} ${ex},${ey}`,
         fill: 'none',
         stroke: '#555',
-        'stroke-opacity': 0.75,
+        'stroke-opacity': sup === undefined ? 0.75 : 0.2 + 0.6 * sup,
         'stroke-width': 1 + (5 * e.runs) / maxRuns,
+        'stroke-dasharray': sup !== undefined && sup < 0.5 ? '6 4' : undefined,
         'marker-end': 'url(#arrow)',
       }),
     );
     const top = e.changes[0];
-    const edgeLabel = `${e.runs} run${e.runs > 1 ? 's' : ''}${top ? ` · ${label(top.feature)} ${top.delta >= 0 ? '↑' : '↓'}${Math.abs(top.delta).toFixed(2)}` : ''}`;
+    const supText = sup === undefined ? '' : ` · ${Math.round(100 * sup)}%`;
+    const edgeLabel = `${e.runs} run${e.runs > 1 ? 's' : ''}${supText}`;
+    const change = top ? `${label(top.feature)} ${top.delta >= 0 ? '↑' : '↓'}${Math.abs(top.delta).toFixed(2)}` : '';
     // Just beyond the curve's apex (a quadratic reaches half way to its control point), on its outer side.
     const lx = (a.x + b.x) / 2 - (dy / len) * (bend / 2 + 14);
     const ly = (a.y + b.y) / 2 + (dx / len) * (bend / 2 + 14) + 4;
     parts.push(text(lx, ly, edgeLabel, { 'font-size': 11, 'text-anchor': 'middle', fill: '#333' }));
+    // The change goes on a second line so that labels of neighbouring edges do not run into each other.
+    if (change) parts.push(text(lx, ly + 12, change, { 'font-size': 10, 'text-anchor': 'middle', fill: '#555' }));
   }
   for (const p of placed) {
     const n = report.map.nodes[p.state];
@@ -116,17 +124,76 @@ function mapPanel(report: AnalysisReport): string {
     'skipped' in reg
       ? 'regression skipped'
       : `R² ${reg.rSquared.toFixed(3)}, p ${reg.fPValue < 1e-3 ? reg.fPValue.toExponential(1) : reg.fPValue.toFixed(3)}${reg.significant ? '' : ' (not significant)'}`;
-  const title = `Training map: ${report.map.shape}, K=${report.selection.chosenK} · ${regText} · detours: ${report.detours.length ? report.detours.join(', ') : 'none'} · dissimilarity ${report.dissimilarity.stateIndex.toFixed(3)}`;
+  const st = report.stability;
+  const verdict = 'skipped' in st ? report.map.shape : `${report.map.shape} (support ${Math.round(100 * st.verdict.support)}% of ${st.comparable} fits)`;
+  const title = `Training map: ${verdict}, K=${report.selection.chosenK} · ${regText} · detours: ${report.detours.length ? report.detours.join(', ') : 'none'} · dissimilarity ${report.dissimilarity.stateIndex.toFixed(3)}`;
   parts.push(text(16, 24, title, { 'font-size': 15, 'font-weight': 'bold' }));
   parts.push(
     text(
       16,
-      MAP_H - 12,
+      MAP_H - 26,
       'left to right: order of first visit (spaced by mean checkpoint) · area: occupancy · edge width: runs taking it · dashed red: detour state',
-      { 'font-size': 11, fill: '#666' },
+      {
+        'font-size': 11,
+        fill: '#666',
+      },
+    ),
+  );
+  parts.push(
+    text(
+      16,
+      MAP_H - 12,
+      'edge opacity and %: share of comparable restarts whose map has the edge (dashed: under 50%; grey dotted: edges of other restarts, not of this fit)',
+      {
+        'font-size': 11,
+        fill: '#666',
+      },
     ),
   );
   return parts.join('');
+}
+
+/** Support of a shown edge across comparable restarts, or undefined when no stability report was made. */
+function edgeSupport(report: AnalysisReport): (from: number, to: number) => number | undefined {
+  const st = report.stability;
+  if ('skipped' in st) return () => undefined;
+  return (from, to) => st.edges.find((e) => e.from === from && e.to === to)?.support;
+}
+
+/** Edges other comparable restarts have and the shown fit lacks (a quarter of the fits or more), faint and dashed. */
+function ghostEdges(report: AnalysisReport, at: Map<number, Placed>): string[] {
+  const st = report.stability;
+  if ('skipped' in st) return [];
+  const parts: string[] = [];
+  for (const e of st.edges.filter((x) => !x.shown && x.support >= 0.25)) {
+    const a = at.get(e.from);
+    const b = at.get(e.to);
+    if (!a || !b) continue;
+    const dx = b.x - a.x;
+    const dy = b.y - a.y;
+    const len = Math.max(1, Math.hypot(dx, dy));
+    const bend = 0.3 * len;
+    const mx = (a.x + b.x) / 2 - (dy / len) * bend;
+    const my = (a.y + b.y) / 2 + (dx / len) * bend;
+    parts.push(
+      el('path', {
+        d: `M${a.x + (dx / len) * a.r},${a.y + (dy / len) * a.r} Q${mx},${my} ${b.x - (dx / len) * (b.r + 4)},${b.y - (dy / len) * (b.r + 4)}`,
+        fill: 'none',
+        stroke: '#999',
+        'stroke-width': 1,
+        'stroke-dasharray': '3 3',
+        'marker-end': 'url(#arrow)',
+      }),
+    );
+    parts.push(
+      text((a.x + b.x) / 2 - (dy / len) * (bend / 2 + 10), (a.y + b.y) / 2 + (dx / len) * (bend / 2 + 10) + 4, `${Math.round(100 * e.support)}%`, {
+        'font-size': 10,
+        'text-anchor': 'middle',
+        fill: '#888',
+      }),
+    );
+  }
+  return parts;
 }
 
 function selectionPanel(report: AnalysisReport, x0: number, y0: number, w: number, h: number): string {

@@ -19,6 +19,7 @@ export interface ReportInfo {
 
 function describeProgress(p: AnalysisProgress): string {
   if (p.phase === 'select') return `model selection: ${p.done}/${p.total} fits (K=${p.job.k})`;
+  if (p.phase === 'stability') return `stability: ${p.done}/${p.total} more restarts at K=${p.job.k}`;
   return { prepare: 'normalizing runs', decode: 'decoding runs', map: 'building the map' }[p.phase];
 }
 

@@ -11,7 +11,7 @@ const scope = self as unknown as DedicatedWorkerGlobalScope;
 const reply = (m: AnalysisReply) => scope.postMessage(m);
 const cancelled = new Set<number>();
 
-function fitRunner(): FitRunner {
+function fitRunner(): FitRunner & { close(): void } {
   const cores = Math.max(1, (navigator.hardwareConcurrency || 2) - 1);
   return poolFitRunner(cores, () => {
     const w = new Worker(new URL('./fit.worker.ts', import.meta.url), { type: 'module' });
@@ -33,13 +33,20 @@ scope.onmessage = async (e: MessageEvent<AnalysisRequest>) => {
     case 'analyze': {
       const started = performance.now();
       try {
-        const report =
-          req.mode === 'warm'
-            ? warmRefit(req.bundle, req.previous, req.options)
-            : await analyzeRunsWith(fitRunner(), req.bundle, {
-                ...req.options,
-                onProgress: (progress) => reply({ type: 'progress', id: req.id, key: req.key, progress }),
-              });
+        let report;
+        if (req.mode === 'warm') report = warmRefit(req.bundle, req.previous, req.options);
+        else {
+          // Fit workers last one analysis (model selection, then its stability restarts).
+          const runner = fitRunner();
+          try {
+            report = await analyzeRunsWith(runner, req.bundle, {
+              ...req.options,
+              onProgress: (progress) => reply({ type: 'progress', id: req.id, key: req.key, progress }),
+            });
+          } finally {
+            runner.close();
+          }
+        }
         if (cancelled.delete(req.id)) return;
         reply({ type: 'report', id: req.id, key: req.key, mode: req.mode, report, ms: performance.now() - started, checkpoints: longestRun(req.bundle) });
       } catch (err) {

@@ -16,41 +16,57 @@ export interface FitEndpoint {
   terminate(): void;
 }
 
-export function poolFitRunner(workers: number, spawn: () => FitEndpoint): FitRunner {
+export function poolFitRunner(workers: number, spawn: () => FitEndpoint): FitRunner & { close(): void } {
+  // Workers start with the first batch and stay for the next ones (model selection, then the stability
+  // restarts) until close(); each batch sends its data again, so a batch may come from another plan.
+  const pool: FitEndpoint[] = [];
+  let batch: { message(w: FitEndpoint, r: FitJobResult): void; failed(e: Error): void } | null = null;
+  const close = () => {
+    for (const w of pool.splice(0)) w.terminate();
+  };
+  const add = () => {
+    const w = spawn();
+    w.onMessage((r) => batch?.message(w, r));
+    w.onError((e) => {
+      // A worker that dies leaves the pool; the batch it was in fails.
+      if (pool.includes(w)) pool.splice(pool.indexOf(w), 1);
+      batch?.failed(e);
+    });
+    pool.push(w);
+  };
   return {
+    close,
     run(plan: SelectionPlan, onResult: (r: FitJobResult) => void): Promise<FitJobResult[]> {
+      if (batch) return Promise.reject(new Error('poolFitRunner: a batch is already running'));
       const queue: FitJob[] = [...plan.jobs].sort((a, b) => b.k - a.k || a.restart - b.restart);
       const results: FitJobResult[] = [];
-      const n = Math.min(workers, queue.length);
-      const pool: FitEndpoint[] = [];
+      if (queue.length === 0) return Promise.resolve(results);
+      while (pool.length < Math.min(workers, queue.length)) add();
       return new Promise<FitJobResult[]>((resolve, reject) => {
-        let finished = false;
-        const stop = (err?: Error) => {
-          if (finished) return;
-          finished = true;
-          for (const w of pool) w.terminate();
-          if (err) reject(err);
-          else resolve(results);
-        };
         const feed = (w: FitEndpoint) => {
           const job = queue.shift();
           if (job) w.post({ type: 'job', job });
         };
-        for (let i = 0; i < n; i++) {
-          const w = spawn();
-          pool.push(w);
-          w.onMessage((r) => {
-            if (finished) return;
+        const finish = (err?: Error) => {
+          batch = null;
+          if (err) {
+            close();
+            reject(err);
+          } else resolve(results);
+        };
+        batch = {
+          message(w, r) {
             results.push(r);
             onResult(r);
-            if (results.length === plan.jobs.length) stop();
+            if (results.length === plan.jobs.length) finish();
             else feed(w);
-          });
-          w.onError(stop);
+          },
+          failed: finish,
+        };
+        for (const w of pool) {
           w.post({ type: 'init', train: plan.trainObs, heldOut: plan.heldOutObs, options: plan.options });
           feed(w);
         }
-        if (n === 0) stop();
       });
     },
   };

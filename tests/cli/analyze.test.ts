@@ -27,7 +27,13 @@ describe('trainmap analyze', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/Model selection: fit on 12 runs, scored on 3 held-out runs/);
     expect(r.stdout).toMatch(/\*\s+2\s+241/);
-    expect(r.stdout).toMatch(/Training map: linear \(0 → 1\)/);
+    expect(r.stdout).toMatch(/Training map: linear \(0 → 1\), 2 visited states; verdict support 100% of \d+ comparable fits/);
+    expect(r.stdout).toMatch(/edge\s+p\s+runs\s+support\s+mean conv\./);
+    expect(r.stdout).toMatch(/0 → 1\s+[\d.]+\s+15\s+100%/);
+    expect(r.stdout).toMatch(/Stability over 20 restarts at K=2: \d+ within 0\.2 nats per held-out checkpoint of the best \(states matched by means\)/);
+    expect(r.stdout).toMatch(/both criteria choose K=2|the criteria disagree/);
+    expect(r.stderr).toMatch(/stability: \d+\/18 more restarts at K=2/);
+    expect(r.stdout).toMatch(/model selection 6 fits in [\d.]+s, stability 18 fits in [\d.]+s on 2 worker threads/);
     expect(r.stdout).toMatch(/R² [01]\.\d+, F-test p-value/);
     expect(r.stdout).toMatch(/Analysis written to /);
     const exported = parseRunsJson(readFileSync(out, 'utf8'), out);
@@ -35,6 +41,8 @@ describe('trainmap analyze', () => {
     const analysis = exported.analysis as { format: string; selection: { chosenK: number }; model: { params: { means: number[][] } } };
     expect(analysis.format).toBe('trainmap.analysis/1');
     expect(analysis.selection.chosenK).toBe(2);
+    expect((analysis as unknown as { stability: { verdict: { shape: string }; fits: unknown[] } }).stability.verdict.shape).toBe('linear');
+    expect((analysis as unknown as { stability: { fits: unknown[] } }).stability.fits).toHaveLength(20);
     // The same analysis in this thread: worker threads change nothing.
     const one = trainmap(['analyze', csv, '--restarts', '2', '--k-max', '3', '--workers', '0', '--out', join(dir, 'one.json'), '--quiet']);
     expect(one.code).toBe(0);
@@ -73,6 +81,9 @@ describe('trainmap analyze', () => {
       [['--threshold', '1.5'], /--threshold must be at most 1; got 1.5/],
       [['--seed', 'NaN'], /--seed must be a finite number; got 'NaN'/],
       [['--init', 'random'], /--init must be one of sticky|hmmlearn|--init must be one of hmmlearn, sticky/],
+      [['--criterion', 'median'], /--criterion must be one of best, mean; got 'median'/],
+      [['--comparable-within', '-1'], /--comparable-within must be at least 0; got -1/],
+      [['--avoid-degenerate=maybe'], /--avoid-degenerate must be true or false/],
       [['--bogus'], /unknown option --bogus/],
       [['--out'], /--out needs a value/],
     ];
@@ -81,7 +92,7 @@ describe('trainmap analyze', () => {
       expect(r.code, flags.join(' ')).toBe(2);
       expect(r.stderr).toMatch(message);
     }
-    expect(trainmap(['analyze']).stderr).toMatch(/analyze takes one bundle file/);
+    expect(trainmap(['analyze']).stderr).toMatch(/analyze takes a bundle file \(.csv or .json\), a folder of per-run files, or several files; got none/);
     expect(trainmap(['frobnicate']).code).toBe(2);
   });
 

@@ -54,10 +54,40 @@ describe('analysis figure', () => {
     const visited = report.map.nodes.filter((n) => n.runs > 0).length;
     expect(svg.match(/<circle /g)?.length).toBe(visited);
     expect(svg.match(/marker-end="url\(#arrow\)"/g)?.length).toBe(report.map.edges.length);
-    expect(svg).toContain(`Training map: ${report.map.shape}, K=${report.selection.chosenK}`);
+    const st = report.stability as Exclude<typeof report.stability, { skipped: string }>;
+    expect(svg).toContain(
+      `Training map: ${report.map.shape} (support ${Math.round(100 * st.verdict.support)}% of ${st.comparable} fits), K=${report.selection.chosenK}`,
+    );
+    // Each edge's label carries its support.
+    for (const e of report.map.edges)
+      expect(svg).toMatch(new RegExp(`${e.runs} runs? · ${Math.round(100 * st.edges.find((x) => x.from === e.from && x.to === e.to)!.support)}%`));
     expect(svg).toContain('Model selection (held-out runs; chosen K=2, lowest BIC)');
     // One black convergence tick per converged run.
     expect(svg.match(/fill="#000"/g)?.length).toBe(report.runs.filter((r) => r.convergence?.converged).length);
+  });
+
+  it('draws edges by their support: faint and dashed when few comparable fits have them, grey for edges of other fits', () => {
+    const st = report.stability as Exclude<typeof report.stability, { skipped: string }>;
+    const [e] = report.map.edges;
+    const weak = {
+      ...report,
+      stability: {
+        ...st,
+        edges: [
+          { from: e.from, to: e.to, support: 0.25, shown: true },
+          { from: e.to, to: e.from, support: 0.5, shown: false },
+        ],
+      },
+    };
+    const out = analysisFigureSvg(weak);
+    expect(xmlWellFormedError(out)).toBeNull();
+    expect(out).toMatch(/stroke-opacity="0\.35" stroke-width="[\d.]+" stroke-dasharray="6 4"/);
+    expect(out).toMatch(/runs? · 25%<\/text>/);
+    expect(out).toMatch(/stroke="#999" stroke-width="1" stroke-dasharray="3 3"/);
+    expect(out).toContain('>50%</text>');
+    const none = analysisFigureSvg({ ...report, stability: { skipped: 'off', kChoice: st.kChoice } });
+    expect(none).toContain(`Training map: ${report.map.shape}, K=`);
+    expect(none).not.toContain('stroke-dasharray="3 3"');
   });
 
   it('escapes text, and turns characters XML cannot hold into visible escapes', () => {

@@ -22,11 +22,19 @@ export interface FitOptions {
   init?: InitMethod;
   /** k-means initializations per fit (best inertia kept). Default 2. */
   kmeansInits?: number;
+  /**
+   * Pseudo-counts on every self-transition (a sticky Dirichlet prior on the rows, MAP-EM). Default 0:
+   * plain EM, as hmmlearn; the analysis passes its own default (ANALYSIS_DEFAULTS.stickyPrior).
+   */
+  stickyPrior?: number;
 }
 
 export interface FitResult {
   params: HMMParams;
-  /** Log-likelihood of the data under the parameters each iteration started from (hmmlearn's monitor history). */
+  /**
+   * Log-likelihood of the data under the parameters each iteration started from (hmmlearn's monitor history);
+   * with a sticky prior, plus the log prior κ·Σ log A_ii, the objective MAP-EM increases.
+   */
   logLikelihoodHistory: number[];
   converged: boolean;
   iterations: number;
@@ -52,6 +60,8 @@ export function fitObservations(obs: ObservationSet, options: FitOptions): FlatF
   const maxIterations = options.maxIterations ?? ANALYSIS_DEFAULTS.maxIterations;
   const tolerance = options.tolerance ?? ANALYSIS_DEFAULTS.tolerance;
   const prior = options.covariancePrior ?? ANALYSIS_DEFAULTS.covariancePrior;
+  const sticky = options.stickyPrior ?? 0;
+  if (!(sticky >= 0 && Number.isFinite(sticky))) throw new Error(`stickyPrior must be a finite number ≥ 0, got ${sticky}`);
   let params: FlatParams;
   if (options.start) {
     validateParams(options.start, obs.nFeatures);
@@ -79,8 +89,9 @@ export function fitObservations(obs: ObservationSet, options: FitOptions): FlatF
       });
       break;
     }
-    params = maximizationStep(params, stats, prior, obs, it, warnings);
-    history.push(stats.logLikelihood);
+    const objective = sticky > 0 ? stats.logLikelihood + logStickyPrior(params, sticky) : stats.logLikelihood;
+    params = maximizationStep(params, stats, prior, obs, it, warnings, sticky);
+    history.push(objective);
     iterations = it + 1;
     const n = history.length;
     if (n >= 2 && history[n - 1] - history[n - 2] < tolerance) {
@@ -91,6 +102,15 @@ export function fitObservations(obs: ObservationSet, options: FitOptions): FlatF
   // Leave the returned covariances positive definite, so precisions and densities exist downstream.
   recordRidges(factorGaussians(k, obs.nFeatures, params.means, params.covars).ridge, params, iterations, warnings);
   return { params, logLikelihoodHistory: history, converged, iterations, warnings };
+}
+
+/** log p(A) up to a constant under the sticky Dirichlet prior: κ·Σ_i log A_ii. */
+function logStickyPrior(params: FlatParams, sticky: number): number {
+  const k = params.nStates;
+  let s = 0;
+  // Floored so a zero self-transition drawn at the start cannot make the objective −∞.
+  for (let i = 0; i < k; i++) s += Math.log(Math.max(params.transmat[i * k + i], 1e-300));
+  return sticky * s;
 }
 
 /** Folds a ridge the factorization needed into the stored covariance, and says so. */

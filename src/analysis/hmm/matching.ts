@@ -71,3 +71,31 @@ export function permutePath(path: ArrayLike<number>, order: readonly number[]): 
   order.forEach((old, i) => (inverse[old] = i));
   return Array.from(path, (s) => inverse[s]);
 }
+
+/**
+ * Matches a new fit's states to a reference fit's on the same runs by the checkpoints they share: the
+ * Hungarian assignment that maximizes the number of checkpoints both Viterbi paths put in matched
+ * states. Same convention as matchStates: new state order[i] plays reference state i.
+ */
+export function matchStatesByOverlap(
+  referencePaths: readonly ArrayLike<number>[],
+  candidatePaths: readonly ArrayLike<number>[],
+  kReference: number,
+  kCandidate: number,
+): number[] {
+  if (referencePaths.length !== candidatePaths.length)
+    throw new Error(`matchStatesByOverlap: ${referencePaths.length} reference paths but ${candidatePaths.length} candidate paths`);
+  const overlap = Array.from({ length: kReference }, () => new Array<number>(kCandidate).fill(0));
+  referencePaths.forEach((ref, r) => {
+    const cand = candidatePaths[r];
+    if (cand.length !== ref.length) throw new Error(`matchStatesByOverlap: path ${r} has ${ref.length} and ${cand.length} checkpoints`);
+    for (let t = 0; t < ref.length; t++) overlap[ref[t]][cand[t]]++;
+  });
+  if (kCandidate <= kReference) {
+    const slot = hungarian(Array.from({ length: kCandidate }, (_, c) => overlap.map((row) => -row[c])));
+    return Array.from({ length: kCandidate }, (_, i) => i).sort((a, b) => slot[a] - slot[b]);
+  }
+  const matched = hungarian(overlap.map((row) => row.map((v) => -v)));
+  const rest = Array.from({ length: kCandidate }, (_, i) => i).filter((i) => !matched.includes(i));
+  return [...matched, ...rest];
+}

@@ -6,6 +6,9 @@ import type { FitWarning, FlatParams, ObservationSet } from './types.ts';
  * hmmlearn's M-step with its default priors: maximum-likelihood start and transition probabilities,
  * weighted means, and covariances (C_k + prior·𝟙𝟙ᵀ) / Σγ_k. A state that received no posterior mass
  * is re-seeded on the observation the model explains worst, instead of producing NaN.
+ *
+ * `stickyPrior` κ > 0 is a Dirichlet prior on each transition row with κ extra pseudo-counts on the
+ * self-transition (hmmlearn's transmat_prior = 1 + κ·I): row i ∝ Σ_t ξ_t(i, ·) + κ·e_i, the MAP estimate.
  */
 export function maximizationStep(
   prev: FlatParams,
@@ -14,13 +17,20 @@ export function maximizationStep(
   obs: ObservationSet,
   iteration: number,
   warnings: FitWarning[],
+  stickyPrior = 0,
 ): FlatParams {
   const k = prev.nStates;
   const d = prev.nFeatures;
   const startprob = normalized(stats.start) ?? prev.startprob.slice();
   const transmat = new Float64Array(k * k);
   for (let i = 0; i < k; i++) {
-    const row = normalized(stats.trans.subarray(i * k, (i + 1) * k));
+    const counts = stats.trans.subarray(i * k, (i + 1) * k);
+    let row = normalized(counts);
+    if (row && stickyPrior > 0) {
+      const withPrior = counts.slice();
+      withPrior[i] += stickyPrior;
+      row = normalized(withPrior);
+    }
     // A state never left (or only seen last) carries no evidence about its row: keep the old one.
     transmat.set(row ?? prev.transmat.subarray(i * k, (i + 1) * k), i * k);
   }

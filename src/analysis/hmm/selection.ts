@@ -1,11 +1,13 @@
 import { createRng } from '../../numeric/rng.ts';
 import { aic, bic, nFreeParameters } from './criteria.ts';
 import { ANALYSIS_DEFAULTS } from '../defaults.ts';
+import { linearOrder, pathEdges } from '../map.ts';
+import { findDegenerateStates, type DegenerateFinding } from './degeneracy.ts';
 import { fitObservations, type FlatFitResult } from './fit.ts';
-import { scoreObservations } from './inference.ts';
+import { decodeObservations, scoreObservations } from './inference.ts';
 import type { InitMethod } from './init.ts';
 import { subsetObservations } from './observations.ts';
-import type { FitWarning, ObservationSet } from './types.ts';
+import type { FitWarning, HMMParams, ObservationSet } from './types.ts';
 
 export interface SelectionOptions {
   /** Fit exactly this many states instead of sweeping kMin..kMax. */
@@ -21,6 +23,18 @@ export interface SelectionOptions {
   /** 'mixed': restarts alternate sticky and hmmlearn starts; the held-out likelihood picks the winner. */
   init?: InitMethod | 'mixed';
   kmeansInits?: number;
+  /** How each K is scored from its restarts: the best one's BIC, or the mean BIC over them (the authors'). */
+  criterion?: 'best' | 'mean';
+  /** Nats per held-out checkpoint within which a fit counts as comparable to the best. */
+  comparableWithin?: number;
+  /** Prefer the best fit without degenerate states when it is comparable to the best. */
+  avoidDegenerate?: boolean;
+  /** Pseudo-counts on every self-transition in the M-step (sticky Dirichlet prior). */
+  stickyPrior?: number;
+  /** Bootstrap replicates over the training runs, each refitting every K. */
+  bootstrap?: number;
+  /** Restarts at the chosen K for the stability report (the selection's restarts at that K included). */
+  stabilityRestarts?: number;
 }
 
 /** The start a restart uses under an init option. */
@@ -29,28 +43,69 @@ export function restartInit(init: SelectionOptions['init'], restart: number): In
   return restart % 2 === 0 ? 'sticky' : 'hmmlearn';
 }
 
+/** One EM fit to run somewhere (this thread, a worker thread, a Web Worker): plain data only. */
 export interface FitJob {
   k: number;
   restart: number;
   seed: number;
+  /** The pass it belongs to: model selection (default), more restarts at the chosen K, or a bootstrap replicate. */
+  stage?: 'select' | 'stability' | 'bootstrap';
+  replicate?: number;
+  /** For a bootstrap replicate: the training runs to fit on, as indices into the plan's training runs, with repeats. */
+  resample?: number[];
+  /** EM from these parameters instead of a seeded start (the live lab's warm refit). */
+  start?: HMMParams;
 }
 
 export interface FitJobResult {
   job: FitJob;
   fit: FlatFitResult | null;
   heldOutLogLikelihood: number;
+  /** Held-out log-likelihood of each held-out run, in the plan's order (fits are compared run by run). */
+  heldOutPerRun: number[];
+  /** Degenerate states in the Viterbi paths of every run (training, then held-out) under this fit. */
+  degenerate: DegenerateFinding[];
+  shape?: 'linear' | 'forking';
   error?: string;
+}
+
+/** What the degeneracy guard did for one K. */
+export interface RestartGuard {
+  /** 'avoided': a clean restart within the tolerance is used instead; 'kept': none was, the degenerate best is used. */
+  action: 'avoided' | 'kept';
+  /** The restart with the best held-out likelihood, which has degenerate states. */
+  degenerateRestart: number;
+  findings: DegenerateFinding[];
+  usedRestart: number;
+  /** The best restart without degenerate states and how far below the best it is (nats per held-out checkpoint). */
+  cleanRestart?: number;
+  gapPerCheckpoint?: number;
 }
 
 export interface SelectionRow {
   k: number;
   nParameters: number;
-  /** Best held-out log-likelihood over restarts (NaN when skipped or every restart failed). */
+  /** Held-out log-likelihood of the restart used for this K (NaN when skipped or every restart failed). */
   heldOutLogLikelihood: number;
   bic: number;
   aic: number;
+  /** The restart used for this K: the best by held-out likelihood, unless the degeneracy guard chose another. */
   bestRestart: number;
-  restarts: { restart: number; seed: number; heldOutLogLikelihood: number; iterations: number; converged: boolean; error?: string }[];
+  /** Means over the restarts that succeeded (the authors compare K by these). */
+  meanHeldOutLogLikelihood: number;
+  meanBic: number;
+  meanAic: number;
+  guard?: RestartGuard;
+  restarts: {
+    restart: number;
+    seed: number;
+    heldOutLogLikelihood: number;
+    iterations: number;
+    converged: boolean;
+    shape?: 'linear' | 'forking';
+    degenerate?: DegenerateFinding[];
+    error?: string;
+  }[];
   skipped?: string;
 }
 
@@ -60,9 +115,16 @@ export interface ModelSelection {
   heldOut: number[];
   nHeldOutObservations: number;
   rows: SelectionRow[];
+  criterion: 'best' | 'mean';
   chosenK: number;
+  chosenKByBest: number;
+  chosenKByMean: number;
   chosen: FlatFitResult;
+  chosenRestart: number;
   warnings: FitWarning[];
+  /** Every model-selection fit, and every bootstrap fit, in job order. */
+  results: FitJobResult[];
+  bootstrap: FitJobResult[];
 }
 
 export interface SelectionPlan {
@@ -104,10 +166,17 @@ export function unsupportedReason(k: number, nTrain: number, d: number): string 
   return null;
 }
 
+/** The seed of restart r for K states; the same in every pass, so restart r is the same fit wherever it runs. */
+export function restartSeed(seed: number, k: number, restart: number): number {
+  return createRng(seed, 'restart', k, restart).nextUint32();
+}
+
 export function planSelection(obs: ObservationSet, options: SelectionOptions = {}): SelectionPlan {
   const seed = options.seed ?? ANALYSIS_DEFAULTS.seed;
   const restarts = options.restarts ?? ANALYSIS_DEFAULTS.restarts;
   if (!Number.isInteger(restarts) || restarts < 1) throw new Error(`restarts must be a positive integer, got ${restarts}`);
+  const replicates = options.bootstrap ?? ANALYSIS_DEFAULTS.bootstrap;
+  if (!Number.isInteger(replicates) || replicates < 0) throw new Error(`bootstrap must be a whole number ≥ 0, got ${replicates}`);
   const { train, heldOut } = splitRuns(obs.lengths.length, seed, options.heldOutFraction);
   const trainObs = subsetObservations(obs, train);
   const heldOutObs = subsetObservations(obs, heldOut);
@@ -131,44 +200,132 @@ export function planSelection(obs: ObservationSet, options: SelectionOptions = {
     if (why) skipped.set(k, why);
   }
   if (skipped.size === ks.length) throw new Error(`too few checkpoints for any number of states: ${skipped.get(ks[0])}`);
+  const fitted = ks.filter((k) => !skipped.has(k));
   const jobs: FitJob[] = [];
-  for (const k of ks) {
-    if (skipped.has(k)) continue;
-    for (let r = 0; r < restarts; r++) jobs.push({ k, restart: r, seed: createRng(seed, 'restart', k, r).nextUint32() });
+  for (const k of fitted) {
+    for (let r = 0; r < restarts; r++) jobs.push({ k, restart: r, seed: restartSeed(seed, k, r) });
+  }
+  // Replicates only make sense when K is chosen; each resamples the training runs once for every K.
+  if (fitted.length > 1) {
+    for (let b = 0; b < replicates; b++) {
+      const rng = createRng(seed, 'bootstrap', b);
+      const resample = train.map(() => Math.floor(rng.next() * train.length));
+      for (const k of fitted) {
+        for (let r = 0; r < restarts; r++) {
+          jobs.push({ k, restart: r, seed: createRng(seed, 'bootstrap-restart', b, k, r).nextUint32(), stage: 'bootstrap', replicate: b, resample });
+        }
+      }
+    }
   }
   return { options, train, heldOut, trainObs, heldOutObs, ks, skipped, jobs };
 }
 
-/** One restart: fit on the training runs, score the held-out runs. Pure; safe to run in a worker. */
+/** More restarts at one K for the stability report, numbered after the selection's so none is fitted twice. */
+export function stabilityJobs(plan: SelectionPlan, k: number): FitJob[] {
+  const seed = plan.options.seed ?? ANALYSIS_DEFAULTS.seed;
+  const from = plan.options.restarts ?? ANALYSIS_DEFAULTS.restarts;
+  const to = plan.options.stabilityRestarts ?? ANALYSIS_DEFAULTS.stabilityRestarts;
+  const jobs: FitJob[] = [];
+  for (let r = from; r < to; r++) jobs.push({ k, restart: r, seed: restartSeed(seed, k, r), stage: 'stability' });
+  return jobs;
+}
+
+/**
+ * One restart: fit on the training runs (or a bootstrap resample of them), score the held-out runs, and
+ * decode every run to check the fit for degenerate states. Pure; safe to run in a worker.
+ */
 export function runFitJob(trainObs: ObservationSet, heldOutObs: ObservationSet, job: FitJob, options: SelectionOptions): FitJobResult {
   try {
-    const fit = fitObservations(trainObs, {
+    const data = job.resample ? subsetObservations(trainObs, job.resample) : trainObs;
+    const fit = fitObservations(data, {
       nStates: job.k,
       seed: job.seed,
+      ...(job.start ? { start: job.start } : {}),
       maxIterations: options.maxIterations,
       tolerance: options.tolerance,
       covariancePrior: options.covariancePrior,
       init: restartInit(options.init, job.restart),
       kmeansInits: options.kmeansInits,
+      stickyPrior: options.stickyPrior ?? ANALYSIS_DEFAULTS.stickyPrior,
     });
-    const heldOut = scoreObservations(fit.params, heldOutObs).reduce((a, b) => a + b, 0);
-    return { job, fit, heldOutLogLikelihood: heldOut };
+    const perRun = Array.from(scoreObservations(fit.params, heldOutObs));
+    const paths = [...decodeObservations(fit.params, trainObs), ...decodeObservations(fit.params, heldOutObs)];
+    return {
+      job,
+      fit,
+      heldOutLogLikelihood: perRun.reduce((a, b) => a + b, 0),
+      heldOutPerRun: perRun,
+      degenerate: findDegenerateStates(fit.params.transmat, paths),
+      shape: linearOrder(paths, pathEdges(paths)) ? 'linear' : 'forking',
+    };
   } catch (e) {
-    return { job, fit: null, heldOutLogLikelihood: NaN, error: e instanceof Error ? e.message : String(e) };
+    return { job, fit: null, heldOutLogLikelihood: NaN, heldOutPerRun: [], degenerate: [], error: e instanceof Error ? e.message : String(e) };
   }
 }
 
-/** Keeps each K's best restart by held-out log-likelihood and chooses the K with the lowest BIC. */
+/**
+ * The restart to use among one K's: the best by held-out likelihood (the earlier on a tie), unless it has
+ * degenerate states and a clean restart lies within `within` nats per held-out checkpoint of it.
+ */
+export function pickRestart(
+  results: readonly FitJobResult[],
+  nHeldOut: number,
+  within: number = ANALYSIS_DEFAULTS.comparableWithin,
+  avoidDegenerate: boolean = ANALYSIS_DEFAULTS.avoidDegenerate,
+): { used?: FitJobResult; guard?: RestartGuard } {
+  const ok = results.filter((r) => r.fit && Number.isFinite(r.heldOutLogLikelihood)).sort((a, b) => a.job.restart - b.job.restart);
+  let best: FitJobResult | undefined;
+  let clean: FitJobResult | undefined;
+  for (const r of ok) {
+    if (!best || r.heldOutLogLikelihood > best.heldOutLogLikelihood) best = r;
+    if (r.degenerate.length === 0 && (!clean || r.heldOutLogLikelihood > clean.heldOutLogLikelihood)) clean = r;
+  }
+  if (!best || !avoidDegenerate || best.degenerate.length === 0) return { used: best };
+  const gap = clean ? (best.heldOutLogLikelihood - clean.heldOutLogLikelihood) / nHeldOut : undefined;
+  const avoided = clean !== undefined && gap! <= within;
+  const used = avoided ? clean! : best;
+  return {
+    used,
+    guard: {
+      action: avoided ? 'avoided' : 'kept',
+      degenerateRestart: best.job.restart,
+      findings: best.degenerate,
+      usedRestart: used.job.restart,
+      ...(clean ? { cleanRestart: clean.job.restart, gapPerCheckpoint: gap } : {}),
+    },
+  };
+}
+
+function mean(xs: readonly number[]): number {
+  return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN;
+}
+
+/** The K with the lowest value (the smaller K on a tie), or undefined when none is finite. */
+export function argminK<R extends { k: number }>(rows: readonly R[], value: (row: R) => number): number | undefined {
+  let top: { k: number; v: number } | undefined;
+  for (const row of rows) {
+    const v = value(row);
+    if (Number.isFinite(v) && (!top || v < top.v)) top = { k: row.k, v };
+  }
+  return top?.k;
+}
+
+/** Builds the table, keeps each K's restart (guarded) and chooses K by the criterion; both criteria's choices are recorded. */
 export function assembleSelection(plan: SelectionPlan, results: readonly FitJobResult[]): ModelSelection {
   const d = plan.trainObs.nFeatures;
   const nHeld = plan.heldOutObs.nObservations;
-  const best = new Map<number, FitJobResult>();
+  const o = plan.options;
+  const criterion = o.criterion ?? ANALYSIS_DEFAULTS.criterion;
+  // In job order, whatever order the runner returned them in: the same selection from any runner.
+  const ordered = [...results].sort((a, b) => a.job.k - b.job.k || a.job.restart - b.job.restart || (a.job.replicate ?? 0) - (b.job.replicate ?? 0));
+  const selectionResults = ordered.filter((r) => r.job.stage !== 'bootstrap');
+  const used = new Map<number, FitJobResult>();
   const rows: SelectionRow[] = plan.ks.map((k) => {
-    const mine = results.filter((r) => r.job.k === k).sort((a, b) => a.job.restart - b.job.restart);
-    let top: FitJobResult | undefined;
-    for (const r of mine) if (Number.isFinite(r.heldOutLogLikelihood) && (!top || r.heldOutLogLikelihood > top.heldOutLogLikelihood)) top = r;
-    if (top) best.set(k, top);
+    const mine = selectionResults.filter((r) => r.job.k === k).sort((a, b) => a.job.restart - b.job.restart);
+    const { used: top, guard } = pickRestart(mine, nHeld, o.comparableWithin, o.avoidDegenerate);
+    if (top) used.set(k, top);
     const ll = top ? top.heldOutLogLikelihood : NaN;
+    const finite = mine.filter((r) => Number.isFinite(r.heldOutLogLikelihood)).map((r) => r.heldOutLogLikelihood);
     const skipped = plan.skipped.get(k) ?? (mine.length > 0 && !top ? `every restart failed: ${mine[0].error ?? 'non-finite held-out likelihood'}` : undefined);
     return {
       k,
@@ -177,46 +334,70 @@ export function assembleSelection(plan: SelectionPlan, results: readonly FitJobR
       bic: top ? bic(ll, k, d, nHeld) : NaN,
       aic: top ? aic(ll, k, d) : NaN,
       bestRestart: top ? top.job.restart : -1,
+      meanHeldOutLogLikelihood: mean(finite),
+      meanBic: mean(finite.map((v) => bic(v, k, d, nHeld))),
+      meanAic: mean(finite.map((v) => aic(v, k, d))),
+      ...(guard ? { guard } : {}),
       restarts: mine.map((r) => ({
         restart: r.job.restart,
         seed: r.job.seed,
         heldOutLogLikelihood: r.heldOutLogLikelihood,
         iterations: r.fit?.iterations ?? 0,
         converged: r.fit?.converged ?? false,
+        ...(r.shape ? { shape: r.shape } : {}),
+        ...(r.degenerate.length ? { degenerate: r.degenerate } : {}),
         ...(r.error ? { error: r.error } : {}),
       })),
       ...(skipped ? { skipped } : {}),
     };
   });
-  const candidates = rows.filter((r) => Number.isFinite(r.bic));
-  if (candidates.length === 0) throw new Error(`no model could be fitted: ${rows.map((r) => `K=${r.k}: ${r.skipped}`).join('; ')}`);
-  const chosenRow = candidates.reduce((a, b) => (b.bic < a.bic ? b : a));
-  const chosen = best.get(chosenRow.k)!.fit!;
+  const byBest = argminK(rows, (r) => r.bic);
+  const byMean = argminK(rows, (r) => r.meanBic);
+  if (byBest === undefined || byMean === undefined) throw new Error(`no model could be fitted: ${rows.map((r) => `K=${r.k}: ${r.skipped}`).join('; ')}`);
+  const chosenK = criterion === 'mean' ? byMean : byBest;
+  const top = used.get(chosenK)!;
   return {
     train: plan.train,
     heldOut: plan.heldOut,
     nHeldOutObservations: nHeld,
     rows,
-    chosenK: chosenRow.k,
-    chosen,
-    warnings: chosen.warnings,
+    criterion,
+    chosenK,
+    chosenKByBest: byBest,
+    chosenKByMean: byMean,
+    chosen: top.fit!,
+    chosenRestart: top.job.restart,
+    warnings: top.fit!.warnings,
+    results: selectionResults,
+    bootstrap: ordered.filter((r) => r.job.stage === 'bootstrap'),
   };
+}
+
+/** Runs jobs in this thread, reporting each as it finishes. */
+export function runJobsHere(plan: SelectionPlan, jobs: readonly FitJob[], onResult?: (r: FitJobResult, done: number) => void): FitJobResult[] {
+  return jobs.map((job, i) => {
+    const r = runFitJob(plan.trainObs, plan.heldOutObs, job, plan.options);
+    onResult?.(r, i + 1);
+    return r;
+  });
 }
 
 /** Model selection in this thread. */
 export function selectModel(obs: ObservationSet, options: SelectionOptions = {}, onProgress?: (p: SelectionProgress) => void): ModelSelection {
   const plan = planSelection(obs, options);
-  const results = plan.jobs.map((job, i) => {
-    const r = runFitJob(plan.trainObs, plan.heldOutObs, job, options);
-    onProgress?.({ done: i + 1, total: plan.jobs.length, job, heldOutLogLikelihood: r.heldOutLogLikelihood });
-    return r;
-  });
+  const results = runJobsHere(plan, plan.jobs, (r, done) =>
+    onProgress?.({ done, total: plan.jobs.length, job: r.job, heldOutLogLikelihood: r.heldOutLogLikelihood }),
+  );
   return assembleSelection(plan, results);
 }
 
-/** Runs fit jobs somewhere (worker threads, Web Workers); results may arrive in any order. */
+/**
+ * Runs fit jobs somewhere (worker threads, Web Workers); results may arrive in any order. `run` fits the
+ * plan's jobs; it may be called again with the same plan and other jobs. `close` releases the workers.
+ */
 export interface FitRunner {
   run(plan: SelectionPlan, onResult: (r: FitJobResult) => void): Promise<FitJobResult[]>;
+  close?(): void;
 }
 
 export async function selectModelWith(

@@ -1,0 +1,77 @@
+import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { trainmap } from '../helpers/cli.ts';
+
+const fixtures = resolve(import.meta.dirname, '../fixtures');
+const dir = mkdtempSync(join(tmpdir(), 'trainmap-import-'));
+const quick = ['--k-max', '3', '--restarts', '2', '--stability-restarts', '4', '--seed', '3', '--workers', '0', '--quiet'];
+
+/** The analysis of an exported file, without the group names its runs came under. */
+function analysisIn(file: string) {
+  const a = JSON.parse(readFileSync(file, 'utf8')).analysis;
+  return { ...a, runs: a.runs.map(({ group: _g, seed: _s, ...rest }: Record<string, unknown>) => rest) };
+}
+
+describe('trainmap analyze on a folder of per-run files', () => {
+  it("recognizes the authors' per-run CSVs, prints the mapping and analyzes them exactly like the long format", () => {
+    const folder = join(dir, 'authors-format');
+    cpSync(join(fixtures, 'authors-format'), folder, { recursive: true });
+    writeFileSync(join(folder, 'README.txt'), 'notes about these runs\n');
+    const r = trainmap(['analyze', folder, ...quick]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(
+      "import: read 6 files in the authors' per-run CSV format (michahu/modeling-training, one file per seed); run ids from the file names",
+    );
+    expect(r.stdout).toContain('import: columns mapped: code_sparsity → l1_over_l2, computational_sparsity → trace_over_spectral, mean_lambda → sv_mean');
+    expect(r.stdout).toContain('import: left out 1 file that holds no runs: README.txt');
+    expect(r.stdout).toContain(`Analysis written to ${folder}.analysis.json`);
+    const long = join(dir, 'authors-format.csv');
+    cpSync(join(fixtures, 'authors-format.csv'), long);
+    const l = trainmap(['analyze', long, ...quick, '--out', join(dir, 'long.analysis.json')]);
+    expect(l.code).toBe(0);
+    expect(analysisIn(`${folder}.analysis.json`)).toEqual(analysisIn(join(dir, 'long.analysis.json')));
+  });
+
+  it('reads TensorBoard exports given as several files, and says which rows it left out', () => {
+    const src = join(fixtures, 'tensorboard-format');
+    const files = readdirSync(src).map((f) => join(src, f));
+    const out = join(dir, 'tb.analysis.json');
+    const r = trainmap(['analyze', ...files, ...quick, '--features', 'l1,l2,trace,spectral', '--out', out]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('import: read 25 files as TensorBoard scalar CSV exports');
+    expect(r.stdout).toContain('tags → columns: eval_accuracy → eval_acc, l1, l2, spectral, trace');
+    expect(r.stdout).toContain("import: run seed1: 1 row of 'l1' left out");
+    const long = trainmap([
+      'analyze',
+      join(fixtures, 'tensorboard-format.csv'),
+      ...quick,
+      '--features',
+      'l1,l2,trace,spectral',
+      '--out',
+      join(dir, 'tb-long.analysis.json'),
+    ]);
+    expect(long.code).toBe(0);
+    expect(analysisIn(out)).toEqual(analysisIn(join(dir, 'tb-long.analysis.json')));
+  });
+
+  it('a file whose run and tag cannot be told, or a folder of mixed formats, gets a clear message', () => {
+    const bad = join(dir, 'bad-tb');
+    cpSync(join(fixtures, 'tensorboard-format'), bad, { recursive: true });
+    writeFileSync(join(bad, 'loss.csv'), 'Wall time,Step,Value\n1,2,3\n');
+    const r = trainmap(['analyze', bad, ...quick]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`${join(bad, 'loss.csv')}: cannot tell the run and the tag from the file name 'loss.csv'`);
+    const mixed = join(dir, 'mixed');
+    cpSync(join(fixtures, 'authors-format'), mixed, { recursive: true });
+    cpSync(join(fixtures, 'tensorboard-format', 'run-seed0-tag-l1.csv'), join(mixed, 'run-seed0-tag-l1.csv'));
+    const m = trainmap(['analyze', mixed, ...quick]);
+    expect(m.code).toBe(1);
+    expect(m.stderr).toMatch(
+      /run-seed0-tag-l1\.csv: is TensorBoard scalar CSV exports .*, but 6 other files .* are the authors' per-run CSV format .* a folder or list of files must hold one format/,
+    );
+    const empty = mkdtempSync(join(dir, 'empty-'));
+    expect(trainmap(['analyze', empty, ...quick]).stderr).toContain(`${empty}: no .csv or .json files in this folder`);
+  });
+});
