@@ -1,13 +1,13 @@
 /**
- * Thin dispatch for the metric kernels: pipelines (compiled once per device and shape), the buffers
+ * Thin dispatch for the metric kernels: pipelines (compiled once per device), the buffers
  * of a plan, and one submission per call that reads back S × 14 numbers. Knows nothing of tfjs: it
  * takes a GPUDevice and, per parameter, the GPUBuffer holding [S, ...shape] float32 values.
  *
  * Order in the one command buffer: pack every parameter into `work` → per-segment sums → four radix
- * passes for the medians → one SVD dispatch per shape class → the 14 metrics → copy to a fresh staging
+ * passes for the medians → one SVD dispatch for every matrix → the 14 metrics → copy to a fresh staging
  * buffer. Every output buffer is filled with NaN bits right before the dispatch that writes it.
  */
-import { planMetrics, type KernelParam, type MetricsPlan } from './plan.ts';
+import { planMetrics, UnsupportedPlanError, type KernelParam, type MetricsPlan } from './plan.ts';
 import { WGSL } from './wgsl.ts';
 
 // WebGPU's numeric flags, spelled out: in Node the GPUBufferUsage globals exist only once the Dawn
@@ -59,7 +59,8 @@ interface PlanResources {
   statsGrid: [number, number];
   radixGroups: { histogram: GPUBindGroup; choose: GPUBindGroup }[];
   radixGrid: [number, number];
-  svdDispatches: { pipeline: GPUComputePipeline; group: GPUBindGroup; grid: [number, number] }[];
+  svdGroup: GPUBindGroup;
+  svdGrid: [number, number];
   finalizeGroup: GPUBindGroup;
   haveSingularValues: boolean;
 }
@@ -90,9 +91,9 @@ export class WeightMetricsKernels {
   /** Compiles what `plan` needs and allocates its buffers (replacing the previous plan's). */
   async prepare(plan: MetricsPlan): Promise<void> {
     if (this.lostReason) throw new Error(this.lostReason);
-    const names = ['fill', 'pack', 'stats', 'radix:histogram', 'radix:choose', 'finalize', ...plan.classes.map((c) => `svd:${c.m}x${c.n}`)];
-    await Promise.all(names.map((n) => this.pipeline(n)));
+    await Promise.all(['fill', 'pack', 'stats', 'radix:histogram', 'radix:choose', 'finalize', 'svd'].map((n) => this.pipeline(n)));
     if (this.current?.plan.key === plan.key) return;
+    checkLimits(plan, this.device.limits);
     this.releasePlan();
     this.device.pushErrorScope('out-of-memory');
     this.device.pushErrorScope('validation');
@@ -182,11 +183,9 @@ export class WeightMetricsKernels {
       fill(p, res.sv);
       fill(p, res.svStats);
       if (run) {
-        for (const d of res.svdDispatches) {
-          p.setPipeline(d.pipeline);
-          p.setBindGroup(0, d.group);
-          p.dispatchWorkgroups(...d.grid);
-        }
+        p.setPipeline(this.ready.get('svd')!);
+        p.setBindGroup(0, res.svdGroup);
+        p.dispatchWorkgroups(...res.svdGrid);
       }
       p.end();
     }
@@ -246,20 +245,11 @@ export class WeightMetricsKernels {
   private pipeline(name: string): Promise<GPUComputePipeline> {
     let p = this.pipelines.get(name);
     if (!p) {
-      const [kind, variant] = name.split(':');
+      const [kind, entryPoint = 'main'] = name.split(':');
       const source = kind === 'radix' ? WGSL.radixSelect : WGSL[kind as 'fill' | 'pack' | 'stats' | 'finalize' | 'svd'];
       const module = this.device.createShaderModule({ label: kind, code: source });
-      const constants: Record<string, number> = {};
-      let entryPoint = 'main';
-      if (kind === 'svd') {
-        const [m, n] = variant.split('x').map(Number);
-        constants.M = m;
-        constants.N = n;
-      } else if (kind === 'radix') {
-        entryPoint = variant;
-      }
       p = this.device
-        .createComputePipelineAsync({ label: name, layout: 'auto', compute: { module, entryPoint, constants } })
+        .createComputePipelineAsync({ label: name, layout: 'auto', compute: { module, entryPoint } })
         .then((pipeline) => {
           this.ready.set(name, pipeline);
           return pipeline;
@@ -350,24 +340,20 @@ export class WeightMetricsKernels {
     });
     const radixGrid: [number, number] = [Math.ceil(Math.max(plan.weightCount, plan.biasCount) / RADIX_CHUNK), 2 * S];
 
-    const svdDispatches = plan.classes.map((c) => {
-      const members = new Uint32Array(S * c.members.length * 4);
-      let i = 0;
+    // One dispatch for every matrix of every shape: dispatches that write the same buffer run one after
+    // another, and a class of 40 matrices alone would leave most of a large GPU idle. Costliest first.
+    const order = plan.matrices.map((_, k) => k).sort((a, b) => cost(plan.matrices[b]) - cost(plan.matrices[a]) || a - b);
+    const members = new Uint32Array(S * K * 8);
+    let at = 0;
+    for (const k of order) {
+      const mat = plan.matrices[k];
       for (let s = 0; s < S; s++) {
-        for (const k of c.members) {
-          const mat = plan.matrices[k];
-          members.set([s * plan.seedStride + mat.offset, s * plan.svPerSeed + mat.svOffset, (s * K + k) * SV_STATS_STRIDE, 0], i * 4);
-          i++;
-        }
+        members.set([s * plan.seedStride + mat.offset, s * plan.svPerSeed + mat.svOffset, (s * K + k) * SV_STATS_STRIDE, mat.m, mat.n], at * 8);
+        at++;
       }
-      const g = grid(S * c.members.length);
-      const name = `svd:${c.m}x${c.n}`;
-      return {
-        pipeline: this.ready.get(name)!,
-        group: group(name, [work, table(`${name} members`, members), sv, svStats, uniform(name, [S * c.members.length, g[0], 0, 0])]),
-        grid: g,
-      };
-    });
+    }
+    const svdGrid = grid(S * K);
+    const svdGroup = group('svd', [work, table('svd members', members), sv, svStats, uniform('svd', [S * K, svdGrid[0], 0, 0])]);
 
     const shapes = new Uint32Array(K * 2);
     plan.matrices.forEach((mat, k) => shapes.set([mat.rows * mat.cols, mat.n], k * 2));
@@ -396,13 +382,35 @@ export class WeightMetricsKernels {
       statsGrid,
       radixGroups,
       radixGrid,
-      svdDispatches,
+      svdGroup,
+      svdGrid,
       finalizeGroup,
       haveSingularValues: false,
     };
   }
 }
 
+/** Flops of the bidiagonalization, 4mn² − 4n³/3, to start the longest workgroups first. */
+function cost(m: { m: number; n: number }): number {
+  return 4 * m.m * m.n * m.n - (4 * m.n ** 3) / 3;
+}
+
 function size(p: KernelParam): number {
   return p.shape.reduce((a, b) => a * b, 1);
+}
+
+/** Buffers the device cannot bind: the caller falls back to the CPU path with this as the reason. */
+function checkLimits(plan: MetricsPlan, limits: GPUSupportedLimits): void {
+  const binding = limits.maxStorageBufferBindingSize;
+  const workBytes = plan.seeds * plan.seedStride * 4;
+  if (workBytes > binding || workBytes > limits.maxBufferSize) {
+    throw new UnsupportedPlanError(
+      `${plan.seeds} seeds need a ${workBytes}-byte work buffer; this device binds at most ${Math.min(binding, limits.maxBufferSize)} bytes`,
+    );
+  }
+  for (const p of plan.params) {
+    const bytes = plan.seeds * size(p) * 4;
+    if (bytes > binding)
+      throw new UnsupportedPlanError(`parameter ${p.name} takes ${bytes} bytes for ${plan.seeds} seeds; this device binds at most ${binding} bytes`);
+  }
 }

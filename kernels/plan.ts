@@ -3,8 +3,7 @@
  *
  * Every seed gets one contiguous block of `work`: its matrices first (each as a tall column-major
  * m×n block, m ≥ n, see kernels/pack.wgsl), then its biases. So the weights of a seed are one
- * contiguous segment (for the median), and matrices of one shape form a class that one SVD dispatch
- * handles (one workgroup per matrix).
+ * contiguous segment (for the median) and every matrix is one workgroup's block for the SVD.
  */
 
 /** One parameter as the trainer holds it: [S, ...shape] float32, seed-major. */
@@ -29,13 +28,6 @@ export interface MatrixSlot {
   svOffset: number;
 }
 
-export interface ShapeClass {
-  m: number;
-  n: number;
-  /** Matrix indices (into `matrices`) of this shape. */
-  members: number[];
-}
-
 export interface MetricsPlan {
   key: string;
   seeds: number;
@@ -43,7 +35,6 @@ export interface MetricsPlan {
   /** Where each parameter starts inside a seed's block. */
   paramOffsets: number[];
   matrices: MatrixSlot[];
-  classes: ShapeClass[];
   weightCount: number;
   biasCount: number;
   seedStride: number;
@@ -104,12 +95,6 @@ export function planMetrics(params: readonly KernelParam[], seeds: number): Metr
   if (biasCount === 0) throw new Error('planMetrics: no bias vectors given; bias_mean/median/var need at least one bias entry');
   if (seeds * offset >= 2 ** 32 / 4) throw new UnsupportedPlanError(`${seeds} seeds × ${offset} values exceed the kernels' 32-bit byte offsets`);
 
-  const classes: ShapeClass[] = [];
-  matrices.forEach((mat, k) => {
-    let c = classes.find((x) => x.m === mat.m && x.n === mat.n);
-    if (!c) classes.push((c = { m: mat.m, n: mat.n, members: [] }));
-    c.members.push(k);
-  });
   const key = `${seeds}|${params.map((p) => `${p.name}:${p.role}:${p.shape.join('x')}`).join(',')}`;
-  return { key, seeds, params, paramOffsets, matrices, classes, weightCount, biasCount, seedStride: offset, svPerSeed: svOffset };
+  return { key, seeds, params, paramOffsets, matrices, weightCount, biasCount, seedStride: offset, svPerSeed: svOffset };
 }

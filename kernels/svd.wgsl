@@ -1,4 +1,4 @@
-// Singular values of a batch of equally shaped matrices, one workgroup per matrix (kernels/README.md).
+// Singular values of a batch of matrices, one workgroup per matrix (kernels/README.md).
 //
 // Each matrix sits in 'work' as a tall column-major M×N block (M ≥ N; a wide matrix is stored as its
 // transpose, which has the same singular values). The workgroup
@@ -11,9 +11,6 @@
 //
 // Outputs are written as raw bits (array<u32>) so that a NaN for a non-finite matrix is an explicit
 // bit pattern rather than the result of arithmetic a GPU may assume never happens.
-
-override M: u32 = 128u;
-override N: u32 = 128u;
 
 const WG: u32 = 256u;
 const MAX_M: u32 = 1024u;
@@ -29,7 +26,11 @@ struct Member {
   work: u32,   // first element of the block in 'work'
   sv: u32,     // first of its N values in 'sv'
   stats: u32,  // first of its 3 values in 'svStats'
-  pad: u32,
+  M: u32,      // rows of the block (the longer side), ≤ MAX_M
+  N: u32,      // columns (the shorter side), N ≤ M, N ≤ MAX_N
+  pad0: u32,
+  pad1: u32,
+  pad2: u32,
 }
 
 struct Params {
@@ -50,13 +51,16 @@ var<workgroup> rowu: array<f32, MAX_N>; // the right Householder vector (row k, 
 var<workgroup> part: array<f32, WG>;
 var<workgroup> red: array<f32, WG>;
 var<workgroup> red16: array<f32, 16>;
-var<workgroup> total: f32;
 var<workgroup> diag2: array<f32, MAX_N>; // d_i, then (d_i / bound)²
 var<workgroup> sup2: array<f32, MAX_N>;  // e_i, then (e_i / bound)²
 var<workgroup> maxBits: atomic<u32>;
 var<workgroup> flag: u32;
+var<workgroup> shapeM: u32;
+var<workgroup> shapeN: u32;
 
-// Sum of one value per invocation, returned to all (uniform). Two levels of 16 keep it to 3 barriers.
+// Sum of one value per invocation, returned to all: two levels of 16, two barriers (every invocation
+// adds the 16 partial sums in the same order, so all get the same bits). The callers keep barriers
+// out of branches on the result, so it need not be uniform in WGSL's sense.
 fn reduceSum(t: u32, x: f32) -> f32 {
   red[t] = x;
   workgroupBarrier();
@@ -68,24 +72,17 @@ fn reduceSum(t: u32, x: f32) -> f32 {
     red16[t] = s;
   }
   workgroupBarrier();
-  if (t == 0u) {
-    var s = 0.0;
-    for (var i = 0u; i < 16u; i++) {
-      s += red16[i];
-    }
-    total = s;
+  var s = 0.0;
+  for (var i = 0u; i < 16u; i++) {
+    s += red16[i];
   }
-  return workgroupUniformLoad(&total);
+  return s;
 }
 
-fn sync() {
-  storageBarrier();
-  workgroupBarrier();
-}
-
-// Largest power of two ≤ WG / cols (at least 1): invocations that share one column's dot product.
+// Invocations that share one column's dot product: the largest power of two ≤ WG / cols, but at least
+// 8 (consecutive lanes read 32 consecutive bytes of a column, one memory sector) and at most 64.
 fn lanesFor(cols: u32) -> u32 {
-  var lanes = 1u;
+  var lanes = 8u;
   while (lanes * 2u * cols <= WG && lanes < 64u) {
     lanes *= 2u;
   }
@@ -94,7 +91,7 @@ fn lanesFor(cols: u32) -> u32 {
 
 // Number of eigenvalues of the scaled Golub–Kahan tridiagonal below x (> 0); equals N plus the number
 // of singular values below x.
-fn countBelow(x: f32) -> u32 {
+fn countBelow(x: f32, N: u32) -> u32 {
   var count = 1u; // the first pivot is −x < 0
   var q = -x;
   for (var i = 0u; i < N; i++) {
@@ -118,7 +115,7 @@ fn countBelow(x: f32) -> u32 {
   return count;
 }
 
-fn writeSpecial(t: u32, mem: Member, value: u32) {
+fn writeSpecial(t: u32, mem: Member, N: u32, value: u32) {
   for (var i = t; i < N; i += WG) {
     sv[mem.sv + i] = value;
   }
@@ -137,6 +134,13 @@ fn main(@builtin(local_invocation_index) t: u32, @builtin(workgroup_id) wid: vec
   }
   let mem = members[index];
   let base = mem.work;
+  // Through workgroup memory so that WGSL knows the loop bounds are uniform (barriers sit in the loops).
+  if (t == 0u) {
+    shapeM = mem.M;
+    shapeN = mem.N;
+  }
+  let M = workgroupUniformLoad(&shapeM);
+  let N = workgroupUniformLoad(&shapeN);
 
   // 1. Exact power-of-two scaling, and the finiteness test, from the largest |entry| as bits
   //    (for non-negative floats the bit patterns order like the values; Inf and NaN sort above).
@@ -155,13 +159,13 @@ fn main(@builtin(local_invocation_index) t: u32, @builtin(workgroup_id) wid: vec
   }
   let mb = workgroupUniformLoad(&flag);
   if (mb >= EXP_MASK) {
-    writeSpecial(t, mem, NAN_BITS);
+    writeSpecial(t, mem, N, NAN_BITS);
     return;
   }
   // σ_max ≤ ‖A‖_F ≤ max|a|·sqrt(MN): when that is below the floor every value counts as 0 (this also
   // keeps the scaling below away from overflow for entries under ~1e-30).
   if (bitcast<f32>(mb) * sqrt(f32(M * N)) < FLOOR) {
-    writeSpecial(t, mem, 0u);
+    writeSpecial(t, mem, N, 0u);
     return;
   }
   let e = frexp(bitcast<f32>(mb)).exp;
@@ -170,9 +174,12 @@ fn main(@builtin(local_invocation_index) t: u32, @builtin(workgroup_id) wid: vec
   for (var i = t; i < M * N; i += WG) {
     work[base + i] = work[base + i] * scale;
   }
-  sync();
+  storageBarrier();
 
   // 2. Householder bidiagonalization: A = U·B·Vᵀ with B upper bidiagonal (d on the diagonal, e above).
+  //    A zero column or row gives a zero coefficient, so the same (uniform) steps run as no-ops.
+  //    Only storage barriers between the steps: every workgroup-memory hazard across them is already
+  //    separated by the barriers inside reduceSum.
   for (var k = 0u; k < N; k++) {
     // Left reflector H = I − β·v·vᵀ zeroes column k below the diagonal.
     var ss = 0.0;
@@ -182,49 +189,44 @@ fn main(@builtin(local_invocation_index) t: u32, @builtin(workgroup_id) wid: vec
       ss += x * x;
     }
     let alpha = sqrt(reduceSum(t, ss));
-    if (alpha > 0.0) {
-      let x0 = colv[k];
-      let dk = select(alpha, -alpha, x0 >= 0.0);
-      let beta = 1.0 / (alpha * (alpha + abs(x0)));
-      let v0 = x0 - dk;
-      if (t == 0u) {
-        diag2[k] = dk;
-      }
-      let cols = N - k - 1u;
-      if (cols > 0u) {
-        // 'lanes' invocations share each column j > k: w_j = vᵀ·A[:, j], then A[:, j] −= β·w_j·v.
-        let lanes = lanesFor(cols);
-        let lane = t % lanes;
-        let grp = t / lanes;
-        let groups = WG / lanes;
-        for (var j0 = k + 1u; j0 < N; j0 += groups) {
-          let j = j0 + grp;
-          var s = 0.0;
-          if (j < N) {
-            for (var i = k + lane; i < M; i += lanes) {
-              s += select(colv[i], v0, i == k) * work[base + j * M + i];
-            }
-          }
-          part[t] = s;
-          workgroupBarrier();
-          var w = 0.0;
-          for (var l = 0u; l < lanes; l++) {
-            w += part[grp * lanes + l];
-          }
-          if (j < N) {
-            let bw = beta * w;
-            for (var i = k + lane; i < M; i += lanes) {
-              let at = base + j * M + i;
-              work[at] = work[at] - bw * select(colv[i], v0, i == k);
-            }
-          }
-          workgroupBarrier();
+    let x0 = colv[k];
+    let dk = select(alpha, -alpha, x0 >= 0.0);
+    let beta = select(0.0, 1.0 / (alpha * (alpha + abs(x0))), alpha > 0.0);
+    let v0 = x0 - dk;
+    if (t == 0u) {
+      diag2[k] = dk;
+    }
+    // 'lanes' invocations share each column j > k: w_j = vᵀ·A[:, j], then A[:, j] −= β·w_j·v.
+    let lanes = lanesFor(max(N - k - 1u, 1u));
+    let lane = t % lanes;
+    let grp = t / lanes;
+    let groups = WG / lanes;
+    for (var j0 = k + 1u; j0 < N; j0 += groups) {
+      let j = j0 + grp;
+      var s = 0.0;
+      if (j < N) {
+        for (var i = k + lane; i < M; i += lanes) {
+          s += select(colv[i], v0, i == k) * work[base + j * M + i];
         }
       }
-    } else if (t == 0u) {
-      diag2[k] = 0.0;
+      part[t] = s;
+      workgroupBarrier();
+      var w = 0.0;
+      for (var l = 0u; l < lanes; l++) {
+        w += part[grp * lanes + l];
+      }
+      if (j < N) {
+        let bw = beta * w;
+        for (var i = k + lane; i < M; i += lanes) {
+          let at = base + j * M + i;
+          work[at] = work[at] - bw * select(colv[i], v0, i == k);
+        }
+      }
+      if (j0 + groups < N) {
+        workgroupBarrier();
+      }
     }
-    sync();
+    storageBarrier();
 
     // Right reflector G = I − γ·u·uᵀ zeroes row k beyond the superdiagonal.
     if (k + 2u == N) {
@@ -239,14 +241,14 @@ fn main(@builtin(local_invocation_index) t: u32, @builtin(workgroup_id) wid: vec
         rs += y * y;
       }
       let b = sqrt(reduceSum(t, rs));
+      let y0 = rowu[k + 1u];
+      let ek = select(b, -b, y0 >= 0.0);
+      let gamma = select(0.0, 1.0 / (b * (b + abs(y0))), b > 0.0);
+      let u0 = y0 - ek;
+      if (t == 0u) {
+        sup2[k] = ek;
+      }
       if (b > 0.0) {
-        let y0 = rowu[k + 1u];
-        let ek = select(b, -b, y0 >= 0.0);
-        let gamma = 1.0 / (b * (b + abs(y0)));
-        let u0 = y0 - ek;
-        if (t == 0u) {
-          sup2[k] = ek;
-        }
         // Each invocation owns whole rows i > k: z_i = A[i, :]·u, then A[i, :] −= γ·z_i·uᵀ.
         for (var i = k + 1u + t; i < M; i += WG) {
           var z = 0.0;
@@ -259,12 +261,11 @@ fn main(@builtin(local_invocation_index) t: u32, @builtin(workgroup_id) wid: vec
             work[at] = work[at] - gz * select(rowu[j], u0, j == k + 1u);
           }
         }
-      } else if (t == 0u) {
-        sup2[k] = 0.0;
       }
     }
-    sync();
+    storageBarrier();
   }
+  workgroupBarrier();
 
   // 3. Bisection. Gershgorin bound of the tridiagonal: max_i |d_i| + max(|e_{i−1}|, |e_i|).
   var bound = 0.0;
@@ -296,7 +297,7 @@ fn main(@builtin(local_invocation_index) t: u32, @builtin(workgroup_id) wid: vec
       if (mid <= lo || mid >= hi || hi - lo <= 5.96e-8 * hi + 1.46e-11) {
         break;
       }
-      if (countBelow(mid) >= need) {
+      if (countBelow(mid, N) >= need) {
         hi = mid;
       } else {
         lo = mid;
