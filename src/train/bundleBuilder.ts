@@ -2,9 +2,10 @@
 import { RUN_BUNDLE_FORMAT, type Checkpoints, type Run, type RunBundle } from '../io/runBundle.ts';
 import { METRIC_NAMES } from '../metrics/index.ts';
 import type { SeedCheckpoint } from './engine.ts';
+import { METRICS_PATH_COLUMN } from './gpuMetrics.ts';
 import type { TrainingConfig } from './task.ts';
 
-export const CHECKPOINT_COLUMNS = ['step', 'epoch', 'train_loss', 'train_acc', 'eval_loss', 'eval_acc', ...METRIC_NAMES] as const;
+export const CHECKPOINT_COLUMNS = ['step', 'epoch', 'train_loss', 'train_acc', 'eval_loss', 'eval_acc', ...METRIC_NAMES, METRICS_PATH_COLUMN] as const;
 
 export function runId(seed: number): string {
   return `seed-${seed}`;

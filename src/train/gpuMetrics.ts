@@ -55,7 +55,8 @@ interface WebGpuBackendLike {
 // Pipelines are compiled once per device and shape, whichever trainer asks.
 const kernelsByDevice = new WeakMap<GPUDevice, WeightMetricsKernels>();
 
-function kernelsFor(device: GPUDevice): WeightMetricsKernels {
+/** The kernels (and their compiled pipelines) for a device, shared by every caller. */
+export function metricsKernelsFor(device: GPUDevice): WeightMetricsKernels {
   let k = kernelsByDevice.get(device);
   if (!k) kernelsByDevice.set(device, (k = new WeightMetricsKernels(device)));
   return k;
@@ -113,7 +114,7 @@ export class SeedMetrics {
   private async onGpu(tensors: Record<string, tf.Tensor>, reuse: boolean): Promise<{ values: Float32Array; singularValuesFresh: boolean }> {
     const plan = this.plan!;
     const backend = tf.backend() as unknown as WebGpuBackendLike;
-    const kernels = kernelsFor(backend.device);
+    const kernels = metricsKernelsFor(backend.device);
     await kernels.prepare(plan);
     // From here to submit() nothing awaits, so no tfjs work can slip in between. The clones share the
     // variables' buffers (tfjs's Identity only adds a reference) and keep them alive until submitted;

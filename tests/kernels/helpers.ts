@@ -1,15 +1,7 @@
-/** Shared by the kernel tests: a real WebGPU device (Dawn, SwiftShader here), buffers, references, comparisons. */
+/** Shared by the kernel tests: buffers, the float64 references and the comparisons. */
 import { expect } from 'vitest';
 import type { KernelParam } from '../../kernels/plan.ts';
 import { computeWeightMetrics, METRIC_NAMES, singularValues, SINGULAR_VALUE_FLOOR, type WeightMatrix, type WeightMetrics } from '../../src/metrics/index.ts';
-import { prepareNodeWebGpu } from '../../src/train/nodeWebgpu.ts';
-
-export async function nodeDevice(): Promise<GPUDevice> {
-  await prepareNodeWebGpu();
-  const adapter = await navigator.gpu.requestAdapter();
-  if (!adapter) throw new Error('no WebGPU adapter (Dawn needs libvulkan1 and a Vulkan driver; SwiftShader comes with chromium)');
-  return adapter.requestDevice();
-}
 
 export function uploadBuffer(device: GPUDevice, values: Float32Array): GPUBuffer {
   const b = device.createBuffer({ size: Math.max(4, values.byteLength), usage: 0x80 | 0x8 | 0x4 });

@@ -1,15 +1,23 @@
 /**
- * The metric kernels on real WebGPU (Dawn on SwiftShader here) against the float64 CPU path: the numpy
- * fixtures, fresh random matrices of every shape class at every run, and the special cases whose
- * NaN/∞ semantics the CPU path defines. Sizes are the real ones but seeds are few: SwiftShader is a CPU.
+ * The metric kernels (kernels/) and the trainer's path to them (src/train/gpuMetrics.ts) on real WebGPU:
+ * tfjs's webgpu backend on Dawn, SwiftShader here. One file, so SwiftShader compiles the pipelines once.
+ * Against the float64 CPU path: the numpy fixtures, fresh random matrices of every shape class at every
+ * run, and the special cases whose NaN/∞ semantics the CPU path defines; then the trainer on tfjs's own
+ * buffers, and the fallback without WebGPU. Sizes are the real ones but seeds are few: SwiftShader is a CPU.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { METRICS_PER_SEED, WeightMetricsKernels } from '../../kernels/metricsKernels.ts';
+import { METRICS_PER_SEED, type WeightMetricsKernels } from '../../kernels/metricsKernels.ts';
 import { planMetrics, type KernelParam } from '../../kernels/plan.ts';
-import { METRIC_NAMES } from '../../src/metrics/index.ts';
 import { createRng, type Rng } from '../../src/numeric/rng.ts';
 import { readFixtureFolder } from '../helpers/fixtures.ts';
-import { expectMetric, expectMetrics, expectSingularValues, nodeDevice, referenceMetrics, seedInputs, sizeOf, uploadBuffer } from './helpers.ts';
+import { METRIC_NAMES, type WeightMetrics } from '../../src/metrics/index.ts';
+import { selectBackend, tf } from '../../src/train/backend.ts';
+import { BatchedTrainer } from '../../src/train/engine.ts';
+import { METRICS_PATH_COLUMN, metricsKernelsFor, SeedMetrics } from '../../src/train/gpuMetrics.ts';
+import { prepareNodeWebGpu } from '../../src/train/nodeWebgpu.ts';
+import type { ParamSpec } from '../../src/train/task.ts';
+import { createTaskModel, trainingConfig } from '../../tasks/index.ts';
+import { expectMetric, expectMetrics, expectSingularValues, referenceMetrics, seedInputs, sizeOf, uploadBuffer } from './helpers.ts';
 
 interface Blob {
   shape: number[];
@@ -33,13 +41,13 @@ let kernels: WeightMetricsKernels;
 const buffers: GPUBuffer[] = [];
 
 beforeAll(async () => {
-  device = await nodeDevice();
-  kernels = new WeightMetricsKernels(device);
+  const choice = await selectBackend({ requested: 'webgpu', prepareWebGpu: prepareNodeWebGpu });
+  expect(choice.name).toBe('webgpu');
+  device = (tf.backend() as unknown as { device: GPUDevice }).device;
+  kernels = metricsKernelsFor(device);
 });
 afterAll(() => {
   for (const b of buffers) b.destroy();
-  kernels.destroy();
-  device.destroy();
 });
 
 function upload(values: readonly Float32Array[]): GPUBuffer[] {
@@ -244,5 +252,108 @@ describe('outputs and reuse', () => {
     expect(() => kernels.submit(plan, short)).toThrow('the buffer of w has 16 bytes, the plan needs 1296');
     expect(() => kernels.submit(plan, short.slice(0, 1))).toThrow('2 parameters in the plan, 1 buffers given');
     expect(() => kernels.submit(planMetrics(params, S + 1), short)).toThrow('call prepare(plan) first');
+  });
+});
+
+function expectSame(a: WeightMetrics[], b: WeightMetrics[], what: string): void {
+  expect(a.length).toBe(b.length);
+  a.forEach((m, s) => METRIC_NAMES.forEach((k) => expectMetric(m[k], b[s][k], `${what} seed ${s} ${k}`)));
+}
+
+describe("the trainer's metrics on tfjs's webgpu backend", () => {
+  it('the trainer computes the fixture metrics with the kernels and marks its rows', async () => {
+    const fixtures = readFixtureFolder<MetricsFixture>('metrics');
+    const f = fixtures.find((x) => x.name === 'modadd.json')?.data;
+    expect(f, 'modadd.json fixture').toBeDefined();
+    const trainer = new BatchedTrainer(createTaskModel(trainingConfig('modular-addition', 'paper')), [0]);
+    const queue = [...f!.matrices];
+    for (const name of ['W_Q', 'W_K', 'W_V', 'W_O', 'W_in', 'W_out']) {
+      const v = trainer.params[name];
+      const values = new Float32Array(v.size);
+      for (let filled = 0; filled < v.size;) {
+        const m = decode(queue.shift()!);
+        values.set(m, filled);
+        filled += m.length;
+      }
+      v.assign(tf.tensor(values, v.shape));
+    }
+    ['b_in', 'b_out'].forEach((name, i) => trainer.params[name].assign(tf.tensor(decode(f!.biases[i]), trainer.params[name].shape)));
+    const [row] = await trainer.metrics();
+    expect(row[METRICS_PATH_COLUMN]).toBe(1);
+    for (const k of METRIC_NAMES) expectMetric(row[k], f!.expected[k], `modadd.json ${k}`);
+    trainer.dispose();
+  });
+
+  it('follows the weights to new buffers after optimizer steps, matches the CPU path, leaks nothing', async () => {
+    const trainer = new BatchedTrainer(createTaskModel(trainingConfig('sparse-parity', 'paper')), [3, 4]);
+    const gpu = new SeedMetrics(trainer.task.params, 2);
+    const cpu = new SeedMetrics(trainer.task.params, 2, { path: 'cpu' });
+    const before = await gpu.compute(trainer.params);
+    expect(before).toMatchObject({ path: 'gpu', reason: 'the tfjs backend is webgpu' });
+    expectSame(before.metrics, (await cpu.compute(trainer.params)).metrics, 'at init');
+    const bufferOf = (t: tf.Tensor) =>
+      (tf.backend() as unknown as { tensorMap: { get(id: object): { resource: unknown } } }).tensorMap.get(t.dataId as object).resource;
+    const oldBuffer = bufferOf(trainer.params.W1);
+    trainer.step();
+    expect(bufferOf(trainer.params.W1), 'the optimizer step moved W1').not.toBe(oldBuffer);
+    const tensors = tf.memory().numTensors;
+    const bytes = tf.memory().numBytes;
+    const after = await gpu.compute(trainer.params);
+    expect(tf.memory().numTensors).toBe(tensors);
+    expect(tf.memory().numBytes).toBe(bytes);
+    expect(after.path).toBe('gpu');
+    expect(after.metrics[0].l1).not.toBe(before.metrics[0].l1);
+    const reference = await cpu.compute(trainer.params);
+    expect(reference).toMatchObject({ path: 'cpu', reason: 'the CPU path was requested' });
+    expectSame(after.metrics, reference.metrics, 'after a step');
+    trainer.dispose();
+  });
+
+  it('singularValuesEvery reuses the singular-value metrics between the k-th calls', async () => {
+    const trainer = new BatchedTrainer(createTaskModel(trainingConfig('sparse-parity', 'paper')), [5, 6]);
+    const every2 = new SeedMetrics(trainer.task.params, 2, { singularValuesEvery: 2 });
+    const first = await every2.compute(trainer.params);
+    tf.tidy(() => trainer.params.W1.assign(tf.mul(trainer.params.W1, 1.5)));
+    const second = await every2.compute(trainer.params);
+    const third = await every2.compute(trainer.params);
+    expect([first, second, third].map((r) => r.singularValuesFresh)).toEqual([true, false, true]);
+    expect(second.metrics[0].spectral).toBe(first.metrics[0].spectral);
+    expect(second.metrics[0].l1).not.toBe(first.metrics[0].l1);
+    expect(third.metrics[0].spectral).not.toBe(first.metrics[0].spectral);
+    expect(() => new SeedMetrics(trainer.task.params, 1, { singularValuesEvery: 0 })).toThrow('singularValuesEvery must be a whole number ≥ 1, got 0');
+    trainer.dispose();
+  });
+
+  it('falls back to the CPU path, saying why, for a model the kernels cannot take', async () => {
+    const params: ParamSpec[] = [
+      { name: 'big', shape: [300, 300], init: () => {}, role: 'matrix' },
+      { name: 'b', shape: [3], init: () => {}, role: 'bias' },
+    ];
+    const tensors = { big: tf.randomNormal([1, 300, 300]), b: tf.randomNormal([1, 3]) };
+    const r = await new SeedMetrics(params, 1).compute(tensors);
+    expect(r.path).toBe('cpu');
+    expect(r.reason).toBe('matrix big is 300×300; the GPU kernels take at most 1024 on the long side and 256 on the short side');
+    expect(Number.isFinite(r.metrics[0].spectral)).toBe(true);
+    await expect(new SeedMetrics(params, 2).compute(tensors)).rejects.toThrow('SeedMetrics: parameter big has shape [1, 300, 300], expected [2, 300, 300]');
+    tf.dispose(Object.values(tensors));
+  });
+});
+
+describe('without WebGPU', () => {
+  beforeAll(async () => {
+    await selectBackend({ requested: 'cpu' });
+  });
+  afterAll(() => {
+    tf.disposeVariables();
+  });
+
+  it('the same API reads back and runs the CPU path, and says so', async () => {
+    const trainer = new BatchedTrainer(createTaskModel(trainingConfig('sparse-parity', 'paper')), [1, 2]);
+    const r = await new SeedMetrics(trainer.task.params, 2).compute(trainer.params);
+    expect(r).toMatchObject({ path: 'cpu', reason: 'the tfjs backend is cpu, not webgpu' });
+    const rows = await trainer.metrics();
+    expect(rows.map((x) => x[METRICS_PATH_COLUMN])).toEqual([0, 0]);
+    expectSame(rows, r.metrics, 'trainer rows');
+    trainer.dispose();
   });
 });
