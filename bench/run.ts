@@ -4,6 +4,8 @@
  */
 import { eStepKernelBench, emIterationBench, modelSelectionBench } from './hmm.ts';
 import { initComparisonBench } from './initComparison.ts';
+import { metricsBench } from './metrics.ts';
+import { svdAccuracyBench } from './svdAccuracy.ts';
 import { trainThroughputBench } from './train.ts';
 import { printTable, writeResult, type BenchResult } from './harness.ts';
 
@@ -13,6 +15,8 @@ const all: Record<string, () => Promise<BenchResult>> = {
   selection: modelSelectionBench,
   init: initComparisonBench,
   train: trainThroughputBench,
+  metrics: () => metricsBench(),
+  'svd-accuracy': svdAccuracyBench,
 };
 
 const wanted = process.argv.slice(2);
