@@ -44,7 +44,28 @@ export function gramFloat32(m: number, n: number, a: Float32Array): Float64Array
 
 /** One-sided Jacobi; returns the singular values after each sweep (sweeps[k] = after k+1 sweeps). */
 export function jacobiFloat32(m: number, n: number, a0: Float32Array, maxSweeps: number): { sweeps: Float64Array[]; rotations: number[] } {
-  const a = Float32Array.from(a0);
+  return jacobi(m, n, a0, maxSweeps, Math.fround, 1.2e-7);
+}
+
+/**
+ * The same in float64 to convergence: the benchmark's reference, exact to ~1e-15·σ_max even for values the
+ * float64 Gram path resolves only to ~1e-8·σ_max.
+ */
+export function jacobiFloat64(m: number, n: number, a0: ArrayLike<number>): Float64Array {
+  const { sweeps } = jacobi(m, n, a0, 60, (x) => x, 1e-15, true);
+  return sweeps[sweeps.length - 1];
+}
+
+function jacobi(
+  m: number,
+  n: number,
+  a0: ArrayLike<number>,
+  maxSweeps: number,
+  f: (x: number) => number,
+  tol: number,
+  stopWhenDone = false,
+): { sweeps: Float64Array[]; rotations: number[] } {
+  const a = Float64Array.from(a0 as ArrayLike<number>, f);
   const cols = n % 2 === 0 ? n : n + 1; // a dummy column when n is odd
   const sweeps: Float64Array[] = [];
   const rotations: number[] = [];
@@ -66,7 +87,7 @@ export function jacobiFloat32(m: number, n: number, a0: Float32Array, maxSweeps:
           beta = f(beta + f(y * y));
           gamma = f(gamma + f(x * y));
         }
-        if (gamma === 0 || Math.abs(gamma) <= f(f(1.2e-7 * Math.sqrt(alpha)) * Math.sqrt(beta))) continue;
+        if (gamma === 0 || Math.abs(gamma) <= f(f(tol * Math.sqrt(alpha)) * Math.sqrt(beta))) continue;
         rotated++;
         const zeta = f(f(beta - alpha) / f(2 * gamma));
         const t = f((zeta >= 0 ? 1 : -1) / f(Math.abs(zeta) + f(Math.sqrt(f(1 + f(zeta * zeta))))));
@@ -92,6 +113,7 @@ export function jacobiFloat32(m: number, n: number, a0: Float32Array, maxSweeps:
     }
     sweeps.push(sv.sort().reverse());
     rotations.push(rotated);
+    if (stopWhenDone && rotated === 0) break;
   }
   return { sweeps, rotations };
 }
