@@ -5,7 +5,7 @@ import globals from 'globals';
 import ts from 'typescript-eslint';
 
 export default ts.config(
-  { ignores: ['node_modules/', 'dist/', 'out/', '.bench/', '.dev/', 'src/analysis/hmm/simd/kernelsWasm.ts'] },
+  { ignores: ['node_modules/', 'dist/', 'out/', '.bench/', '.dev/', '.gpu/', 'src/analysis/hmm/simd/kernelsWasm.ts'] },
   js.configs.recommended,
   ...ts.configs.recommended,
   ...svelte.configs['flat/recommended'],

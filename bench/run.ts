@@ -8,6 +8,8 @@ import { initComparisonBench } from './initComparison.ts';
 import { mlMatrixOracleBench } from './mlMatrixOracle.ts';
 import { stabilityBench } from './stability.ts';
 import { stickyPriorBench } from './stickyPrior.ts';
+import { metricsBench } from './metrics.ts';
+import { svdAccuracyBench } from './svdAccuracy.ts';
 import { trainThroughputBench } from './train.ts';
 import { printTable, writeResult, type BenchResult } from './harness.ts';
 
@@ -21,6 +23,8 @@ const all: Record<string, () => Promise<BenchResult>> = {
   train: trainThroughputBench,
   'ml-matrix': mlMatrixOracleBench,
   large: analyzeLargeBench,
+  metrics: () => metricsBench(),
+  'svd-accuracy': svdAccuracyBench,
 };
 
 const wanted = process.argv.slice(2);

@@ -17,7 +17,8 @@ if (!existsSync(installed) || statSync(installed).mtimeMs < statSync(lock).mtime
 
 const icd = '/usr/lib/chromium/vk_swiftshader_icd.json';
 const loader = ['/usr/lib/x86_64-linux-gnu/libvulkan.so.1', '/lib/x86_64-linux-gnu/libvulkan.so.1', '/usr/lib/aarch64-linux-gnu/libvulkan.so.1'];
-if (!existsSync(icd) || !loader.some(existsSync)) {
+// The browser tests launch /usr/bin/chromium itself (playwright-core, never a downloaded browser).
+if (!existsSync(icd) || !existsSync('/usr/bin/chromium') || !loader.some(existsSync)) {
   const root = typeof process.getuid === 'function' && process.getuid() === 0;
   if (root && existsSync('/usr/bin/apt-get')) {
     run('apt-get update -qq');

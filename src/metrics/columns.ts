@@ -26,5 +26,8 @@ export type MetricName = (typeof METRIC_NAMES)[number];
 /** Measured by training at every checkpoint, besides the weight metrics. */
 export const TRAINING_COLUMNS = ['epoch', 'train_loss', 'train_acc', 'eval_loss', 'eval_acc'] as const;
 
+/** Which path computed a row's weight metrics: 1 the GPU kernels (kernels/), 0 the CPU reference. A number, so CSV holds it. */
+export const METRICS_PATH_COLUMN = 'metrics_gpu';
+
 /** A training run's checkpoint row, in the order bundles write it. */
-export const CHECKPOINT_COLUMNS = ['step', ...TRAINING_COLUMNS, ...METRIC_NAMES] as const;
+export const CHECKPOINT_COLUMNS = ['step', ...TRAINING_COLUMNS, ...METRIC_NAMES, METRICS_PATH_COLUMN] as const;

@@ -1,5 +1,5 @@
 // The CPU reference for the 14 weight metrics of SPEC §2 and the eigen-solvers behind them.
-export { CHECKPOINT_COLUMNS, TRAINING_COLUMNS } from './columns.ts';
+export { CHECKPOINT_COLUMNS, METRICS_PATH_COLUMN, TRAINING_COLUMNS } from './columns.ts';
 export {
   METRIC_NAMES,
   SINGULAR_VALUE_FLOOR,

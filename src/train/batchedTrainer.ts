@@ -5,7 +5,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { createRng } from '../numeric/rng.ts';
-import { computeWeightMetrics, METRIC_NAMES, type WeightMetrics } from '../metrics/index.ts';
+import { METRIC_NAMES, type WeightMetrics } from '../metrics/index.ts';
+import { METRICS_PATH_COLUMN, SeedMetrics } from './gpuMetrics.ts';
 import { applyUpdate, createOptimizerState, type OptimizerState } from './optimizers.ts';
 import type { SeedData, TaskModel } from './task.ts';
 
@@ -239,24 +240,17 @@ export class BatchedTrainer {
     return { loss: (loss as Float32Array).map((v) => v / n), acc: (acc as Float32Array).map((v) => v / n) };
   }
 
-  /** The 14 weight metrics of every seed from the included matrices and biases. */
-  async metrics(): Promise<WeightMetrics[]> {
-    const included = this.task.params.filter((p) => p.role !== 'excluded');
-    const values = await Promise.all(included.map((p) => this.params[p.name].data() as Promise<Float32Array>));
-    return this.seeds.map((_, i) => {
-      const matrices: { rows: number; cols: number; data: Float32Array }[] = [];
-      const biases: Float32Array[] = [];
-      included.forEach((p, j) => {
-        const size = p.shape.reduce((a, b) => a * b, 1);
-        const mine = values[j].subarray(i * size, (i + 1) * size);
-        if (p.role === 'bias') return void biases.push(mine);
-        const [rows, cols] = p.shape.slice(-2);
-        const count = p.shape.length === 3 ? p.shape[0] : 1;
-        for (let h = 0; h < count; h++) matrices.push({ rows, cols, data: mine.subarray(h * rows * cols, (h + 1) * rows * cols) });
-      });
-      return computeWeightMetrics(matrices, biases);
-    });
+  /**
+   * The 14 weight metrics of every seed, each row marked with the path that computed it
+   * (METRICS_PATH_COLUMN: 1 = WebGPU kernels on the webgpu backend, 0 = read back, CPU path).
+   */
+  async metrics(): Promise<(WeightMetrics & { [METRICS_PATH_COLUMN]: number })[]> {
+    this.seedMetrics ??= new SeedMetrics(this.task.params, this.seeds.length);
+    const { metrics, path } = await this.seedMetrics.compute(this.params);
+    return metrics.map((m) => ({ ...m, [METRICS_PATH_COLUMN]: path === 'gpu' ? 1 : 0 }));
   }
+
+  private seedMetrics?: SeedMetrics;
 
   /** Losses, accuracies and metrics of every live seed now; marks seeds whose numbers are not finite. */
   async checkpoint(): Promise<SeedCheckpoint[]> {
@@ -274,6 +268,7 @@ export class BatchedTrainer {
         eval_acc: evaluation.acc[i],
       } as CheckpointRow;
       for (const m of METRIC_NAMES) row[m] = metrics[i][m];
+      row[METRICS_PATH_COLUMN] = metrics[i][METRICS_PATH_COLUMN];
       // Divergence means non-finite losses or weights (l1, l2 and the means are finite exactly when every
       // weight is); a ratio like trace/spectral can be 0/0 for a healthy all-zero matrix.
       const bad = DIVERGENCE_SIGNALS.filter((k) => !Number.isFinite(row[k]));

@@ -103,7 +103,10 @@ describe('the lab in a browser', () => {
     expect(a).toHaveLength(2);
     a.forEach((batch, i) =>
       batch.rows.forEach((r, s) => {
+        // The metrics came from our WGSL kernels on WebGPU and from the CPU reference on wasm.
+        expect([r.row.metrics_gpu, b[i].rows[s].row.metrics_gpu]).toEqual([1, 0]);
         for (const [column, v] of Object.entries(r.row)) {
+          if (column === 'metrics_gpu') continue;
           const w = b[i].rows[s].row[column];
           expect(Math.abs(v - w), `${column} seed ${r.seed}`).toBeLessThanOrEqual(1e-3 * Math.max(1, Math.abs(w)));
         }

@@ -9,6 +9,7 @@ import { tinyParity } from './tiny.ts';
 function row(seed: number, step: number): CheckpointRow {
   const r = { step, epoch: step / 2, train_loss: 1 / (step + 1), train_acc: 0.5, eval_loss: 2 / (step + 1), eval_acc: 0.25 } as CheckpointRow;
   METRIC_NAMES.forEach((m, i) => (r[m] = seed * 1000 + step + i / 100));
+  r.metrics_gpu = 0;
   return r;
 }
 
@@ -29,7 +30,7 @@ describe('newTrainingBundle', () => {
       ['seed-8', 8],
     ]);
     for (const r of g.runs) expect(r.checkpoints).toEqual(Object.fromEntries(CHECKPOINT_COLUMNS.map((c) => [c, []])));
-    expect(CHECKPOINT_COLUMNS).toEqual(['step', 'epoch', 'train_loss', 'train_acc', 'eval_loss', 'eval_acc', ...METRIC_NAMES]);
+    expect(CHECKPOINT_COLUMNS).toEqual(['step', 'epoch', 'train_loss', 'train_acc', 'eval_loss', 'eval_acc', ...METRIC_NAMES, 'metrics_gpu']);
     expect(runId(12)).toBe('seed-12');
   });
 });
