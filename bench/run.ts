@@ -11,6 +11,8 @@ import { stickyPriorBench } from './stickyPrior.ts';
 import { metricsBench } from './metrics.ts';
 import { svdAccuracyBench } from './svdAccuracy.ts';
 import { trainThroughputBench } from './train.ts';
+import { labBench } from './lab.ts';
+import { liveRefitBench } from './liveRefit.ts';
 import { printTable, writeResult, type BenchResult } from './harness.ts';
 
 const all: Record<string, () => Promise<BenchResult>> = {
@@ -25,6 +27,8 @@ const all: Record<string, () => Promise<BenchResult>> = {
   large: analyzeLargeBench,
   metrics: () => metricsBench(),
   'svd-accuracy': svdAccuracyBench,
+  lab: labBench,
+  refit: liveRefitBench,
 };
 
 const wanted = process.argv.slice(2);

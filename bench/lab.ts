@@ -1,0 +1,84 @@
+/**
+ * The lab in headless Chromium, as issue targets ask: time from Start to the first live map on
+ * sparse-parity/quick (40 seeds, backend auto), seed-steps/s in the page against the CLI for the same preset
+ * and backend, main-thread long tasks (> 50 ms, PerformanceObserver) per minute of 40-seed training, and the
+ * IndexedDB cost of each flush. BENCH_LAB_SECONDS (default 90) sets how long it trains.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { trainmap } from '../tests/helpers/cli.ts';
+import { buildLab, launchLab } from '../tests/e2e/browser.ts';
+import { setControl } from '../tests/e2e/labPage.ts';
+import { machine, median, type BenchResult } from './harness.ts';
+
+export async function labBench(): Promise<BenchResult> {
+  const seconds = Number(process.env.BENCH_LAB_SECONDS ?? 90);
+  const lab = await launchLab(await buildLab());
+  const rows: BenchResult['rows'] = [];
+  try {
+    const page = await lab.open();
+    await page.evaluate(() => {
+      const w = window as unknown as { longTasks: number[] };
+      w.longTasks = [];
+      new PerformanceObserver((list) => list.getEntries().forEach((e) => w.longTasks.push(e.duration))).observe({ type: 'longtask', buffered: false });
+    });
+    await page.getByTestId('map-summary').filter({ hasText: 'states over' }).waitFor({ timeout: 120_000 });
+    await setControl(page, 'task', 'sparse-parity');
+    await setControl(page, 'preset', 'quick');
+    const t0 = Date.now();
+    await page.getByRole('button', { name: 'Start', exact: true }).click();
+    await page.getByTestId('map-summary').filter({ hasText: 'over 40 runs' }).waitFor({ timeout: 300_000 });
+    const firstMap = (Date.now() - t0) / 1000;
+    const since = await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks.length);
+    const started = Date.now();
+    const speeds: number[] = [];
+    const flushes: number[] = [];
+    while (Date.now() - started < seconds * 1000) {
+      await page.waitForTimeout(2000);
+      const text = (await page.getByTestId('progress').textContent()) ?? '';
+      const speed = /(\d+) seed-steps\/s/.exec(text);
+      if (speed) speeds.push(Number(speed[1]));
+      const flush = /state [\d.]+ MiB · (\d+) ms/.exec(text);
+      if (flush) flushes.push(Number(flush[1]));
+    }
+    const minutes = (Date.now() - started) / 60_000;
+    const longTasks = await page.evaluate((from) => (window as unknown as { longTasks: number[] }).longTasks.slice(from), since);
+    const backend = (await page.getByTestId('backend').textContent()) ?? '?';
+    await page.getByRole('button', { name: 'Stop' }).click();
+    rows.push({ what: 'Start → first live map (sparse-parity/quick, 40 seeds)', value: Number(firstMap.toFixed(1)), unit: 's', backend });
+    rows.push({ what: 'seed-steps/s in the page (median of 2 s samples)', value: median(speeds), unit: 'seed-steps/s', backend });
+    rows.push({
+      what: 'main-thread long tasks > 50 ms per minute of training',
+      value: Number((longTasks.length / minutes).toFixed(2)),
+      unit: 'per minute',
+      backend,
+    });
+    rows.push({ what: 'longest main-thread task while training', value: longTasks.length ? Math.round(Math.max(...longTasks)) : 0, unit: 'ms', backend });
+    rows.push({ what: 'IndexedDB flush (rows + state, one transaction), median', value: flushes.length ? median(flushes) : null, unit: 'ms', backend });
+    // The CLI on the same preset and backend, for the same number of seeds.
+    const out = join(mkdtempSync(join(tmpdir(), 'trainmap-bench-')), 'cli.json');
+    const cli = trainmap(
+      ['run', '--task', 'sparse-parity', '--preset', 'quick', '--seeds', '40', '--epochs', '4', '--backend', backend.split(' ')[0], '--out', out],
+      {
+        timeoutMs: 600_000,
+      },
+    );
+    const cliSpeed = /\(([\d.]+) seed-steps\/s\)/.exec(cli.stdout);
+    rows.push({
+      what: 'seed-steps/s in the CLI (4 epochs, checkpoints included)',
+      value: cliSpeed ? Number(cliSpeed[1]) : null,
+      unit: 'seed-steps/s',
+      backend,
+    });
+  } finally {
+    await lab.close();
+  }
+  return {
+    benchmark: 'lab',
+    date: new Date().toISOString(),
+    machine: machine(),
+    rows,
+    notes: [`trained ${seconds} s in the page after the first map; Chromium ${'headless'}, software WebGPU passed over by auto`],
+  };
+}
