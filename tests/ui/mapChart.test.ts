@@ -29,8 +29,9 @@ describe('map panel: what the chart is given', () => {
     links.forEach((l, i) => {
       const e = report.map.edges[i];
       expect(l.lineStyle.width).toBeCloseTo(1 + 7 * (e.runs / maxRuns));
-      expect(l.label.formatter).toBe(String(e.runs));
-      expect(l.emphasis.label.formatter).toContain(e.label);
+      expect(l.label.text).toBe(String(e.runs));
+      expect(l.label.formatter()).toBe(l.label.text);
+      expect(l.emphasis.label.text).toContain(e.label);
     });
   });
 
@@ -53,7 +54,9 @@ describe('map panel: what the chart is given', () => {
     expect(n.visitors).toHaveLength(report.map.nodes[n.state].runs);
     expect(tip).toContain(n.visitors[0]);
     expect(mapTooltip({ dataType: 'edge', data: links[0] })).toContain(report.map.edges[0].label);
-    // Names from imported files are text, never markup.
+    // Names from imported files are text, never markup: not HTML in the tooltip, not a template in a label.
+    const hostile = mapChartData({ ...report, map: { ...report.map, nodes: report.map.nodes.map((x) => ({ ...x, topFeatures: [{ feature: '{b}|{a}', importance: 1 }] })) } });
+    expect(hostile.nodes[0].label.formatter()).toContain('{b}|{a}');
     expect(mapTooltip({ dataType: 'node', data: { ...n, topFeatures: '<img src=x onerror=alert(1)>' } })).not.toContain('<img');
   });
 

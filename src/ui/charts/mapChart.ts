@@ -4,6 +4,8 @@
  * analysis measured it), detour states ringed, a chosen run's path drawn over the rest.
  */
 import type { AnalysisReport } from '../../analysis/index.ts';
+import { safeText } from '../../io/safeText.ts';
+import { chartLabel, type ChartLabel } from './chartText.ts';
 import { placeStates } from './mapLayout.ts';
 import { DETOUR_COLOR, INK, MUTED, stateColor } from './palette.ts';
 
@@ -19,7 +21,7 @@ export interface MapNodeDatum {
   state: number;
   symbolSize: number;
   itemStyle: Record<string, unknown>;
-  label: Record<string, unknown>;
+  label: ChartLabel & Record<string, unknown>;
   detour: boolean;
   occupancy: number;
   runs: number;
@@ -35,8 +37,10 @@ export interface MapLinkDatum {
   to: number;
   runs: number;
   probability: number;
-  label: { show: boolean; formatter: string; fontSize: number; color: string };
-  emphasis: { label: { show: boolean; formatter: string } };
+  label: ChartLabel & { fontSize: number; color: string };
+  emphasis: { label: ChartLabel };
+  /** What changes along the edge (the destination's top features), as text. */
+  change: string;
   lineStyle: { width: number; color: string; opacity: number; curveness: number; type?: string };
   /** On the selected run's path. */
   onPath: boolean;
@@ -74,10 +78,9 @@ export function mapChartData(report: AnalysisReport, view: MapView = {}): { node
         borderType: detour ? 'dashed' : 'solid',
       },
       label: {
-        show: true,
         position: 'bottom',
         distance: 6,
-        formatter: `${p.state}${detour ? ' (detour)' : ''}\n${node.topFeatures.map((f) => f.feature).join(', ')}`,
+        ...chartLabel(`${p.state}${detour ? ' (detour)' : ''}\n${node.topFeatures.map((f) => safeText(f.feature, 40)).join(', ')}`),
         fontSize: 11,
         color: detour ? DETOUR_COLOR : INK,
         lineHeight: 14,
@@ -100,8 +103,9 @@ export function mapChartData(report: AnalysisReport, view: MapView = {}): { node
       runs: e.runs,
       probability: e.probability,
       // The run count stays on the edge; what changes along it shows on hover and in the transitions table.
-      label: { show: true, formatter: `${e.runs}`, fontSize: 10, color: selected && !onPath ? MUTED : INK },
-      emphasis: { label: { show: true, formatter: `${e.from}→${e.to}: ${e.runs} run${e.runs === 1 ? '' : 's'}, p ${e.probability.toFixed(2)} · ${e.label}` } },
+      label: { ...chartLabel(`${e.runs}`), fontSize: 10, color: selected && !onPath ? MUTED : INK },
+      emphasis: { label: { ...chartLabel(`${e.from}→${e.to}: ${e.runs} run${e.runs === 1 ? '' : 's'}, p ${e.probability.toFixed(2)} · ${safeText(e.label, 160)}`) } },
+      change: safeText(e.label, 160),
       lineStyle: {
         width: 1 + 7 * (e.runs / maxRuns),
         color: onPath ? INK : MUTED,
@@ -156,13 +160,13 @@ export function mapTooltip(p: { dataType?: string; data?: unknown }): string {
     return [
       `<b>state ${n.state}</b>${n.detour ? ' — detour' : ''}`,
       `occupancy ${(100 * n.occupancy).toFixed(1)}% · ${n.runs} runs`,
-      `most important features: ${escapeHtml(n.topFeatures)}`,
+      `most important features: ${escapeHtml(safeText(n.topFeatures, 200))}`,
       `runs: ${escapeHtml(runs)}`,
     ].join('<br>');
   }
   if (p.dataType === 'edge') {
     const e = p.data as MapLinkDatum;
-    return `<b>${e.from} → ${e.to}</b><br>${e.runs} runs · p ${e.probability.toFixed(3)}<br>${escapeHtml(e.emphasis.label.formatter.split(' · ').slice(1).join(' · '))}`;
+    return `<b>${e.from} → ${e.to}</b><br>${e.runs} runs · p ${e.probability.toFixed(3)}<br>${escapeHtml(e.change)}`;
   }
   return '';
 }
