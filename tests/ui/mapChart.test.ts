@@ -29,7 +29,10 @@ describe('map panel: what the chart is given', () => {
     links.forEach((l, i) => {
       const e = report.map.edges[i];
       expect(l.lineStyle.width).toBeCloseTo(1 + 7 * (e.runs / maxRuns));
-      expect(l.label.text).toBe(String(e.runs));
+      // With the stability measured, each edge also says how many comparable restarts have it.
+      const support = (report.stability as { edges: { from: number; to: number; support: number }[] }).edges.find((x) => x.from === e.from && x.to === e.to)!.support;
+      expect(l.support).toBe(support);
+      expect(l.label.text).toBe(`${e.runs} · ${Math.round(100 * support)}%`);
       expect(l.label.formatter()).toBe(l.label.text);
       expect(l.emphasis.label.text).toContain(e.label);
     });
@@ -62,7 +65,7 @@ describe('map panel: what the chart is given', () => {
 
   it('the accessible summary states the number of states, the edges, the verdict and the detours', () => {
     expect(mapSummaryText(report)).toBe(
-      `6 states over 40 runs. Edges: ${report.map.edges.map((e) => `${e.from}→${e.to} (${e.runs} runs)`).join(', ')}. The map is linear (0 → 1 → 2 → 3 → 4 → 5); no detour states.`,
+      `6 states over 40 runs. Edges: ${report.map.edges.map((e) => `${e.from}→${e.to} (${e.runs} runs)`).join(', ')}. The map is linear (0 → 1 → 2 → 3 → 4 → 5), supported by ${Math.round(100 * (report.stability as { verdict: { support: number } }).verdict.support)}% of ${(report.stability as { comparable: number }).comparable} comparable restarts; no detour states.`,
     );
   });
 
@@ -78,7 +81,7 @@ describe('map panel: what the chart is given', () => {
     const placed = placeStates(fork);
     const span = Math.max(...placed.map((p) => p.x));
     for (const a of placed) for (const b of placed) if (a !== b && a.lane === b.lane) expect(Math.abs(a.x - b.x)).toBeGreaterThan(span / 12);
-    expect(mapSummaryText(fork)).toMatch(/The map is forking; /);
+    expect(mapSummaryText(fork)).toMatch(/The map is forking, supported by \d+% of \d+ comparable restarts?; /);
     expect(mapChartOption(fork).series).toHaveLength(1);
   });
 });

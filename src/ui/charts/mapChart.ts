@@ -44,6 +44,14 @@ export interface MapLinkDatum {
   lineStyle: { width: number; color: string; opacity: number; curveness: number; type?: string };
   /** On the selected run's path. */
   onPath: boolean;
+  /** Share of comparable restarts whose map has this edge (undefined when stability was not measured). */
+  support?: number;
+}
+
+/** The stability part of a report, when it was measured. */
+export function measuredStability(report: AnalysisReport) {
+  const st = report.stability;
+  return st && !('skipped' in st) ? st : null;
 }
 
 /** Consecutive distinct states of a path. */
@@ -92,8 +100,11 @@ export function mapChartData(report: AnalysisReport, view: MapView = {}): { node
       visitors: report.runs.filter((r) => r.path?.includes(p.state)).map((r) => r.key),
     };
   });
+  const stability = measuredStability(report);
   const links: MapLinkDatum[] = report.map.edges.map((e) => {
     const onPath = pathEdges.has(`${e.from}>${e.to}`);
+    const support = stability?.edges.find((x) => x.from === e.from && x.to === e.to)?.support;
+    const supportText = support === undefined ? '' : ` · ${Math.round(100 * support)}%`;
     const reverse = report.map.edges.some((o) => o.from === e.to && o.to === e.from);
     return {
       source: `S${e.from}`,
@@ -103,17 +114,20 @@ export function mapChartData(report: AnalysisReport, view: MapView = {}): { node
       runs: e.runs,
       probability: e.probability,
       // The run count stays on the edge; what changes along it shows on hover and in the transitions table.
-      label: { ...chartLabel(`${e.runs}`), fontSize: 10, color: selected && !onPath ? MUTED : INK },
+      label: { ...chartLabel(`${e.runs}${supportText}`), fontSize: 10, color: selected && !onPath ? MUTED : INK },
       emphasis: { label: { ...chartLabel(`${e.from}→${e.to}: ${e.runs} run${e.runs === 1 ? '' : 's'}, p ${e.probability.toFixed(2)} · ${safeText(e.label, 160)}`) } },
       change: safeText(e.label, 160),
       lineStyle: {
         width: 1 + 7 * (e.runs / maxRuns),
         color: onPath ? INK : MUTED,
-        opacity: selected ? (onPath ? 1 : 0.25) : 0.85,
+        // Edges few comparable restarts agree on are drawn faint and dashed.
+        opacity: selected ? (onPath ? 1 : 0.25) : support === undefined ? 0.85 : 0.3 + 0.6 * support,
+        ...(support !== undefined && support < 0.5 ? { type: 'dashed' } : {}),
         // Opposite edges bend apart so j→k and k→j stay readable.
         curveness: reverse ? 0.25 : 0.08,
       },
       onPath,
+      ...(support !== undefined ? { support } : {}),
     };
   });
   return { nodes, links, xMax: Math.max(1, ...placed.map((p) => p.x)) };
@@ -166,7 +180,8 @@ export function mapTooltip(p: { dataType?: string; data?: unknown }): string {
   }
   if (p.dataType === 'edge') {
     const e = p.data as MapLinkDatum;
-    return `<b>${e.from} → ${e.to}</b><br>${e.runs} runs · p ${e.probability.toFixed(3)}<br>${escapeHtml(e.change)}`;
+    const sup = e.support === undefined ? '' : `<br>in ${Math.round(100 * e.support)}% of comparable restarts`;
+    return `<b>${e.from} → ${e.to}</b><br>${e.runs} runs · p ${e.probability.toFixed(3)}<br>${escapeHtml(e.change)}${sup}`;
   }
   return '';
 }
