@@ -63,4 +63,4 @@ export {
 } from './analysisReport.ts';
 export { prepareRuns, type PreparedRuns } from './prepareRuns.ts';
 export { warmRefit, warmRefitObstacle } from './warmRefit.ts';
-export { previousFitOf, PreviousFitError } from './previousFit.ts';
+export { exportedAnalysisOf, previousFitOf, PreviousFitError } from './previousFit.ts';

@@ -5,7 +5,8 @@
  */
 import type { RunBundle } from '../io/runBundle.ts';
 import { safeText } from '../io/safeText.ts';
-import { ANALYSIS_FORMAT } from './analysisReport.ts';
+import { reviveNonFinite } from '../io/analysisJson.ts';
+import { ANALYSIS_FORMAT, type AnalysisReport } from './analysisReport.ts';
 import { validateParams } from './hmm/params.ts';
 import type { HMMParams } from './hmm/types.ts';
 
@@ -76,4 +77,22 @@ export function previousFitOf(bundle: RunBundle, file: string): { params: HMMPar
     fail(`analysis.model.params: ${e instanceof Error ? e.message : String(e)}`);
   }
   return { params: fit, features: features as string[] };
+}
+
+/**
+ * The whole analysis a bundle carries (an export of the CLI or the page), ready to show without refitting:
+ * the fit is checked as for --previous, the report's other parts for presence, and the non-finite numbers
+ * that JSON held as strings are numbers again.
+ */
+export function exportedAnalysisOf(bundle: RunBundle, file: string): AnalysisReport {
+  previousFitOf(bundle, file);
+  const a = bundle.analysis as Record<string, unknown>;
+  for (const key of ['settings', 'runs', 'selection', 'map', 'regression', 'dissimilarity', 'warnings'] as const) {
+    const v = own(a, key);
+    if (v === undefined || v === null || typeof v !== 'object')
+      throw new PreviousFitError(file, `analysis.${key} is ${describe(v)}, expected ${key === 'runs' || key === 'warnings' ? 'a list' : 'an object'}`);
+  }
+  const map = own(a, 'map') as Record<string, unknown>;
+  if (!Array.isArray(own(map, 'nodes')) || !Array.isArray(own(map, 'edges'))) throw new PreviousFitError(file, 'analysis.map has no nodes and edges');
+  return reviveNonFinite(structuredClone(a)) as AnalysisReport;
 }

@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { analyzeRuns, analyzeRunsWith, previousFitOf, type AnalysisProgress, type AnalyzeOptions, type HMMParams } from '../analysis/index.ts';
-import { bundleText, isGzip } from '../io/decodeText.ts';
-import { formatRunsJson, importFiles, naturalCompare, readBundle, safeText, type RunBundle, type TextFile } from '../io/index.ts';
+import { importBytes } from '../io/importBytes.ts';
+import { formatRunsJson, naturalCompare, readBundle, safeText, type RunBundle } from '../io/index.ts';
 import { ANALYSIS_SETTINGS, ANALYZE_CLI_SETTINGS, analyzeOptions, SettingError, type SettingSpec } from '../settings/index.ts';
 import { UsageError, type Flags } from './args.ts';
 import { defaultWorkerCount, workerFitRunner } from './fitPool.ts';
@@ -150,17 +150,8 @@ export async function readInputs(
   if (positional.length === 0) throw new UsageError('analyze takes a bundle file (.csv or .json), a folder of per-run files, or several files; got none');
   if (positional.length === 1 && !isDirectory(positional[0])) {
     const file = positional[0];
-    const bytes = readBytes(file);
-    // A JSON bundle (or exported analysis), possibly gzipped, goes to the bundle reader; a CSV may be ours or another tool's.
-    const json = /\.json(\.gz)?$/i.test(file) || isGzip(bytes);
-    const imported = json ? null : importFiles([{ name: file, text: bundleText(bytes, file) }]);
-    return {
-      bundle: imported ? imported.bundle : await readBundle(bytes, file),
-      source: file,
-      out: defaultOutput(file),
-      inputs: [file],
-      notes: imported?.notes ?? [],
-    };
+    const imported = await importBytes([{ name: file, bytes: readBytes(file) }]);
+    return { bundle: imported.bundle, source: file, out: defaultOutput(file), inputs: [file], notes: imported.notes };
   }
   const notes: string[] = [];
   const paths: string[] = [];
@@ -175,10 +166,10 @@ export async function readInputs(
         );
     } else paths.push(p);
   }
-  const files: TextFile[] = paths.map((name) => ({ name, text: bundleText(readBytes(name), name) }));
+  const files = paths.map((name) => ({ name, bytes: readBytes(name) }));
   const folder = positional.length === 1 ? positional[0].replace(/[\\/]+$/, '') : commonFolder(paths);
   const group = basename(resolve(folder)) || 'runs';
-  const imported = importFiles(files, group);
+  const imported = await importBytes(files, group);
   const out = positional.length === 1 ? `${folder}.analysis.json` : join(folder, `${group}.analysis.json`);
   return {
     bundle: imported.bundle,

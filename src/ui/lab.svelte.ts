@@ -9,11 +9,12 @@ import { classifyFailure } from '../train/failures.ts';
 import { AnalysisClient } from './analysisClient.ts';
 import type { RibbonOrder } from './charts/ribbonChart.ts';
 import { LiveAnalysis } from './liveAnalysis.svelte.ts';
+import { importInWorker } from './importClient.ts';
 import { loadSample } from './sample.ts';
 import { TrainingGroup } from './trainingGroup.svelte.ts';
 
 export interface Source {
-  kind: 'sample' | 'training' | 'import';
+  kind: 'sample' | 'training' | 'import' | 'pooled';
   title: string;
   note: string;
 }
@@ -24,6 +25,8 @@ export class Lab {
   analysis = $state.raw<LiveAnalysis | null>(null);
   /** The training group on show, when one is. */
   group = $state.raw<TrainingGroup | null>(null);
+  /** The groups of this lab session, in the order they started: trained side by side and compared. */
+  session = $state.raw<TrainingGroup[]>([]);
   selectedRun = $state<string | null>(null);
   ribbonOrder = $state<RibbonOrder>('convergence');
   curveColumn = $state('eval_acc');
@@ -32,10 +35,13 @@ export class Lab {
   /** A sentence about something that went wrong outside the analysis (loading, storage, training). */
   notice = $state('');
   stored = $state.raw<GroupRecord[]>([]);
+  /** The import in progress, in words ('' when none), and what the last import noted. */
+  importing = $state('');
+  importNotes = $state.raw<string[]>([]);
   storage = $state.raw<{ used: number; quota: number } | null>(null);
 
   private db: LabDb | null = null;
-  private readonly labId = `lab-${Date.now().toString(36)}`;
+  private labId = `lab-${Date.now().toString(36)}`;
   private sample: LiveAnalysis | null = null;
   private views = new Map<string, LiveAnalysis>();
   private groups = new Map<string, TrainingGroup>();
@@ -53,7 +59,12 @@ export class Lab {
       this.db = await openLabDb();
       await this.refreshStored();
       const unfinished = this.stored.find((g) => g.status === 'training' || g.status === 'paused');
-      if (unfinished) return await this.openGroup(unfinished.id);
+      if (unfinished) {
+        // The session it belongs to comes back whole: its other groups too, side by side again.
+        this.labId = unfinished.labId;
+        for (const g of this.stored.filter((x) => x.labId === unfinished.labId).reverse()) await this.openGroup(g.id);
+        return await this.openGroup(unfinished.id);
+      }
     } catch (e) {
       this.notice = `Stored sessions are unavailable (${(e as Error).message}); training will not be saved.`;
     }
@@ -90,6 +101,9 @@ export class Lab {
   private showGroup(g: TrainingGroup): void {
     this.views.set(g.record.id, g.analysis);
     this.groups.set(g.record.id, g);
+    if (g.record.labId === this.labId && !this.session.includes(g)) this.session = [...this.session, g];
+    // The controls show the configuration of the group on show.
+    this.settings = { ...g.record.settings };
     const c = g.record.config;
     this.show(g.analysis, g, {
       kind: 'training',
@@ -98,7 +112,10 @@ export class Lab {
     });
   }
 
-  /** Starts a new group from the controls. */
+  /**
+   * Starts a new group from the controls. While another group trains, this is "start as a new group": the new
+   * configuration trains beside the old one, both stored, each with its own map.
+   */
   async start(): Promise<void> {
     this.notice = '';
     let request;
@@ -136,6 +153,67 @@ export class Lab {
     this.showGroup(TrainingGroup.restored(this.db, this.client, record, bundle, analysis?.report ?? null));
   }
 
+  /** Setting names whose values differ between the controls and the group on show (what a new group would change). */
+  changedFromGroup(): string[] {
+    const g = this.group;
+    if (!g) return [];
+    return Object.keys(this.settings).filter((k) => k !== 'backend' && String(this.settings[k]) !== String(g.record.settings[k]));
+  }
+
+  /** A joint fit of the session's groups: which states they share. Shown like any other analysis. */
+  async poolGroups(): Promise<void> {
+    const groups = this.session.filter((g) => g.checkpoints >= 3);
+    if (groups.length < 2) {
+      this.notice = 'A joint fit needs two groups with at least three checkpoints each.';
+      return;
+    }
+    const bundle = {
+      format: groups[0].bundle.format,
+      groups: groups.map((g) => ({ ...structuredClone(g.bundle.groups[0]), name: g.record.title })),
+    };
+    const key = `pooled-${Date.now().toString(36)}`;
+    const view = new LiveAnalysis(this.client, key, bundle);
+    this.views.set(key, view);
+    view.changed();
+    this.show(view, null, {
+      kind: 'pooled',
+      title: `Joint fit of ${groups.length} groups: ${groups.map((g) => g.record.title).join(' + ')}`,
+      note: 'One HMM over every run of every group: shared states mean the configurations pass through the same phases.',
+    });
+  }
+
+  /**
+   * Imports files (picked or dropped): our bundles, an exported analysis (shown as it was, no refit), the authors'
+   * per-run CSVs or TensorBoard exports. Parsed in a worker; a malformed file gets a located message and the lab
+   * keeps showing what it showed.
+   */
+  async importFiles(files: File[]): Promise<void> {
+    if (files.length === 0) return;
+    this.notice = '';
+    const total = files.reduce((n, f) => n + f.size, 0);
+    this.importing = `reading ${files.length} file${files.length > 1 ? 's' : ''} (${(total / 2 ** 20).toFixed(1)} MiB)…`;
+    try {
+      const bytes = await Promise.all(files.map(async (f) => ({ name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) })));
+      const result = await importInWorker(bytes, (m) => (this.importing = m));
+      const key = `import-${Date.now().toString(36)}`;
+      const view = new LiveAnalysis(this.client, key, result.bundle);
+      this.views.set(key, view);
+      if (result.analysis) view.adopt(result.analysis, 'stored');
+      else view.changed();
+      this.importNotes = [...result.notes, ...(result.analysisProblem ? [result.analysisProblem] : [])];
+      const runs = result.bundle.groups.reduce((n, g) => n + g.runs.length, 0);
+      this.show(view, null, {
+        kind: 'import',
+        title: `Imported: ${files.length === 1 ? files[0].name : `${files.length} files`} (${runs} runs)`,
+        note: result.analysis ? 'the exported analysis, as it was' : 'analyzed here, in the analysis worker',
+      });
+    } catch (e) {
+      this.notice = `Import failed, nothing changed: ${(e as Error).message}`;
+    } finally {
+      this.importing = '';
+    }
+  }
+
   async deleteStored(id: string): Promise<void> {
     if (!this.db) return;
     const live = this.groups.get(id);
@@ -145,6 +223,7 @@ export class Lab {
     }
     live?.dispose();
     this.groups.delete(id);
+    this.session = this.session.filter((g) => g.record.id !== id);
     this.views.delete(id);
     await deleteGroup(this.db, id);
     if (this.group?.record.id === id) await this.openSample();

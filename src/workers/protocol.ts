@@ -4,6 +4,7 @@
  * not handled somewhere fails the type check.
  */
 import type { AnalysisProgress, AnalysisReport, AnalyzeOptions, FitJob, ObservationSet, SelectionOptions } from '../analysis/index.ts';
+import type { ByteFile } from '../io/importBytes.ts';
 import type { RunBundle } from '../io/runBundle.ts';
 import type { FailureKind } from '../train/failures.ts';
 import type { GroupFlush } from '../store/labStore.ts';
@@ -71,3 +72,12 @@ export type TrainReply =
   | { type: 'ready'; groupId: string; resumed: { stepsDone: number; droppedRows: number } | null }
   | { type: 'flush'; groupId: string; id: number; reason: FlushReason; flush: GroupFlush }
   | { type: 'failed'; groupId: string; kind: FailureKind; message: string };
+
+/** Page → import worker: files to read into one bundle (their bytes move to the worker). */
+export type ImportRequest = { type: 'import'; id: number; files: ByteFile[] };
+
+/** Import worker → page. */
+export type ImportReply =
+  | { type: 'progress'; id: number; message: string }
+  | { type: 'imported'; id: number; bundle: RunBundle; notes: string[]; analysis: AnalysisReport | null; analysisProblem: string | null }
+  | { type: 'failed'; id: number; message: string };

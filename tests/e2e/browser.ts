@@ -35,7 +35,8 @@ export interface LabBrowser {
   server: Server;
   /** Console errors and uncaught exceptions seen on any page. */
   errors: string[];
-  open(path?: string): Promise<Page>;
+  /** A new page; `fresh` gives it a context of its own (empty IndexedDB), as a first visit would have. */
+  open(path?: string, options?: { fresh?: boolean }): Promise<Page>;
   close(): Promise<void>;
 }
 
@@ -44,8 +45,8 @@ export async function launchLab(dir: string): Promise<LabBrowser> {
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: [...CHROMIUM_ARGS, '--headless=new'] });
   const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
   const errors: string[] = [];
-  const open = async (path = '') => {
-    const page = await context.newPage();
+  const open = async (path = '', options: { fresh?: boolean } = {}) => {
+    const page = options.fresh ? await (await browser.newContext({ viewport: { width: 1400, height: 1000 } })).newPage() : await context.newPage();
     page.on('console', (m) => {
       if (m.type() === 'error') errors.push(`console: ${m.text()}`);
     });

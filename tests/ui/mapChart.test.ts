@@ -30,7 +30,9 @@ describe('map panel: what the chart is given', () => {
       const e = report.map.edges[i];
       expect(l.lineStyle.width).toBeCloseTo(1 + 7 * (e.runs / maxRuns));
       // With the stability measured, each edge also says how many comparable restarts have it.
-      const support = (report.stability as { edges: { from: number; to: number; support: number }[] }).edges.find((x) => x.from === e.from && x.to === e.to)!.support;
+      const support = (report.stability as { edges: { from: number; to: number; support: number }[] }).edges.find(
+        (x) => x.from === e.from && x.to === e.to,
+      )!.support;
       expect(l.support).toBe(support);
       expect(l.label.text).toBe(`${e.runs} · ${Math.round(100 * support)}%`);
       expect(l.label.formatter()).toBe(l.label.text);
@@ -58,7 +60,10 @@ describe('map panel: what the chart is given', () => {
     expect(tip).toContain(n.visitors[0]);
     expect(mapTooltip({ dataType: 'edge', data: links[0] })).toContain(report.map.edges[0].label);
     // Names from imported files are text, never markup: not HTML in the tooltip, not a template in a label.
-    const hostile = mapChartData({ ...report, map: { ...report.map, nodes: report.map.nodes.map((x) => ({ ...x, topFeatures: [{ feature: '{b}|{a}', importance: 1 }] })) } });
+    const hostile = mapChartData({
+      ...report,
+      map: { ...report.map, nodes: report.map.nodes.map((x) => ({ ...x, topFeatures: [{ feature: '{b}|{a}', importance: 1 }] })) },
+    });
     expect(hostile.nodes[0].label.formatter()).toContain('{b}|{a}');
     expect(mapTooltip({ dataType: 'node', data: { ...n, topFeatures: '<img src=x onerror=alert(1)>' } })).not.toContain('<img');
   });

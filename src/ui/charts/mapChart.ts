@@ -115,7 +115,9 @@ export function mapChartData(report: AnalysisReport, view: MapView = {}): { node
       probability: e.probability,
       // The run count stays on the edge; what changes along it shows on hover and in the transitions table.
       label: { ...chartLabel(`${e.runs}${supportText}`), fontSize: 10, color: selected && !onPath ? MUTED : INK },
-      emphasis: { label: { ...chartLabel(`${e.from}→${e.to}: ${e.runs} run${e.runs === 1 ? '' : 's'}, p ${e.probability.toFixed(2)} · ${safeText(e.label, 160)}`) } },
+      emphasis: {
+        label: { ...chartLabel(`${e.from}→${e.to}: ${e.runs} run${e.runs === 1 ? '' : 's'}, p ${e.probability.toFixed(2)} · ${safeText(e.label, 160)}`) },
+      },
       change: safeText(e.label, 160),
       lineStyle: {
         width: 1 + 7 * (e.runs / maxRuns),

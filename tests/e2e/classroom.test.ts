@@ -1,0 +1,143 @@
+/**
+ * The lab for classrooms and researchers, end to end in headless Chromium: a changed setting mid-run trains as a
+ * second group beside the first with both maps and comparison rows; exports (runs, analysis, a valid PNG of the
+ * map) read back in; a malformed import gets a located message and changes nothing.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseRunsJson } from '../../src/io/index.ts';
+import { trainmap } from '../helpers/cli.ts';
+import { buildLab, launchLab, type LabBrowser } from './browser.ts';
+import { setControl, waitForStatus } from './labPage.ts';
+
+const shots = resolve(import.meta.dirname, '../../out/e2e');
+mkdirSync(shots, { recursive: true });
+const dir = mkdtempSync(join(tmpdir(), 'trainmap-classroom-'));
+
+let lab: LabBrowser;
+beforeAll(async () => {
+  lab = await launchLab(await buildLab());
+}, 180_000);
+afterAll(async () => {
+  await lab?.close();
+});
+
+async function save(page: Page, button: string, name: string): Promise<string> {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: button }).click()]);
+  const path = join(dir, name);
+  await download.saveAs(path);
+  return path;
+}
+
+function expectSame(a: unknown, b: unknown, path: string): void {
+  if (typeof a === 'number' && typeof b === 'number') {
+    if (Number.isNaN(a) || Number.isNaN(b)) return expect(Number.isNaN(a) && Number.isNaN(b), path).toBe(true);
+    return expect(Math.abs(a - b), `${path}: ${a} vs ${b}`).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(a), Math.abs(b)));
+  }
+  if (Array.isArray(a) && Array.isArray(b)) {
+    expect(a.length, path).toBe(b.length);
+    return a.forEach((x, i) => expectSame(x, b[i], `${path}[${i}]`));
+  }
+  if (a && b && typeof a === 'object' && typeof b === 'object') {
+    expect(Object.keys(a).sort(), path).toEqual(Object.keys(b).sort());
+    for (const k of Object.keys(a)) expectSame((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${path}.${k}`);
+    return;
+  }
+  expect(a, path).toEqual(b);
+}
+
+describe('the lab for classrooms and researchers', () => {
+  it('toggling layer norm mid-run starts a second group beside the first; both maps and comparison rows show', async () => {
+    const page = await lab.open('', { fresh: true });
+    await page.getByTestId('map-summary').filter({ hasText: 'states over' }).waitFor({ timeout: 60_000 });
+    await setControl(page, 'task', 'modular-addition');
+    await setControl(page, 'preset', 'quick');
+    await setControl(page, 'seeds', '3');
+    await setControl(page, 'epochs', '14');
+    await setControl(page, 'checkpoint-every', '1');
+    await setControl(page, 'backend', 'wasm');
+    await page.getByRole('button', { name: 'Start', exact: true }).click();
+    await waitForStatus(page, (s) => /^[1-9]\d* checkpoints stored/.test(s), 120_000);
+    // A student changes one setting while the group trains: the lab offers to train it beside.
+    await page.getByLabel('layer-norm', { exact: true }).check();
+    await expect.poll(() => page.getByRole('button', { name: 'Start as a new group' }).count()).toBe(1);
+    await page.getByRole('button', { name: 'Start as a new group' }).click();
+    const rows = page.getByTestId('comparison-row');
+    await expect.poll(() => rows.count(), { timeout: 30_000 }).toBe(2);
+    // Both finish; each has its own map and its comparison row.
+    await expect
+      .poll(async () => (await page.getByTestId('group-map-summary').allTextContents()).filter((t) => /states? over 3 runs/.test(t)).length, {
+        timeout: 480_000,
+        interval: 2000,
+      })
+      .toBe(2);
+    await expect
+      .poll(async () => (await rows.allTextContents()).every((t) => /modular-addition\/quick.*(linear|forking)/.test(t)), { timeout: 120_000 })
+      .toBe(true);
+    await expect
+      .poll(async () => (await page.locator('figcaption').allTextContents()).filter((t) => / · done$/.test(t)).length, { timeout: 480_000, interval: 2000 })
+      .toBe(2);
+    const groups = await page.getByRole('figure').allTextContents();
+    expect(groups.some((t) => t.includes('modular-addition/quick, 3 seeds'))).toBe(true);
+    await page.screenshot({ path: join(shots, '5-two-groups.png'), fullPage: true });
+    expect(lab.errors).toEqual([]);
+    await page.close();
+  }, 900_000);
+
+  it('exports the runs, the analysis and the map; the exported analysis imports as it was, and the CLI reads both', async () => {
+    const page = await lab.open('', { fresh: true });
+    // The recorded runs, once the background model selection has replaced the shipped analysis.
+    await expect.poll(() => page.getByRole('status').textContent(), { timeout: 240_000, interval: 1000 }).toMatch(/^300 checkpoints × 40 recorded runs$/);
+    const summary = await page.getByTestId('map-summary').textContent();
+    const runs = await save(page, 'runs (JSON)', 'runs.json');
+    const analysis = await save(page, 'analysis (JSON)', 'runs.analysis.json');
+    const png = await save(page, 'map (PNG)', 'map.png');
+    const svg = await save(page, 'map (SVG)', 'map.svg');
+    const bytes = readFileSync(png);
+    expect([...bytes.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    expect(bytes.readUInt32BE(16)).toBeGreaterThan(400); // width from the IHDR chunk: a real picture of the map
+    expect(readFileSync(svg, 'utf8')).toMatch(/^<svg[\s\S]*<\/svg>$/);
+
+    // The CLI analyzes the page's export of the runs to the same report the page shows.
+    const page2cli = join(dir, 'cli.analysis.json');
+    const cli = trainmap(['analyze', runs, '--out', page2cli, '--quiet']);
+    expect(cli.code, cli.stderr).toBe(0);
+    const fromCli = parseRunsJson(readFileSync(page2cli, 'utf8'), page2cli).analysis as Record<string, unknown>;
+    const fromPage = parseRunsJson(readFileSync(analysis, 'utf8'), analysis).analysis as Record<string, unknown>;
+    // The same report: every structure and decision equal, every number equal up to floating-point rounding (the
+    // page's JavaScript engine and the CLI's differ in the last bits of exp and log).
+    for (const key of ['selection', 'map', 'detours', 'features', 'regression', 'dissimilarity']) expectSame(fromPage[key], fromCli[key], key);
+    expect((fromPage.runs as { path?: number[] }[]).map((r) => r.path)).toEqual((fromCli.runs as { path?: number[] }[]).map((r) => r.path));
+
+    // Reload, import the page's own export: the same analysis appears, without refitting.
+    await page.reload();
+    await page.getByTestId('map-summary').filter({ hasText: 'states over' }).waitFor({ timeout: 60_000 });
+    await page.getByLabel('import files').setInputFiles(analysis);
+    await expect.poll(() => page.getByText(/^Imported: runs\.analysis\.json \(40 runs\)/).count(), { timeout: 60_000 }).toBe(1);
+    await expect.poll(() => page.getByTestId('map-summary').textContent()).toBe(summary);
+    // And the reverse: the CLI's export imports too.
+    await page.getByLabel('import files').setInputFiles(page2cli);
+    await expect.poll(() => page.getByText(/^Imported: cli\.analysis\.json \(40 runs\)/).count(), { timeout: 60_000 }).toBe(1);
+    await expect.poll(() => page.getByTestId('map-summary').textContent()).toBe(summary);
+    await page.close();
+  }, 600_000);
+
+  it('a malformed import gets the located message the CLI gives, and the lab keeps what it showed', async () => {
+    const page = await lab.open('', { fresh: true });
+    await page.getByTestId('map-summary').filter({ hasText: 'states over' }).waitFor({ timeout: 60_000 });
+    const before = await page.getByTestId('map-summary').textContent();
+    const bad = join(dir, 'broken.csv');
+    writeFileSync(bad, 'run,step,l1,l2\nseed-0,0,1.5,2\nseed-0,1,abc,2\n');
+    const cli = trainmap(['analyze', bad]);
+    expect(cli.code).toBe(1);
+    const located = /broken\.csv, line 3, column 3: .*'abc'.*/.exec(cli.stderr)![0];
+    await page.getByLabel('import files').setInputFiles(bad);
+    await expect.poll(() => page.getByRole('alert').allTextContents(), { timeout: 30_000 }).toContainEqual(`Import failed, nothing changed: ${located}`);
+    expect(await page.getByTestId('map-summary').textContent()).toBe(before);
+    expect(await page.getByText(/^Imported:/).count()).toBe(0);
+    await page.close();
+  }, 300_000);
+});
