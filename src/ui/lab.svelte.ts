@@ -2,7 +2,9 @@
  * The lab's state: what is shown (the recorded sample, a training group), the user's choices of view, the
  * controls' setting values and the stored sessions. Components render from it; workers compute.
  */
-import { presetValues, SettingError, TRAINING_SETTINGS, trainingRequest, type SettingValues } from '../settings/index.ts';
+import { analyzeOptions, presetValues, SettingError, TRAINING_SETTINGS, trainingRequest, type SettingValues } from '../settings/index.ts';
+import type { AnalysisRequestOptions } from '../workers/protocol.ts';
+import { decodeLabUrl, encodeLabUrl, studentLink } from './urlState.ts';
 import { deleteGroup, listGroups, loadGroup, openLabDb, storageUse, type GroupRecord, type LabDb } from '../store/labStore.ts';
 import { getTask, taskNames } from '../../tasks/index.ts';
 import { classifyFailure } from '../train/failures.ts';
@@ -32,6 +34,13 @@ export class Lab {
   curveColumn = $state('eval_acc');
   metricColumn = $state('l2');
   settings = $state<SettingValues>(initialSettings());
+  /** Analysis setting values from the link (the analyses of groups and imports use them). */
+  analysisSettings = $state<SettingValues>({});
+  /** Teacher mode, from the link: panels and settings hidden from students, and the task and preset locked. */
+  hidden = $state.raw<ReadonlySet<string>>(new Set());
+  locked = $state(false);
+  /** What in the link could not be used, one sentence each. */
+  linkProblems = $state.raw<string[]>([]);
   /** A sentence about something that went wrong outside the analysis (loading, storage, training). */
   notice = $state('');
   stored = $state.raw<GroupRecord[]>([]);
@@ -40,13 +49,25 @@ export class Lab {
   importNotes = $state.raw<string[]>([]);
   storage = $state.raw<{ used: number; quota: number } | null>(null);
 
+  /** Opened from a link with a setup: its settings stay in the controls (no stored session is reopened over them). */
+  private fromLink = false;
   private db: LabDb | null = null;
   private labId = `lab-${Date.now().toString(36)}`;
   private sample: LiveAnalysis | null = null;
   private views = new Map<string, LiveAnalysis>();
   private groups = new Map<string, TrainingGroup>();
 
-  constructor() {
+  constructor(search = '') {
+    // A link with a setup: its values, its teacher mode, and sentences for what could not be used.
+    if (search.replace(/^\?/, '') !== '') {
+      const { state, problems } = decodeLabUrl(search);
+      this.settings = state.training;
+      this.analysisSettings = state.analysis;
+      this.hidden = new Set(state.hide);
+      this.locked = state.lock;
+      this.linkProblems = problems.map((p) => p.message);
+      this.fromLink = true;
+    }
     this.client = new AnalysisClient({
       onReply: (reply) => this.views.get(reply.key)?.receive(reply),
       onCrash: (message) => (this.notice = `The analysis worker stopped (${message}); it was restarted and will try again.`),
@@ -58,7 +79,7 @@ export class Lab {
     try {
       this.db = await openLabDb();
       await this.refreshStored();
-      const unfinished = this.stored.find((g) => g.status === 'training' || g.status === 'paused');
+      const unfinished = this.fromLink ? undefined : this.stored.find((g) => g.status === 'training' || g.status === 'paused');
       if (unfinished) {
         // The session it belongs to comes back whole: its other groups too, side by side again.
         this.labId = unfinished.labId;
@@ -112,6 +133,25 @@ export class Lab {
     });
   }
 
+  /** The query string of the lab as it stands: its settings and teacher mode (written to the address bar). */
+  link(): string {
+    return encodeLabUrl({ training: this.settings, analysis: this.analysisSettings, hide: [...this.hidden], lock: this.locked });
+  }
+
+  /** The "copy link for students" URL: this setup with the teacher's choice of hidden panels and settings. */
+  studentLink(hide: readonly string[], lock: boolean, base: string): string {
+    return studentLink({ training: this.settings, analysis: this.analysisSettings }, { hide, lock }, base);
+  }
+
+  /** Analysis options from the link's analysis settings (a refused value was reported when the link was read). */
+  analysisOptions(): AnalysisRequestOptions {
+    try {
+      return analyzeOptions(this.analysisSettings);
+    } catch {
+      return {};
+    }
+  }
+
   /**
    * Starts a new group from the controls. While another group trains, this is "start as a new group": the new
    * configuration trains beside the old one, both stored, each with its own map.
@@ -133,7 +173,7 @@ export class Lab {
     void navigator.storage?.persist?.().catch(() => false);
     let g: TrainingGroup;
     try {
-      g = await TrainingGroup.create(this.db, this.client, this.labId, this.settings, request);
+      g = await TrainingGroup.create(this.db, this.client, this.labId, this.settings, request, this.analysisOptions());
     } catch (e) {
       const { message } = classifyFailure(e);
       this.notice = `Cannot start: ${message}`;
@@ -196,7 +236,7 @@ export class Lab {
       const bytes = await Promise.all(files.map(async (f) => ({ name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) })));
       const result = await importInWorker(bytes, (m) => (this.importing = m));
       const key = `import-${Date.now().toString(36)}`;
-      const view = new LiveAnalysis(this.client, key, result.bundle);
+      const view = new LiveAnalysis(this.client, key, result.bundle, this.analysisOptions());
       this.views.set(key, view);
       if (result.analysis) view.adopt(result.analysis, 'stored');
       else view.changed();

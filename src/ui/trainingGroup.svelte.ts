@@ -9,7 +9,7 @@ import { appendCheckpoints, newTrainingBundle, truncateAfter } from '../train/bu
 import { randomTrainingId } from '../train/sessionResume.ts';
 import type { SessionEvent } from '../train/session.ts';
 import { assertNever } from '../workers/fitPool.ts';
-import type { TrainReply, TrainRequest, TrainStart } from '../workers/protocol.ts';
+import type { AnalysisRequestOptions, TrainReply, TrainRequest, TrainStart } from '../workers/protocol.ts';
 import type { AnalysisClient } from './analysisClient.ts';
 import { LiveAnalysis } from './liveAnalysis.svelte.ts';
 
@@ -48,13 +48,21 @@ export class TrainingGroup {
     readonly record: GroupRecord,
     readonly bundle: RunBundle,
     client: AnalysisClient,
+    options: AnalysisRequestOptions = {},
   ) {
-    this.analysis = new LiveAnalysis(client, record.id, bundle, { threshold: record.config.convergenceThreshold });
+    this.analysis = new LiveAnalysis(client, record.id, bundle, { threshold: record.config.convergenceThreshold, ...options });
     this.analysis.onReport = (_r, info) => this.persistAnalysis(info.mode === 'full');
   }
 
   /** A new group from the controls' values, stored before it trains so a crash in its first second loses nothing. */
-  static async create(db: LabDb, client: AnalysisClient, labId: string, settings: SettingValues, request: TrainingRequest): Promise<TrainingGroup> {
+  static async create(
+    db: LabDb,
+    client: AnalysisClient,
+    labId: string,
+    settings: SettingValues,
+    request: TrainingRequest,
+    options: AnalysisRequestOptions = {},
+  ): Promise<TrainingGroup> {
     const id = `g-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
     const trainingId = randomTrainingId();
     const bundle = newTrainingBundle(request.config, request.seeds, { trainingId });
@@ -77,7 +85,7 @@ export class TrainingGroup {
       stateBytes: 0,
     };
     await putGroup(db, record);
-    return new TrainingGroup(db, record, bundle, client);
+    return new TrainingGroup(db, record, bundle, client, options);
   }
 
   /** A stored group, as a reload finds it: every checkpoint, the last analysis at once, paused. */

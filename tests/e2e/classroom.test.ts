@@ -140,4 +140,46 @@ describe('the lab for classrooms and researchers', () => {
     expect(await page.getByText(/^Imported:/).count()).toBe(0);
     await page.close();
   }, 300_000);
+
+  it('a shared URL restores the controls, reports what it cannot use, and teacher mode hides what it names', async () => {
+    const page = await lab.open('?task=modular-addition&preset=quick&seeds=8&layer-norm=1&lr=0.004&v=1', { fresh: true });
+    await expect.poll(() => page.getByLabel('task', { exact: true }).inputValue()).toBe('modular-addition');
+    expect(await page.getByLabel('preset', { exact: true }).inputValue()).toBe('quick');
+    expect(await page.getByLabel('seeds', { exact: true }).inputValue()).toBe('8');
+    expect(await page.getByLabel('lr', { exact: true }).inputValue()).toBe('0.004');
+    expect(await page.getByLabel('layer-norm', { exact: true }).isChecked()).toBe(true);
+    // The address bar keeps the setup: only what differs from the preset, and the version.
+    expect(new URL(page.url()).search).toBe('?task=modular-addition&preset=quick&seeds=8&lr=0.004&layer-norm=1&v=1');
+
+    const bad = await lab.open('?task=sparse-parity&preset=quick&seeds=0&colour=red&layer-norm=1', { fresh: true });
+    await expect
+      .poll(() => bad.getByRole('alert').allTextContents())
+      .toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(/^From the link: seeds=0 was ignored: --seeds must be at least 1/),
+          expect.stringMatching(/^From the link: colour=red was ignored: the lab has no such setting/),
+          expect.stringMatching(/^From the link: layer-norm=1 was ignored: --layer-norm applies to modular-addition only/),
+        ]),
+      );
+    expect(await bad.getByLabel('seeds', { exact: true }).inputValue()).toBe('40');
+    await bad.getByTestId('map-summary').filter({ hasText: 'states over' }).waitFor({ timeout: 60_000 });
+
+    // A teacher builds a link that hides the backend control and the curves, and locks the preset.
+    await page.getByText('Teacher mode: a link for students').click();
+    await page.getByLabel('hide curves').check();
+    await page.getByRole('button', { name: 'Copy link for students' }).click();
+    const link = await page.getByLabel('link for students').inputValue();
+    expect(link).toMatch(/[?&]hide=curves,backend(&|$)/);
+    expect(link).toMatch(/[?&]lock=1(&|$)/);
+    const student = await lab.open(link.replace(lab.url, ''), { fresh: true });
+    await student.getByTestId('map-summary').filter({ hasText: 'states over' }).waitFor({ timeout: 60_000 });
+    expect(await student.getByLabel('backend', { exact: true }).count()).toBe(0);
+    expect(await student.getByRole('region', { name: 'Curves by state' }).count()).toBe(0);
+    expect(await student.getByLabel('task', { exact: true }).isDisabled()).toBe(true);
+    expect(await student.getByLabel('preset', { exact: true }).isDisabled()).toBe(true);
+    expect(await student.getByText('Teacher mode: a link for students').count()).toBe(0);
+    expect(await student.getByLabel('seeds', { exact: true }).inputValue()).toBe('8');
+    await student.screenshot({ path: join(shots, '6-student-link.png'), fullPage: true });
+    for (const p of [page, bad, student]) await p.close();
+  }, 300_000);
 });
