@@ -17,7 +17,8 @@ export async function labBench(): Promise<BenchResult> {
   const lab = await launchLab(await buildLab());
   const rows: BenchResult['rows'] = [];
   try {
-    const page = await lab.open();
+    // BENCH_LAB_HIDE (e.g. curves,ribbons) hides panels through the lab's own teacher mode, to find what costs main-thread time.
+    const page = await lab.open(process.env.BENCH_LAB_HIDE ? `?task=sparse-parity&preset=quick&hide=${process.env.BENCH_LAB_HIDE}` : '');
     await page.evaluate(() => {
       const w = window as unknown as { longTasks: number[] };
       w.longTasks = [];

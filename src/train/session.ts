@@ -23,7 +23,8 @@ export interface SessionBackend {
 }
 
 export type SessionStatus = 'ready' | 'running' | 'paused' | 'stopping' | 'done' | 'failed';
-export type FlushReason = 'interval' | 'save' | 'stop' | 'done' | 'error';
+/** Why a flush happened; 'pause': a pause saves everything before it is announced (a user may close the tab then). */
+export type FlushReason = 'interval' | 'save' | 'pause' | 'stop' | 'done' | 'error';
 export type DoneReason = 'complete' | 'stopped' | 'all-diverged';
 
 export interface DivergedSeed {
@@ -172,6 +173,8 @@ export class TrainingSession {
   private activeMs = 0;
   private clockSince: number | null = null;
   private lastSave = 0;
+  /** Steps covered by the last save (or the state resumed from): a pause saves only when there is more. */
+  private savedSteps: number;
   private lastYield = 0;
   private lastProgress = -Infinity;
 
@@ -209,6 +212,7 @@ export class TrainingSession {
     };
     this.checkpointCount = Math.max(0, ...this.bundle.groups[0].runs.map((r) => r.checkpoints.step.length));
     this.stepsAtStart = this.trainer.stepsDone;
+    this.savedSteps = this.truncatedAfter === null && !this.recoverCheckpoint ? this.trainer.stepsDone : -1;
     this.info = {
       config: this.config,
       seeds: [...seeds],
@@ -338,6 +342,8 @@ export class TrainingSession {
           if (this.statusNow !== 'paused') {
             this.clock(false);
             await this.trainer.settle();
+            // A running session that pauses saves first (a user may close the tab now); single steps do not.
+            if (this.statusNow === 'running' && this.trainer.stepsDone !== this.savedSteps) await this.flushNow('pause');
             this.setStatus('paused');
           }
           if (!this.pauseRequested || this.commands.length || this.stopRequested) continue;
@@ -444,6 +450,7 @@ export class TrainingSession {
     }
     this.pending = [];
     this.truncatedAfter = null;
+    this.savedSteps = flush.stepsDone;
     this.lastSave = this.now();
     this.sink({ type: 'saved', reason, stepsDone: flush.stepsDone, checkpoints: this.checkpointCount, stateBytes: state.byteLength });
   }

@@ -49,7 +49,7 @@ export class Lab {
   importNotes = $state.raw<string[]>([]);
   storage = $state.raw<{ used: number; quota: number } | null>(null);
 
-  /** Opened from a link with a setup: its settings stay in the controls (no stored session is reopened over them). */
+  /** Opened from a link with a setup: its settings stay in the controls (no other stored session is reopened over them). */
   private fromLink = false;
   private db: LabDb | null = null;
   private labId = `lab-${Date.now().toString(36)}`;
@@ -79,7 +79,8 @@ export class Lab {
     try {
       this.db = await openLabDb();
       await this.refreshStored();
-      const unfinished = this.fromLink ? undefined : this.stored.find((g) => g.status === 'training' || g.status === 'paused');
+      // A link opens its own setup, unless it is the setup of the unfinished session (the lab's own URL, reloaded).
+      const unfinished = this.stored.find((g) => (g.status === 'training' || g.status === 'paused') && (!this.fromLink || this.linkIsSetupOf(g)));
       if (unfinished) {
         // The session it belongs to comes back whole: its other groups too, side by side again.
         this.labId = unfinished.labId;
@@ -90,6 +91,11 @@ export class Lab {
       this.notice = `Stored sessions are unavailable (${(e as Error).message}); training will not be saved.`;
     }
     await this.openSample();
+  }
+
+  private linkIsSetupOf(g: GroupRecord): boolean {
+    const setup = (training: SettingValues) => encodeLabUrl({ training, analysis: {}, hide: [], lock: false });
+    return setup(g.settings) === setup(this.settings);
   }
 
   /** The recorded runs: a real map at once. */

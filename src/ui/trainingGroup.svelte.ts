@@ -4,7 +4,7 @@
  */
 import { longestRun, type RunBundle } from '../io/runBundle.ts';
 import type { SettingValues, TrainingRequest } from '../settings/index.ts';
-import { getGroup, loadGroup, putGroup, saveAnalysis, updateGroup, writeFlush, type GroupRecord, type LabDb } from '../store/labStore.ts';
+import { getGroup, loadGroup, putGroup, saveAnalysis, updateGroup, type GroupRecord, type LabDb } from '../store/labStore.ts';
 import { appendCheckpoints, newTrainingBundle, truncateAfter } from '../train/bundleBuilder.ts';
 import { randomTrainingId } from '../train/sessionResume.ts';
 import type { SessionEvent } from '../train/session.ts';
@@ -161,21 +161,6 @@ export class TrainingGroup {
     this.worker?.postMessage(m);
   }
 
-  /** Writes a flush in one transaction and tells the worker whether it held (a full quota, say). */
-  private async write(m: Extract<TrainReply, { type: 'flush' }>): Promise<void> {
-    const t0 = performance.now();
-    try {
-      await writeFlush(this.db, m.flush);
-      const ms = performance.now() - t0;
-      this.stored = { checkpoints: m.flush.update.checkpoints ?? 0, stateBytes: m.flush.state.bytes.byteLength, ms, at: Date.now() };
-      this.flushTimes.push(ms);
-      this.post({ type: 'flushed', id: m.id });
-    } catch (e) {
-      const err = e instanceof Error ? e : new Error(String(e));
-      this.post({ type: 'flushed', id: m.id, error: { name: err.name, message: err.message } });
-    }
-  }
-
   private paused(message: string): void {
     this.detach();
     this.phase = 'paused';
@@ -198,8 +183,9 @@ export class TrainingGroup {
       case 'ready':
         this.resumedAt = m.resumed ? m.resumed.stepsDone : null;
         return;
-      case 'flush':
-        void this.write(m);
+      case 'stored':
+        this.stored = { checkpoints: m.checkpoints, stateBytes: m.stateBytes, ms: m.ms, at: Date.now() };
+        this.flushTimes.push(m.ms);
         return;
       case 'failed':
         this.paused(m.message);

@@ -7,7 +7,6 @@ import type { AnalysisProgress, AnalysisReport, AnalyzeOptions, FitJob, Observat
 import type { ByteFile } from '../io/importBytes.ts';
 import type { RunBundle } from '../io/runBundle.ts';
 import type { FailureKind } from '../train/failures.ts';
-import type { GroupFlush } from '../store/labStore.ts';
 import type { BackendName } from '../train/backendNames.ts';
 import type { FlushReason, SessionBackend, SessionEvent } from '../train/session.ts';
 import type { TrainingConfig } from '../train/task.ts';
@@ -55,22 +54,16 @@ export interface TrainStart {
   then: 'run' | 'step';
 }
 
-/** Page → train worker. `flushed` answers a flush: written, or why not (a QuotaExceededError, say). */
-export type TrainRequest =
-  | TrainStart
-  | { type: 'flushed'; id: number; error?: { name: string; message: string } }
-  | { type: 'pause' }
-  | { type: 'resume' }
-  | { type: 'step' }
-  | { type: 'stop' };
+/** Page → train worker. */
+export type TrainRequest = TrainStart | { type: 'pause' } | { type: 'resume' } | { type: 'step' } | { type: 'stop' };
 
-/** Train worker → page. A flush is written by the page (which owns the lab's IndexedDB) in one transaction. */
+/** Train worker → page. `stored`: a flush is in IndexedDB (rows, state and progress in one transaction). */
 export type TrainReply =
   | { type: 'backend'; groupId: string; backend: SessionBackend; skipped: { name: string; why: string }[] }
   | { type: 'session'; groupId: string; event: SessionEvent }
   /** The session exists: from scratch, or continued from a saved step (rows after it are recomputed). */
   | { type: 'ready'; groupId: string; resumed: { stepsDone: number; droppedRows: number } | null }
-  | { type: 'flush'; groupId: string; id: number; reason: FlushReason; flush: GroupFlush }
+  | { type: 'stored'; groupId: string; reason: FlushReason; checkpoints: number; stateBytes: number; ms: number }
   | { type: 'failed'; groupId: string; kind: FailureKind; message: string };
 
 /** Page → import worker: files to read into one bundle (their bytes move to the worker). */

@@ -1,12 +1,13 @@
 /**
  * Web Worker: trains one group with the TrainingSession (the loop the CLI drives too) on the backend chosen here.
- * A thin adapter: commands in, session events out; each flush goes to the page, which writes it to IndexedDB in
- * one transaction and answers, so the session learns whether its save held.
+ * A thin adapter: commands in, session events out; each flush goes to IndexedDB in one transaction from here,
+ * so the page's thread never clones the training state.
  */
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import { openLabDb, writeFlush, type LabDb } from '../store/labStore.ts';
 import { selectBackend, tf } from '../train/backend.ts';
 import { classifyFailure } from '../train/failures.ts';
 import { TrainingSession, type ResumeFrom, type SessionEvent, type SessionFlush } from '../train/session.ts';
@@ -16,7 +17,7 @@ import { assertNever } from './fitPool.ts';
 import type { TrainReply, TrainRequest, TrainStart } from './protocol.ts';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
-const reply = (m: TrainReply, transfer: Transferable[] = []) => scope.postMessage(m, transfer);
+const reply = (m: TrainReply) => scope.postMessage(m);
 
 // The tfjs wasm binaries come from this app's own server.
 setWasmPaths({ 'tfjs-backend-wasm.wasm': wasmPlain, 'tfjs-backend-wasm-simd.wasm': wasmSimd, 'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded });
@@ -27,44 +28,33 @@ const MIN_FLUSH_MS = 1000;
 let session: TrainingSession | null = null;
 let groupId = '';
 let lastFlush = 0;
-let nextFlush = 1;
-const flushes = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
+let db: LabDb | null = null;
 
 function fail(e: unknown): void {
   const { kind, message } = classifyFailure(e);
   reply({ type: 'failed', groupId, kind, message });
 }
 
-/** Hands a flush to the page and waits for its transaction. */
-function storeFlush(f: SessionFlush): Promise<void> {
-  const id = nextFlush++;
-  // The state's bytes move to the page rather than being copied.
-  const state = f.state.slice();
-  const done = new Promise<void>((resolve, reject) => flushes.set(id, { resolve, reject }));
+/** Writes a flush (new rows, dropped rows, state, progress) in one IndexedDB transaction, here off the page's thread. */
+async function storeFlush(f: SessionFlush): Promise<void> {
+  const t0 = performance.now();
+  db ??= await openLabDb();
   const checkpoints = Math.max(0, ...f.bundle.groups[0].runs.map((r) => r.checkpoints.step.length));
-  reply(
-    {
-      type: 'flush',
-      groupId,
-      id,
-      reason: f.reason,
-      flush: {
-        groupId,
-        truncatedAfter: f.truncatedAfter,
-        newCheckpoints: f.newCheckpoints,
-        state: { stepsDone: f.stepsDone, bytes: state },
-        update: {
-          stepsDone: f.stepsDone,
-          checkpoints,
-          stateBytes: state.byteLength,
-          status: f.reason === 'done' ? 'done' : f.reason === 'stop' ? 'stopped' : 'training',
-          head: { name: f.bundle.groups[0].name, config: f.bundle.groups[0].config },
-        },
-      },
+  await writeFlush(db, {
+    groupId,
+    truncatedAfter: f.truncatedAfter,
+    newCheckpoints: f.newCheckpoints,
+    state: { stepsDone: f.stepsDone, bytes: f.state },
+    update: {
+      stepsDone: f.stepsDone,
+      checkpoints,
+      stateBytes: f.state.byteLength,
+      status: f.reason === 'done' ? 'done' : f.reason === 'stop' ? 'stopped' : 'training',
+      head: { name: f.bundle.groups[0].name, config: f.bundle.groups[0].config },
     },
-    [state.buffer],
-  );
-  return done.then(() => void (lastFlush = performance.now()));
+  });
+  lastFlush = performance.now();
+  reply({ type: 'stored', groupId, reason: f.reason, checkpoints, stateBytes: f.state.byteLength, ms: lastFlush - t0 });
 }
 
 async function start(msg: TrainStart): Promise<void> {
@@ -94,8 +84,6 @@ async function start(msg: TrainStart): Promise<void> {
     sink: (event: SessionEvent) => {
       reply({ type: 'session', groupId, event });
       if (event.type === 'checkpoint' && performance.now() - lastFlush >= MIN_FLUSH_MS) void session?.save().catch(() => undefined);
-      // A pause is where a user may close the tab: everything so far goes to storage.
-      if (event.type === 'status' && event.status === 'paused') void session?.save().catch(() => undefined);
     },
     store: { flush: storeFlush },
   });
@@ -125,13 +113,6 @@ scope.onmessage = (e: MessageEvent<TrainRequest>) => {
     case 'start':
       start(msg).catch(fail);
       return;
-    case 'flushed': {
-      const waiting = flushes.get(msg.id);
-      flushes.delete(msg.id);
-      if (msg.error) waiting?.reject(Object.assign(new Error(msg.error.message), { name: msg.error.name }));
-      else waiting?.resolve();
-      return;
-    }
     case 'pause':
       session?.pause();
       return;

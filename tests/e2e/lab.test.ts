@@ -88,12 +88,13 @@ describe('the lab in a browser', () => {
   }, 600_000);
 
   it("the browser's WebGPU backend trains the same tiny run within 1e-3 of wasm", async () => {
-    const page = await lab.open();
+    const page = await lab.open('', { fresh: true });
     for (const backend of ['wasm', 'webgpu']) {
       await tinyRun(page, backend, 2, 2);
       await page.getByRole('button', { name: 'Start', exact: true }).click();
+      // The new group is on show once its backend is (the status line of the group before says done too).
+      await expect.poll(() => page.getByTestId('backend').textContent(), { timeout: 120_000 }).toMatch(backend === 'webgpu' ? /^webgpu/ : /^wasm$/);
       await waitForStatus(page, (s) => /^2 checkpoints stored · done/.test(s), 240_000);
-      await expect.poll(() => page.getByTestId('backend').textContent()).toMatch(backend === 'webgpu' ? /^webgpu/ : /^wasm$/);
     }
     const groups = await storedGroups(page);
     const [gpu, cpu] = groups.filter((g) => g.config.epochs === 2 && g.seeds.length === 2);
@@ -121,7 +122,7 @@ describe('the lab in a browser', () => {
     const cli = trainmap(['run', '--task', 'sparse-parity', '--preset', 'quick', '--seeds', '2', '--epochs', '30', '--backend', 'wasm', '--out', out]);
     expect(cli.code, cli.stderr).toBe(0);
     const reference = parseRunsJson(readFileSync(out, 'utf8'), out);
-    const page = await lab.open();
+    const page = await lab.open('', { fresh: true });
     await tinyRun(page, 'wasm', 30, 2);
     await page.getByRole('button', { name: 'Start', exact: true }).click();
     const stored = (s: string) => Number(/^(\d+) checkpoints stored/.exec(s)?.[1] ?? -1);

@@ -76,7 +76,7 @@ for (const backend of ['wasm', 'cpu'] as const) {
 }
 
 describe('driving a session', () => {
-  it('pause waits after the current step, single steps advance one at a time, resume finishes the same run', async () => {
+  it('pause waits after the current step and saves, single steps advance one at a time, resume finishes the same run', async () => {
     await selectBackend({ requested: 'wasm' });
     const whole = await uninterrupted(parity, [0, 1]);
     const h = await openSession(parity, [0, 1]);
@@ -87,6 +87,11 @@ describe('driving a session', () => {
     await new Promise<void>((resolve) => h.on((e) => e.type === 'status' && e.status === 'paused' && resolve()));
     expect(h.session.status).toBe('paused');
     expect(h.session.stepsDone).toBe(3);
+    // The pause saved everything before it was announced (a user may close the tab once it says paused).
+    expect(h.store.flushes.map((f) => [f.reason, f.stepsDone])).toEqual([['pause', 3]]);
+    const savedAt = h.events.findIndex((e) => e.type === 'saved');
+    expect(savedAt).toBeGreaterThan(-1);
+    expect(savedAt).toBeLessThan(h.events.findIndex((e) => e.type === 'status' && e.status === 'paused'));
     for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
     expect(h.session.stepsDone, 'no step while paused').toBe(3);
     const before = h.events.length;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { curveSeries, curvesChartOption, stateSegments } from '../../src/ui/charts/curvesChart.ts';
+import { curveSeries, curvesChartOption, runOfPoint, stateSegments } from '../../src/ui/charts/curvesChart.ts';
 import { echarts } from '../../src/ui/charts/echarts.ts';
 import { mapChartOption } from '../../src/ui/charts/mapChart.ts';
 import { stateColor } from '../../src/ui/charts/palette.ts';
@@ -20,12 +20,16 @@ describe('ribbon panel', () => {
     const option = ribbonChartOption(report, 'convergence') as { series: { data: number[][] }[]; yAxis: { data: string[] } };
     // Rows are listed bottom-up in ECharts; the first in display order is the last category.
     expect(option.yAxis.data.at(-1)).toBe(byConv[0].key);
-    const cells = option.series[0].data;
-    expect(cells).toHaveLength(byConv.reduce((n, r) => n + r.path!.length, 0));
+    const stretchesOf = option.series[0].data;
+    // A rectangle per stretch in one state: expanding them back gives every run's Viterbi path exactly.
+    expect(stretchesOf.length).toBeLessThan(byConv.reduce((n, r) => n + r.path!.length, 0) / 10);
+    option.yAxis.data.forEach((key, row) => {
+      const path = stretchesOf.filter((c) => c[2] === row).flatMap(([from, to, , state]) => new Array(to - from).fill(state));
+      expect(path, key).toEqual(report.runs.find((r) => r.key === key)!.path);
+    });
     const row = option.yAxis.data.indexOf(byConv[0].key);
-    expect(cells.filter((c) => c[1] === row).map((c) => c[2])).toEqual(byConv[0].path);
-    // The convergence marks sit where each run converged.
-    expect(option.series[1].data).toContainEqual([byConv[0].convergence!.checkpoint, row]);
+    // The convergence marks sit where each run converged (the middle of its checkpoint's cell).
+    expect(option.series[1].data).toContainEqual([byConv[0].convergence!.checkpoint + 0.5, row]);
   });
 
   it('runs that have not converged yet (censored) get no convergence mark and sort last', () => {
@@ -51,14 +55,30 @@ describe('curves panel', () => {
     for (let i = 1; i < segments.length; i++) expect(segments[i - 1].points.at(-1)).toEqual(segments[i].points[0]);
   });
 
-  it('each segment is drawn in its state colour; a selected run comes forward and the others fade', () => {
+  it('one series per state (a handful however many runs), every run in it apart by gaps; a selected run comes forward', () => {
     const key = report.runs[3].key;
-    const option = curvesChartOption(bundle, report, 'l2', key) as { series: { name: string; color: string; lineStyle: { opacity: number; width: number } }[] };
+    const option = curvesChartOption(bundle, report, 'l2', key) as {
+      series: { name: string; color: string; data: (number | null)[][]; lineStyle: { opacity: number; width: number } }[];
+    };
+    const visited = report.map.nodes.filter((n) => n.runs > 0);
+    const perState = option.series.filter((s) => s.name.startsWith('state '));
+    expect(perState.map((s) => s.color)).toEqual(visited.map((n) => stateColor(n.state)));
+    // Every point of every run is in exactly its state's series (boundary points in both neighbours).
+    const series = curveSeries(bundle, report, 'l2');
+    const points = perState.reduce((n, s) => n + s.data.filter((d) => d[0] !== null).length, 0);
+    const boundaries = series.reduce((n, s) => n + stateSegments(s.points).length - 1, 0);
+    expect(points).toBe(series.reduce((n, s) => n + s.points.length, 0) + boundaries);
+    expect(perState.every((s) => s.lineStyle.opacity === 0.15)).toBe(true);
     const mine = option.series.filter((s) => s.name === key);
-    expect(mine.length).toBeGreaterThan(1);
-    expect(new Set(option.series.map((s) => s.color))).toEqual(new Set(report.map.nodes.filter((n) => n.runs > 0).map((n) => stateColor(n.state))));
-    expect(mine.every((s) => s.lineStyle.width === 3 && s.lineStyle.opacity === 0.85)).toBe(true);
-    expect(option.series.filter((s) => s.name !== key).every((s) => s.lineStyle.opacity === 0.15)).toBe(true);
+    expect(mine.length).toBeGreaterThan(0);
+    expect(mine.every((s) => s.lineStyle.width === 3)).toBe(true);
+    // Clicking any point names its run.
+    expect(
+      runOfPoint(
+        series,
+        perState[0].data.find((d) => d[0] !== null),
+      ),
+    ).toBe(series[0].key);
   });
 
   it('a column a run lacks, or non-finite values, are left out rather than drawn as zero', () => {

@@ -13,19 +13,41 @@ export interface ChartInput {
   throttleMs?: number;
 }
 
+/**
+ * Charts waiting to draw, one drawn per animation frame: several panels updating together would otherwise render in
+ * the same frame and hold the page's thread for longer than a frame.
+ */
+const queue: (() => void)[] = [];
+let frame = 0;
+function enqueue(draw: () => void): void {
+  if (!queue.includes(draw)) queue.push(draw);
+  if (!frame) frame = requestAnimationFrame(next);
+}
+function next(): void {
+  frame = 0;
+  queue.shift()?.();
+  if (queue.length) frame = requestAnimationFrame(next);
+}
+
 export function chart(node: HTMLElement, input: ChartInput) {
   let current = input;
   let instance: ECharts | null = null;
   let pending = false;
   let last = 0;
   let timer: ReturnType<typeof setTimeout> | null = null;
+  // What was drawn last, as text (functions aside): a snapshot equal to it is not drawn again.
+  let drawn = '';
   const draw = () => {
     pending = false;
     last = performance.now();
     if (!current.option) {
       instance?.clear();
+      drawn = '';
       return;
     }
+    const key = JSON.stringify(current.option);
+    if (key === drawn && instance) return;
+    drawn = key;
     instance ??= echarts.init(node, undefined, { renderer: 'canvas' });
     instance.off('click');
     if (current.onClick) instance.on('click', (p) => current.onClick!(p as never));
@@ -35,7 +57,7 @@ export function chart(node: HTMLElement, input: ChartInput) {
     if (pending) return;
     pending = true;
     const wait = Math.max(0, (current.throttleMs ?? 250) - (performance.now() - last));
-    timer = setTimeout(() => requestAnimationFrame(draw), wait);
+    timer = setTimeout(() => enqueue(draw), wait);
   };
   const resize = new ResizeObserver(() => instance?.resize());
   resize.observe(node);
@@ -47,6 +69,8 @@ export function chart(node: HTMLElement, input: ChartInput) {
     },
     destroy() {
       if (timer) clearTimeout(timer);
+      const queued = queue.indexOf(draw);
+      if (queued >= 0) queue.splice(queued, 1);
       resize.disconnect();
       instance?.dispose();
     },

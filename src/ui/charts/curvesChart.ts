@@ -41,6 +41,24 @@ export function stateSegments(points: readonly [number, number, number][]): { st
   return out;
 }
 
+/** Data of one series per state: every run's stretches in that state, runs apart by gaps; [step, value, run index]. */
+export function stateSeriesData(series: readonly CurveSeries[]): Map<number, (number | null)[][]> {
+  const byState = new Map<number, (number | null)[][]>();
+  series.forEach((s, run) => {
+    for (const seg of stateSegments(s.points)) {
+      const data = byState.get(seg.state) ?? [];
+      if (data.length) data.push([null, null, run]);
+      for (const [x, y] of seg.points) data.push([x, y, run]);
+      byState.set(seg.state, data);
+    }
+  });
+  return byState;
+}
+
+/**
+ * One line series per state (not per run): the chart stays a handful of series however many runs train, so a
+ * redraw is cheap on the page's thread. The selected run is drawn once more on top, thick.
+ */
 export function curvesChartOption(
   bundle: RunBundle,
   report: AnalysisReport,
@@ -50,25 +68,51 @@ export function curvesChartOption(
 ): Record<string, unknown> {
   const series = curveSeries(bundle, report, column);
   const positive = series.every((s) => s.points.every((p) => p[1] > 0));
+  const byState = stateSeriesData(series);
+  const selected = series.find((s) => s.key === selectedRun);
+  const states = [...byState.keys()].sort((a, b) => a - b);
   return {
     animation: false,
     grid: { left: 56, right: 16, top: 24, bottom: 36 },
     title: { text: column, left: 'center', top: 0, textStyle: { fontSize: 12, fontWeight: 'normal' } },
     xAxis: { type: 'value', name: 'step', nameLocation: 'middle', nameGap: 22 },
     yAxis: { type: log && positive ? 'log' : 'value', scale: true },
-    tooltip: { trigger: 'item', confine: true },
-    // One line per stretch of a run in one state, in that state's colour; a run's stretches share its name.
-    series: series.flatMap((s) =>
-      stateSegments(s.points).map((seg) => ({
+    tooltip: { trigger: 'item', confine: true, formatter: (p: { data?: unknown[] }) => curveTooltip(series, column, p.data) },
+    series: [
+      ...states.map((state) => ({
         type: 'line',
-        name: s.key,
-        data: seg.points,
+        name: `state ${state}`,
+        data: byState.get(state),
+        connectNulls: false,
         showSymbol: false,
-        color: stateColor(seg.state),
-        lineStyle: { width: s.key === selectedRun ? 3 : 1.2, opacity: selectedRun && s.key !== selectedRun ? 0.15 : 0.85 },
-        z: s.key === selectedRun ? 5 : 2,
-        emphasis: { focus: 'series' },
+        color: stateColor(state),
+        lineStyle: { width: 1.2, opacity: selected ? 0.15 : 0.8 },
+        emphasis: { disabled: true },
       })),
-    ),
+      ...(selected
+        ? stateSegments(selected.points).map((seg) => ({
+            type: 'line',
+            name: selected.key,
+            data: seg.points.map(([x, y]) => [x, y, series.indexOf(selected)]),
+            showSymbol: false,
+            color: stateColor(seg.state),
+            lineStyle: { width: 3, opacity: 1 },
+            z: 5,
+          }))
+        : []),
+    ],
   };
+}
+
+/** The run a clicked point belongs to (the third value of every point). */
+export function runOfPoint(series: readonly CurveSeries[], data: unknown): string | null {
+  const run = Array.isArray(data) ? data[2] : undefined;
+  return typeof run === 'number' && series[run] ? series[run].key : null;
+}
+
+function curveTooltip(series: readonly CurveSeries[], column: string, data: unknown[] | undefined): string {
+  const key = runOfPoint(series, data);
+  if (!key || !data) return '';
+  const esc = (t: string) => t.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  return `${esc(key)}<br>step ${data[0]}: ${esc(column)} ${typeof data[1] === 'number' ? data[1].toPrecision(4) : ''}`;
 }

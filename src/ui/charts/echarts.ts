@@ -1,6 +1,6 @@
-/** ECharts with only the parts the lab draws (graph, line, bar, heatmap, scatter), for both canvas and SVG output. */
-import { BarChart, GraphChart, HeatmapChart, LineChart, ScatterChart } from 'echarts/charts';
-import { GridComponent, LegendComponent, MarkPointComponent, TitleComponent, TooltipComponent, VisualMapComponent } from 'echarts/components';
+/** ECharts with only the parts the lab draws (graph, line, bar, custom, scatter), for both canvas and SVG output. */
+import { BarChart, CustomChart, GraphChart, LineChart, ScatterChart } from 'echarts/charts';
+import { GridComponent, LegendComponent, MarkPointComponent, TitleComponent, TooltipComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { CanvasRenderer, SVGRenderer } from 'echarts/renderers';
 
@@ -8,12 +8,11 @@ echarts.use([
   GraphChart,
   LineChart,
   BarChart,
-  HeatmapChart,
+  CustomChart,
   ScatterChart,
   GridComponent,
   TooltipComponent,
   LegendComponent,
-  VisualMapComponent,
   MarkPointComponent,
   TitleComponent,
   CanvasRenderer,

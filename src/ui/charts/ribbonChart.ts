@@ -12,41 +12,57 @@ export function ribbonRuns(report: AnalysisReport, order: RibbonOrder): RunSumma
   return [...runs].sort((a, b) => key(a) - key(b) || a.key.localeCompare(b.key));
 }
 
+/** A path as stretches in one state: [first checkpoint, last checkpoint + 1, state]. */
+export function stretches(path: readonly number[]): [number, number, number][] {
+  const out: [number, number, number][] = [];
+  for (let t = 0; t < path.length; t++) {
+    const last = out[out.length - 1];
+    if (last && last[2] === path[t]) last[1] = t + 1;
+    else out.push([t, t + 1, path[t]]);
+  }
+  return out;
+}
+
+/**
+ * The ribbons as one rectangle per stretch of a run in one state (a few per run), not a cell per checkpoint:
+ * 40 runs × 300 checkpoints draw as ~250 shapes, so redraws stay cheap on the page's thread.
+ */
 export function ribbonChartOption(report: AnalysisReport, order: RibbonOrder, selectedRun: string | null = null): Record<string, unknown> {
   const runs = ribbonRuns(report, order);
-  const k = report.model.params.startprob.length;
   const longest = Math.max(1, ...runs.map((r) => r.path!.length));
   // Rows top to bottom in display order: ECharts puts category 0 at the bottom, so reverse.
   const rows = [...runs].reverse();
-  const data: [number, number, number][] = [];
-  rows.forEach((r, y) => r.path!.forEach((s, t) => data.push([t, y, s])));
-  const converged = rows.flatMap((r, y) => (r.convergence?.converged ? [[r.convergence.checkpoint, y] as [number, number]] : []));
+  const data: [number, number, number, number][] = [];
+  rows.forEach((r, y) => stretches(r.path!).forEach(([from, to, s]) => data.push([from, to, y, s])));
+  const converged = rows.flatMap((r, y) => (r.convergence?.converged ? [[r.convergence.checkpoint + 0.5, y] as [number, number]] : []));
   return {
     animation: false,
     grid: { left: 80, right: 16, top: 8, bottom: 36 },
-    xAxis: {
-      type: 'category',
-      data: Array.from({ length: longest }, (_, t) => t),
-      name: 'checkpoint',
-      nameLocation: 'middle',
-      nameGap: 22,
-      axisTick: { show: false },
-    },
+    xAxis: { type: 'value', min: 0, max: longest, name: 'checkpoint', nameLocation: 'middle', nameGap: 22, splitLine: { show: false } },
     yAxis: {
       type: 'category',
       data: rows.map((r) => r.key),
       axisLabel: { fontSize: 9, fontWeight: (v: string) => (v === selectedRun ? 'bold' : 'normal') },
       axisTick: { show: false },
     },
-    visualMap: {
-      type: 'piecewise',
-      show: false,
-      dimension: 2,
-      pieces: Array.from({ length: k }, (_, s) => ({ value: s, color: stateColor(s), label: `state ${s}` })),
-    },
     tooltip: { trigger: 'item', confine: true },
     series: [
-      { type: 'heatmap', data, progressive: 0, emphasis: { disabled: true } },
+      {
+        type: 'custom',
+        data,
+        encode: { x: [0, 1], y: 2 },
+        renderItem: (_params: unknown, api: RibbonApi) => {
+          const start = api.coord([api.value(0), api.value(2)]);
+          const end = api.coord([api.value(1), api.value(2)]);
+          const height = api.size([0, 1])[1] * 0.92;
+          const row = rows[api.value(2)];
+          return {
+            type: 'rect',
+            shape: { x: start[0], y: start[1] - height / 2, width: Math.max(1, end[0] - start[0]), height },
+            style: { fill: stateColor(api.value(3)), opacity: selectedRun && row?.key !== selectedRun ? 0.45 : 1 },
+          };
+        },
+      },
       // Where each run converged.
       {
         type: 'scatter',
@@ -59,4 +75,10 @@ export function ribbonChartOption(report: AnalysisReport, order: RibbonOrder, se
       },
     ],
   };
+}
+
+interface RibbonApi {
+  value(dim: number): number;
+  coord(point: [number, number]): [number, number];
+  size(delta: [number, number]): [number, number];
 }
