@@ -1,5 +1,6 @@
 /** The one result type of an analysis (what the CLI prints, the page draws and an export holds), and its options. */
 import type { BagOfStatesRegression } from './bagOfStates.ts';
+import type { ForecastResult } from './forecast.ts';
 import { ANALYSIS_DEFAULTS } from './defaults.ts';
 import type { SelectionOptions, SelectionProgress, SelectionRow } from './hmm/selection.ts';
 import type { HMMParams } from './hmm/types.ts';
@@ -140,6 +141,8 @@ export interface AnalysisReport {
   dissimilarity: { stateIndex: number; labelFree: number };
   /** How sure the map is: supports over comparable restarts at the chosen K, and how firmly K was chosen. */
   stability: (StabilityReport & { kChoice: KChoice; selectionRestart: number }) | { skipped: string; kChoice: KChoice };
+  /** When each run that has not converged yet should converge, and how well that worked on the runs that did (absent in analyses exported before it existed). */
+  forecast?: ForecastResult;
   warnings: AnalysisWarning[];
   /** Set on a warm refit (src/analysis/warmRefit.ts): the selection curves are those of the last full selection. */
   refit?: { mode: 'warm'; heldOutLogLikelihood: number };

@@ -5,6 +5,7 @@ import { ANALYSIS_FORMAT, resolveSettings, type AnalysisReport, type AnalysisWar
 import { bagOfStatesRegression } from './bagOfStates.ts';
 import { detourStates } from './detours.ts';
 import { convergenceTimes } from './convergence.ts';
+import { convergenceForecast } from './forecast.ts';
 import { labelFreeDissimilarity, occupancy, trajectoryDissimilarity } from './dissimilarity.ts';
 import { ANALYSIS_DEFAULTS } from './defaults.ts';
 import { describeFinding, renumberFindings } from './hmm/degeneracy.ts';
@@ -110,6 +111,16 @@ export function finishAnalysis(
   });
   options.onProgress?.({ phase: 'map' });
   const map = buildTrainingMap(params, paths, prep.features, convergence);
+  const forecast: AnalysisReport['forecast'] = convergence
+    ? convergenceForecast({
+        params,
+        obs,
+        paths,
+        convergence: prep.included.map((i) => prep.runs[i].convergence!),
+        keys: prep.included.map((i) => prep.runs[i].key),
+        steps: prep.steps,
+      })
+    : { skipped: (regression as { skipped: string }).skipped };
   const occ = paths.map((p) => occupancy(p, k));
   warnings.push(...degeneracyWarnings(k, shown, guard, order, options));
   const kChoice = assessKChoice(selection, {
@@ -168,6 +179,7 @@ export function finishAnalysis(
     detours,
     dissimilarity: { stateIndex: trajectoryDissimilarity(occ), labelFree: labelFreeDissimilarity(occ, params.means) },
     stability,
+    forecast,
     warnings,
   };
 }

@@ -60,7 +60,7 @@ export async function analyzeAndReport(
   options: AnalyzeOptions,
   out: string,
   workers: number,
-  quiet: boolean,
+  print: { quiet?: boolean; forecast?: boolean } = {},
 ): Promise<void> {
   const progress = new ProgressLine();
   const started = Date.now();
@@ -87,7 +87,7 @@ export async function analyzeAndReport(
   writeFileAtomic(out, formatRunsJson(exported));
   const figure = figurePath(out);
   writeFileAtomic(figure, analysisFigureSvg(report));
-  if (!quiet) process.stdout.write(formatSummary(report, source) + '\n');
+  if (!print.quiet) process.stdout.write(formatSummary(report, source, { forecast: print.forecast }) + '\n');
   process.stdout.write(
     `\nAnalysis written to ${safeText(out, 200)}, figure to ${safeText(figure, 200)} (${formatDuration((Date.now() - started) / 1000)}: ${phases.describe(workers)})\n`,
   );
@@ -195,5 +195,5 @@ export async function analyzeCommand(positional: string[], flags: Flags): Promis
   const options = await analysisOptionsFromFlags(flags);
   if (notes.length) process.stdout.write(notes.map((n) => `import: ${safeText(n, 400)}`).join('\n') + '\n\n');
   const workers = (flags.workers as number | undefined) ?? defaultWorkerCount();
-  await analyzeAndReport(bundle, source, options, out, workers, Boolean(flags.quiet));
+  await analyzeAndReport(bundle, source, options, out, workers, { quiet: Boolean(flags.quiet), forecast: Boolean(flags.forecast) });
 }

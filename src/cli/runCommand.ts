@@ -147,13 +147,6 @@ async function train(settings: RunSettings): Promise<number | void> {
   }
   if (settings.analyze) {
     const analysisOut = out.replace(/\.json$/i, '') + '.analysis.json';
-    await analyzeAndReport(
-      session.bundle,
-      out,
-      { threshold: config.convergenceThreshold },
-      analysisOut,
-      (await import('./fitPool.ts')).defaultWorkerCount(),
-      false,
-    );
+    await analyzeAndReport(session.bundle, out, { threshold: config.convergenceThreshold }, analysisOut, (await import('./fitPool.ts')).defaultWorkerCount());
   }
 }

@@ -84,7 +84,43 @@ export function stabilitySection(report: AnalysisReport): string[] {
 }
 
 /** The readable summary the CLI prints after an analysis. */
-export function formatSummary(report: AnalysisReport, source: string): string {
+/** When the runs that have not converged should, and how well that worked on the runs that did; `table` lists every run. */
+export function forecastSection(report: AnalysisReport, table_ = false): string[] {
+  const f = report.forecast;
+  if (!f) return [];
+  if ('skipped' in f) return [`Convergence forecast: none (${sentence(f.skipped)})`];
+  const bt = f.backtest;
+  const trust =
+    bt.mae === null
+      ? 'no converged run to measure it on'
+      : `on converged runs cut at ${bt.cuts.map((c) => pct0(c.fraction)).join(', ')} of their convergence time it was off by ${fmt(bt.mae)} checkpoints on average (a naive forecast, the other runs' median, by ${bt.naiveMae === null ? '—' : fmt(bt.naiveMae)}; ${bt.forecasts} forecasts; the fit saw these runs whole)`;
+  const out = [
+    `Convergence forecast: ${f.runs.length} run${f.runs.length === 1 ? '' : 's'} not converged yet; converged states ${f.convergedStates.join(', ')}; ${trust}`,
+  ];
+  if (!table_) {
+    if (f.runs.length) out.push('  (--forecast lists each run)');
+    return out;
+  }
+  if (f.runs.length === 0) return out;
+  out.push(
+    table(
+      ['run', 'checkpoints', 'P(converged now)', 'P(ever)', 'expected at checkpoint', '± sd', 'step'],
+      f.runs.map((r) => [
+        name(r.key),
+        String(r.checkpoints),
+        pct0(r.now),
+        pct0(r.reach),
+        r.checkpoint === null ? 'never, likely' : fmt(r.checkpoint),
+        r.sd === null ? '—' : fmt(r.sd),
+        r.step === null ? '—' : String(r.step),
+      ]),
+      [false, true, true, true, true, true, true],
+    ),
+  );
+  return out;
+}
+
+export function formatSummary(report: AnalysisReport, source: string, options: { forecast?: boolean } = {}): string {
   const out: string[] = [];
   const included = report.runs.filter((r) => r.included);
   const lengths = included.map((r) => r.checkpoints);
@@ -183,6 +219,8 @@ export function formatSummary(report: AnalysisReport, source: string): string {
   );
 
   out.push('', ...stabilitySection(report));
+  const forecast = forecastSection(report, options.forecast);
+  if (forecast.length) out.push('', ...forecast);
 
   const excluded = report.runs.filter((r) => !r.included);
   if (excluded.length) {

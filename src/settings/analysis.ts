@@ -102,6 +102,12 @@ export const ANALYZE_CLI_SETTINGS: readonly SettingSpec[] = [
     surface: 'cli',
   },
   { name: 'quiet', type: 'boolean', help: 'print no summary', surface: 'cli' },
+  {
+    name: 'forecast',
+    type: 'boolean',
+    help: 'list the convergence forecast of every run not converged yet (on a partial bundle: when each should converge)',
+    surface: 'cli',
+  },
 ];
 
 function value(values: SettingValues, name: string): unknown {

@@ -1,8 +1,9 @@
 import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatRunsCsv, formatRunsJson, parseRunsJson } from '../../src/io/index.ts';
+import type { AnalysisReport } from '../../src/analysis/index.ts';
+import { formatRunsCsv, formatRunsJson, parseRunsCsv, parseRunsJson } from '../../src/io/index.ts';
 import { smallBundle } from '../helpers/bundles.ts';
 import { trainmap } from '../helpers/cli.ts';
 
@@ -105,5 +106,29 @@ describe('trainmap analyze', () => {
     const k = trainmap(['analyze', csv, '--states', '200', '--workers', '0']);
     expect(k.code).toBe(1);
     expect(k.stderr).toMatch(/do not support 200 states: K=200 needs at least 3000 training checkpoints/);
+  });
+
+  it('--forecast on a partial bundle lists when each run still training should converge', () => {
+    const sample = resolve(import.meta.dirname, '../../static/samples/sparse-parity-paper.csv');
+    const part = parseRunsCsv(readFileSync(sample, 'utf8'), sample);
+    for (const run of part.groups[0].runs) for (const c of Object.keys(run.checkpoints)) run.checkpoints[c] = run.checkpoints[c].slice(0, 150);
+    const file = join(dir, 'partial.csv');
+    writeFileSync(file, formatRunsCsv(part));
+    const out = join(dir, 'partial.analysis.json');
+    const r = trainmap(['analyze', file, '--states', '6', '--stability-restarts', '0', '--workers', '0', '--forecast', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    const report = parseRunsJson(readFileSync(out, 'utf8'), out).analysis as AnalysisReport;
+    const f = report.forecast!;
+    if ('skipped' in f) throw new Error(f.skipped);
+    expect(f.runs.length).toBeGreaterThan(0);
+    expect(r.stdout).toMatch(
+      new RegExp(`Convergence forecast: ${f.runs.length} runs not converged yet; converged states [\\d, ]+; on converged runs cut at 25%, 50%, 75%`),
+    );
+    expect(r.stdout).toMatch(/run +checkpoints +P\(converged now\) +P\(ever\) +expected at checkpoint +± sd +step/);
+    for (const run of f.runs) expect(r.stdout).toContain(run.key);
+    // Without the flag: the one line and a hint.
+    const plain = trainmap(['analyze', file, '--states', '6', '--stability-restarts', '0', '--workers', '0', '--out', out]);
+    expect(plain.stdout).toContain('(--forecast lists each run)');
+    expect(plain.stdout).not.toMatch(/P\(converged now\)/);
   });
 });
