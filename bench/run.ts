@@ -13,6 +13,8 @@ import { svdAccuracyBench } from './svdAccuracy.ts';
 import { trainThroughputBench } from './train.ts';
 import { labBench } from './lab.ts';
 import { liveRefitBench } from './liveRefit.ts';
+import { forecastBench } from './forecast.ts';
+import { labImportBench } from './labImport.ts';
 import { printTable, writeResult, type BenchResult } from './harness.ts';
 
 const all: Record<string, () => Promise<BenchResult>> = {
@@ -29,6 +31,8 @@ const all: Record<string, () => Promise<BenchResult>> = {
   'svd-accuracy': svdAccuracyBench,
   lab: labBench,
   refit: liveRefitBench,
+  forecast: forecastBench,
+  'lab-import': labImportBench,
 };
 
 const wanted = process.argv.slice(2);

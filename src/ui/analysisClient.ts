@@ -6,6 +6,8 @@ import type { AnalysisReply, AnalysisRequestOptions } from '../workers/protocol.
 export interface AnalysisCallbacks {
   onReply(reply: AnalysisReply): void;
   onCrash(message: string): void;
+  /** Whether training is running: a full analysis then leaves a core to it (otherwise it takes every core). */
+  training?(): boolean;
 }
 
 export class AnalysisClient {
@@ -31,7 +33,9 @@ export class AnalysisClient {
 
   full(key: string, bundle: RunBundle, options: AnalysisRequestOptions): number {
     const id = this.nextId++;
-    this.worker.postMessage({ type: 'analyze', id, key, mode: 'full', bundle, options });
+    const cores = navigator.hardwareConcurrency || 2;
+    const fitWorkers = Math.max(1, cores - (this.callbacks.training?.() ? 1 : 0));
+    this.worker.postMessage({ type: 'analyze', id, key, mode: 'full', bundle, options, fitWorkers });
     return id;
   }
 

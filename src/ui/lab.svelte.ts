@@ -71,6 +71,7 @@ export class Lab {
     this.client = new AnalysisClient({
       onReply: (reply) => this.views.get(reply.key)?.receive(reply),
       onCrash: (message) => (this.notice = `The analysis worker stopped (${message}); it was restarted and will try again.`),
+      training: () => [...this.groups.values()].some((g) => g.attached),
     });
   }
 

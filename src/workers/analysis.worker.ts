@@ -1,6 +1,6 @@
 /**
  * Web Worker: analyses for the page. A full analysis spreads model-selection restarts over fit workers (one per
- * core, as the CLI uses threads); a warm refit runs here directly. A thin adapter over src/analysis.
+ * core, one fewer while training runs; as the CLI uses threads); a warm refit runs here directly. A thin adapter over src/analysis.
  */
 import { analyzeRunsWith, warmRefit, type FitRunner } from '../analysis/index.ts';
 import { longestRun } from '../io/runBundle.ts';
@@ -11,9 +11,8 @@ const scope = self as unknown as DedicatedWorkerGlobalScope;
 const reply = (m: AnalysisReply) => scope.postMessage(m);
 const cancelled = new Set<number>();
 
-function fitRunner(): FitRunner & { close(): void } {
-  const cores = Math.max(1, (navigator.hardwareConcurrency || 2) - 1);
-  return poolFitRunner(cores, () => {
+function fitRunner(workers: number): FitRunner & { close(): void } {
+  return poolFitRunner(Math.max(1, Math.floor(workers)), () => {
     const w = new Worker(new URL('./fit.worker.ts', import.meta.url), { type: 'module' });
     return {
       post: (m) => w.postMessage(m),
@@ -37,7 +36,7 @@ scope.onmessage = async (e: MessageEvent<AnalysisRequest>) => {
         if (req.mode === 'warm') report = warmRefit(req.bundle, req.previous, req.options);
         else {
           // Fit workers last one analysis (model selection, then its stability restarts).
-          const runner = fitRunner();
+          const runner = fitRunner(req.fitWorkers);
           try {
             report = await analyzeRunsWith(runner, req.bundle, {
               ...req.options,

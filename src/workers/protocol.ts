@@ -22,7 +22,8 @@ export type AnalysisRequestOptions = Omit<AnalyzeOptions, 'onProgress'>;
  * previous report's K from its parameters, its states matched to it, in a fraction of the time.
  */
 export type AnalysisRequest =
-  | { type: 'analyze'; id: number; key: string; mode: 'full'; bundle: RunBundle; options: AnalysisRequestOptions }
+  /** fitWorkers: how many fit workers the selection may use (every core, or one fewer while training runs). */
+  | { type: 'analyze'; id: number; key: string; mode: 'full'; bundle: RunBundle; options: AnalysisRequestOptions; fitWorkers: number }
   | { type: 'analyze'; id: number; key: string; mode: 'warm'; bundle: RunBundle; options: AnalysisRequestOptions; previous: AnalysisReport }
   | { type: 'cancel'; id: number };
 

@@ -35,10 +35,17 @@ export function ribbonChartOption(report: AnalysisReport, order: RibbonOrder, se
   const data: [number, number, number, number][] = [];
   rows.forEach((r, y) => stretches(r.path!).forEach(([from, to, s]) => data.push([from, to, y, s])));
   const converged = rows.flatMap((r, y) => (r.convergence?.converged ? [[r.convergence.checkpoint + 0.5, y] as [number, number]] : []));
+  // Where each run still training is forecast to converge (a hollow diamond past its end, and a dotted line to it).
+  const forecast = report.forecast && !('skipped' in report.forecast) ? report.forecast.runs : [];
+  const ahead = rows.flatMap((r, y) => {
+    const f = forecast.find((x) => x.key === r.key);
+    return f?.checkpoint != null ? [{ y, from: r.path!.length, at: f.checkpoint + 0.5, sd: f.sd ?? 0 }] : [];
+  });
+  const xMax = Math.max(longest, ...ahead.map((a) => Math.ceil(a.at)));
   return {
     animation: false,
     grid: { left: 80, right: 16, top: 8, bottom: 36 },
-    xAxis: { type: 'value', min: 0, max: longest, name: 'checkpoint', nameLocation: 'middle', nameGap: 22, splitLine: { show: false } },
+    xAxis: { type: 'value', min: 0, max: xMax, name: 'checkpoint', nameLocation: 'middle', nameGap: 22, splitLine: { show: false } },
     yAxis: {
       type: 'category',
       data: rows.map((r) => r.key),
@@ -71,6 +78,29 @@ export function ribbonChartOption(report: AnalysisReport, order: RibbonOrder, se
         symbolSize: 7,
         itemStyle: { color: '#111', borderColor: '#fff', borderWidth: 1 },
         tooltip: { show: false },
+        z: 3,
+      },
+      {
+        type: 'lines',
+        coordinateSystem: 'cartesian2d',
+        data: ahead.map((a) => ({
+          coords: [
+            [a.from, a.y],
+            [a.at, a.y],
+          ],
+        })),
+        lineStyle: { color: '#555', type: 'dotted', width: 1 },
+        silent: true,
+        z: 2,
+      },
+      {
+        type: 'scatter',
+        name: 'forecast',
+        data: ahead.map((a) => [a.at, a.y, a.sd]),
+        symbol: 'emptyDiamond',
+        symbolSize: 8,
+        itemStyle: { color: '#111' },
+        tooltip: { formatter: (p: { value: number[] }) => `forecast: converges near checkpoint ${p.value[0].toFixed(0)} (± ${p.value[2].toFixed(0)})` },
         z: 3,
       },
     ],

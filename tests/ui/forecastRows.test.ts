@@ -1,0 +1,39 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { analyzeRuns, type AnalysisReport } from '../../src/analysis/index.ts';
+import { parseRunsCsv } from '../../src/io/index.ts';
+import { ribbonChartOption } from '../../src/ui/charts/ribbonChart.ts';
+import { forecastView } from '../../src/ui/forecastRows.ts';
+
+const file = resolve(import.meta.dirname, '../../static/samples/sparse-parity-paper.csv');
+
+function partialReport(n: number): AnalysisReport {
+  const b = parseRunsCsv(readFileSync(file, 'utf8'), file);
+  for (const run of b.groups[0].runs) for (const c of Object.keys(run.checkpoints)) run.checkpoints[c] = run.checkpoints[c].slice(0, n);
+  return analyzeRuns(b, { states: 6, stabilityRestarts: 0 });
+}
+
+describe('the forecast panel and the ribbon marks', () => {
+  it('list each run still training with its expected convergence, say how far to trust it, and mark it past the ribbon', () => {
+    const report = partialReport(150);
+    const f = report.forecast!;
+    if ('skipped' in f) throw new Error(f.skipped);
+    const view = forecastView(report);
+    expect(view.rows.map((r) => r.key)).toEqual(f.runs.map((r) => r.key));
+    expect(view.headline).toMatch(
+      /^\d+ runs? not converged yet; forecast to reach the converged states? [\d, ]+\. Tried on the converged runs, .* off by \d+\.\d checkpoints on average/,
+    );
+    for (const r of view.rows) expect(r.expected).toMatch(/^\d+ ± \d+$|^likely never$/);
+    const option = ribbonChartOption(report, 'convergence') as { series: { name?: string; data: number[][] }[]; xAxis: { max: number } };
+    const marks = option.series.find((s) => s.name === 'forecast')!;
+    expect(marks.data).toHaveLength(f.runs.filter((r) => r.checkpoint !== null).length);
+    expect(option.xAxis.max).toBeGreaterThanOrEqual(Math.max(...marks.data.map((d) => d[0])));
+  });
+
+  it('says why there is none', () => {
+    const report = partialReport(60);
+    expect(forecastView(report).headline).toBe('No forecast: no run has converged yet, so there are no converged states to forecast the others into.');
+    expect(forecastView({ ...report, forecast: undefined }).headline).toMatch(/made before forecasts existed/);
+  });
+});
