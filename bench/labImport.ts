@@ -28,14 +28,14 @@ export async function labImportBench(): Promise<BenchResult> {
     let text = '';
     for (;;) {
       text = ((await status.textContent()) ?? '').trim();
-      if (Number.isNaN(parsed) && /^1000 checkpoints × 40/.test(text)) parsed = (Date.now() - t0) / 1000;
+      if (Number.isNaN(parsed) && (await page.getByText(/^Imported: runs-40x1000\.csv/).count()) > 0) parsed = (Date.now() - t0) / 1000;
       if (/^1000 checkpoints × 40/.test(text) && !/ · /.test(text) && /over 40 runs/.test((await page.getByTestId('map-summary').textContent()) ?? '')) break;
       if (Date.now() - t0 > 300_000) throw new Error(`the import did not finish in 300 s; status: ${text}`);
       await page.waitForTimeout(100);
     }
     const total = (Date.now() - t0) / 1000;
     const summary = (await page.getByTestId('map-summary').textContent()) ?? '';
-    rows.push({ what: 'file handed over → bundle parsed and shown', value: Number(parsed.toFixed(1)), unit: 's' });
+    rows.push({ what: 'file handed over → parsed in the import worker, analysis started', value: Number(parsed.toFixed(1)), unit: 's' });
     rows.push({ what: 'file handed over → whole analysis (selection, stability, map)', value: Number(total.toFixed(1)), unit: 's', target: '≤ 15 s' });
     rows.push({ what: 'file size', value: Number((statSync(file).size / 2 ** 20).toFixed(1)), unit: 'MiB' });
     rows.push({ what: 'map', value: summary.split('.')[0], unit: '' });
