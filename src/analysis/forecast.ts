@@ -231,6 +231,8 @@ export interface ForecastInput {
   keys: readonly string[];
   /** Training steps of each run's checkpoints (to say when in steps), where known. */
   steps?: readonly (readonly number[] | undefined)[];
+  /** Emission log-likelihoods (T×K per sequence, in the params' numbering) when the caller has them already. */
+  logB?: readonly Float64Array[];
 }
 
 export function convergenceForecast(input: ForecastInput): ForecastResult {
@@ -242,7 +244,7 @@ export function convergenceForecast(input: ForecastInput): ForecastResult {
   if (states.length === 0) return { skipped: 'no state holds mostly checkpoints after convergence: the converged runs share no state to forecast into' };
   const h = hittingTimes(params.transmat, states);
   const flat = toFlat(params);
-  const logB = emissionLogLikelihoods(flat, obs);
+  const logB = input.logB ?? emissionLogLikelihoods(flat, obs);
   const filtered = logB.map((lb, r) => filteredPosteriors(lb, obs.lengths[r], flat.startprob, flat.transmat));
   const at = (r: number, t: number) => filtered[r].subarray(t * k, (t + 1) * k);
 

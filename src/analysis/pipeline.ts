@@ -9,7 +9,8 @@ import { convergenceForecast } from './forecast.ts';
 import { labelFreeDissimilarity, occupancy, trajectoryDissimilarity } from './dissimilarity.ts';
 import { ANALYSIS_DEFAULTS } from './defaults.ts';
 import { describeFinding, renumberFindings } from './hmm/degeneracy.ts';
-import { decodeObservations } from './hmm/inference.ts';
+import { emissionLogLikelihoods } from './hmm/inference.ts';
+import { viterbiPath } from './hmm/viterbi.ts';
 import { matchStates, matchStatesByPaths, permuteParams, permutePath } from './hmm/matching.ts';
 import { packSequences } from './hmm/observations.ts';
 import { fromFlat } from './hmm/params.ts';
@@ -50,7 +51,10 @@ export function finishAnalysis(
   options.onProgress?.({ phase: 'decode' });
   const { shown, guard } = shownFit(selection, extra, options);
   const fitted = fromFlat(shown.fit!.params);
-  const rawPaths = decodeObservations(shown.fit!.params, obs);
+  // Emission log-likelihoods once: the Viterbi paths and the forecast's filtered posteriors both read them.
+  const flat = shown.fit!.params;
+  const rawLogB = emissionLogLikelihoods(flat, obs);
+  const rawPaths = rawLogB.map((logB, s) => viterbiPath(logB, obs.lengths[s], flat.startprob, flat.transmat).path);
   const order = stateOrder(fitted, rawPaths, prep, options.previous);
   const params = permuteParams(fitted, order);
   const paths = rawPaths.map((p) => permutePath(p, order));
@@ -119,6 +123,8 @@ export function finishAnalysis(
         convergence: prep.included.map((i) => prep.runs[i].convergence!),
         keys: prep.included.map((i) => prep.runs[i].key),
         steps: prep.steps,
+        // In the shown numbering: new state i is the fit's state order[i].
+        logB: rawLogB.map((raw) => raw.map((_, c) => raw[c - (c % k) + order[c % k]])),
       })
     : { skipped: (regression as { skipped: string }).skipped };
   const occ = paths.map((p) => occupancy(p, k));

@@ -66,7 +66,11 @@ export function curvesChartOption(
   selectedRun: string | null = null,
   log = false,
 ): Record<string, unknown> {
-  const series = curveSeries(bundle, report, column);
+  return curvesOptionOf(curveSeries(bundle, report, column), column, selectedRun, log);
+}
+
+/** The same option from series already built (the panel keeps them to map clicks back to runs). */
+export function curvesOptionOf(series: readonly CurveSeries[], column: string, selectedRun: string | null = null, log = false): Record<string, unknown> {
   const positive = series.every((s) => s.points.every((p) => p[1] > 0));
   const byState = stateSeriesData(series);
   const selected = series.find((s) => s.key === selectedRun);
