@@ -233,8 +233,12 @@ export function formatSummary(report: AnalysisReport, source: string, options: {
     out.push('', 'Notes:');
     out.push(...noteLines(other));
   }
-  // The last line of defence: whatever a line holds, nothing in it can drive the terminal.
-  return out.map((l) => safeText(l, 4000)).join('\n');
+  // The last line of defence: whatever a line holds, nothing in it can drive the terminal. Tables are one
+  // entry of several lines: split first, so their own line breaks are not escaped with the rest.
+  return out
+    .flatMap((l) => l.split('\n'))
+    .map((l) => safeText(l, 4000))
+    .join('\n');
 }
 
 /** Lines of one kind of note shown before the rest are summarized (a bundle can have hundreds of runs). */

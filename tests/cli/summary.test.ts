@@ -27,6 +27,16 @@ describe('the CLI summary', () => {
     expect(text.length).toBeLessThan(20_000);
   });
 
+  it('tables print one row per line: their line breaks are not escaped with the hostile text', () => {
+    const text = formatSummary(analyzeRuns(smallBundle(), quick), 'runs.csv');
+    expect(text).not.toContain('\\n');
+    const lines = text.split('\n');
+    const header = lines.findIndex((l) => /^ {5}K {2}params {2}held-out LL/.test(l));
+    expect(header).toBeGreaterThan(0);
+    expect(lines[header + 1]).toMatch(/^ {2}[* ] {2}1 /);
+    expect(lines.find((l) => /^ {2}state {2}occupancy/.test(l))).toBeDefined();
+  });
+
   it('a run without the accuracy column gets its own line; many such runs are summarized', () => {
     const b: RunBundle = structuredClone(smallBundle());
     delete (b.groups[0].runs[4].checkpoints as Record<string, number[]>).eval_acc;
