@@ -16,13 +16,27 @@ export async function labBench(): Promise<BenchResult> {
   const seconds = Number(process.env.BENCH_LAB_SECONDS ?? 90);
   const lab = await launchLab(await buildLab());
   const rows: BenchResult['rows'] = [];
+  let attribution: string[] | undefined;
+  let longFrames: number | undefined;
   try {
     // BENCH_LAB_HIDE (e.g. curves,ribbons) hides panels through the lab's own teacher mode, to find what costs main-thread time.
     const page = await lab.open(process.env.BENCH_LAB_HIDE ? `?task=sparse-parity&preset=quick&hide=${process.env.BENCH_LAB_HIDE}` : '');
     await page.evaluate(() => {
-      const w = window as unknown as { longTasks: number[] };
+      const w = window as unknown as { longTasks: number[]; frames: { duration: number; scripts: { what: string; ms: number }[] }[] };
       w.longTasks = [];
+      w.frames = [];
       new PerformanceObserver((list) => list.getEntries().forEach((e) => w.longTasks.push(e.duration))).observe({ type: 'longtask', buffered: false });
+      // Long animation frames name the scripts that ran in them (Chromium ≥ 123): what the long tasks were.
+      type Script = { invoker: string; sourceFunctionName: string; sourceURL: string; duration: number };
+      new PerformanceObserver((list) =>
+        list.getEntries().forEach((e) => {
+          const scripts = ((e as unknown as { scripts?: Script[] }).scripts ?? []).map((x) => ({
+            what: `${x.invoker} ${x.sourceFunctionName || '(anonymous)'} @ ${x.sourceURL.split('/').pop()}`,
+            ms: x.duration,
+          }));
+          if (e.duration > 50) w.frames.push({ duration: e.duration, scripts });
+        }),
+      ).observe({ type: 'long-animation-frame', buffered: false });
     });
     await page.getByTestId('map-summary').filter({ hasText: 'states over' }).waitFor({ timeout: 120_000 });
     await setControl(page, 'task', 'sparse-parity');
@@ -32,6 +46,7 @@ export async function labBench(): Promise<BenchResult> {
     await page.getByTestId('map-summary').filter({ hasText: 'over 40 runs' }).waitFor({ timeout: 300_000 });
     const firstMap = (Date.now() - t0) / 1000;
     const since = await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks.length);
+    const framesSince = await page.evaluate(() => (window as unknown as { frames: unknown[] }).frames.length);
     const started = Date.now();
     const speeds: number[] = [];
     const flushes: number[] = [];
@@ -45,6 +60,17 @@ export async function labBench(): Promise<BenchResult> {
     }
     const minutes = (Date.now() - started) / 60_000;
     const longTasks = await page.evaluate((from) => (window as unknown as { longTasks: number[] }).longTasks.slice(from), since);
+    const frames = await page.evaluate(
+      (from) => (window as unknown as { frames: { duration: number; scripts: { what: string; ms: number }[] }[] }).frames.slice(from),
+      framesSince,
+    );
+    const byScript = new Map<string, number>();
+    for (const f of frames) for (const x of f.scripts) byScript.set(x.what, (byScript.get(x.what) ?? 0) + x.ms);
+    attribution = [...byScript.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 6)
+      .map(([what, ms]) => `${what}: ${Math.round(ms)} ms`);
+    longFrames = frames.length;
     const backend = (await page.getByTestId('backend').textContent()) ?? '?';
     await page.getByRole('button', { name: 'Stop' }).click();
     rows.push({ what: 'Start → first live map (sparse-parity/quick, 40 seeds)', value: Number(firstMap.toFixed(1)), unit: 's', backend });
@@ -80,6 +106,9 @@ export async function labBench(): Promise<BenchResult> {
     date: new Date().toISOString(),
     machine: machine(),
     rows,
-    notes: [`trained ${seconds} s in the page after the first map; Chromium ${'headless'}, software WebGPU passed over by auto`],
+    notes: [
+      `trained ${seconds} s in the page after the first map; Chromium ${'headless'}, software WebGPU passed over by auto`,
+      `${longFrames ?? 0} animation frames over 50 ms while training; the scripts that ran in them, by total time: ${attribution?.join('; ') || 'none named'}`,
+    ],
   };
 }

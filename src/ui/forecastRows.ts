@@ -30,8 +30,14 @@ export function forecastView(report: AnalysisReport): ForecastView {
   const lead = f.runs.length
     ? `${f.runs.length} run${f.runs.length === 1 ? '' : 's'} not converged yet; forecast to reach the converged state${f.convergedStates.length > 1 ? 's' : ''} ${f.convergedStates.join(', ')}.`
     : 'Every run has converged: nothing to forecast.';
+  // A run can sit in a converged state without meeting the accuracy threshold: the metrics do not tell it from
+  // the converged runs, so its forecast is "now", which the states cannot improve on.
+  const already = f.runs.filter((r) => r.now >= 0.5).length;
+  const caveat = already
+    ? ` ${already === f.runs.length ? (already === 1 ? 'It is' : 'All of them are') : `${already} of them are`} already in a converged state while still below the accuracy threshold: the weight metrics do not tell ${already === 1 ? 'it' : 'them'} apart from converged runs, so the forecast cannot say more than "now".`
+    : '';
   return {
-    headline: `${lead} ${trust}`,
+    headline: `${lead}${caveat} ${trust}`,
     rows: f.runs.map((r) => ({
       key: r.key,
       checkpoints: r.checkpoints,

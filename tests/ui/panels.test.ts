@@ -5,7 +5,7 @@ import { mapChartOption } from '../../src/ui/charts/mapChart.ts';
 import { stateColor } from '../../src/ui/charts/palette.ts';
 import { coefficientChartOption, convergenceHistogram, histogramChartOption } from '../../src/ui/charts/regressionChart.ts';
 import { ribbonChartOption, ribbonRuns } from '../../src/ui/charts/ribbonChart.ts';
-import { selectionChartOption } from '../../src/ui/charts/selectionChart.ts';
+import { selectionChartOption, selectionHeadline } from '../../src/ui/charts/selectionChart.ts';
 import { forkingSample, sparseParitySample } from './sampleReport.ts';
 
 const { bundle, report } = sparseParitySample();
@@ -97,6 +97,17 @@ describe('model selection and regression panels', () => {
     expect(option.series.map((s) => s.name)).toEqual(['held-out LL', 'BIC', 'AIC']);
     expect(option.series[1].data).toEqual(rows.map((r) => [r.k, r.bic]));
     expect(option.series[1].markPoint!.data[0].coord[0]).toBe(report.selection.chosenK);
+  });
+
+  it('the headline says how K was chosen, and that a fixed states setting chose nothing', () => {
+    const heldOut = report.runs.filter((r) => r.role === 'held-out').length;
+    expect(selectionHeadline(report)).toBe(
+      `chosen K = ${report.selection.chosenK} (lowest BIC of the best restart) · ${heldOut} held-out runs, ${report.selection.nHeldOutObservations} checkpoints`,
+    );
+    const fixed = { ...report, settings: { ...report.settings, states: 4 } };
+    expect(selectionHeadline(fixed)).toMatch(/^K = \d+, fixed by the states setting \(no selection over K\) · /);
+    const byMean = { ...report, selection: { ...report.selection, kCriterion: 'mean' as const } };
+    expect(selectionHeadline(byMean)).toMatch(/\(lowest mean BIC over restarts\)/);
   });
 
   it('coefficients per visited state and a histogram of convergence checkpoints that counts every converged run once', () => {

@@ -1,6 +1,15 @@
 /** Model selection against K (the paper's Fig. 10): held-out log-likelihood, BIC and AIC, the chosen K marked. */
 import type { AnalysisReport } from '../../analysis/index.ts';
 
+/** The panel's headline: the chosen K and how it was chosen (a fixed `states` setting is no selection at all). */
+export function selectionHeadline(report: AnalysisReport): string {
+  const heldOut = report.runs.filter((r) => r.role === 'held-out').length;
+  const data = `${heldOut} held-out run${heldOut === 1 ? '' : 's'}, ${report.selection.nHeldOutObservations} checkpoints`;
+  if (typeof report.settings.states === 'number') return `K = ${report.selection.chosenK}, fixed by the states setting (no selection over K) · ${data}`;
+  const by = report.selection.kCriterion === 'mean' ? 'lowest mean BIC over restarts' : 'lowest BIC of the best restart';
+  return `chosen K = ${report.selection.chosenK} (${by}) · ${data}`;
+}
+
 export function selectionChartOption(report: AnalysisReport): Record<string, unknown> {
   const rows = report.selection.rows.filter((r) => Number.isFinite(r.bic));
   const chosen = report.selection.chosenK;
