@@ -10,19 +10,24 @@ import { loadavg } from 'node:os';
 import { METRIC_NAMES, type WeightMetrics } from '../src/metrics/index.ts';
 import { selectBackend, tf } from '../src/train/backend.ts';
 import { BatchedTrainer } from '../src/train/batchedTrainer.ts';
-import { SeedMetrics, type SeedMetricsOptions } from '../src/train/gpuMetrics.ts';
+import { SeedMetrics, type ComputeOptions, type SeedMetricsOptions } from '../src/train/gpuMetrics.ts';
 import { prepareNodeWebGpu } from '../src/train/nodeWebgpu.ts';
 import { createTaskModel, trainingConfig } from '../tasks/index.ts';
 import { machine, median, type BenchResult } from './harness.ts';
 
 const TASKS = ['modular-addition', 'sparse-parity'] as const;
 
-async function timeCalls(m: SeedMetrics, params: Record<string, tf.Tensor>, reps: number): Promise<{ times: number[]; last: WeightMetrics[]; path: string }> {
+async function timeCalls(
+  m: SeedMetrics,
+  params: Record<string, tf.Tensor>,
+  reps: number,
+  compute: ComputeOptions = {},
+): Promise<{ times: number[]; last: WeightMetrics[]; path: string }> {
   let r = await m.compute(params); // compiles pipelines, allocates buffers
   const times: number[] = [];
   for (let i = 0; i < reps; i++) {
     const t0 = performance.now();
-    r = await m.compute(params);
+    r = await m.compute(params, compute);
     times.push(performance.now() - t0);
   }
   return { times, last: r.metrics, path: r.path };
@@ -71,15 +76,15 @@ export async function metricsBench(options: MetricsBenchOptions = {}): Promise<B
   );
   for (const task of TASKS) {
     const trainer = new BatchedTrainer(await createTaskModel(trainingConfig(task, 'paper')), seeds);
-    const runs: [string, SeedMetricsOptions][] = [
-      ['GPU kernels', {}],
-      ['GPU kernels, singular values reused (singularValuesEvery > 1, between k-th checkpoints)', { singularValuesEvery: 1_000_000 }],
-      ['read back + CPU path', { path: 'cpu' }],
+    const runs: [string, SeedMetricsOptions, ComputeOptions][] = [
+      ['GPU kernels', {}, {}],
+      ['GPU kernels, no SVD (sv-every > 1, the checkpoints in between)', {}, { singularValues: false }],
+      ['read back + CPU path', { path: 'cpu' }, {}],
     ];
     const results: Record<string, WeightMetrics[]> = {};
-    for (const [label, opts] of runs) {
+    for (const [label, opts, compute] of runs) {
       // The CPU path takes seconds at 40 seeds; a few reps tell its time well enough.
-      const r = await timeCalls(new SeedMetrics(trainer.task.params, S, opts), trainer.params, opts.path === 'cpu' ? Math.min(reps, 5) : reps);
+      const r = await timeCalls(new SeedMetrics(trainer.task.params, S, opts), trainer.params, opts.path === 'cpu' ? Math.min(reps, 5) : reps, compute);
       results[label] = r.last;
       rows.push({
         task,
@@ -100,16 +105,18 @@ export async function metricsBench(options: MetricsBenchOptions = {}): Promise<B
     await selectBackend({ requested: 'wasm' });
     for (const task of TASKS) {
       const trainer = new BatchedTrainer(await createTaskModel(trainingConfig(task, 'paper')), seeds);
-      const r = await timeCalls(new SeedMetrics(trainer.task.params, S), trainer.params, reps);
-      rows.push({
-        task,
-        seeds: S,
-        backend: 'wasm',
-        path: `CPU path (${r.path})`,
-        ms_per_checkpoint: Number(median(r.times).toFixed(1)),
-        ms_min: Number(Math.min(...r.times).toFixed(1)),
-        reps,
-      });
+      for (const singularValues of [true, false]) {
+        const r = await timeCalls(new SeedMetrics(trainer.task.params, S), trainer.params, reps, { singularValues });
+        rows.push({
+          task,
+          seeds: S,
+          backend: 'wasm',
+          path: `CPU path (${r.path})${singularValues ? '' : ', no SVD (sv-every > 1, the checkpoints in between)'}`,
+          ms_per_checkpoint: Number(median(r.times).toFixed(1)),
+          ms_min: Number(Math.min(...r.times).toFixed(1)),
+          reps,
+        });
+      }
       trainer.dispose();
     }
   }

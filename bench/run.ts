@@ -15,6 +15,7 @@ import { labBench } from './lab.ts';
 import { liveRefitBench } from './liveRefit.ts';
 import { forecastBench } from './forecast.ts';
 import { labImportBench } from './labImport.ts';
+import { svEveryBench } from './svEvery.ts';
 import { printTable, writeResult, type BenchResult } from './harness.ts';
 
 const all: Record<string, () => Promise<BenchResult>> = {
@@ -33,6 +34,7 @@ const all: Record<string, () => Promise<BenchResult>> = {
   refit: liveRefitBench,
   forecast: forecastBench,
   'lab-import': labImportBench,
+  'sv-every': svEveryBench,
 };
 
 const wanted = process.argv.slice(2);

@@ -13,6 +13,8 @@ export { getTask, taskNames };
 export interface ConfigOverrides {
   epochs?: number;
   checkpointEvery?: number;
+  /** The sv-every setting: 1 (or undefined) leaves the key out of the config, any other value sets it. */
+  singularValuesEvery?: number;
   batchSize?: number;
   learningRate?: number;
   weightDecay?: number;
@@ -39,6 +41,11 @@ export function trainingConfig(task: string, preset: string, overrides: ConfigOv
   const cfg: TrainingConfig = structuredClone({ ...base, task, preset });
   if (overrides.epochs !== undefined) cfg.epochs = overrides.epochs;
   if (overrides.checkpointEvery !== undefined) cfg.checkpointEvery = overrides.checkpointEvery;
+  // 1 is the default and is never written: a config without the key is the same run (checkResume compares JSON).
+  if (overrides.singularValuesEvery !== undefined) {
+    if (overrides.singularValuesEvery === 1) delete cfg.singularValuesEvery;
+    else cfg.singularValuesEvery = overrides.singularValuesEvery;
+  }
   if (overrides.batchSize !== undefined) cfg.batchSize = overrides.batchSize;
   if (overrides.learningRate !== undefined) cfg.optimizer.learningRate = overrides.learningRate;
   if (overrides.weightDecay !== undefined) cfg.optimizer.weightDecay = overrides.weightDecay;
@@ -60,6 +67,7 @@ export function validateConfig(cfg: TrainingConfig): void {
   };
   whole('epochs', cfg.epochs);
   whole('checkpoint interval', cfg.checkpointEvery);
+  if (cfg.singularValuesEvery !== undefined) whole('singular-value interval (sv-every)', cfg.singularValuesEvery);
   whole('batch size', cfg.batchSize);
   const lr = cfg.optimizer.learningRate;
   if (!(Number.isFinite(lr) && lr > 0)) throw new Error(`learning rate must be a finite number > 0, got ${lr}`);

@@ -14,7 +14,8 @@ export function printStart(info: SessionInfo): void {
     err(`note: ${resumed.droppedRows} checkpoint rows after step ${resumed.stepsDone} are recomputed (they were written after the last saved state)\n`);
   err(
     `training ${config.task}/${config.preset}: ${seeds.length} seeds × ${config.epochs} epochs (${info.stepsPerEpoch} steps each, batch ${config.batchSize}), ` +
-      `checkpoint every ${config.checkpointEvery} epoch${config.checkpointEvery > 1 ? 's' : ''}; backend ${backend.name} (${backend.reason})${backend.adapter ? ` [${backend.adapter}]` : ''}\n`,
+      `checkpoint every ${config.checkpointEvery} epoch${config.checkpointEvery > 1 ? 's' : ''}` +
+      `${(config.singularValuesEvery ?? 1) > 1 ? ` (singular-value metrics every ${config.singularValuesEvery} checkpoints)` : ''}; backend ${backend.name} (${backend.reason})${backend.adapter ? ` [${backend.adapter}]` : ''}\n`,
   );
   if (resumed) err(`resuming at epoch ${resumed.epoch}${resumed.batch ? ` + ${resumed.batch} steps` : ''}\n`);
 }

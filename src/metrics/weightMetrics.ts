@@ -14,6 +14,10 @@
  *   if any weight is non-finite, the bias_* statistics if any bias is. Infinity is reported as NaN
  *   too, so downstream code needs only one "missing" test.
  * - A zero matrix gives NaN for l1_over_l2 and trace_over_spectral (0/0), as numpy does.
+ *
+ * `{ singularValues: false }` skips the SVDs: spectral, trace_over_spectral, sv_mean and sv_var are NaN and
+ * the other ten are exactly what a full call gives (the checkpoints between sv-every's due ones; see
+ * singularValueCarry.ts for what the trainer puts in those four columns instead).
  */
 import { METRIC_NAMES, type MetricName } from './columns.ts';
 import { singularValues } from './singularValues.ts';
@@ -32,7 +36,17 @@ export interface WeightMatrix {
 /** SPEC §2: singular values below this count as 0 (they still count towards a matrix's mean and variance). */
 export const SINGULAR_VALUE_FLOOR = 1e-5;
 
-export function computeWeightMetrics(matrices: readonly WeightMatrix[], biases: readonly (Float32Array | Float64Array)[]): WeightMetrics {
+export interface WeightMetricsOptions {
+  /** false: skip the SVDs and give NaN for the four singular-value metrics. Default true. */
+  singularValues?: boolean;
+}
+
+export function computeWeightMetrics(
+  matrices: readonly WeightMatrix[],
+  biases: readonly (Float32Array | Float64Array)[],
+  options: WeightMetricsOptions = {},
+): WeightMetrics {
+  const withSingularValues = options.singularValues !== false;
   if (matrices.length === 0) throw new Error('computeWeightMetrics: no weight matrices given; at least one is required');
   let weightCount = 0;
   matrices.forEach((w, k) => {
@@ -80,22 +94,24 @@ export function computeWeightMetrics(matrices: readonly WeightMatrix[], biases: 
       sq += x * x;
     }
     offset += data.length;
-    const sv = singularValues(rows, cols, data);
-    if (sv.length > 1) svVarCount++;
+    const svCount = Math.min(rows, cols);
+    if (svCount > 1) svVarCount++;
     if (!finite) {
       weightsFinite = false;
       l1 = l2 = l1OverL2 = trace = spectral = traceOverSpectral = svMean = NaN;
-      if (sv.length > 1) svVar = NaN;
+      if (svCount > 1) svVar = NaN;
       continue;
     }
     let tr = 0;
-    for (let i = 0, d = Math.min(rows, cols); i < d; i++) tr += data[i * cols + i];
-    for (let i = 0; i < sv.length; i++) if (sv[i] < SINGULAR_VALUE_FLOOR) sv[i] = 0;
+    for (let i = 0; i < svCount; i++) tr += data[i * cols + i];
     const frob = Math.sqrt(sq);
     l1 += abs;
     l2 += frob;
     l1OverL2 += abs / frob;
     trace += tr;
+    if (!withSingularValues) continue;
+    const sv = singularValues(rows, cols, data);
+    for (let i = 0; i < sv.length; i++) if (sv[i] < SINGULAR_VALUE_FLOOR) sv[i] = 0;
     spectral += sv[0];
     traceOverSpectral += tr / sv[0];
     const { mean, variance } = meanAndSampleVariance(sv);
@@ -117,11 +133,11 @@ export function computeWeightMetrics(matrices: readonly WeightMatrix[], biases: 
     bias_median: biasStats.median,
     bias_var: biasStats.variance,
     trace: trace / k,
-    spectral: spectral / k,
-    trace_over_spectral: traceOverSpectral / k,
-    sv_mean: svMean / k,
+    spectral: withSingularValues ? spectral / k : NaN,
+    trace_over_spectral: withSingularValues ? traceOverSpectral / k : NaN,
+    sv_mean: withSingularValues ? svMean / k : NaN,
     // Only 1×n / n×1 matrices: the mean over no matrices is undefined, as in numpy.
-    sv_var: svVarCount > 0 ? svVar / svVarCount : NaN,
+    sv_var: withSingularValues && svVarCount > 0 ? svVar / svVarCount : NaN,
   };
 }
 

@@ -30,6 +30,17 @@ export const TRAINING_SETTINGS: readonly SettingSpec[] = [
   },
   { name: 'epochs', type: 'integer', help: 'epochs', defaultText: "the preset's", min: 1, max: 1_000_000, surface: 'both' },
   { name: 'checkpoint-every', type: 'integer', help: 'epochs between checkpoints', defaultText: "the preset's", min: 1, max: 1_000_000, surface: 'both' },
+  {
+    name: 'sv-every',
+    type: 'integer',
+    help:
+      'the singular-value metrics (spectral, trace_over_spectral, sv_mean, sv_var) at every k-th checkpoint only, their last values repeated in between ' +
+      '(the other metrics at every checkpoint); speeds up metric time on big models, where the SVDs are most of it',
+    default: 1,
+    min: 1,
+    max: 1_000_000,
+    surface: 'both',
+  },
   { name: 'batch-size', type: 'integer', help: 'batch size', defaultText: "the preset's", min: 1, max: 1_000_000, surface: 'both' },
   { name: 'lr', type: 'number', help: 'learning rate', defaultText: "the preset's", max: 1e3, surface: 'both' },
   {
@@ -88,6 +99,7 @@ export function trainingRequest(values: SettingValues): TrainingRequest {
     config = trainingConfig(task, preset, {
       epochs: get<number>(values, 'epochs'),
       checkpointEvery: get<number>(values, 'checkpoint-every'),
+      singularValuesEvery: get<number>(values, 'sv-every'),
       batchSize: get<number>(values, 'batch-size'),
       learningRate: get<number>(values, 'lr'),
       weightDecay: get<number>(values, 'weight-decay'),
@@ -110,6 +122,7 @@ export function presetValues(task: string, preset: string): SettingValues {
     preset,
     epochs: p.epochs,
     'checkpoint-every': p.checkpointEvery,
+    ...(p.singularValuesEvery !== undefined ? { 'sv-every': p.singularValuesEvery } : {}),
     'batch-size': p.batchSize,
     lr: p.optimizer.learningRate,
     'weight-decay': p.optimizer.weightDecay,

@@ -5,7 +5,15 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { createRng } from '../numeric/rng.ts';
-import { METRIC_NAMES, type WeightMetrics } from '../metrics/index.ts';
+import { column, type Checkpoints } from '../io/runBundle.ts';
+import {
+  checkSingularValuesEvery,
+  METRIC_NAMES,
+  SINGULAR_VALUE_METRICS,
+  singularValuesDue,
+  type SingularValueMetric,
+  type WeightMetrics,
+} from '../metrics/index.ts';
 import { METRICS_PATH_COLUMN, SeedMetrics } from './gpuMetrics.ts';
 import { applyUpdate, createOptimizerState, type OptimizerState } from './optimizers.ts';
 import type { SeedData, TaskModel } from './task.ts';
@@ -60,6 +68,10 @@ export class BatchedTrainer {
   private alive: number[];
   private aliveTensor: tf.Tensor1D;
   readonly divergedAt: (number | null)[];
+  /** config.singularValuesEvery (default 1): the singular-value metrics at every k-th checkpoint; see checkpoint(). */
+  readonly singularValuesEvery: number;
+  /** Per seed, the four singular-value metrics of its last checkpoint that computed them (null: none yet). */
+  private carried: (Record<SingularValueMetric, number> | null)[];
 
   constructor(
     readonly task: TaskModel,
@@ -75,6 +87,8 @@ export class BatchedTrainer {
     if (!(Number.isInteger(cfg.batchSize) && cfg.batchSize >= 1)) throw new Error(`batch size must be a whole number ≥ 1, got ${cfg.batchSize}`);
     if (cfg.batchSize > nTrain) throw new Error(`batch size ${cfg.batchSize} is larger than the ${nTrain} training examples`);
     this.stepsPerEpoch = Math.ceil(nTrain / cfg.batchSize);
+    this.singularValuesEvery = cfg.singularValuesEvery ?? 1;
+    checkSingularValuesEvery(this.singularValuesEvery);
     const s = seeds.length;
     for (const p of task.params) {
       const size = p.shape.reduce((a, b) => a * b, 1);
@@ -86,6 +100,7 @@ export class BatchedTrainer {
     this.optimizer = createOptimizerState(cfg.optimizer, this.params);
     this.alive = new Array(s).fill(1);
     this.divergedAt = new Array(s).fill(null);
+    this.carried = new Array(s).fill(null);
     this.aliveTensor = tf.tensor1d(this.alive);
   }
 
@@ -243,18 +258,44 @@ export class BatchedTrainer {
   /**
    * The 14 weight metrics of every seed, each row marked with the path that computed it
    * (METRICS_PATH_COLUMN: 1 = WebGPU kernels on the webgpu backend, 0 = read back, CPU path).
+   * `{ singularValues: false }`: the four singular-value metrics NaN, their SVDs skipped.
    */
-  async metrics(): Promise<(WeightMetrics & { [METRICS_PATH_COLUMN]: number })[]> {
+  async metrics(options: { singularValues?: boolean } = {}): Promise<(WeightMetrics & { [METRICS_PATH_COLUMN]: number })[]> {
     this.seedMetrics ??= new SeedMetrics(this.task.params, this.seeds.length);
-    const { metrics, path } = await this.seedMetrics.compute(this.params);
+    const { metrics, path } = await this.seedMetrics.compute(this.params, options);
     return metrics.map((m) => ({ ...m, [METRICS_PATH_COLUMN]: path === 'gpu' ? 1 : 0 }));
   }
 
   private seedMetrics?: SeedMetrics;
 
-  /** Losses, accuracies and metrics of every live seed now; marks seeds whose numbers are not finite. */
+  /**
+   * 0-based ordinal of the checkpoint at the current position: ⌈epoch / checkpointEvery⌉ − 1, so the first
+   * checkpoint epoch is 0 and the final epoch (a checkpoint even off the grid) counts as the next one. A
+   * position before the first checkpoint epoch counts as 0. (A run whose epochs were extended on resume keeps
+   * its old final row; the rows after it keep the ordinals of an uninterrupted run of the new length.)
+   */
+  checkpointOrdinal(): number {
+    const epoch = this.epoch + this.batch / this.stepsPerEpoch;
+    return Math.max(0, Math.ceil(epoch / this.task.config.checkpointEvery) - 1);
+  }
+
+  /**
+   * Losses, accuracies and metrics of every live seed now; marks seeds whose numbers are not finite.
+   *
+   * The singular-value metrics (sv-every = k, src/metrics/singularValueCarry.ts): computed when
+   * checkpointOrdinal() % k === 0; otherwise each seed's row repeats the four values of its last checkpoint
+   * that computed them (from this trainer, or from its bundle via restoreSingularValueCarry after a resume),
+   * and their SVDs are skipped. A seed with nothing to repeat (a checkpoint taken off the schedule before any
+   * due one) has them computed instead.
+   */
   async checkpoint(): Promise<SeedCheckpoint[]> {
-    const [train, evaluation, metrics] = await Promise.all([this.evaluate('train'), this.evaluate('eval'), this.metrics()]);
+    const due = singularValuesDue(this.checkpointOrdinal(), this.singularValuesEvery);
+    const fresh = this.seeds.map((_, i) => due || this.carried[i] === null);
+    const [train, evaluation, metrics] = await Promise.all([
+      this.evaluate('train'),
+      this.evaluate('eval'),
+      this.metrics({ singularValues: fresh.some((f, i) => f && this.alive[i] === 1) }),
+    ]);
     const out: SeedCheckpoint[] = [];
     const step = this.stepsDone;
     this.seeds.forEach((seed, i) => {
@@ -268,6 +309,8 @@ export class BatchedTrainer {
         eval_acc: evaluation.acc[i],
       } as CheckpointRow;
       for (const m of METRIC_NAMES) row[m] = metrics[i][m];
+      if (fresh[i]) this.carried[i] = pickSingularValueMetrics(row);
+      else Object.assign(row, this.carried[i]);
       row[METRICS_PATH_COLUMN] = metrics[i][METRICS_PATH_COLUMN];
       // Divergence means non-finite losses or weights (l1, l2 and the means are finite exactly when every
       // weight is); a ratio like trace/spectral can be 0/0 for a healthy all-zero matrix.
@@ -333,6 +376,25 @@ export class BatchedTrainer {
     this.divergedAt.splice(0, this.divergedAt.length, ...state.divergedAt);
     this.aliveTensor.dispose();
     this.aliveTensor = tf.tensor1d(this.alive);
+    // What the next non-due checkpoint repeats is in the run's rows, not in the state: see restoreSingularValueCarry.
+    this.carried.fill(null);
+  }
+
+  /**
+   * After restore(): what the next checkpoints that do not compute the singular-value metrics repeat, from the
+   * bundle's runs (one per seed, in seed order, already cut back to the restored step). A run's last row holds
+   * the four values of its last checkpoint that computed them (it either computed them or repeated them), so
+   * a resumed run's rows equal an uninterrupted run's. A run without rows has nothing to carry yet.
+   */
+  restoreSingularValueCarry(runs: readonly { checkpoints: Checkpoints }[]): void {
+    if (runs.length !== this.seeds.length) throw new Error(`the bundle has ${runs.length} runs, this run trains ${this.seeds.length} seeds`);
+    this.carried = runs.map(({ checkpoints }) => {
+      const last = checkpoints.step.length - 1;
+      if (last < 0) return null;
+      const values = SINGULAR_VALUE_METRICS.map((m) => column(checkpoints, m)?.[last]);
+      if (values.some((v) => v === undefined)) return null;
+      return Object.fromEntries(SINGULAR_VALUE_METRICS.map((m, j) => [m, values[j]])) as Record<SingularValueMetric, number>;
+    });
   }
 
   /** Resolves once the device has finished every step queued so far (step() only queues work on WebGPU). */
@@ -345,6 +407,10 @@ export class BatchedTrainer {
     for (const slots of Object.values(this.optimizer.slots)) for (const s of slots) s.dispose();
     this.aliveTensor.dispose();
   }
+}
+
+function pickSingularValueMetrics(row: Record<string, number>): Record<SingularValueMetric, number> {
+  return Object.fromEntries(SINGULAR_VALUE_METRICS.map((m) => [m, row[m]])) as Record<SingularValueMetric, number>;
 }
 
 /** Seeds [from, to) of a tensor with a leading seed dimension. */

@@ -10,7 +10,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { WeightMetricsKernels } from '../../kernels/metricsKernels.ts';
 import { planMetrics, UnsupportedPlanError, type KernelParam, type MetricsPlan } from '../../kernels/plan.ts';
-import { computeWeightMetrics, METRIC_NAMES, METRICS_PATH_COLUMN, type WeightMetrics } from '../metrics/index.ts';
+import { computeWeightMetrics, METRIC_NAMES, METRICS_PATH_COLUMN, SINGULAR_VALUE_METRICS, type WeightMetrics } from '../metrics/index.ts';
 import type { ParamSpec } from './task.ts';
 
 export type MetricsPath = 'gpu' | 'cpu';
@@ -23,19 +23,23 @@ export interface SeedMetricsResult {
   path: MetricsPath;
   /** Why this path: the backend, or why the kernels were not used. */
   reason: string;
-  /** GPU path with singularValuesEvery > 1: false when the singular-value metrics are the last computed ones. */
-  singularValuesFresh: boolean;
+  /** Whether spectral, trace_over_spectral, sv_mean and sv_var were computed; when not, they are NaN. */
+  singularValues: boolean;
 }
 
 export interface SeedMetricsOptions {
   /** 'auto' (default): the kernels on webgpu, the CPU elsewhere. 'cpu': always read back. */
   path?: 'auto' | 'cpu';
+}
+
+export interface ComputeOptions {
   /**
-   * GPU path only: compute spectral, trace_over_spectral, sv_mean and sv_var at every k-th call and reuse
-   * each matrix's last singular values in between (trace_over_spectral divides the current trace by the
-   * last largest value). 1 (default) computes them every time, as the CPU path always does.
+   * false: skip the singular values (the sv-every setting's checkpoints in between; src/metrics/singularValueCarry.ts):
+   * the four singular-value metrics come back NaN and the other ten as a full call gives them. On the GPU
+   * path the SVD dispatch is left out (a plan's very first call still runs it; its values are dropped all
+   * the same), on the CPU path the SVDs. Default true.
    */
-  singularValuesEvery?: number;
+  singularValues?: boolean;
 }
 
 /** The parts of tfjs-backend-webgpu 4.22's WebGPUBackend we use (public members of its class). */
@@ -63,8 +67,6 @@ export class SeedMetrics {
   private plan: MetricsPlan | null = null;
   /** Set once the kernels failed or cannot take the model: the CPU path from then on, with this reason. */
   private gpuUnusable: string | null = null;
-  private calls = 0;
-  private readonly every: number;
 
   constructor(
     params: readonly ParamSpec[],
@@ -72,9 +74,6 @@ export class SeedMetrics {
     readonly options: SeedMetricsOptions = {},
   ) {
     this.included = params.filter((p) => p.role !== 'excluded');
-    this.every = options.singularValuesEvery ?? 1;
-    if (!(Number.isInteger(this.every) && this.every >= 1))
-      throw new Error(`singularValuesEvery must be a whole number ≥ 1, got ${options.singularValuesEvery}`);
     const kernelParams: KernelParam[] = this.included.map((p) => ({ name: p.name, role: p.role as 'matrix' | 'bias', shape: p.shape }));
     try {
       this.plan = planMetrics(kernelParams, seeds);
@@ -85,8 +84,8 @@ export class SeedMetrics {
   }
 
   /** `tensors[name]` holds parameter `name` for all seeds, [S, ...shape]. */
-  async compute(tensors: Record<string, tf.Tensor>): Promise<SeedMetricsResult> {
-    const call = this.calls++;
+  async compute(tensors: Record<string, tf.Tensor>, options: ComputeOptions = {}): Promise<SeedMetricsResult> {
+    const singularValues = options.singularValues !== false;
     const backend = tf.getBackend();
     let reason: string;
     if (this.options.path === 'cpu') reason = 'the CPU path was requested';
@@ -94,9 +93,11 @@ export class SeedMetrics {
     else if (this.gpuUnusable) reason = this.gpuUnusable;
     else {
       try {
-        const fresh = call % this.every === 0;
-        const { values, singularValuesFresh } = await this.onGpu(tensors, !fresh);
-        return { metrics: unpack(values, this.seeds), path: 'gpu', reason: 'the tfjs backend is webgpu', singularValuesFresh };
+        const values = await this.onGpu(tensors, !singularValues);
+        const metrics = unpack(values, this.seeds);
+        // Without an SVD the kernels hand back the last computed values; the contract is NaN, as on the CPU path.
+        if (!singularValues) for (const m of metrics) for (const k of SINGULAR_VALUE_METRICS) m[k] = NaN;
+        return { metrics, path: 'gpu', reason: 'the tfjs backend is webgpu', singularValues };
       } catch (e) {
         // A failure is not retried at every checkpoint: the rows say which path computed them.
         const message = e instanceof Error ? e.message : String(e);
@@ -104,10 +105,10 @@ export class SeedMetrics {
         reason = this.gpuUnusable;
       }
     }
-    return { metrics: await this.onCpu(tensors), path: 'cpu', reason, singularValuesFresh: true };
+    return { metrics: await this.onCpu(tensors, singularValues), path: 'cpu', reason, singularValues };
   }
 
-  private async onGpu(tensors: Record<string, tf.Tensor>, reuse: boolean): Promise<{ values: Float32Array; singularValuesFresh: boolean }> {
+  private async onGpu(tensors: Record<string, tf.Tensor>, skipSingularValues: boolean): Promise<Float32Array> {
     const plan = this.plan!;
     const backend = tf.backend() as unknown as WebGpuBackendLike;
     const kernels = metricsKernelsFor(backend.device);
@@ -123,15 +124,14 @@ export class SeedMetrics {
       backend.ensureCommandEncoderReady();
       backend.endComputePassEncoder();
       backend.submitQueue();
-      pending = kernels.submit(plan, buffers, { reuseSingularValues: reuse });
+      pending = kernels.submit(plan, buffers, { reuseSingularValues: skipSingularValues });
     } finally {
       for (const t of borrowed) t.dispose();
     }
-    const result = await pending;
-    return { values: result.metrics, singularValuesFresh: result.singularValuesComputed };
+    return (await pending).metrics;
   }
 
-  private async onCpu(tensors: Record<string, tf.Tensor>): Promise<WeightMetrics[]> {
+  private async onCpu(tensors: Record<string, tf.Tensor>, singularValues: boolean): Promise<WeightMetrics[]> {
     const values = await Promise.all(this.included.map((p) => this.tensor(tensors, p).data() as Promise<Float32Array>));
     return Array.from({ length: this.seeds }, (_, i) => {
       const matrices: { rows: number; cols: number; data: Float32Array }[] = [];
@@ -144,7 +144,7 @@ export class SeedMetrics {
         const count = p.shape.length === 3 ? p.shape[0] : 1;
         for (let h = 0; h < count; h++) matrices.push({ rows, cols, data: mine.subarray(h * rows * cols, (h + 1) * rows * cols) });
       });
-      return computeWeightMetrics(matrices, biases);
+      return computeWeightMetrics(matrices, biases, { singularValues });
     });
   }
 

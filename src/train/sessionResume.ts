@@ -45,6 +45,8 @@ export function restoreRun(
   }
   const at = trainer.stepsDone;
   const droppedRows = truncateAfter(resume.bundle, at);
+  // The rows kept end with what the next checkpoints repeat of the singular-value metrics (sv-every > 1).
+  trainer.restoreSingularValueCarry(resume.bundle.groups[0].runs);
   // A state saved at a checkpoint whose row never reached the bundle: the row is computed first, and a
   // store that has it already is told to drop it too.
   const recoverCheckpoint = trainer.atCheckpoint() && !resume.bundle.groups[0].runs.some((r) => r.checkpoints.step.includes(at));

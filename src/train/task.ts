@@ -37,6 +37,12 @@ export interface TrainingConfig {
   preset: string;
   epochs: number;
   checkpointEvery: number;
+  /**
+   * The singular-value metrics (spectral, trace_over_spectral, sv_mean, sv_var) at every k-th checkpoint only,
+   * repeated in between (src/metrics/singularValueCarry.ts); absent means 1, every checkpoint. Only ever set
+   * when not 1, so configurations saved before it existed compare equal on resume.
+   */
+  singularValuesEvery?: number;
   batchSize: number;
   optimizer: OptimizerSpec;
   /** Eval accuracy above which a run counts as converged (SPEC §8). */

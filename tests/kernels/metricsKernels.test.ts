@@ -5,18 +5,19 @@
  * run, and the special cases whose NaN/∞ semantics the CPU path defines; then the trainer on tfjs's own
  * buffers, and the fallback without WebGPU. Sizes are the real ones but seeds are few: SwiftShader is a CPU.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { METRICS_PER_SEED, type WeightMetricsKernels } from '../../kernels/metricsKernels.ts';
 import { planMetrics, type KernelParam } from '../../kernels/plan.ts';
 import { createRng, type Rng } from '../../src/numeric/rng.ts';
 import { readFixtureFolder } from '../helpers/fixtures.ts';
-import { METRIC_NAMES, type WeightMetrics } from '../../src/metrics/index.ts';
+import { carrySingularValues, METRIC_NAMES, SINGULAR_VALUE_METRICS, type WeightMetrics } from '../../src/metrics/index.ts';
 import { selectBackend, tf } from '../../src/train/backend.ts';
 import { BatchedTrainer } from '../../src/train/batchedTrainer.ts';
 import { METRICS_PATH_COLUMN, metricsKernelsFor, SeedMetrics } from '../../src/train/gpuMetrics.ts';
 import { prepareNodeWebGpu } from '../../src/train/nodeWebgpu.ts';
 import type { ParamSpec } from '../../src/train/task.ts';
 import { createTaskModel, trainingConfig } from '../../tasks/index.ts';
+import { columnsOf, trainCheckpoints, tinyParity } from '../train/tiny.ts';
 import { expectMetric, expectMetrics, expectSingularValues, referenceMetrics, seedInputs, sizeOf, uploadBuffer } from './helpers.ts';
 
 interface Blob {
@@ -309,19 +310,50 @@ describe("the trainer's metrics on tfjs's webgpu backend", () => {
     trainer.dispose();
   });
 
-  it('singularValuesEvery reuses the singular-value metrics between the k-th calls', async () => {
+  it('{ singularValues: false } leaves out the SVD dispatch: the four singular-value metrics NaN, the other ten as a full call', async () => {
     const trainer = new BatchedTrainer(await createTaskModel(trainingConfig('sparse-parity', 'paper')), [5, 6]);
-    const every2 = new SeedMetrics(trainer.task.params, 2, { singularValuesEvery: 2 });
-    const first = await every2.compute(trainer.params);
+    const m = new SeedMetrics(trainer.task.params, 2);
+    const first = await m.compute(trainer.params);
     tf.tidy(() => trainer.params.W1.assign(tf.mul(trainer.params.W1, 1.5)));
-    const second = await every2.compute(trainer.params);
-    const third = await every2.compute(trainer.params);
-    expect([first, second, third].map((r) => r.singularValuesFresh)).toEqual([true, false, true]);
-    expect(second.metrics[0].spectral).toBe(first.metrics[0].spectral);
-    expect(second.metrics[0].l1).not.toBe(first.metrics[0].l1);
-    expect(third.metrics[0].spectral).not.toBe(first.metrics[0].spectral);
-    expect(() => new SeedMetrics(trainer.task.params, 1, { singularValuesEvery: 0 })).toThrow('singularValuesEvery must be a whole number ≥ 1, got 0');
+    const submit = vi.spyOn(kernels, 'submit');
+    let skipped, full;
+    try {
+      skipped = await m.compute(trainer.params, { singularValues: false });
+      full = await m.compute(trainer.params);
+      expect(submit.mock.calls.map((c) => c[2]?.reuseSingularValues)).toEqual([true, false]);
+      const ran = await Promise.all(submit.mock.results.map((r) => r.value as ReturnType<WeightMetricsKernels['submit']>));
+      expect(
+        ran.map((r) => r.singularValuesComputed),
+        'the SVD dispatch ran',
+      ).toEqual([false, true]);
+    } finally {
+      submit.mockRestore();
+    }
+    expect([first, skipped, full].map((r) => [r.path, r.singularValues])).toEqual([
+      ['gpu', true],
+      ['gpu', false],
+      ['gpu', true],
+    ]);
+    for (let s = 0; s < 2; s++)
+      for (const k of METRIC_NAMES) {
+        if ((SINGULAR_VALUE_METRICS as readonly string[]).includes(k)) expect(skipped.metrics[s][k], `seed ${s} ${k}`).toBeNaN();
+        else expect(skipped.metrics[s][k], `seed ${s} ${k}`).toBe(full.metrics[s][k]);
+      }
+    expect(full.metrics[0].spectral, 'W1 scaled by 1.5').not.toBe(first.metrics[0].spectral);
+    expect(full.metrics[0].l1).not.toBe(first.metrics[0].l1);
     trainer.dispose();
+  });
+
+  it('the trainer with sv-every 2 on the kernels: its rows are the sv-every 1 rows with the four columns carried', async () => {
+    const rows = async (every: number) => {
+      const checkpoints = await trainCheckpoints(tinyParity({ epochs: 3, singularValuesEvery: every }), [0, 1]);
+      return [0, 1].map((s) => columnsOf(checkpoints.map((c) => c[s].row)));
+    };
+    const [one, two] = [await rows(1), await rows(2)];
+    expect(one[0].metrics_gpu).toEqual([1, 1, 1]);
+    expect(two[0].spectral[1], 'checkpoint 1 repeats checkpoint 0').toBe(two[0].spectral[0]);
+    expect(one[0].spectral[1]).not.toBe(one[0].spectral[0]);
+    for (let s = 0; s < 2; s++) expect(two[s], `seed ${s}`).toEqual(carrySingularValues(one[s], 2));
   });
 
   it('falls back to the CPU path, saying why, for a model the kernels cannot take', async () => {

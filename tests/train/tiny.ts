@@ -1,4 +1,5 @@
-import { BatchedTrainer, type SeedCheckpoint } from '../../src/train/batchedTrainer.ts';
+import { CHECKPOINT_COLUMNS } from '../../src/metrics/index.ts';
+import { BatchedTrainer, type CheckpointRow, type SeedCheckpoint } from '../../src/train/batchedTrainer.ts';
 import type { TrainingConfig } from '../../src/train/task.ts';
 import { createTaskModel } from '../../tasks/index.ts';
 
@@ -42,4 +43,9 @@ export async function trainCheckpoints(cfg: TrainingConfig, seeds: number[]): Pr
   }
   trainer.dispose();
   return rows;
+}
+
+/** One seed's checkpoint rows as bundle columns (row index = checkpoint ordinal). */
+export function columnsOf(rows: readonly CheckpointRow[]): Record<string, number[]> {
+  return Object.fromEntries(CHECKPOINT_COLUMNS.map((c) => [c, rows.map((r) => r[c])]));
 }

@@ -105,6 +105,7 @@ const validState: fc.Arbitrary<LabUrlState> = fc
       'seed-start': or(p['seed-start'], fc.integer({ min: 0, max: 2 ** 31 - 1 })),
       epochs: or(p.epochs, fc.integer({ min: 1, max: 1_000_000 })),
       'checkpoint-every': or(p['checkpoint-every'], fc.integer({ min: 1, max: 1_000_000 })),
+      'sv-every': or(p['sv-every'], fc.integer({ min: 1, max: 1_000_000 })),
       'batch-size': or(p['batch-size'], fc.integer({ min: 1, max: 1_000_000 })),
       lr: or(p.lr, positive),
       'weight-decay': or(
