@@ -18,6 +18,7 @@ export async function labBench(): Promise<BenchResult> {
   const rows: BenchResult['rows'] = [];
   let attribution: string[] | undefined;
   let longFrames: number | undefined;
+  let observerCheck: string | undefined;
   try {
     // BENCH_LAB_HIDE (e.g. curves,ribbons) hides panels through the lab's own teacher mode, to find what costs main-thread time.
     const page = await lab.open(process.env.BENCH_LAB_HIDE ? `?task=sparse-parity&preset=quick&hide=${process.env.BENCH_LAB_HIDE}` : '');
@@ -25,10 +26,13 @@ export async function labBench(): Promise<BenchResult> {
       const w = window as unknown as { longTasks: number[]; frames: { duration: number; scripts: { what: string; ms: number }[] }[] };
       w.longTasks = [];
       w.frames = [];
-      new PerformanceObserver((list) => list.getEntries().forEach((e) => w.longTasks.push(e.duration))).observe({ type: 'longtask', buffered: false });
+      // Held on window: an observer nothing references can be garbage-collected, and then it reports nothing.
+      const keep = window as unknown as { observers: PerformanceObserver[] };
+      keep.observers = [new PerformanceObserver((list) => list.getEntries().forEach((e) => w.longTasks.push(e.duration)))];
+      keep.observers[0].observe({ type: 'longtask', buffered: false });
       // Long animation frames name the scripts that ran in them (Chromium ≥ 123): what the long tasks were.
       type Script = { invoker: string; sourceFunctionName: string; sourceURL: string; duration: number };
-      new PerformanceObserver((list) =>
+      const frames = new PerformanceObserver((list) =>
         list.getEntries().forEach((e) => {
           const scripts = ((e as unknown as { scripts?: Script[] }).scripts ?? []).map((x) => ({
             what: `${x.invoker} ${x.sourceFunctionName || '(anonymous)'} @ ${x.sourceURL.split('/').pop()}`,
@@ -36,7 +40,9 @@ export async function labBench(): Promise<BenchResult> {
           }));
           if (e.duration > 50) w.frames.push({ duration: e.duration, scripts });
         }),
-      ).observe({ type: 'long-animation-frame', buffered: false });
+      );
+      keep.observers.push(frames);
+      frames.observe({ type: 'long-animation-frame', buffered: false });
     });
     await page.getByTestId('map-summary').filter({ hasText: 'states over' }).waitFor({ timeout: 120_000 });
     await setControl(page, 'task', 'sparse-parity');
@@ -71,6 +77,22 @@ export async function labBench(): Promise<BenchResult> {
       .slice(0, 6)
       .map(([what, ms]) => `${what}: ${Math.round(ms)} ms`);
     longFrames = frames.length;
+    // The observers work: a deliberate 120 ms task on the main thread must show up in both. (It runs from a
+    // timer: work done inside a DevTools evaluate is not reported as a long task.)
+    const before = await page.evaluate(() => {
+      const w = window as unknown as { longTasks: number[]; frames: unknown[] };
+      setTimeout(() => {
+        const end = performance.now() + 120;
+        while (performance.now() < end);
+      }, 0);
+      return [w.longTasks.length, w.frames.length];
+    });
+    await page.waitForTimeout(1000);
+    const after = await page.evaluate(() => {
+      const w = window as unknown as { longTasks: number[]; frames: unknown[] };
+      return [w.longTasks.length, w.frames.length];
+    });
+    observerCheck = `a deliberate 120 ms main-thread task was seen by the long-task observer: ${after[0] > before[0] ? 'yes' : 'NO'}, by the long-animation-frame observer: ${after[1] > before[1] ? 'yes' : 'NO'}`;
     const backend = (await page.getByTestId('backend').textContent()) ?? '?';
     await page.getByRole('button', { name: 'Stop' }).click();
     rows.push({ what: 'Start → first live map (sparse-parity/quick, 40 seeds)', value: Number(firstMap.toFixed(1)), unit: 's', backend });
@@ -108,6 +130,7 @@ export async function labBench(): Promise<BenchResult> {
     rows,
     notes: [
       `trained ${seconds} s in the page after the first map; Chromium ${'headless'}, software WebGPU passed over by auto`,
+      observerCheck ?? 'observer check not run',
       `${longFrames ?? 0} animation frames over 50 ms while training; the scripts that ran in them, by total time: ${attribution?.join('; ') || 'none named'}`,
     ],
   };
