@@ -3,27 +3,19 @@
  * second group beside the first with both maps and comparison rows; exports (runs, analysis, a valid PNG of the
  * map) read back in; a malformed import gets a located message and changes nothing.
  */
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseRunsJson } from '../../src/io/index.ts';
 import { trainmap } from '../helpers/cli.ts';
-import { buildLab, launchLab, type LabBrowser } from './browser.ts';
+import { labPerFile, shots } from './labPerFile.ts';
 import { setControl, waitForStatus } from './labPage.ts';
 
-const shots = resolve(import.meta.dirname, '../../out/e2e');
-mkdirSync(shots, { recursive: true });
 const dir = mkdtempSync(join(tmpdir(), 'trainmap-classroom-'));
 
-let lab: LabBrowser;
-beforeAll(async () => {
-  lab = await launchLab(await buildLab());
-}, 180_000);
-afterAll(async () => {
-  await lab?.close();
-});
+const lab = labPerFile();
 
 async function save(page: Page, button: string, name: string): Promise<string> {
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: button }).click()]);
@@ -51,7 +43,7 @@ function expectSame(a: unknown, b: unknown, path: string): void {
 
 describe('the lab for classrooms and researchers', () => {
   it('toggling layer norm mid-run starts a second group beside the first; both maps and comparison rows show', async () => {
-    const page = await lab.open('', { fresh: true });
+    const page = await lab().open('', { fresh: true });
     await page.getByTestId('map-summary').filter({ hasText: 'states over' }).waitFor({ timeout: 60_000 });
     await setControl(page, 'task', 'modular-addition');
     await setControl(page, 'preset', 'quick');
@@ -83,12 +75,12 @@ describe('the lab for classrooms and researchers', () => {
     const groups = await page.getByRole('figure').allTextContents();
     expect(groups.some((t) => t.includes('modular-addition/quick, 3 seeds'))).toBe(true);
     await page.screenshot({ path: join(shots, '5-two-groups.png'), fullPage: true });
-    expect(lab.errors).toEqual([]);
+    expect(lab().errors).toEqual([]);
     await page.close();
   }, 900_000);
 
   it('exports the runs, the analysis and the map; the exported analysis imports as it was, and the CLI reads both', async () => {
-    const page = await lab.open('', { fresh: true });
+    const page = await lab().open('', { fresh: true });
     // The recorded runs, once the background model selection has replaced the shipped analysis.
     await expect.poll(() => page.getByRole('status').textContent(), { timeout: 240_000, interval: 1000 }).toMatch(/^300 checkpoints × 40 recorded runs$/);
     const summary = await page.getByTestId('map-summary').textContent();
@@ -126,7 +118,7 @@ describe('the lab for classrooms and researchers', () => {
   }, 600_000);
 
   it('a malformed import gets the located message the CLI gives, and the lab keeps what it showed', async () => {
-    const page = await lab.open('', { fresh: true });
+    const page = await lab().open('', { fresh: true });
     await page.getByTestId('map-summary').filter({ hasText: 'states over' }).waitFor({ timeout: 60_000 });
     const before = await page.getByTestId('map-summary').textContent();
     const bad = join(dir, 'broken.csv');
@@ -142,7 +134,7 @@ describe('the lab for classrooms and researchers', () => {
   }, 300_000);
 
   it('a shared URL restores the controls, reports what it cannot use, and teacher mode hides what it names', async () => {
-    const page = await lab.open('?task=modular-addition&preset=quick&seeds=8&layer-norm=1&lr=0.004&v=1', { fresh: true });
+    const page = await lab().open('?task=modular-addition&preset=quick&seeds=8&layer-norm=1&lr=0.004&v=1', { fresh: true });
     await expect.poll(() => page.getByLabel('task', { exact: true }).inputValue()).toBe('modular-addition');
     expect(await page.getByLabel('preset', { exact: true }).inputValue()).toBe('quick');
     expect(await page.getByLabel('seeds', { exact: true }).inputValue()).toBe('8');
@@ -151,7 +143,7 @@ describe('the lab for classrooms and researchers', () => {
     // The address bar keeps the setup: only what differs from the preset, and the version.
     expect(new URL(page.url()).search).toBe('?task=modular-addition&preset=quick&seeds=8&lr=0.004&layer-norm=1&v=1');
 
-    const bad = await lab.open('?task=sparse-parity&preset=quick&seeds=0&colour=red&layer-norm=1', { fresh: true });
+    const bad = await lab().open('?task=sparse-parity&preset=quick&seeds=0&colour=red&layer-norm=1', { fresh: true });
     await expect
       .poll(() => bad.getByRole('alert').allTextContents())
       .toEqual(
@@ -171,7 +163,7 @@ describe('the lab for classrooms and researchers', () => {
     const link = await page.getByLabel('link for students').inputValue();
     expect(link).toMatch(/[?&]hide=curves,backend(&|$)/);
     expect(link).toMatch(/[?&]lock=1(&|$)/);
-    const student = await lab.open(link.replace(lab.url, ''), { fresh: true });
+    const student = await lab().open(link.replace(lab().url, ''), { fresh: true });
     await student.getByTestId('map-summary').filter({ hasText: 'states over' }).waitFor({ timeout: 60_000 });
     expect(await student.getByLabel('backend', { exact: true }).count()).toBe(0);
     expect(await student.getByRole('region', { name: 'Curves by state' }).count()).toBe(0);

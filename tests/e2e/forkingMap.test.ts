@@ -8,28 +8,16 @@
  * The same configuration by the CLI (`trainmap run … --epochs 400`, then `analyze --states 4` on it) gives a
  * forking map too; the page's rows equal the CLI's bit for bit on wasm (lab.test.ts checks that on a shorter run).
  */
-import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildLab, launchLab, type LabBrowser } from './browser.ts';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { labPerFile, shots } from './labPerFile.ts';
 import { storedGroups, storedRows, waitForStatus } from './labPage.ts';
 
-const shots = resolve(import.meta.dirname, '../../out/e2e');
-mkdirSync(shots, { recursive: true });
-
-let lab: LabBrowser;
-
-beforeAll(async () => {
-  lab = await launchLab(await buildLab());
-}, 180_000);
-
-afterAll(async () => {
-  await lab?.close();
-});
+const lab = labPerFile();
 
 describe('a map grown in the browser', () => {
   it('modular addition, 8 seeds: the map grows while they train and forks as they generalize at different times', async () => {
-    const page = await lab.open('?task=modular-addition&preset=quick&seeds=8&epochs=400&backend=wasm&states=4&v=1', { fresh: true });
+    const page = await lab().open('?task=modular-addition&preset=quick&seeds=8&epochs=400&backend=wasm&states=4&v=1', { fresh: true });
     const map = page.getByRole('region', { name: 'Training map' });
     // The sample map first, then the user's own run.
     await map.getByTestId('map-summary').filter({ hasText: 'over 40 runs' }).waitFor({ timeout: 60_000 });
@@ -65,7 +53,7 @@ describe('a map grown in the browser', () => {
     const last = rows.at(-1)!.rows.map((r) => r.row.eval_acc);
     expect(last.filter((a) => a > 0.9).length).toBeGreaterThan(0);
     expect(last.filter((a) => a <= 0.9).length).toBeGreaterThan(0);
-    expect(lab.errors).toEqual([]);
+    expect(lab().errors).toEqual([]);
     await page.close();
   }, 1_500_000);
 });

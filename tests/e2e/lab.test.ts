@@ -3,28 +3,17 @@
  * 127.0.0.1. It opens on the recorded map; a tiny run trains, pauses, survives a reload, resumes and finishes with
  * exactly the numbers the CLI gives; the same run on the browser's WebGPU stays within 1e-3 of wasm.
  */
-import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseRunsJson } from '../../src/io/index.ts';
 import { trainmap } from '../helpers/cli.ts';
-import { buildLab, launchLab, type LabBrowser } from './browser.ts';
+import { labPerFile, shots } from './labPerFile.ts';
 import { setControl, storedGroups, storedRows, waitForStatus } from './labPage.ts';
 
-const shots = resolve(import.meta.dirname, '../../out/e2e');
-mkdirSync(shots, { recursive: true });
-
-let lab: LabBrowser;
-
-beforeAll(async () => {
-  lab = await launchLab(await buildLab());
-}, 180_000);
-
-afterAll(async () => {
-  await lab?.close();
-});
+const lab = labPerFile();
 
 async function tinyRun(page: Page, backend: string, epochs: number, seeds = 3): Promise<void> {
   await setControl(page, 'task', 'sparse-parity');
@@ -36,7 +25,7 @@ async function tinyRun(page: Page, backend: string, epochs: number, seeds = 3): 
 
 describe('the lab in a browser', () => {
   it('opens on the recorded map; a run trains, pauses, survives a reload, resumes and equals the CLI run', async () => {
-    const page = await lab.open();
+    const page = await lab().open();
     const map = page.getByRole('region', { name: 'Training map' });
     await expect.poll(() => map.getByTestId('map-summary').textContent(), { timeout: 60_000 }).toMatch(/^6 states over 40 runs\..*The map is linear/);
     await expect.poll(() => page.getByRole('status').textContent()).toMatch(/300 checkpoints × 40 recorded runs/);
@@ -83,12 +72,12 @@ describe('the lab in a browser', () => {
           `seed ${run.seed} ${column}`,
         ).toEqual(values);
     }
-    expect(lab.errors).toEqual([]);
+    expect(lab().errors).toEqual([]);
     await page.close();
   }, 600_000);
 
   it("the browser's WebGPU backend trains the same tiny run within 1e-3 of wasm", async () => {
-    const page = await lab.open('', { fresh: true });
+    const page = await lab().open('', { fresh: true });
     for (const backend of ['wasm', 'webgpu']) {
       await tinyRun(page, backend, 2, 2);
       await page.getByRole('button', { name: 'Start', exact: true }).click();
@@ -113,7 +102,7 @@ describe('the lab in a browser', () => {
         }
       }),
     );
-    expect(lab.errors).toEqual([]);
+    expect(lab().errors).toEqual([]);
     await page.close();
   }, 600_000);
 
@@ -122,7 +111,7 @@ describe('the lab in a browser', () => {
     const cli = trainmap(['run', '--task', 'sparse-parity', '--preset', 'quick', '--seeds', '2', '--epochs', '30', '--backend', 'wasm', '--out', out]);
     expect(cli.code, cli.stderr).toBe(0);
     const reference = parseRunsJson(readFileSync(out, 'utf8'), out);
-    const page = await lab.open('', { fresh: true });
+    const page = await lab().open('', { fresh: true });
     await tinyRun(page, 'wasm', 30, 2);
     await page.getByRole('button', { name: 'Start', exact: true }).click();
     const stored = (s: string) => Number(/^(\d+) checkpoints stored/.exec(s)?.[1] ?? -1);
