@@ -12,7 +12,10 @@ export default ts.config(
   {
     languageOptions: { globals: { ...globals.node, ...globals.browser, ...globals.worker } },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/no-non-null-assertion': 'off',
       'no-constant-condition': ['error', { checkLoops: false }],
       // Reactivity is explicit here ($state, $state.raw); Maps, Dates and URLs used for bookkeeping are not meant to be reactive.

@@ -14,6 +14,7 @@ export default defineConfig({
   preview: { host: '127.0.0.1', port: 5173, strictPort: true },
   test: {
     include: ['tests/**/*.test.ts'],
+    globalSetup: ['tests/labBuild.setup.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',

@@ -21,12 +21,16 @@ export async function analyzeLargeBench(): Promise<BenchResult> {
   const file = join(dir, `runs-${runs}x${checkpoints}.json`);
   writeFileSync(file, formatRunsJson(largeBundle(runs, checkpoints)));
   const out = join(dir, `runs-${runs}x${checkpoints}.analysis.json`);
-  const r = spawnSync('/usr/bin/time', ['-v', process.execPath, '--import', 'tsx', join(root, 'src/cli/main.ts'), 'analyze', file, '--out', out], {
-    cwd: root,
-    encoding: 'utf8',
-    env: { ...process.env, TRAINMAP_PROGRESS_MS: '60000' },
-    maxBuffer: 64 * 2 ** 20,
-  });
+  const r = spawnSync(
+    '/usr/bin/time',
+    ['-v', process.execPath, '--import', 'tsx', join(root, 'src/cli/main.ts'), 'analyze', file, '--out', out],
+    {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, TRAINMAP_PROGRESS_MS: '60000' },
+      maxBuffer: 64 * 2 ** 20,
+    },
+  );
   const field = (name: string) => new RegExp(`${name}: (.*)`).exec(r.stderr)?.[1]?.trim() ?? null;
   const wall = field('Elapsed \\(wall clock\\) time \\(h:mm:ss or m:ss\\)');
   const seconds = wall ? wall.split(':').reduce((s, x) => s * 60 + Number(x), 0) : null;

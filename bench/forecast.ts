@@ -15,7 +15,8 @@ import { machine, median, type BenchResult } from './harness.ts';
 
 function firstCheckpoints(bundle: RunBundle, n: number): RunBundle {
   const b = structuredClone(bundle);
-  for (const run of b.groups.flatMap((g) => g.runs)) for (const c of Object.keys(run.checkpoints)) run.checkpoints[c] = run.checkpoints[c].slice(0, n);
+  for (const run of b.groups.flatMap((g) => g.runs))
+    for (const c of Object.keys(run.checkpoints)) run.checkpoints[c] = run.checkpoints[c].slice(0, n);
   return b;
 }
 
@@ -36,9 +37,20 @@ export async function forecastBench(): Promise<BenchResult> {
     const seconds = (performance.now() - t0) / 1000;
     const f = report.forecast!;
     const open = report.runs.filter((r) => r.included && !r.convergence?.converged);
-    const base = { cut: `${fraction * 100}% (${n} checkpoints)`, K: report.model.params.startprob.length, 'analysis s': Number(seconds.toFixed(1)) };
+    const base = {
+      cut: `${fraction * 100}% (${n} checkpoints)`,
+      K: report.model.params.startprob.length,
+      'analysis s': Number(seconds.toFixed(1)),
+    };
     if ('skipped' in f) {
-      rows.push({ ...base, 'runs still training': open.length, forecasts: 0, 'MAE (checkpoints)': null, 'naive MAE': null, note: f.skipped });
+      rows.push({
+        ...base,
+        'runs still training': open.length,
+        forecasts: 0,
+        'MAE (checkpoints)': null,
+        'naive MAE': null,
+        note: f.skipped,
+      });
       continue;
     }
     const convergedSoFar = report.runs.filter((r) => r.convergence?.converged).map((r) => r.convergence!.checkpoint);

@@ -8,10 +8,16 @@ import { join } from 'node:path';
 import { printTable } from './harness.ts';
 import { metricsBench } from './metrics.ts';
 
-const result = await metricsBench({ seeds: Number(process.env.BENCH_METRICS_SEEDS ?? 40), reps: Number(process.env.BENCH_METRICS_REPS ?? 20), skipWasm: true });
+const result = await metricsBench({
+  seeds: Number(process.env.BENCH_METRICS_SEEDS ?? 40),
+  reps: Number(process.env.BENCH_METRICS_REPS ?? 20),
+  skipWasm: true,
+});
 result.benchmark = 'metrics-per-checkpoint-gpu-device';
 if (result.notes?.some((n) => /swiftshader/i.test(n)))
-  console.warn('WARNING: the adapter is SwiftShader (a CPU), not a GPU: these timings say nothing about the GPU target');
+  console.warn(
+    'WARNING: the adapter is SwiftShader (a CPU), not a GPU: these timings say nothing about the GPU target',
+  );
 printTable(result.benchmark, result.rows);
 for (const n of result.notes ?? []) console.log(`  note: ${n}`);
 const dir = process.env.OUT ?? 'bench/results';

@@ -40,7 +40,8 @@ export const median = (xs: number[]) => {
 export function printTable(title: string, rows: BenchResult['rows']): void {
   if (rows.length === 0) return;
   const cols = [...new Set(rows.flatMap((r) => Object.keys(r)))];
-  const cell = (v: unknown) => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toPrecision(4)) : String(v));
+  const cell = (v: unknown) =>
+    typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toPrecision(4)) : String(v);
   const widths = cols.map((c) => Math.max(c.length, ...rows.map((r) => cell(r[c] ?? '').length)));
   console.log(`\n${title}`);
   console.log(cols.map((c, j) => c.padEnd(widths[j])).join('  '));

@@ -25,10 +25,15 @@ const fixtures = process.env.TRAINMAP_FIXTURES ?? join(import.meta.dirname, '../
 
 export async function emIterationBench(): Promise<BenchResult> {
   const rows: BenchResult['rows'] = [];
-  const f = JSON.parse(readFileSync(join(fixtures, 'hmm/paperlike.json'), 'utf8')) as { sequences: number[][][]; start: HMMParams };
+  const f = JSON.parse(readFileSync(join(fixtures, 'hmm/paperlike.json'), 'utf8')) as {
+    sequences: number[][][];
+    start: HMMParams;
+  };
   const paperScale = packSequences(benchSequences(40, 1000, 14, 6, 1));
   const t0 = performance.now();
-  const paperStart = fromFlat(initialParams(paperScale, 6, createRng(0, 'bench'), 'hmmlearn', ANALYSIS_DEFAULTS.kmeansInits));
+  const paperStart = fromFlat(
+    initialParams(paperScale, 6, createRng(0, 'bench'), 'hmmlearn', ANALYSIS_DEFAULTS.kmeansInits),
+  );
   const initMs = performance.now() - t0;
   const cases: { name: string; obs: ObservationSet; start: HMMParams }[] = [
     { name: 'paperlike.json (24×300×14)', obs: packSequences(f.sequences), start: f.start },
@@ -36,10 +41,17 @@ export async function emIterationBench(): Promise<BenchResult> {
   ];
   for (const c of cases) {
     const iterations = 10;
-    const times = timeRepeated(() => fitObservations(c.obs, { nStates: 6, start: c.start, maxIterations: iterations, tolerance: -Infinity }), 5).map(
-      (t) => t / iterations,
-    );
-    rows.push({ data: c.name, K: 6, checkpoints: c.obs.nObservations, 'ms/iter (median)': median(times), 'ms/iter (min)': Math.min(...times) });
+    const times = timeRepeated(
+      () => fitObservations(c.obs, { nStates: 6, start: c.start, maxIterations: iterations, tolerance: -Infinity }),
+      5,
+    ).map((t) => t / iterations);
+    rows.push({
+      data: c.name,
+      K: 6,
+      checkpoints: c.obs.nObservations,
+      'ms/iter (median)': median(times),
+      'ms/iter (min)': Math.min(...times),
+    });
   }
   return {
     benchmark: 'hmm-em-iteration',
@@ -101,11 +113,18 @@ export async function eStepKernelBench(): Promise<BenchResult> {
   const { toFlat } = await import('../src/analysis/hmm/params.ts');
   const { initialParams } = await import('../src/analysis/hmm/init.ts');
   const { createRng } = await import('../src/numeric/rng.ts');
-  const f = JSON.parse(readFileSync(join(fixtures, 'hmm/paperlike.json'), 'utf8')) as { sequences: number[][][]; start: HMMParams };
+  const f = JSON.parse(readFileSync(join(fixtures, 'hmm/paperlike.json'), 'utf8')) as {
+    sequences: number[][][];
+    start: HMMParams;
+  };
   const big = packSequences(benchSequences(32, 1000, 14, 6, 4));
   const cases = [
     { data: 'paperlike.json (24×300×14), K=6', obs: packSequences(f.sequences), p: toFlat(f.start) },
-    { data: 'paper-scale training split (32×1000×14), K=8', obs: big, p: initialParams(big, 8, createRng(0), 'sticky', ANALYSIS_DEFAULTS.kmeansInits) },
+    {
+      data: 'paper-scale training split (32×1000×14), K=8',
+      obs: big,
+      p: initialParams(big, 8, createRng(0), 'sticky', ANALYSIS_DEFAULTS.kmeansInits),
+    },
   ];
   const rows: BenchResult['rows'] = [];
   for (const c of cases) {
@@ -114,7 +133,8 @@ export async function eStepKernelBench(): Promise<BenchResult> {
     const factors = factorGaussians(k, d, c.p.means, c.p.covars);
     const js = new EStepWorkspace(c.obs, k, { simd: false });
     const simd = new EStepWorkspace(c.obs, k);
-    const run = (ws: InstanceType<typeof EStepWorkspace>) => () => void expectationStep(c.obs, c.p, ws, emptyStats(k, d), factors);
+    const run = (ws: InstanceType<typeof EStepWorkspace>) => () =>
+      void expectationStep(c.obs, c.p, ws, emptyStats(k, d), factors);
     const best = [Infinity, Infinity];
     for (let r = 0; r < 25; r++) {
       [run(js), run(simd)].forEach((fn, i) => {
@@ -123,7 +143,12 @@ export async function eStepKernelBench(): Promise<BenchResult> {
         if (r >= 5) best[i] = Math.min(best[i], performance.now() - t0);
       });
     }
-    rows.push({ data: c.data, 'JS ms': best[0], 'SIMD ms': simd.simd ? best[1] : null, speedup: simd.simd ? best[0] / best[1] : null });
+    rows.push({
+      data: c.data,
+      'JS ms': best[0],
+      'SIMD ms': simd.simd ? best[1] : null,
+      speedup: simd.simd ? best[0] / best[1] : null,
+    });
   }
   return {
     benchmark: 'hmm-estep-kernels',

@@ -21,14 +21,21 @@ export async function labBench(): Promise<BenchResult> {
   let observerCheck: string | undefined;
   try {
     // BENCH_LAB_HIDE (e.g. curves,ribbons) hides panels through the lab's own teacher mode, to find what costs main-thread time.
-    const page = await lab.open(process.env.BENCH_LAB_HIDE ? `?task=sparse-parity&preset=quick&hide=${process.env.BENCH_LAB_HIDE}` : '');
+    const page = await lab.open(
+      process.env.BENCH_LAB_HIDE ? `?task=sparse-parity&preset=quick&hide=${process.env.BENCH_LAB_HIDE}` : '',
+    );
     await page.evaluate(() => {
-      const w = window as unknown as { longTasks: number[]; frames: { duration: number; scripts: { what: string; ms: number }[] }[] };
+      const w = window as unknown as {
+        longTasks: number[];
+        frames: { duration: number; scripts: { what: string; ms: number }[] }[];
+      };
       w.longTasks = [];
       w.frames = [];
       // Held on window: an observer nothing references can be garbage-collected, and then it reports nothing.
       const keep = window as unknown as { observers: PerformanceObserver[] };
-      keep.observers = [new PerformanceObserver((list) => list.getEntries().forEach((e) => w.longTasks.push(e.duration)))];
+      keep.observers = [
+        new PerformanceObserver((list) => list.getEntries().forEach((e) => w.longTasks.push(e.duration))),
+      ];
       keep.observers[0].observe({ type: 'longtask', buffered: false });
       // Long animation frames name the scripts that ran in them (Chromium ≥ 123): what the long tasks were.
       type Script = { invoker: string; sourceFunctionName: string; sourceURL: string; duration: number };
@@ -65,9 +72,15 @@ export async function labBench(): Promise<BenchResult> {
       if (flush) flushes.push(Number(flush[1]));
     }
     const minutes = (Date.now() - started) / 60_000;
-    const longTasks = await page.evaluate((from) => (window as unknown as { longTasks: number[] }).longTasks.slice(from), since);
+    const longTasks = await page.evaluate(
+      (from) => (window as unknown as { longTasks: number[] }).longTasks.slice(from),
+      since,
+    );
     const frames = await page.evaluate(
-      (from) => (window as unknown as { frames: { duration: number; scripts: { what: string; ms: number }[] }[] }).frames.slice(from),
+      (from) =>
+        (window as unknown as { frames: { duration: number; scripts: { what: string; ms: number }[] }[] }).frames.slice(
+          from,
+        ),
       framesSince,
     );
     const byScript = new Map<string, number>();
@@ -95,20 +108,54 @@ export async function labBench(): Promise<BenchResult> {
     observerCheck = `a deliberate 120 ms main-thread task was seen by the long-task observer: ${after[0] > before[0] ? 'yes' : 'NO'}, by the long-animation-frame observer: ${after[1] > before[1] ? 'yes' : 'NO'}`;
     const backend = (await page.getByTestId('backend').textContent()) ?? '?';
     await page.getByRole('button', { name: 'Stop' }).click();
-    rows.push({ what: 'Start → first live map (sparse-parity/quick, 40 seeds)', value: Number(firstMap.toFixed(1)), unit: 's', backend });
-    rows.push({ what: 'seed-steps/s in the page (median of 2 s samples)', value: median(speeds), unit: 'seed-steps/s', backend });
+    rows.push({
+      what: 'Start → first live map (sparse-parity/quick, 40 seeds)',
+      value: Number(firstMap.toFixed(1)),
+      unit: 's',
+      backend,
+    });
+    rows.push({
+      what: 'seed-steps/s in the page (median of 2 s samples)',
+      value: median(speeds),
+      unit: 'seed-steps/s',
+      backend,
+    });
     rows.push({
       what: 'main-thread long tasks > 50 ms per minute of training',
       value: Number((longTasks.length / minutes).toFixed(2)),
       unit: 'per minute',
       backend,
     });
-    rows.push({ what: 'longest main-thread task while training', value: longTasks.length ? Math.round(Math.max(...longTasks)) : 0, unit: 'ms', backend });
-    rows.push({ what: 'IndexedDB flush (rows + state, one transaction), median', value: flushes.length ? median(flushes) : null, unit: 'ms', backend });
+    rows.push({
+      what: 'longest main-thread task while training',
+      value: longTasks.length ? Math.round(Math.max(...longTasks)) : 0,
+      unit: 'ms',
+      backend,
+    });
+    rows.push({
+      what: 'IndexedDB flush (rows + state, one transaction), median',
+      value: flushes.length ? median(flushes) : null,
+      unit: 'ms',
+      backend,
+    });
     // The CLI on the same preset and backend, for the same number of seeds.
     const out = join(mkdtempSync(join(tmpdir(), 'trainmap-bench-')), 'cli.json');
     const cli = trainmap(
-      ['run', '--task', 'sparse-parity', '--preset', 'quick', '--seeds', '40', '--epochs', '4', '--backend', backend.split(' ')[0], '--out', out],
+      [
+        'run',
+        '--task',
+        'sparse-parity',
+        '--preset',
+        'quick',
+        '--seeds',
+        '40',
+        '--epochs',
+        '4',
+        '--backend',
+        backend.split(' ')[0],
+        '--out',
+        out,
+      ],
       {
         timeoutMs: 600_000,
       },

@@ -13,7 +13,11 @@ export function largeBundle(runs = 100, checkpoints = 2600, seed = 8): RunBundle
   const truth = benchHmm(k, DEFAULT_FEATURES.length, seed);
   // Slower than the benchmark HMM's 0.985 self-transitions, so 2600 checkpoints visit most states.
   truth.transmat = truth.transmat.map((row, i) => row.map((p, j) => (i === k - 1 ? p : j === i ? 0.997 : p / 5)));
-  const { sequences, states } = sampleGaussianHMM(truth, new Array(runs).fill(checkpoints), createRng(seed, 'large-bundle'));
+  const { sequences, states } = sampleGaussianHMM(
+    truth,
+    new Array(runs).fill(checkpoints),
+    createRng(seed, 'large-bundle'),
+  );
   const rng = createRng(seed, 'large-bundle-acc');
   return {
     format: 'trainmap.runs/1',

@@ -11,7 +11,8 @@ import { machine, median, timeRepeated, type BenchResult } from './harness.ts';
 
 function firstCheckpoints(bundle: RunBundle, n: number): RunBundle {
   const b = structuredClone(bundle);
-  for (const run of b.groups.flatMap((g) => g.runs)) for (const c of Object.keys(run.checkpoints)) run.checkpoints[c] = run.checkpoints[c].slice(0, n);
+  for (const run of b.groups.flatMap((g) => g.runs))
+    for (const c of Object.keys(run.checkpoints)) run.checkpoints[c] = run.checkpoints[c].slice(0, n);
   return b;
 }
 
@@ -23,7 +24,13 @@ export async function liveRefitBench(): Promise<BenchResult> {
     const before = analyzeRuns(firstCheckpoints(bundle, n - 1), { states: 6, stabilityRestarts: 0 });
     const grown = firstCheckpoints(bundle, n);
     const ms = timeRepeated(() => warmRefit(grown, before), 5);
-    rows.push({ runs: 40, checkpoints: n, K: 6, 'warm refit ms (median of 5)': Math.round(median(ms)), 'max ms': Math.round(Math.max(...ms)) });
+    rows.push({
+      runs: 40,
+      checkpoints: n,
+      K: 6,
+      'warm refit ms (median of 5)': Math.round(median(ms)),
+      'max ms': Math.round(Math.max(...ms)),
+    });
   }
   return { benchmark: 'live-refit', date: new Date().toISOString(), machine: machine(), rows };
 }

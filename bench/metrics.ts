@@ -84,7 +84,12 @@ export async function metricsBench(options: MetricsBenchOptions = {}): Promise<B
     const results: Record<string, WeightMetrics[]> = {};
     for (const [label, opts, compute] of runs) {
       // The CPU path takes seconds at 40 seeds; a few reps tell its time well enough.
-      const r = await timeCalls(new SeedMetrics(trainer.task.params, S, opts), trainer.params, opts.path === 'cpu' ? Math.min(reps, 5) : reps, compute);
+      const r = await timeCalls(
+        new SeedMetrics(trainer.task.params, S, opts),
+        trainer.params,
+        opts.path === 'cpu' ? Math.min(reps, 5) : reps,
+        compute,
+      );
       results[label] = r.last;
       rows.push({
         task,
@@ -98,7 +103,9 @@ export async function metricsBench(options: MetricsBenchOptions = {}): Promise<B
       console.log(`metrics bench: ${task} ${label}: ${median(r.times).toFixed(1)} ms`);
     }
     const diff = largestDifference(results['GPU kernels'], results['read back + CPU path']);
-    notes.push(`${task}: largest GPU vs CPU relative difference ${diff.rel.toExponential(2)} over ${S}×14 values; NaN/∞ mismatches: ${diff.mismatched}`);
+    notes.push(
+      `${task}: largest GPU vs CPU relative difference ${diff.rel.toExponential(2)} over ${S}×14 values; NaN/∞ mismatches: ${diff.mismatched}`,
+    );
     trainer.dispose();
   }
   if (!options.skipWasm) {

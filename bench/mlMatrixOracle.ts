@@ -36,7 +36,12 @@ export async function mlMatrixOracleBench(): Promise<BenchResult> {
     const ours = () => data.map((d) => singularValues(r, c, d));
     const theirs = () =>
       matrices.map(
-        (m) => new SingularValueDecomposition(m, { computeLeftSingularVectors: false, computeRightSingularVectors: false, autoTranspose: true }).diagonal,
+        (m) =>
+          new SingularValueDecomposition(m, {
+            computeLeftSingularVectors: false,
+            computeRightSingularVectors: false,
+            autoTranspose: true,
+          }).diagonal,
       );
     let bestOurs = Infinity;
     let bestTheirs = Infinity;

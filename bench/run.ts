@@ -45,7 +45,10 @@ if (unknown.length) {
 }
 for (const name of wanted.length ? wanted : Object.keys(all)) {
   const result = await all[name]();
-  printTable(`${result.benchmark}  (${result.machine.cpu}, ${result.machine.cores} cores, Node ${result.machine.node})`, result.rows);
+  printTable(
+    `${result.benchmark}  (${result.machine.cpu}, ${result.machine.cores} cores, Node ${result.machine.node})`,
+    result.rows,
+  );
   for (const n of result.notes ?? []) console.log(`  note: ${n}`);
   console.log(`  -> ${writeResult(result)}`);
 }

@@ -55,8 +55,17 @@ function realSet(file: string, k: number): DataSet {
 }
 
 function sampledSet(): DataSet {
-  const { sequences, states } = sampleGaussianHMM(benchHmm(6, 14, 11), new Array(40).fill(300), createRng(11, 'bench-stability'));
-  return { name: 'sampled forking HMM, 40×300×14 (K=6, states known)', obs: packSequences(sequences), k: 6, truth: states };
+  const { sequences, states } = sampleGaussianHMM(
+    benchHmm(6, 14, 11),
+    new Array(40).fill(300),
+    createRng(11, 'bench-stability'),
+  );
+  return {
+    name: 'sampled forking HMM, 40×300×14 (K=6, states known)',
+    obs: packSequences(sequences),
+    k: 6,
+    truth: states,
+  };
 }
 
 /** Every restart at K, decoded on every run in the order train, held-out (the plan's order). */
@@ -95,11 +104,16 @@ function compose(first: readonly number[], second: readonly number[]): number[] 
 export async function stabilityBench(): Promise<BenchResult> {
   const rows: BenchResult['rows'] = [];
   const notes: string[] = [];
-  const sets: DataSet[] = [...SETS.filter((f) => existsSync(f)).map((f, i) => realSet(f, i === 0 ? 6 : 7)), sampledSet()];
+  const sets: DataSet[] = [
+    ...SETS.filter((f) => existsSync(f)).map((f, i) => realSet(f, i === 0 ? 6 : 7)),
+    sampledSet(),
+  ];
   for (const set of sets) {
     const { fits, all, order, nHeld } = fitAll(set);
     const k = set.k;
-    const ok = fits.filter((f) => Number.isFinite(f.r.heldOutLogLikelihood)).sort((a, b) => b.r.heldOutLogLikelihood - a.r.heldOutLogLikelihood);
+    const ok = fits
+      .filter((f) => Number.isFinite(f.r.heldOutLogLikelihood))
+      .sort((a, b) => b.r.heldOutLogLikelihood - a.r.heldOutLogLikelihood);
     const best = ok[0];
     const gaps = ok.map((f) => (best.r.heldOutLogLikelihood - f.r.heldOutLogLikelihood) / nHeld);
     const ses = ok.map((f) => {
@@ -127,7 +141,8 @@ export async function stabilityBench(): Promise<BenchResult> {
     for (const tau of TOLERANCES) {
       const comparable = ok.filter((_, i) => gaps[i] <= tau);
       (base as Record<string, unknown>)[`comparable at ${tau}`] = comparable.length;
-      (base as Record<string, unknown>)[`verdict support at ${tau}`] = comparable.filter((f) => f.r.shape === best.r.shape).length / comparable.length;
+      (base as Record<string, unknown>)[`verdict support at ${tau}`] =
+        comparable.filter((f) => f.r.shape === best.r.shape).length / comparable.length;
     }
     // Matching: against the truth where it is known; agreement and cycle consistency everywhere.
     const others = ok.slice(1);
@@ -150,8 +165,12 @@ export async function stabilityBench(): Promise<BenchResult> {
       const ideal = recovered.map((f) => truthMatching(truth, best.paths, f.paths, k));
       const idx = recovered.map((f) => others.indexOf(f));
       match['fits recovering the truth (≥90% of checkpoints)'] = `${recovered.length}/${others.length}`;
-      match['means: states matched as the truth says'] = idx.length ? idx.reduce((s, i, j) => s + sameOrder(means[i], ideal[j]), 0) / idx.length : null;
-      match['overlap: states matched as the truth says'] = idx.length ? idx.reduce((s, i, j) => s + sameOrder(overlap[i], ideal[j]), 0) / idx.length : null;
+      match['means: states matched as the truth says'] = idx.length
+        ? idx.reduce((s, i, j) => s + sameOrder(means[i], ideal[j]), 0) / idx.length
+        : null;
+      match['overlap: states matched as the truth says'] = idx.length
+        ? idx.reduce((s, i, j) => s + sameOrder(overlap[i], ideal[j]), 0) / idx.length
+        : null;
       match['means: every state right (fits)'] = idx.filter((i, j) => sameOrder(means[i], ideal[j]) === 1).length;
       match['overlap: every state right (fits)'] = idx.filter((i, j) => sameOrder(overlap[i], ideal[j]) === 1).length;
     }
@@ -194,8 +213,12 @@ export async function stabilityBench(): Promise<BenchResult> {
         nHeldOutObservations: nHeld,
         matching,
       });
-      match[`${matching}: shown edges' support (min)`] = Math.min(...s.edges.filter((e) => e.shown).map((e) => e.support));
-      match[`${matching}: agreement of comparable fits with the shown (min)`] = Math.min(...s.fits.filter((f) => f.comparable).map((f) => f.agreement));
+      match[`${matching}: shown edges' support (min)`] = Math.min(
+        ...s.edges.filter((e) => e.shown).map((e) => e.support),
+      );
+      match[`${matching}: agreement of comparable fits with the shown (min)`] = Math.min(
+        ...s.fits.filter((f) => f.comparable).map((f) => f.agreement),
+      );
     }
     rows.push({ ...base, ...match });
   }

@@ -17,13 +17,25 @@ export async function stickyPriorBench(): Promise<BenchResult> {
   const sets: { name: string; obs: ObservationSet }[] = [
     ...['static/samples/sparse-parity-paper.csv', 'static/samples/sparse-parity-seeds40-79.csv']
       .filter((f) => existsSync(f))
-      .map((f) => ({ name: f.replace(/^.*\//, ''), obs: packSequences(prepareRuns(readBundleText(readFileSync(f, 'utf8'), f), {}).z) })),
+      .map((f) => ({
+        name: f.replace(/^.*\//, ''),
+        obs: packSequences(prepareRuns(readBundleText(readFileSync(f, 'utf8'), f), {}).z),
+      })),
     { name: 'sampled forking K=6, 30×300×14', obs: packSequences(benchSequences(30, 300, 14, 6, 3)) },
   ];
   const rows: BenchResult['rows'] = [];
   const byPrior = new Map<
     number,
-    { wins: number; cleanWins: number; cases: number; bestGap: number[]; cleanGap: number[]; degenerate: number; alternating: number; fits: number }
+    {
+      wins: number;
+      cleanWins: number;
+      cases: number;
+      bestGap: number[];
+      cleanGap: number[];
+      degenerate: number;
+      alternating: number;
+      fits: number;
+    }
   >();
   for (const set of sets) {
     for (const k of KS) {
@@ -57,7 +69,16 @@ export async function stickyPriorBench(): Promise<BenchResult> {
           'linear fits': results.filter((r) => r.shape === 'linear').length,
           fits: results.length,
         });
-        const agg = byPrior.get(prior) ?? { wins: 0, cleanWins: 0, cases: 0, bestGap: [], cleanGap: [], degenerate: 0, alternating: 0, fits: 0 };
+        const agg = byPrior.get(prior) ?? {
+          wins: 0,
+          cleanWins: 0,
+          cases: 0,
+          bestGap: [],
+          cleanGap: [],
+          degenerate: 0,
+          alternating: 0,
+          fits: 0,
+        };
         agg.cases++;
         if (top >= best.get(0)!) agg.wins++;
         agg.bestGap.push((top - best.get(0)!) / nHeld);

@@ -28,7 +28,13 @@ import { machine, median, type BenchResult } from './harness.ts';
 const SAMPLES = ['sparse-parity-paper.csv', 'sparse-parity-seeds40-79.csv'];
 
 function carried(bundle: RunBundle, k: number): RunBundle {
-  return { ...bundle, groups: bundle.groups.map((g) => ({ ...g, runs: g.runs.map((r) => ({ ...r, checkpoints: carrySingularValues(r.checkpoints, k) })) })) };
+  return {
+    ...bundle,
+    groups: bundle.groups.map((g) => ({
+      ...g,
+      runs: g.runs.map((r) => ({ ...r, checkpoints: carrySingularValues(r.checkpoints, k) })),
+    })),
+  };
 }
 
 /** Share of checkpoints whose state agrees with `base` once states are matched one to one (maximum total overlap). */
@@ -115,7 +121,11 @@ export async function svEveryBench(): Promise<BenchResult> {
     const variants: [string | number, RunBundle, AnalyzeOptions][] = [
       ...ks.map((k): [number, RunBundle, AnalyzeOptions] => [k, carried(whole, k), {}]),
       ['1, analysis seed +1 (control)', whole, { seed: ANALYSIS_DEFAULTS.seed + 1 }],
-      ['∞: the four left out of the features', whole, { features: METRIC_NAMES.filter((m) => !(SINGULAR_VALUE_METRICS as readonly string[]).includes(m)) }],
+      [
+        '∞: the four left out of the features',
+        whole,
+        { features: METRIC_NAMES.filter((m) => !(SINGULAR_VALUE_METRICS as readonly string[]).includes(m)) },
+      ],
     ];
     for (const [k, bundle, options] of variants) {
       const t0 = performance.now();

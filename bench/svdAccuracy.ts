@@ -4,7 +4,7 @@
  * are hard for it: low rank, a graded spectrum through the 1e-5 threshold, sparse, and real trained
  * weights from the metrics fixtures. The error is max |σ − σ_ref| / σ_max against float64 one-sided
  * Jacobi, and
- * "misclassified" counts values on the wrong side of the 1e-5 floor (SPEC §2). The WGSL kernel itself
+ * "misclassified" counts values on the wrong side of the 1e-5 floor (method.md §3). The WGSL kernel itself
  * runs on the same matrices through WebGPU (SwiftShader here; BENCH_SVD_GPU=0 skips it).
  * BENCH_SVD_QUICK=1 keeps to the small shapes.
  */
@@ -13,7 +13,13 @@ import { join } from 'node:path';
 import { createRng } from '../src/numeric/rng.ts';
 import { singularValues } from '../src/metrics/singularValues.ts';
 import { SINGULAR_VALUE_FLOOR } from '../src/metrics/weightMetrics.ts';
-import { bidiagonalBisectionFloat32, gramFloat32, jacobiFloat32, jacobiFloat64, tallColumnMajor } from './svdFloat32.ts';
+import {
+  bidiagonalBisectionFloat32,
+  gramFloat32,
+  jacobiFloat32,
+  jacobiFloat64,
+  tallColumnMajor,
+} from './svdFloat32.ts';
 import { metricsKernelsFor } from '../src/train/gpuMetrics.ts';
 import { selectBackend, tf } from '../src/train/backend.ts';
 import { prepareNodeWebGpu } from '../src/train/nodeWebgpu.ts';
@@ -87,7 +93,12 @@ function testMatrices(quick: boolean): TestMatrix[] {
   const out: TestMatrix[] = [];
   for (const [rows, cols] of shapes) {
     const n = Math.min(rows, cols);
-    out.push({ kind: 'gaussian N(0,1/128)', rows, cols, data: Float32Array.from(gaussian(rng, rows * cols, 1 / Math.sqrt(128))) });
+    out.push({
+      kind: 'gaussian N(0,1/128)',
+      rows,
+      cols,
+      data: Float32Array.from(gaussian(rng, rows * cols, 1 / Math.sqrt(128))),
+    });
     const rank = Math.max(1, Math.round(0.75 * n));
     const lowRank = Array.from({ length: rank }, (_, i) => 10 * Math.pow(0.9, i));
     out.push({ kind: `rank ${rank}, σ_max 10`, rows, cols, data: withSpectrum(rng, rows, cols, lowRank) });
@@ -108,7 +119,12 @@ function testMatrices(quick: boolean): TestMatrix[] {
       if (seen.has(key) || Math.min(rows, cols) < 2 || (quick && rows * cols > 50000)) continue;
       seen.add(key);
       const bytes = Buffer.from(m.base64, 'base64');
-      out.push({ kind: `trained (${file})`, rows, cols, data: new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length)) });
+      out.push({
+        kind: `trained (${file})`,
+        rows,
+        cols,
+        data: new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length)),
+      });
     }
   }
   return out;
@@ -140,7 +156,10 @@ async function kernelSingularValues(matrices: TestMatrix[]): Promise<{ values: F
   const plan = planMetrics(params, 1);
   const r = await metricsKernelsFor(device).run(params, 1, buffers, { singularValues: true });
   for (const b of buffers) b.destroy();
-  return { values: plan.matrices.map((m) => r.singularValues!.slice(m.svOffset, m.svOffset + m.n)), adapter: choice.adapter ?? 'unknown' };
+  return {
+    values: plan.matrices.map((m) => r.singularValues!.slice(m.svOffset, m.svOffset + m.n)),
+    adapter: choice.adapter ?? 'unknown',
+  };
 }
 
 export async function svdAccuracyBench(): Promise<BenchResult> {

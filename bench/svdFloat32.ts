@@ -13,7 +13,11 @@ import { symmetricEigenvalues } from '../src/metrics/singularValues.ts';
 const f = Math.fround;
 
 /** Tall column-major float32 copy of a row-major rows×cols matrix (transposed when wide). */
-export function tallColumnMajor(rows: number, cols: number, data: ArrayLike<number>): { m: number; n: number; a: Float32Array } {
+export function tallColumnMajor(
+  rows: number,
+  cols: number,
+  data: ArrayLike<number>,
+): { m: number; n: number; a: Float32Array } {
   const wide = rows < cols;
   const m = wide ? cols : rows;
   const n = wide ? rows : cols;
@@ -43,7 +47,12 @@ export function gramFloat32(m: number, n: number, a: Float32Array): Float64Array
 }
 
 /** One-sided Jacobi; returns the singular values after each sweep (sweeps[k] = after k+1 sweeps). */
-export function jacobiFloat32(m: number, n: number, a0: Float32Array, maxSweeps: number): { sweeps: Float64Array[]; rotations: number[] } {
+export function jacobiFloat32(
+  m: number,
+  n: number,
+  a0: Float32Array,
+  maxSweeps: number,
+): { sweeps: Float64Array[]; rotations: number[] } {
   return jacobi(m, n, a0, maxSweeps, Math.fround, 1.2e-7);
 }
 

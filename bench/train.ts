@@ -44,7 +44,8 @@ async function timeSessionSteps(cfg: TrainingConfig, seeds: number[], steps: num
   session.resume();
   await done;
   const s = (performance.now() - t0) / 1000;
-  if (session.stepsDone !== steps + 1 || checkpointed) throw new Error(`the timed steps were not ${steps} steps without a checkpoint`);
+  if (session.stepsDone !== steps + 1 || checkpointed)
+    throw new Error(`the timed steps were not ${steps} steps without a checkpoint`);
   await session.stop();
   session.dispose();
   return s;
@@ -89,7 +90,14 @@ export async function trainThroughputBench(): Promise<BenchResult> {
         direct: true,
       },
       ...(backend === 'wasm'
-        ? [{ task: 'modular-addition/paper (p=113, d=128, batch 2048)', cfg: trainingConfig('modular-addition', 'paper'), steps: 2, sizes: [1, 8, 40] }]
+        ? [
+            {
+              task: 'modular-addition/paper (p=113, d=128, batch 2048)',
+              cfg: trainingConfig('modular-addition', 'paper'),
+              steps: 2,
+              sizes: [1, 8, 40],
+            },
+          ]
         : []),
     ];
     for (const c of cases) {
@@ -142,7 +150,9 @@ export async function trainThroughputBench(): Promise<BenchResult> {
   notes.push(
     "batched and sequential train through a TrainingSession set up as the CLI sets it up; 'batched, trainer alone' times the same batched steps on the BatchedTrainer without a session, right after, in the same process; with BENCH_TRAIN_REPS=n both are the median of n runs taken in turn",
   );
-  notes.push('timed from one warm-up step to the parameters read back after the last step (so asynchronous WebGPU work is included)');
+  notes.push(
+    'timed from one warm-up step to the parameters read back after the last step (so asynchronous WebGPU work is included)',
+  );
   notes.push(
     "sequential = the same S seeds trained one after another as single-seed models; batched / sequential ≥ 0.7·S would meet the issue's GPU target only on a GPU, which this machine does not have",
   );

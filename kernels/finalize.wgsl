@@ -1,4 +1,4 @@
-// The 14 metrics of SPEC §2 for each seed, from the per-segment sums (stats.wgsl), the per-matrix
+// The 14 metrics of method.md §3 for each seed, from the per-segment sums (stats.wgsl), the per-matrix
 // singular-value summaries (svd.wgsl) and the medians (radixSelect.wgsl); one invocation per seed.
 // Order: l1, l2, l1_over_l2, weight_mean, weight_median, weight_var, bias_mean, bias_median, bias_var,
 // trace, spectral, trace_over_spectral, sv_mean, sv_var. Written as raw bits.

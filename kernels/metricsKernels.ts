@@ -91,7 +91,9 @@ export class WeightMetricsKernels {
   /** Compiles what `plan` needs and allocates its buffers (replacing the previous plan's). */
   async prepare(plan: MetricsPlan): Promise<void> {
     if (this.lostReason) throw new Error(this.lostReason);
-    await Promise.all(['fill', 'pack', 'stats', 'radix:histogram', 'radix:choose', 'finalize', 'svd'].map((n) => this.pipeline(n)));
+    await Promise.all(
+      ['fill', 'pack', 'stats', 'radix:histogram', 'radix:choose', 'finalize', 'svd'].map((n) => this.pipeline(n)),
+    );
     if (this.current?.plan.key === plan.key) return;
     checkLimits(plan, this.device.limits);
     this.releasePlan();
@@ -118,10 +120,15 @@ export class WeightMetricsKernels {
     if (!res || res.plan.key !== plan.key) throw new Error('WeightMetricsKernels.submit: call prepare(plan) first');
     if (this.lostReason) throw new Error(this.lostReason);
     if (sources.length !== plan.params.length)
-      throw new Error(`WeightMetricsKernels.submit: ${plan.params.length} parameters in the plan, ${sources.length} buffers given`);
+      throw new Error(
+        `WeightMetricsKernels.submit: ${plan.params.length} parameters in the plan, ${sources.length} buffers given`,
+      );
     sources.forEach((b, i) => {
       const need = plan.seeds * size(plan.params[i]) * 4;
-      if (b.size < need) throw new Error(`WeightMetricsKernels.submit: the buffer of ${plan.params[i].name} has ${b.size} bytes, the plan needs ${need}`);
+      if (b.size < need)
+        throw new Error(
+          `WeightMetricsKernels.submit: the buffer of ${plan.params[i].name} has ${b.size} bytes, the plan needs ${need}`,
+        );
     });
     const computeSv = !(options.reuseSingularValues && res.haveSingularValues);
     const device = this.device;
@@ -201,7 +208,11 @@ export class WeightMetricsKernels {
 
     const outBytes = plan.seeds * METRICS_PER_SEED * 4;
     const svBytes = options.singularValues ? plan.seeds * plan.svPerSeed * 4 : 0;
-    const staging = device.createBuffer({ label: 'weight metrics readback', size: outBytes + svBytes, usage: USAGE.MAP_READ | USAGE.COPY_DST });
+    const staging = device.createBuffer({
+      label: 'weight metrics readback',
+      size: outBytes + svBytes,
+      usage: USAGE.MAP_READ | USAGE.COPY_DST,
+    });
     encoder.copyBufferToBuffer(res.out, 0, staging, 0, outBytes);
     if (svBytes) encoder.copyBufferToBuffer(res.sv, 0, staging, outBytes, svBytes);
     device.queue.submit([encoder.finish()]);
@@ -227,7 +238,12 @@ export class WeightMetricsKernels {
   }
 
   /** prepare + submit for callers whose buffers need no borrowing (tests, benchmarks). */
-  async run(params: readonly KernelParam[], seeds: number, sources: readonly GPUBuffer[], options: RunOptions = {}): Promise<RunResult> {
+  async run(
+    params: readonly KernelParam[],
+    seeds: number,
+    sources: readonly GPUBuffer[],
+    options: RunOptions = {},
+  ): Promise<RunResult> {
     const plan = planMetrics(params, seeds);
     await this.prepare(plan);
     return this.submit(plan, sources, options);
@@ -258,7 +274,9 @@ export class WeightMetricsKernels {
           this.pipelines.delete(name);
           const info = await module.getCompilationInfo();
           const messages = info.messages.map((m) => `${m.lineNum}:${m.linePos} ${m.message}`).join('; ');
-          throw new Error(`compiling the ${name} kernel failed: ${e instanceof Error ? e.message : String(e)}${messages ? ` (${messages})` : ''}`);
+          throw new Error(
+            `compiling the ${name} kernel failed: ${e instanceof Error ? e.message : String(e)}${messages ? ` (${messages})` : ''}`,
+          );
         });
       this.pipelines.set(name, p);
     }
@@ -275,7 +293,8 @@ export class WeightMetricsKernels {
       buffers.push(b);
       return b;
     };
-    const storage = (label: string, bytes: number) => buffer(label, bytes, USAGE.STORAGE | USAGE.COPY_SRC | USAGE.COPY_DST);
+    const storage = (label: string, bytes: number) =>
+      buffer(label, bytes, USAGE.STORAGE | USAGE.COPY_SRC | USAGE.COPY_DST);
     const uniform = (label: string, words: number[]) => {
       const b = buffer(label, words.length * 4, USAGE.UNIFORM | USAGE.COPY_DST);
       device.queue.writeBuffer(b, 0, new Uint32Array(words));
@@ -305,7 +324,16 @@ export class WeightMetricsKernels {
       const perSeed = size(param);
       const [rows, cols] = param.role === 'bias' ? [1, param.shape[0]] : param.shape.slice(-2);
       const [x] = grid(Math.ceil((S * perSeed) / 256));
-      return uniform(`pack ${param.name}`, [S * perSeed, perSeed, rows, cols, plan.paramOffsets[i], plan.seedStride, rows > cols ? 1 : 0, x * 256]);
+      return uniform(`pack ${param.name}`, [
+        S * perSeed,
+        perSeed,
+        rows,
+        cols,
+        plan.paramOffsets[i],
+        plan.seedStride,
+        rows > cols ? 1 : 0,
+        x * 256,
+      ]);
     });
 
     const fills = new Map<GPUBuffer, { group: GPUBindGroup; grid: [number, number] }>();
@@ -318,11 +346,18 @@ export class WeightMetricsKernels {
     // Segments: each seed's K matrices, then its biases.
     const segWords = new Uint32Array(S * (K + 1) * 4);
     for (let s = 0; s < S; s++) {
-      plan.matrices.forEach((mat, k) => segWords.set([s * plan.seedStride + mat.offset, mat.rows * mat.cols, mat.m, mat.n], (s * (K + 1) + k) * 4));
+      plan.matrices.forEach((mat, k) =>
+        segWords.set([s * plan.seedStride + mat.offset, mat.rows * mat.cols, mat.m, mat.n], (s * (K + 1) + k) * 4),
+      );
       segWords.set([s * plan.seedStride + plan.weightCount, plan.biasCount, 1, 0], (s * (K + 1) + K) * 4);
     }
     const statsGrid = grid(S * (K + 1));
-    const statsGroup = group('stats', [work, table('stats segments', segWords), stats, uniform('stats', [S * (K + 1), statsGrid[0], 0, 0])]);
+    const statsGroup = group('stats', [
+      work,
+      table('stats segments', segWords),
+      stats,
+      uniform('stats', [S * (K + 1), statsGrid[0], 0, 0]),
+    ]);
 
     const radixSegs = new Uint32Array(2 * S * 4);
     for (let s = 0; s < S; s++) {
@@ -342,18 +377,35 @@ export class WeightMetricsKernels {
 
     // One dispatch for every matrix of every shape: dispatches that write the same buffer run one after
     // another, and a class of 40 matrices alone would leave most of a large GPU idle. Costliest first.
-    const order = plan.matrices.map((_, k) => k).sort((a, b) => cost(plan.matrices[b]) - cost(plan.matrices[a]) || a - b);
+    const order = plan.matrices
+      .map((_, k) => k)
+      .sort((a, b) => cost(plan.matrices[b]) - cost(plan.matrices[a]) || a - b);
     const members = new Uint32Array(S * K * 8);
     let at = 0;
     for (const k of order) {
       const mat = plan.matrices[k];
       for (let s = 0; s < S; s++) {
-        members.set([s * plan.seedStride + mat.offset, s * plan.svPerSeed + mat.svOffset, (s * K + k) * SV_STATS_STRIDE, mat.m, mat.n], at * 8);
+        members.set(
+          [
+            s * plan.seedStride + mat.offset,
+            s * plan.svPerSeed + mat.svOffset,
+            (s * K + k) * SV_STATS_STRIDE,
+            mat.m,
+            mat.n,
+          ],
+          at * 8,
+        );
         at++;
       }
     }
     const svdGrid = grid(S * K);
-    const svdGroup = group('svd', [work, table('svd members', members), sv, svStats, uniform('svd', [S * K, svdGrid[0], 0, 0])]);
+    const svdGroup = group('svd', [
+      work,
+      table('svd members', members),
+      sv,
+      svStats,
+      uniform('svd', [S * K, svdGrid[0], 0, 0]),
+    ]);
 
     const shapes = new Uint32Array(K * 2);
     plan.matrices.forEach((mat, k) => shapes.set([mat.rows * mat.cols, mat.n], k * 2));
@@ -411,6 +463,8 @@ function checkLimits(plan: MetricsPlan, limits: GPUSupportedLimits): void {
   for (const p of plan.params) {
     const bytes = plan.seeds * size(p) * 4;
     if (bytes > binding)
-      throw new UnsupportedPlanError(`parameter ${p.name} takes ${bytes} bytes for ${plan.seeds} seeds; this device binds at most ${binding} bytes`);
+      throw new UnsupportedPlanError(
+        `parameter ${p.name} takes ${bytes} bytes for ${plan.seeds} seeds; this device binds at most ${binding} bytes`,
+      );
   }
 }

@@ -54,7 +54,8 @@ const isSide = (x: number) => Number.isInteger(x) && x >= 1;
  * shapes) and UnsupportedPlanError for models the kernels do not handle.
  */
 export function planMetrics(params: readonly KernelParam[], seeds: number): MetricsPlan {
-  if (!(Number.isInteger(seeds) && seeds >= 1)) throw new Error(`planMetrics: seeds must be a whole number ≥ 1, got ${seeds}`);
+  if (!(Number.isInteger(seeds) && seeds >= 1))
+    throw new Error(`planMetrics: seeds must be a whole number ≥ 1, got ${seeds}`);
   const matrices: MatrixSlot[] = [];
   const paramOffsets: number[] = [];
   let offset = 0;
@@ -87,14 +88,28 @@ export function planMetrics(params: readonly KernelParam[], seeds: number): Metr
   params.forEach((p, i) => {
     if (p.role !== 'bias') return;
     if (!(p.shape.length === 1 && isSide(p.shape[0])))
-      throw new Error(`planMetrics: bias parameter ${p.name} has shape [${p.shape.join(', ')}]; expected [n] with n ≥ 1`);
+      throw new Error(
+        `planMetrics: bias parameter ${p.name} has shape [${p.shape.join(', ')}]; expected [n] with n ≥ 1`,
+      );
     paramOffsets[i] = offset;
     offset += p.shape[0];
   });
   const biasCount = offset - weightCount;
-  if (biasCount === 0) throw new Error('planMetrics: no bias vectors given; bias_mean/median/var need at least one bias entry');
-  if (seeds * offset >= 2 ** 32 / 4) throw new UnsupportedPlanError(`${seeds} seeds × ${offset} values exceed the kernels' 32-bit byte offsets`);
+  if (biasCount === 0)
+    throw new Error('planMetrics: no bias vectors given; bias_mean/median/var need at least one bias entry');
+  if (seeds * offset >= 2 ** 32 / 4)
+    throw new UnsupportedPlanError(`${seeds} seeds × ${offset} values exceed the kernels' 32-bit byte offsets`);
 
   const key = `${seeds}|${params.map((p) => `${p.name}:${p.role}:${p.shape.join('x')}`).join(',')}`;
-  return { key, seeds, params, paramOffsets, matrices, weightCount, biasCount, seedStride: offset, svPerSeed: svOffset };
+  return {
+    key,
+    seeds,
+    params,
+    paramOffsets,
+    matrices,
+    weightCount,
+    biasCount,
+    seedStride: offset,
+    svPerSeed: svOffset,
+  };
 }

@@ -1,4 +1,4 @@
-// Lower median (element ⌊(n−1)/2⌋ of the sorted values, SPEC §2) of many segments at once, by radix
+// Lower median (element ⌊(n−1)/2⌋ of the sorted values, method.md §3) of many segments at once, by radix
 // select on the float bits: four passes of one 8-bit digit each, most significant first. A pass counts
 // the digits of the elements that match the digits chosen so far ('histogram', many workgroups per
 // segment) and then picks the digit holding the wanted rank ('choose', one workgroup per segment).

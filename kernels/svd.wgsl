@@ -6,7 +6,7 @@
 //   2. reduces it to upper bidiagonal form with Householder reflections from the left and the right,
 //   3. finds every singular value of the bidiagonal by bisection on its Golub–Kahan tridiagonal
 //      (zero diagonal, off-diagonals d0, e0, d1, e1, …), one invocation per value,
-// and writes the values (descending, below 1e-5 set to 0 as SPEC §2) and the matrix's largest value,
+// and writes the values (descending, below 1e-5 set to 0 as method.md §3) and the matrix's largest value,
 // mean and sample variance of them. The block is overwritten.
 //
 // Outputs are written as raw bits (array<u32>) so that a NaN for a non-finite matrix is an explicit

@@ -21,7 +21,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   }
 }
 `,
-  finalize: `// The 14 metrics of SPEC §2 for each seed, from the per-segment sums (stats.wgsl), the per-matrix
+  finalize: `// The 14 metrics of method.md §3 for each seed, from the per-segment sums (stats.wgsl), the per-matrix
 // singular-value summaries (svd.wgsl) and the medians (radixSelect.wgsl); one invocation per seed.
 // Order: l1, l2, l1_over_l2, weight_mean, weight_median, weight_var, bias_mean, bias_median, bias_var,
 // trace, spectral, trace_over_spectral, sv_mean, sv_var. Written as raw bits.
@@ -231,7 +231,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   work[s * params.seedStride + params.dstOffset + mat * size + at] = src[idx];
 }
 `,
-  radixSelect: `// Lower median (element ⌊(n−1)/2⌋ of the sorted values, SPEC §2) of many segments at once, by radix
+  radixSelect: `// Lower median (element ⌊(n−1)/2⌋ of the sorted values, method.md §3) of many segments at once, by radix
 // select on the float bits: four passes of one 8-bit digit each, most significant first. A pass counts
 // the digits of the elements that match the digits chosen so far ('histogram', many workgroups per
 // segment) and then picks the digit holding the wanted rank ('choose', one workgroup per segment).
@@ -456,7 +456,7 @@ fn main(@builtin(local_invocation_index) t: u32, @builtin(workgroup_id) wid: vec
 //   2. reduces it to upper bidiagonal form with Householder reflections from the left and the right,
 //   3. finds every singular value of the bidiagonal by bisection on its Golub–Kahan tridiagonal
 //      (zero diagonal, off-diagonals d0, e0, d1, e1, …), one invocation per value,
-// and writes the values (descending, below 1e-5 set to 0 as SPEC §2) and the matrix's largest value,
+// and writes the values (descending, below 1e-5 set to 0 as method.md §3) and the matrix's largest value,
 // mean and sample variance of them. The block is overwritten.
 //
 // Outputs are written as raw bits (array<u32>) so that a NaN for a non-finite matrix is an explicit

@@ -19,7 +19,8 @@ const TYPES: Record<string, string> = {
 
 export function serveDirectory(dir: string, host = '127.0.0.1', port = 5173): Promise<{ server: Server; url: string }> {
   const root = resolve(dir);
-  if (!existsSync(join(root, 'index.html'))) throw new Error(`${root} has no index.html: build the lab first (npm run build)`);
+  if (!existsSync(join(root, 'index.html')))
+    throw new Error(`${root} has no index.html: build the lab first (npm run build)`);
   const server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     let file = normalize(join(root, path));
@@ -32,7 +33,10 @@ export function serveDirectory(dir: string, host = '127.0.0.1', port = 5173): Pr
       res.writeHead(404, { 'content-type': 'text/plain' }).end(`not found: ${path}`);
       return;
     }
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-cache' });
+    res.writeHead(200, {
+      'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+      'cache-control': 'no-cache',
+    });
     createReadStream(file).pipe(res);
   });
   return new Promise((ok, fail) => {

@@ -36,7 +36,9 @@ const METRICS: [ours: string, theirs: string][] = [
 ];
 const d = METRICS.length;
 const means = [0, 1, 2].map((s) => Array.from({ length: d }, (_, j) => 3 * s * (j % 2 ? 1 : -1) + rng.normal()));
-const covars = means.map(() => Array.from({ length: d }, (_, i) => Array.from({ length: d }, (_, j) => (i === j ? 0.3 : 0.05))));
+const covars = means.map(() =>
+  Array.from({ length: d }, (_, i) => Array.from({ length: d }, (_, j) => (i === j ? 0.3 : 0.05))),
+);
 const params = {
   startprob: [1, 0, 0],
   transmat: [
@@ -76,7 +78,15 @@ mkdirSync(authors, { recursive: true });
 for (const run of data) {
   const order = run.rows.map((_, t) => t);
   rng.shuffle(order);
-  const header = ['', ...METRICS.map((m) => m[1]), 'step', 'train_loss', 'eval_loss', 'train_accuracy', 'eval_accuracy'];
+  const header = [
+    '',
+    ...METRICS.map((m) => m[1]),
+    'step',
+    'train_loss',
+    'eval_loss',
+    'train_accuracy',
+    'eval_accuracy',
+  ];
   const lines = [header.join(',')];
   order.forEach((t, i) => {
     const r = run.rows[t];
@@ -87,7 +97,9 @@ for (const run of data) {
 const longHeader = ['run', 'step', ...METRICS.map((m) => m[0]), 'train_loss', 'eval_loss', 'train_acc', 'eval_acc'];
 write(join(root, 'authors-format.csv'), [
   longHeader.join(','),
-  ...data.flatMap((run) => run.rows.map((r) => [run.id, r.epoch, ...r.metrics, r.trainLoss, r.evalLoss, r.trainAcc, r.evalAcc].join(','))),
+  ...data.flatMap((run) =>
+    run.rows.map((r) => [run.id, r.epoch, ...r.metrics, r.trainLoss, r.evalLoss, r.trainAcc, r.evalAcc].join(',')),
+  ),
 ]);
 
 // TensorBoard exports of five runs and five tags, logged every 100 steps; one tag of one run has an extra
@@ -115,4 +127,6 @@ write(join(root, 'tensorboard-format.csv'), [
   ['run', 'step', ...TAGS.map((t) => t[1])].join(','),
   ...tbRuns.flatMap((run) => run.rows.map((r, t) => [run.id, 100 * (t + 1), ...TAGS.map((tg) => tg[2](r))].join(','))),
 ]);
-console.log(`wrote ${runs} authors' files, ${tbRuns.length * TAGS.length} TensorBoard exports and their long-format twins under ${root}`);
+console.log(
+  `wrote ${runs} authors' files, ${tbRuns.length * TAGS.length} TensorBoard exports and their long-format twins under ${root}`,
+);

@@ -22,7 +22,9 @@ const z = [
 ];
 const covars = z.map(() => {
   const a = Array.from({ length: d }, () => Array.from({ length: d }, () => rng.normal() * 0.06));
-  return Array.from({ length: d }, (_, i) => Array.from({ length: d }, (_, j) => a[i].reduce((s, v, m) => s + v * a[j][m], 0) + (i === j ? 0.04 : 0)));
+  return Array.from({ length: d }, (_, i) =>
+    Array.from({ length: d }, (_, j) => a[i].reduce((s, v, m) => s + v * a[j][m], 0) + (i === j ? 0.04 : 0)),
+  );
 });
 const params: HMMParams = {
   startprob: [1, 0, 0, 0],
@@ -50,8 +52,12 @@ const bundle: RunBundle = {
       runs: sequences.map((seq, r) => {
         const cp: Record<string, number[]> = { step: seq.map((_, t) => t * 10), epoch: seq.map((_, t) => t) };
         DEFAULT_FEATURES.forEach((f, j) => (cp[f] = seq.map((x) => round(base[j] + spread[j] * x[j]))));
-        cp.eval_acc = states[r].map((s) => round(Math.min(1, Math.max(0, s === 3 ? 0.97 + 0.02 * rng.normal() : 0.05 + 0.03 * s + 0.02 * rng.normal()))));
-        cp.train_acc = states[r].map((s) => round(s === 0 ? 0.3 + 0.05 * rng.normal() : Math.min(1, 0.99 + 0.005 * Math.abs(rng.normal()))));
+        cp.eval_acc = states[r].map((s) =>
+          round(Math.min(1, Math.max(0, s === 3 ? 0.97 + 0.02 * rng.normal() : 0.05 + 0.03 * s + 0.02 * rng.normal()))),
+        );
+        cp.train_acc = states[r].map((s) =>
+          round(s === 0 ? 0.3 + 0.05 * rng.normal() : Math.min(1, 0.99 + 0.005 * Math.abs(rng.normal()))),
+        );
         return { id: `seed-${r}`, seed: r, checkpoints: cp as RunBundle['groups'][0]['runs'][0]['checkpoints'] };
       }),
     },
@@ -65,4 +71,6 @@ function round(v: number): number {
 mkdirSync('static/samples', { recursive: true });
 writeFileSync('static/samples/synthetic-forking.csv', formatRunsCsv(bundle));
 const visits = [0, 1, 2, 3].map((k) => states.filter((s) => s.includes(k)).length);
-console.log(`wrote static/samples/synthetic-forking.csv: ${runs} runs × ${length} checkpoints; runs visiting states 0..3: ${visits.join(', ')}`);
+console.log(
+  `wrote static/samples/synthetic-forking.csv: ${runs} runs × ${length} checkpoints; runs visiting states 0..3: ${visits.join(', ')}`,
+);

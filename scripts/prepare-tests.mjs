@@ -16,7 +16,11 @@ const installed = 'node_modules/.package-lock.json';
 if (!existsSync(installed) || statSync(installed).mtimeMs < statSync(lock).mtimeMs) run('npm ci --no-audit --no-fund');
 
 const icd = '/usr/lib/chromium/vk_swiftshader_icd.json';
-const loader = ['/usr/lib/x86_64-linux-gnu/libvulkan.so.1', '/lib/x86_64-linux-gnu/libvulkan.so.1', '/usr/lib/aarch64-linux-gnu/libvulkan.so.1'];
+const loader = [
+  '/usr/lib/x86_64-linux-gnu/libvulkan.so.1',
+  '/lib/x86_64-linux-gnu/libvulkan.so.1',
+  '/usr/lib/aarch64-linux-gnu/libvulkan.so.1',
+];
 // The browser tests launch /usr/bin/chromium itself (playwright-core, never a downloaded browser).
 if (!existsSync(icd) || !existsSync('/usr/bin/chromium') || !loader.some(existsSync)) {
   const root = typeof process.getuid === 'function' && process.getuid() === 0;

@@ -8,6 +8,8 @@ try {
   console.log(`\nTrainmap lab: ${url}\n(open it in a browser with WebGPU or WebAssembly; Ctrl-C stops the server)\n`);
 } catch (e) {
   const code = (e as NodeJS.ErrnoException).code;
-  console.error(code === 'EADDRINUSE' ? `port ${port} on ${host} is in use; set PORT=… to choose another` : (e as Error).message);
+  console.error(
+    code === 'EADDRINUSE' ? `port ${port} on ${host} is in use; set PORT=… to choose another` : (e as Error).message,
+  );
   process.exit(1);
 }

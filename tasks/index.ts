@@ -31,7 +31,8 @@ function taskOrThrow(name: string): TaskDefinition {
 export function presetOf(task: string, preset: string): PresetDefinition {
   const def = taskOrThrow(task);
   const base = Object.hasOwn(def.presets, preset) ? def.presets[preset] : undefined;
-  if (!base) throw new Error(`unknown preset '${preset}' for ${task}; presets: ${Object.keys(def.presets).sort().join(', ')}`);
+  if (!base)
+    throw new Error(`unknown preset '${preset}' for ${task}; presets: ${Object.keys(def.presets).sort().join(', ')}`);
   return base;
 }
 

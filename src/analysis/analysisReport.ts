@@ -2,7 +2,7 @@
 import type { BagOfStatesRegression } from './bagOfStates.ts';
 import type { ForecastResult } from './forecast.ts';
 import { ANALYSIS_DEFAULTS } from './defaults.ts';
-import type { SelectionOptions, SelectionProgress, SelectionRow } from './hmm/selection.ts';
+import type { SelectionOptions, SelectionProgress, SelectionRow } from './selection.ts';
 import type { HMMParams } from './hmm/types.ts';
 import type { KChoice } from './kChoice.ts';
 import type { TrainingMap } from './map.ts';
@@ -24,7 +24,8 @@ export interface AnalyzeOptions extends SelectionOptions {
   onProgress?: (p: AnalysisProgress) => void;
 }
 
-export type AnalysisProgress = { phase: 'prepare' | 'decode' | 'map' } | ({ phase: 'select' | 'stability' } & SelectionProgress);
+export type AnalysisProgress =
+  { phase: 'prepare' | 'decode' | 'map' } | ({ phase: 'select' | 'stability' } & SelectionProgress);
 
 /** The settings an analysis actually used, every default filled in (recorded in the exported analysis). */
 export interface AnalysisSettings {

@@ -16,9 +16,14 @@ export interface BagOfStatesRegression {
   note?: string;
 }
 
-/** SPEC §9: OLS of convergence time on each run's state occupancy, no explicit intercept. */
-export function bagOfStatesRegression(paths: readonly ArrayLike<number>[], nStates: number, convergence: readonly number[]): BagOfStatesRegression {
-  if (paths.length !== convergence.length) throw new Error(`regression: ${paths.length} paths but ${convergence.length} convergence times`);
+/** method.md §10: OLS of convergence time on each run's state occupancy, no explicit intercept. */
+export function bagOfStatesRegression(
+  paths: readonly ArrayLike<number>[],
+  nStates: number,
+  convergence: readonly number[],
+): BagOfStatesRegression {
+  if (paths.length !== convergence.length)
+    throw new Error(`regression: ${paths.length} paths but ${convergence.length} convergence times`);
   const occ = paths.map((p) => occupancy(p, nStates));
   const states = Array.from({ length: nStates }, (_, k) => k).filter((k) => occ.some((o) => o[k] > 0));
   const coefficients = new Array<number>(nStates).fill(NaN);

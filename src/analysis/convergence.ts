@@ -4,7 +4,7 @@ export interface Convergence {
   converged: boolean;
 }
 
-/** SPEC §8, for runs of possibly different lengths. */
+/** method.md §9, for runs of possibly different lengths. */
 export function convergenceTimes(evalAccuracy: readonly (readonly number[])[], threshold: number): Convergence[] {
   if (!(threshold > 0 && threshold <= 1)) throw new Error(`convergence threshold must be in (0, 1], got ${threshold}`);
   const longest = evalAccuracy.reduce((m, a) => Math.max(m, a.length), 0);

@@ -1,7 +1,11 @@
-/** Detour states (SPEC §10): states that cost convergence time and that some runs show are avoidable. */
+/** Detour states (method.md §11): states that cost convergence time and that some runs show are avoidable. */
 
-/** SPEC §10: a positive coefficient, and at least one converged run never visits the state. */
-export function detourStates(coefficients: readonly number[], paths: readonly ArrayLike<number>[], converged: readonly boolean[]): number[] {
+/** method.md §11: a positive coefficient, and at least one converged run never visits the state. */
+export function detourStates(
+  coefficients: readonly number[],
+  paths: readonly ArrayLike<number>[],
+  converged: readonly boolean[],
+): number[] {
   const visitedBy = (k: number, p: ArrayLike<number>) => Array.prototype.includes.call(p, k);
   return coefficients
     .map((c, k) => ({ c, k }))

@@ -41,7 +41,10 @@ export function trajectoryDissimilarity(occupancies: readonly number[][]): numbe
  * The label-free version: the same transport problem with ground distance ‖μ_a − μ_b‖ between the
  * states' means, so it does not depend on how the states happen to be numbered.
  */
-export function labelFreeDissimilarity(occupancies: readonly number[][], means: readonly (readonly number[])[]): number {
+export function labelFreeDissimilarity(
+  occupancies: readonly number[][],
+  means: readonly (readonly number[])[],
+): number {
   const cost = means.map((a) => means.map((b) => Math.sqrt(a.reduce((s, v, i) => s + (v - b[i]) ** 2, 0))));
   return meanOverPairs(occupancies as number[][], (p, q) => earthMoversDistance(p, q, cost));
 }

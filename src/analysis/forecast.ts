@@ -12,6 +12,9 @@
  * and 75 % of its convergence time), is forecast from the cut and compared with when it did converge; next to a
  * naive forecast (the median convergence time of the other converged runs) for scale.
  */
+import { solveLinear } from '../numeric/linalg.ts';
+import { median } from '../numeric/stats.ts';
+import { filteredPosteriors } from './hmm/filter.ts';
 import { emissionLogLikelihoods } from './hmm/inference.ts';
 import { toFlat } from './hmm/params.ts';
 import type { HMMParams, ObservationSet } from './hmm/types.ts';
@@ -75,49 +78,21 @@ export type ForecastResult = ConvergenceForecast | { skipped: string };
 export const MIN_REACH = 0.5;
 export const BACKTEST_FRACTIONS = [0.25, 0.5, 0.75] as const;
 
-/** Solves (I − Q) x = b for each b in `rhs` by Gaussian elimination with partial pivoting; Q is n×n row-major. */
-function solveIMinusQ(q: Float64Array, n: number, rhs: Float64Array[]): Float64Array[] {
-  const a = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) a[i * n + j] = (i === j ? 1 : 0) - q[i * n + j];
-  const xs = rhs.map((b) => Float64Array.from(b));
-  for (let c = 0; c < n; c++) {
-    let p = c;
-    for (let r = c + 1; r < n; r++) if (Math.abs(a[r * n + c]) > Math.abs(a[p * n + c])) p = r;
-    if (!(Math.abs(a[p * n + c]) > 0)) throw new Error('I − Q is singular: some transient state cannot leave its class');
-    if (p !== c) {
-      for (let j = 0; j < n; j++) [a[c * n + j], a[p * n + j]] = [a[p * n + j], a[c * n + j]];
-      for (const x of xs) [x[c], x[p]] = [x[p], x[c]];
-    }
-    for (let r = c + 1; r < n; r++) {
-      const f = a[r * n + c] / a[c * n + c];
-      if (f === 0) continue;
-      for (let j = c; j < n; j++) a[r * n + j] -= f * a[c * n + j];
-      for (const x of xs) x[r] -= f * x[c];
-    }
-  }
-  for (const x of xs) {
-    for (let r = n - 1; r >= 0; r--) {
-      let v = x[r];
-      for (let j = r + 1; j < n; j++) v -= a[r * n + j] * x[j];
-      x[r] = v / a[r * n + r];
-    }
-  }
-  return xs;
-}
-
 /** First-passage quantities of the chain `transmat` into the states `converged`. */
 export function hittingTimes(transmat: readonly (readonly number[])[], converged: readonly number[]): HittingTimes {
   const k = transmat.length;
   const inC = new Array<boolean>(k).fill(false);
   for (const c of converged) {
-    if (!(Number.isInteger(c) && c >= 0 && c < k)) throw new Error(`converged state ${c} is not a state of a ${k}-state chain`);
+    if (!(Number.isInteger(c) && c >= 0 && c < k))
+      throw new Error(`converged state ${c} is not a state of a ${k}-state chain`);
     inC[c] = true;
   }
   // States that can reach C along transitions of positive probability (a backward search from C).
   const reaches = [...inC];
   for (let changed = true; changed;) {
     changed = false;
-    for (let i = 0; i < k; i++) if (!reaches[i] && transmat[i].some((p, j) => p > 0 && reaches[j])) changed = reaches[i] = true;
+    for (let i = 0; i < k; i++)
+      if (!reaches[i] && transmat[i].some((p, j) => p > 0 && reaches[j])) changed = reaches[i] = true;
   }
   const t = Array.from({ length: k }, (_, i) => i).filter((i) => reaches[i] && !inC[i]);
   const n = t.length;
@@ -131,9 +106,12 @@ export function hittingTimes(transmat: readonly (readonly number[])[], converged
       t.forEach((j, b) => (q[a * n + b] = transmat[i][j]));
       for (let j = 0; j < k; j++) if (inC[j]) toC[a] += transmat[i][j];
     });
-    const [r] = solveIMinusQ(q, n, [toC]);
-    const [mm] = solveIMinusQ(q, n, [r]);
-    const [ss] = solveIMinusQ(q, n, [r.map((ri, a) => 2 * mm[a] - ri)]);
+    // I − Q: a transient state's expected visits before absorption (fundamental matrix) solve against it.
+    const iq = q.map((v, at) => (at % (n + 1) === 0 ? 1 : 0) - v);
+    const singular = 'I − Q is singular: some transient state cannot leave its class';
+    const [r] = solveLinear(iq, n, [toC], singular);
+    const [mm] = solveLinear(iq, n, [r], singular);
+    const [ss] = solveLinear(iq, n, [r.map((ri, a) => 2 * mm[a] - ri)], singular);
     t.forEach((i, a) => {
       reach[i] = Math.min(1, Math.max(0, r[a]));
       m[i] = mm[a];
@@ -161,44 +139,15 @@ export function forecastWait(h: HittingTimes, posterior: ArrayLike<number>): Wai
   return { reach, now, wait, sd: Math.sqrt(Math.max(0, s / reach - wait * wait)) };
 }
 
-/** Filtered posteriors P(s_t | x_1..t), T×K row-major, with each step normalized (log space where it underflows). */
-export function filteredPosteriors(logB: Float64Array, length: number, startprob: ArrayLike<number>, transmat: ArrayLike<number>): Float64Array {
-  const k = startprob.length;
-  const out = new Float64Array(length * k);
-  const pred = new Float64Array(k);
-  for (let t = 0; t < length; t++) {
-    const o = t * k;
-    if (t === 0) for (let j = 0; j < k; j++) pred[j] = startprob[j];
-    else {
-      pred.fill(0);
-      for (let i = 0; i < k; i++) {
-        const a = out[o - k + i];
-        if (a !== 0) for (let j = 0; j < k; j++) pred[j] += a * transmat[i * k + j];
-      }
-    }
-    let mx = -Infinity;
-    for (let j = 0; j < k; j++) if (pred[j] > 0 && logB[o + j] > mx) mx = logB[o + j];
-    let sum = 0;
-    if (Number.isFinite(mx)) for (let j = 0; j < k; j++) sum += out[o + j] = pred[j] * Math.exp(logB[o + j] - mx);
-    if (sum > 0 && Number.isFinite(sum)) for (let j = 0; j < k; j++) out[o + j] /= sum;
-    else {
-      // Every predicted state explains the observation (next to) not at all: keep the prediction's support in log space.
-      let best = -Infinity;
-      const lp = new Float64Array(k);
-      for (let j = 0; j < k; j++) best = Math.max(best, (lp[j] = Math.log(pred[j]) + logB[o + j]));
-      let z = 0;
-      for (let j = 0; j < k; j++) z += out[o + j] = Number.isFinite(best) ? Math.exp(lp[j] - best) : pred[j];
-      for (let j = 0; j < k; j++) out[o + j] /= z;
-    }
-  }
-  return out;
-}
-
 /**
  * States most of whose checkpoints come at or after their run's convergence (in runs that converged); when none
  * is, the state most converged runs end in.
  */
-export function convergedStates(paths: readonly ArrayLike<number>[], k: number, convergence: readonly { checkpoint: number; converged: boolean }[]): number[] {
+export function convergedStates(
+  paths: readonly ArrayLike<number>[],
+  k: number,
+  convergence: readonly { checkpoint: number; converged: boolean }[],
+): number[] {
   const after = new Array<number>(k).fill(0);
   const total = new Array<number>(k).fill(0);
   paths.forEach((p, r) => {
@@ -214,12 +163,6 @@ export function convergedStates(paths: readonly ArrayLike<number>[], k: number, 
   paths.forEach((p, r) => void (convergence[r].converged && p.length > 0 && ends[p[p.length - 1]]++));
   const top = Math.max(...ends);
   return top > 0 ? [ends.indexOf(top)] : [];
-}
-
-function median(xs: number[]): number {
-  const v = [...xs].sort((a, b) => a - b);
-  const h = v.length >> 1;
-  return v.length % 2 ? v[h] : (v[h - 1] + v[h]) / 2;
 }
 
 export interface ForecastInput {
@@ -239,9 +182,14 @@ export function convergenceForecast(input: ForecastInput): ForecastResult {
   const { params, obs, paths, convergence, keys } = input;
   const k = params.startprob.length;
   const convergedRuns = convergence.filter((c) => c.converged).length;
-  if (convergedRuns === 0) return { skipped: 'no run has converged yet, so there are no converged states to forecast the others into' };
+  if (convergedRuns === 0)
+    return { skipped: 'no run has converged yet, so there are no converged states to forecast the others into' };
   const states = convergedStates(paths, k, convergence);
-  if (states.length === 0) return { skipped: 'no state holds mostly checkpoints after convergence: the converged runs share no state to forecast into' };
+  if (states.length === 0)
+    return {
+      skipped:
+        'no state holds mostly checkpoints after convergence: the converged runs share no state to forecast into',
+    };
   const h = hittingTimes(params.transmat, states);
   const flat = toFlat(params);
   const logB = input.logB ?? emissionLogLikelihoods(flat, obs);
@@ -266,7 +214,9 @@ export function convergenceForecast(input: ForecastInput): ForecastResult {
       ...f,
       checkpoint,
       step,
-      ...(f.wait === null ? { reason: `it more likely never reaches a converged state (P = ${f.reach.toFixed(2)} that it does)` } : {}),
+      ...(f.wait === null
+        ? { reason: `it more likely never reaches a converged state (P = ${f.reach.toFixed(2)} that it does)` }
+        : {}),
     });
   });
 
@@ -288,11 +238,19 @@ export function convergenceForecast(input: ForecastInput): ForecastResult {
       if (others.length) naive.push(Math.abs(Math.max(t + 1, median(others)) - c));
     }
     const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
-    return { fraction, forecasts: errors.length, withoutForecast: without, mae: mean(errors), naiveMae: naive.length === errors.length ? mean(naive) : null };
+    return {
+      fraction,
+      forecasts: errors.length,
+      withoutForecast: without,
+      mae: mean(errors),
+      naiveMae: naive.length === errors.length ? mean(naive) : null,
+    };
   });
   const total = cuts.reduce((a, c) => a + c.forecasts, 0);
   const pooled = (pick: (c: BacktestCut) => number | null) =>
-    total > 0 && cuts.every((c) => c.forecasts === 0 || pick(c) !== null) ? cuts.reduce((a, c) => a + (pick(c) ?? 0) * c.forecasts, 0) / total : null;
+    total > 0 && cuts.every((c) => c.forecasts === 0 || pick(c) !== null)
+      ? cuts.reduce((a, c) => a + (pick(c) ?? 0) * c.forecasts, 0) / total
+      : null;
   return {
     convergedStates: states,
     waitFromState: h.reach.map((r, i) => (r >= MIN_REACH ? h.m[i] / r : null)),

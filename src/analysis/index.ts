@@ -3,12 +3,25 @@ export type { HMMParams, FitWarning, ObservationSet, FlatParams } from './hmm/ty
 export { fitGaussianHMM, fitObservations, type FitOptions, type FitResult } from './hmm/fit.ts';
 export { ANALYSIS_DEFAULTS } from './defaults.ts';
 export { type InitMethod } from './hmm/init.ts';
-export { logLikelihood, scorePerSequence, viterbi, posteriors, decodeObservations, scoreObservations } from './hmm/inference.ts';
+export {
+  logLikelihood,
+  scorePerSequence,
+  viterbi,
+  posteriors,
+  decodeObservations,
+  scoreObservations,
+} from './hmm/inference.ts';
 export { aic, bic, nFreeParameters } from './hmm/criteria.ts';
 export { packSequences, subsetObservations } from './hmm/observations.ts';
 export { toFlat, fromFlat, validateParams } from './hmm/params.ts';
 export { matchStates, matchStatesByOverlap, matchStatesByPaths, permuteParams, permutePath } from './hmm/matching.ts';
-export { findDegenerateStates, renumberFindings, describeFinding, formatProbability, type DegenerateFinding } from './hmm/degeneracy.ts';
+export {
+  findDegenerateStates,
+  renumberFindings,
+  describeFinding,
+  formatProbability,
+  type DegenerateFinding,
+} from './hmm/degeneracy.ts';
 export { sampleGaussianHMM } from './hmm/sample.ts';
 export {
   splitRuns,
@@ -31,14 +44,24 @@ export {
   type FitJobResult,
   type FitRunner,
   type SelectionProgress,
-} from './hmm/selection.ts';
+} from './selection.ts';
 export { zScoreRun, NORMALIZATION_WINDOW } from './normalize.ts';
 export { convergenceTimes, type Convergence } from './convergence.ts';
 export { olsImplicitIntercept, type OlsResult } from './regression.ts';
 export { bagOfStatesRegression, type BagOfStatesRegression } from './bagOfStates.ts';
 export { detourStates } from './detours.ts';
 export { occupancy, wassersteinOnIndices, trajectoryDissimilarity, labelFreeDissimilarity } from './dissimilarity.ts';
-export { buildTrainingMap, rankFeatures, linearOrder, pathEdges, collapse, formatChange, type TrainingMap, type MapNode, type MapEdge } from './map.ts';
+export {
+  buildTrainingMap,
+  rankFeatures,
+  linearOrder,
+  pathEdges,
+  collapse,
+  formatChange,
+  type TrainingMap,
+  type MapNode,
+  type MapEdge,
+} from './map.ts';
 export {
   assessStability,
   pairedZ,

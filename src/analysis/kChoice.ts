@@ -7,7 +7,7 @@
 import { createRng } from '../numeric/rng.ts';
 import { bic } from './hmm/criteria.ts';
 import { ANALYSIS_DEFAULTS } from './defaults.ts';
-import { argminK, pickRestart, type FitJobResult, type ModelSelection } from './hmm/selection.ts';
+import { argminK, pickRestart, type FitJobResult, type ModelSelection } from './selection.ts';
 
 export interface KWins {
   k: number;
@@ -74,7 +74,9 @@ export function assessKChoice(selection: ModelSelection, options: KChoiceOptions
   const nHeld = selection.nHeldOutObservations;
   const rows = selection.rows.filter((r) => Number.isFinite(r.bic));
   const ks = rows.map((r) => r.k);
-  const byK = new Map(ks.map((k) => [k, selection.results.filter((r) => r.job.k === k && Number.isFinite(r.heldOutLogLikelihood))]));
+  const byK = new Map(
+    ks.map((k) => [k, selection.results.filter((r) => r.job.k === k && Number.isFinite(r.heldOutLogLikelihood))]),
+  );
   const restartsPerK = Math.max(0, ...[...byK.values()].map((v) => v.length));
   const rng = createRng(seed, 'restart-resample');
   const winners: { best?: number; mean?: number }[] = [];
@@ -104,7 +106,9 @@ export function assessKChoice(selection: ModelSelection, options: KChoiceOptions
     );
     bootstrap = {
       replicates: replicates.length,
-      restartsPerK: Math.max(...ks.map((k) => selection.bootstrap.filter((r) => r.job.k === k && r.job.replicate === replicates[0]).length)),
+      restartsPerK: Math.max(
+        ...ks.map((k) => selection.bootstrap.filter((r) => r.job.k === k && r.job.replicate === replicates[0]).length),
+      ),
       wins: tally(ks, reps),
     };
   }
@@ -114,7 +118,8 @@ export function assessKChoice(selection: ModelSelection, options: KChoiceOptions
   const indistinguishable = ks.filter(
     (k) =>
       k !== chosenK &&
-      (winShare(restartWins.find((w) => w.k === k)!) >= share || (bootstrap !== undefined && winShare(bootstrap.wins.find((w) => w.k === k)!) >= share)),
+      (winShare(restartWins.find((w) => w.k === k)!) >= share ||
+        (bootstrap !== undefined && winShare(bootstrap.wins.find((w) => w.k === k)!) >= share)),
   );
   const agree = selection.chosenKByBest === selection.chosenKByMean;
   const parts: string[] = [];
@@ -129,12 +134,18 @@ export function assessKChoice(selection: ModelSelection, options: KChoiceOptions
       .sort((a, b) => winShare(b) - winShare(a))
       .map((w) => `K=${w.k} ${pct(winShare(w))}`)
       .join(', ');
-  if (restartsPerK > 1) parts.push(`resampling the ${restartsPerK} restarts per K ${resamples} times, K wins: ${describeWins(restartWins)}`);
+  if (restartsPerK > 1)
+    parts.push(
+      `resampling the ${restartsPerK} restarts per K ${resamples} times, K wins: ${describeWins(restartWins)}`,
+    );
   else parts.push('one restart per K: restart noise cannot be measured');
-  if (bootstrap) parts.push(`over ${bootstrap.replicates} bootstrap replicates of the runs: ${describeWins(bootstrap.wins)}`);
+  if (bootstrap)
+    parts.push(`over ${bootstrap.replicates} bootstrap replicates of the runs: ${describeWins(bootstrap.wins)}`);
   if (indistinguishable.length) {
     const all = [...indistinguishable, chosenK].sort((a, b) => a - b);
-    parts.push(`K = ${all.slice(0, -1).join(', ')} and ${all.at(-1)} are indistinguishable here (another K winning at least ${pct(share)} of them)`);
+    parts.push(
+      `K = ${all.slice(0, -1).join(', ')} and ${all.at(-1)} are indistinguishable here (another K winning at least ${pct(share)} of them)`,
+    );
   }
   return {
     criterion,

@@ -48,11 +48,16 @@ export interface TrainingMap {
 }
 
 /** Features ranked by the precision diagonal of one state, most important first. */
-export function rankFeatures(covariance: readonly (readonly number[])[], features: readonly string[]): FeatureImportance[] {
+export function rankFeatures(
+  covariance: readonly (readonly number[])[],
+  features: readonly string[],
+): FeatureImportance[] {
   const d = features.length;
   const precision = invertSpd(flatten2d(covariance), d);
   if (!precision) throw new Error('state covariance is not positive definite; cannot rank features');
-  return features.map((feature, i) => ({ feature, importance: precision[i * d + i] })).sort((a, b) => b.importance - a.importance);
+  return features
+    .map((feature, i) => ({ feature, importance: precision[i * d + i] }))
+    .sort((a, b) => b.importance - a.importance);
 }
 
 export function formatChange(c: FeatureChange): string {
@@ -67,7 +72,7 @@ export function collapse(path: ArrayLike<number>): number[] {
 }
 
 /**
- * SPEC §7: nodes are states, an edge j→k exists only if some run's Viterbi path takes it; node labels
+ * method.md §8: nodes are states, an edge j→k exists only if some run's Viterbi path takes it; node labels
  * are the top features by precision, edge labels the destination's top features with their mean change.
  */
 export function buildTrainingMap(
@@ -162,7 +167,10 @@ export function pathEdges(paths: readonly ArrayLike<number>[]): { from: number; 
  * The states in order when the map is linear: its edges form one simple path and every run walks a
  * contiguous stretch of it forwards. Otherwise null (the map forks).
  */
-export function linearOrder(paths: readonly ArrayLike<number>[], edges: readonly { from: number; to: number }[]): number[] | null {
+export function linearOrder(
+  paths: readonly ArrayLike<number>[],
+  edges: readonly { from: number; to: number }[],
+): number[] | null {
   const visited = new Set<number>();
   for (const p of paths) for (let t = 0; t < p.length; t++) visited.add(p[t]);
   if (edges.length !== visited.size - 1) return null;

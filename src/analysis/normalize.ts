@@ -1,4 +1,4 @@
-/** Checkpoints used for each run's z-score constants (SPEC §4; the paper's bound on run length's influence). */
+/** Checkpoints used for each run's z-score constants (method.md §4; the paper's bound on run length's influence). */
 export const NORMALIZATION_WINDOW = 1000;
 
 export interface RunNormalization {
@@ -21,7 +21,12 @@ function powerOfTwoScale(values: readonly (readonly number[])[], j: number, n: n
 }
 
 /** Mean and std (divide by n) of column j over rows [0, n), in units of `scale`. */
-function moments(values: readonly (readonly number[])[], j: number, n: number, scale: number): { mean: number; std: number } {
+function moments(
+  values: readonly (readonly number[])[],
+  j: number,
+  n: number,
+  scale: number,
+): { mean: number; std: number } {
   let m = 0;
   for (let i = 0; i < n; i++) m += values[i][j] / scale;
   m /= n;
@@ -37,7 +42,10 @@ function moments(values: readonly (readonly number[])[], j: number, n: number, s
  * of a power of two near its largest value, so magnitudes anywhere in the double range neither overflow nor
  * vanish. Non-finite input is refused (the caller excludes such runs first).
  */
-export function zScoreRun(values: readonly (readonly number[])[], window = NORMALIZATION_WINDOW): { z: number[][] } & RunNormalization {
+export function zScoreRun(
+  values: readonly (readonly number[])[],
+  window = NORMALIZATION_WINDOW,
+): { z: number[][] } & RunNormalization {
   const t = values.length;
   if (t === 0) throw new Error('cannot normalize an empty run');
   const d = values[0].length;

@@ -1,7 +1,13 @@
-/** The whole analysis of SPEC §4–§10: prepare runs, select a model, decode, then map, regression, detours and dissimilarity. */
+/** The whole analysis of method.md §4–§12: prepare runs, select a model, decode, then map, regression, detours and dissimilarity. */
 import type { RunBundle } from '../io/runBundle.ts';
 import { quoted, safeText } from '../io/safeText.ts';
-import { ANALYSIS_FORMAT, resolveSettings, type AnalysisReport, type AnalysisWarning, type AnalyzeOptions } from './analysisReport.ts';
+import {
+  ANALYSIS_FORMAT,
+  resolveSettings,
+  type AnalysisReport,
+  type AnalysisWarning,
+  type AnalyzeOptions,
+} from './analysisReport.ts';
 import { bagOfStatesRegression } from './bagOfStates.ts';
 import { detourStates } from './detours.ts';
 import { convergenceTimes } from './convergence.ts';
@@ -27,7 +33,7 @@ import {
   type RestartGuard,
   type SelectionOptions,
   type SelectionPlan,
-} from './hmm/selection.ts';
+} from './selection.ts';
 import type { HMMParams, ObservationSet } from './hmm/types.ts';
 import { assessKChoice } from './kChoice.ts';
 import { buildTrainingMap } from './map.ts';
@@ -35,9 +41,18 @@ import { prepareRuns, sameFeatures, type PreparedRuns } from './prepareRuns.ts';
 import { assessStability } from './stability.ts';
 
 /** The fit the map shows: the chosen K's restart, or a better one among the stability restarts (guarded alike). */
-function shownFit(selection: ModelSelection, extra: readonly FitJobResult[], options: AnalyzeOptions): { shown: FitJobResult; guard?: RestartGuard } {
+function shownFit(
+  selection: ModelSelection,
+  extra: readonly FitJobResult[],
+  options: AnalyzeOptions,
+): { shown: FitJobResult; guard?: RestartGuard } {
   const atK = [...selection.results.filter((r) => r.job.k === selection.chosenK), ...extra];
-  const { used, guard } = pickRestart(atK, selection.nHeldOutObservations, options.comparableWithin, options.avoidDegenerate);
+  const { used, guard } = pickRestart(
+    atK,
+    selection.nHeldOutObservations,
+    options.comparableWithin,
+    options.avoidDegenerate,
+  );
   return { shown: used!, guard };
 }
 
@@ -149,7 +164,12 @@ export function finishAnalysis(
             shownDetours: detours,
             obs,
             ...(convergence
-              ? { convergence: { times: convergence, converged: prep.runs.filter((r) => r.included).map((r) => r.convergence!.converged) } }
+              ? {
+                  convergence: {
+                    times: convergence,
+                    converged: prep.runs.filter((r) => r.included).map((r) => r.convergence!.converged),
+                  },
+                }
               : {}),
             nHeldOutObservations: selection.nHeldOutObservations,
             comparableWithin: options.comparableWithin,
@@ -229,12 +249,18 @@ interface JobBatch {
 }
 
 /** The analysis as steps that hand out batches of fits and take their results back, so any runner can fit them. */
-function* analysisSteps(prep: PreparedRuns, options: AnalyzeOptions): Generator<JobBatch, AnalysisReport, FitJobResult[]> {
+function* analysisSteps(
+  prep: PreparedRuns,
+  options: AnalyzeOptions,
+): Generator<JobBatch, AnalysisReport, FitJobResult[]> {
   const obs = packSequences(prep.z);
   const plan = planSelection(obs, selectionOptions(options));
   const results = yield { phase: 'select', plan, jobs: plan.jobs };
   const selection = assembleSelection(plan, results);
-  const more = (options.stabilityRestarts ?? ANALYSIS_DEFAULTS.stabilityRestarts) > 0 ? stabilityJobs(plan, selection.chosenK) : [];
+  const more =
+    (options.stabilityRestarts ?? ANALYSIS_DEFAULTS.stabilityRestarts) > 0
+      ? stabilityJobs(plan, selection.chosenK)
+      : [];
   const extra = more.length > 0 ? yield { phase: 'stability', plan, jobs: more } : [];
   return finishAnalysis(prep, selection, extra, options, obs);
 }
@@ -243,7 +269,12 @@ function* analysisSteps(prep: PreparedRuns, options: AnalyzeOptions): Generator<
  * New state numbering: matched to a previous fit when one is given (so colours and positions stay put),
  * otherwise by mean first-visit checkpoint, so state 0 is where training starts.
  */
-function stateOrder(params: HMMParams, paths: Int32Array[], prep: PreparedRuns, previous?: AnalyzeOptions['previous']): number[] {
+function stateOrder(
+  params: HMMParams,
+  paths: Int32Array[],
+  prep: PreparedRuns,
+  previous?: AnalyzeOptions['previous'],
+): number[] {
   const k = params.startprob.length;
   if (previous && sameFeatures(previous.features, prep.features)) {
     if (!previous.paths) return matchStates(previous.params, params);
@@ -267,7 +298,7 @@ function selectionOptions(options: AnalyzeOptions): SelectionOptions {
   return rest;
 }
 
-/** The whole pipeline of SPEC §4–§10 in this thread. */
+/** The whole pipeline of method.md §4–§12 in this thread. */
 export function analyzeRuns(bundle: RunBundle, options: AnalyzeOptions = {}): AnalysisReport {
   options.onProgress?.({ phase: 'prepare' });
   return analyzePrepared(prepareRuns(bundle, options), options);
@@ -280,7 +311,13 @@ export function analyzePrepared(prep: PreparedRuns, options: AnalyzeOptions = {}
   while (!step.done) {
     const { phase, plan, jobs } = step.value;
     const results = runJobsHere(plan, jobs, (r, done) =>
-      options.onProgress?.({ phase, done, total: jobs.length, job: r.job, heldOutLogLikelihood: r.heldOutLogLikelihood }),
+      options.onProgress?.({
+        phase,
+        done,
+        total: jobs.length,
+        job: r.job,
+        heldOutLogLikelihood: r.heldOutLogLikelihood,
+      }),
     );
     step = steps.next(results);
   }
@@ -288,7 +325,11 @@ export function analyzePrepared(prep: PreparedRuns, options: AnalyzeOptions = {}
 }
 
 /** The same pipeline with the restarts handed to a runner (worker threads in Node, Web Workers in the page). */
-export async function analyzeRunsWith(runner: FitRunner, bundle: RunBundle, options: AnalyzeOptions = {}): Promise<AnalysisReport> {
+export async function analyzeRunsWith(
+  runner: FitRunner,
+  bundle: RunBundle,
+  options: AnalyzeOptions = {},
+): Promise<AnalysisReport> {
   options.onProgress?.({ phase: 'prepare' });
   const steps = analysisSteps(prepareRuns(bundle, options), options);
   let step = steps.next();
@@ -296,7 +337,13 @@ export async function analyzeRunsWith(runner: FitRunner, bundle: RunBundle, opti
     const { phase, plan, jobs } = step.value;
     let done = 0;
     const results = await runner.run({ ...plan, jobs }, (r) =>
-      options.onProgress?.({ phase, done: ++done, total: jobs.length, job: r.job, heldOutLogLikelihood: r.heldOutLogLikelihood }),
+      options.onProgress?.({
+        phase,
+        done: ++done,
+        total: jobs.length,
+        job: r.job,
+        heldOutLogLikelihood: r.heldOutLogLikelihood,
+      }),
     );
     step = steps.next(results);
   }

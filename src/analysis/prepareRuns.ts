@@ -1,4 +1,4 @@
-/** SPEC §4: from a bundle to the normalized sequences the HMM sees, with every run's fate recorded. */
+/** method.md §4: from a bundle to the normalized sequences the HMM sees, with every run's fate recorded. */
 import { column, DEFAULT_FEATURES, hasColumn, type RunBundle } from '../io/runBundle.ts';
 import { quoted, quotedList, safeText } from '../io/safeText.ts';
 import type { AnalysisReport, AnalysisWarning, AnalyzeOptions, RunSummary } from './analysisReport.ts';
@@ -28,7 +28,9 @@ export function prepareRuns(bundle: RunBundle, options: AnalyzeOptions): Prepare
   const columns = new Set(all.flatMap(({ run }) => Object.keys(run.checkpoints)));
   const unknown = requested.filter((f) => !columns.has(f));
   if (unknown.length > 0) {
-    throw new Error(`unknown feature${unknown.length > 1 ? 's' : ''} ${quotedList(unknown)}; columns in the bundle: ${safeText([...columns].join(', '), 400)}`);
+    throw new Error(
+      `unknown feature${unknown.length > 1 ? 's' : ''} ${quotedList(unknown)}; columns in the bundle: ${safeText([...columns].join(', '), 400)}`,
+    );
   }
   const multi = bundle.groups.length > 1;
   const warnings: AnalysisWarning[] = (bundle.notes ?? []).map((n) => ({
@@ -53,11 +55,19 @@ export function prepareRuns(bundle: RunBundle, options: AnalyzeOptions): Prepare
     const missing = requested.filter((f) => !hasColumn(run.checkpoints, f));
     if (run.diverged) return exclude(i, `diverged at step ${run.diverged.step} (${run.diverged.reason})`);
     if (missing.length > 0) return exclude(i, `no column ${quotedList(missing)}`);
-    if (run.checkpoints.step.length < 2) return exclude(i, `only ${run.checkpoints.step.length} checkpoint; a sequence needs at least 2`);
-    // Any non-finite metric excludes the run (SPEC §4), also one not chosen as a feature.
-    for (const f of [...requested, ...DEFAULT_FEATURES.filter((m) => hasColumn(run.checkpoints, m) && !requested.includes(m))]) {
+    if (run.checkpoints.step.length < 2)
+      return exclude(i, `only ${run.checkpoints.step.length} checkpoint; a sequence needs at least 2`);
+    // Any non-finite metric excludes the run (method.md §4), also one not chosen as a feature.
+    for (const f of [
+      ...requested,
+      ...DEFAULT_FEATURES.filter((m) => hasColumn(run.checkpoints, m) && !requested.includes(m)),
+    ]) {
       const t = run.checkpoints[f].findIndex((v) => !Number.isFinite(v));
-      if (t >= 0) return exclude(i, `diverged or missing data: ${show(f)} is ${run.checkpoints[f][t]} at step ${run.checkpoints.step[t]}`);
+      if (t >= 0)
+        return exclude(
+          i,
+          `diverged or missing data: ${show(f)} is ${run.checkpoints[f][t]} at step ${run.checkpoints.step[t]}`,
+        );
     }
   });
   const included = runs.flatMap((r, i) => (r.included ? [i] : []));
@@ -76,7 +86,10 @@ export function prepareRuns(bundle: RunBundle, options: AnalyzeOptions): Prepare
       return zScoreRun(cp.step.map((_, t) => requested.map((f) => cp[f][t])));
     } catch (e) {
       if (e instanceof NormalizationError)
-        throw new Error(`run ${show(runs[i].key)}: cannot normalize feature ${quoted(requested[e.feature])}: ${e.detail}`, { cause: e });
+        throw new Error(
+          `run ${show(runs[i].key)}: cannot normalize feature ${quoted(requested[e.feature])}: ${e.detail}`,
+          { cause: e },
+        );
       throw e;
     }
   });
@@ -97,7 +110,10 @@ export function prepareRuns(bundle: RunBundle, options: AnalyzeOptions): Prepare
       }
     }
   });
-  if (keep.length === 0) throw new Error(`every feature is constant within every run (${safeText(requested.join(', '), 300)}); nothing to model`);
+  if (keep.length === 0)
+    throw new Error(
+      `every feature is constant within every run (${safeText(requested.join(', '), 300)}); nothing to model`,
+    );
   const features = keep.map((j) => requested[j]);
   if (options.previous && !sameFeatures(options.previous.features, features)) {
     warnings.push({
@@ -105,7 +121,12 @@ export function prepareRuns(bundle: RunBundle, options: AnalyzeOptions): Prepare
       message: `the previous analysis used other features (${safeText(options.previous.features.join(', '), 200)}); its state numbering cannot be kept`,
     });
   }
-  for (const d of droppedFeatures) warnings.push({ kind: 'feature-dropped', feature: d.feature, message: `feature ${show(d.feature)} dropped: ${d.reason}` });
+  for (const d of droppedFeatures)
+    warnings.push({
+      kind: 'feature-dropped',
+      feature: d.feature,
+      message: `feature ${show(d.feature)} dropped: ${d.reason}`,
+    });
   return {
     features,
     droppedFeatures,
@@ -114,7 +135,11 @@ export function prepareRuns(bundle: RunBundle, options: AnalyzeOptions): Prepare
     z: normalized.map((n) => n.z.map((row) => keep.map((j) => row[j]))),
     normalization: {
       window: NORMALIZATION_WINDOW,
-      runs: included.map((i, r) => ({ key: runs[i].key, mean: keep.map((j) => normalized[r].mean[j]), std: keep.map((j) => normalized[r].std[j]) })),
+      runs: included.map((i, r) => ({
+        key: runs[i].key,
+        mean: keep.map((j) => normalized[r].mean[j]),
+        std: keep.map((j) => normalized[r].std[j]),
+      })),
     },
     accuracy: included.map((i) => accuracyOf(all[i].run, accuracyColumn)),
     steps: included.map((i) => all[i].run.checkpoints.step),
@@ -145,7 +170,9 @@ function accuracyWarnings(
     return out;
   }
   for (const i of lacking) {
-    const what = hasColumn(all[i].run.checkpoints, accuracyColumn) ? `no values in column ${quoted(accuracyColumn)}` : `no column ${quoted(accuracyColumn)}`;
+    const what = hasColumn(all[i].run.checkpoints, accuracyColumn)
+      ? `no values in column ${quoted(accuracyColumn)}`
+      : `no column ${quoted(accuracyColumn)}`;
     out.push({
       kind: 'no-accuracy-column',
       run: runs[i].key,

@@ -34,10 +34,12 @@ export function previousFitOf(bundle: RunBundle, file: string): { params: HMMPar
     throw new PreviousFitError(file, detail);
   };
   const analysis = bundle.analysis;
-  if (analysis === undefined) fail("it is a run bundle without an 'analysis' key; pass a file written by 'trainmap analyze'");
+  if (analysis === undefined)
+    fail("it is a run bundle without an 'analysis' key; pass a file written by 'trainmap analyze'");
   if (!isObject(analysis)) fail(`'analysis' is ${describe(analysis)}, expected an object`);
   const a = analysis as Record<string, unknown>;
-  if (own(a, 'format') !== ANALYSIS_FORMAT) fail(`analysis.format is ${describe(own(a, 'format'))}, expected "${ANALYSIS_FORMAT}"`);
+  if (own(a, 'format') !== ANALYSIS_FORMAT)
+    fail(`analysis.format is ${describe(own(a, 'format'))}, expected "${ANALYSIS_FORMAT}"`);
   const features = own(a, 'features');
   if (!Array.isArray(features) || features.length === 0 || !features.every((f) => typeof f === 'string')) {
     fail(`analysis.features is ${describe(features)}, expected a list of feature names`);
@@ -51,7 +53,8 @@ export function previousFitOf(bundle: RunBundle, file: string): { params: HMMPar
   const vector = (v: unknown, path: string, length: number): number[] => {
     if (!Array.isArray(v) || v.length !== length) fail(`${path} is ${describe(v)}, expected ${length} numbers`);
     (v as unknown[]).forEach((x, i) => {
-      if (typeof x !== 'number' || !Number.isFinite(x)) fail(`${path}[${i}] is ${describe(x)}, expected a finite number`);
+      if (typeof x !== 'number' || !Number.isFinite(x))
+        fail(`${path}[${i}] is ${describe(x)}, expected a finite number`);
     });
     return v as number[];
   };
@@ -64,7 +67,8 @@ export function previousFitOf(bundle: RunBundle, file: string): { params: HMMPar
     fail(`analysis.model.params.startprob is ${describe(startprob)}, expected one probability per state`);
   const k = (startprob as unknown[]).length;
   const covarsRaw = own(p, 'covars');
-  if (!Array.isArray(covarsRaw) || covarsRaw.length !== k) fail(`analysis.model.params.covars is ${describe(covarsRaw)}, expected ${k} matrices`);
+  if (!Array.isArray(covarsRaw) || covarsRaw.length !== k)
+    fail(`analysis.model.params.covars is ${describe(covarsRaw)}, expected ${k} matrices`);
   const fit: HMMParams = {
     startprob: vector(startprob, 'analysis.model.params.startprob', k),
     transmat: matrix(own(p, 'transmat'), 'analysis.model.params.transmat', k, k),
@@ -90,9 +94,13 @@ export function exportedAnalysisOf(bundle: RunBundle, file: string): AnalysisRep
   for (const key of ['settings', 'runs', 'selection', 'map', 'regression', 'dissimilarity', 'warnings'] as const) {
     const v = own(a, key);
     if (v === undefined || v === null || typeof v !== 'object')
-      throw new PreviousFitError(file, `analysis.${key} is ${describe(v)}, expected ${key === 'runs' || key === 'warnings' ? 'a list' : 'an object'}`);
+      throw new PreviousFitError(
+        file,
+        `analysis.${key} is ${describe(v)}, expected ${key === 'runs' || key === 'warnings' ? 'a list' : 'an object'}`,
+      );
   }
   const map = own(a, 'map') as Record<string, unknown>;
-  if (!Array.isArray(own(map, 'nodes')) || !Array.isArray(own(map, 'edges'))) throw new PreviousFitError(file, 'analysis.map has no nodes and edges');
+  if (!Array.isArray(own(map, 'nodes')) || !Array.isArray(own(map, 'edges')))
+    throw new PreviousFitError(file, 'analysis.map has no nodes and edges');
   return reviveNonFinite(structuredClone(a)) as AnalysisReport;
 }

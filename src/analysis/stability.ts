@@ -12,7 +12,7 @@ import { renumberFindings, type DegenerateFinding } from './hmm/degeneracy.ts';
 import { decodeObservations } from './hmm/inference.ts';
 import { matchStates, matchStatesByOverlap, permuteParams, permutePath } from './hmm/matching.ts';
 import { fromFlat } from './hmm/params.ts';
-import type { FitJobResult } from './hmm/selection.ts';
+import type { FitJobResult } from './selection.ts';
 import type { HMMParams, ObservationSet } from './hmm/types.ts';
 import { linearOrder, pathEdges } from './map.ts';
 
@@ -155,7 +155,10 @@ function describeFit(
     paths = input.shownPaths.map((p) => [...p]);
   } else {
     const rawPaths = decodeObservations(r.fit!.params, input.obs);
-    order = matching === 'overlap' ? matchStatesByOverlap(input.shownPaths, rawPaths, k, k) : matchStates(input.shownParams, raw);
+    order =
+      matching === 'overlap'
+        ? matchStatesByOverlap(input.shownPaths, rawPaths, k, k)
+        : matchStates(input.shownParams, raw);
     paths = rawPaths.map((p) => permutePath(p, order));
   }
   const params = shown ? input.shownParams : permuteParams(raw, order);
@@ -200,8 +203,11 @@ function describeFit(
 export function assessStability(input: StabilityInput): StabilityReport {
   const within = input.comparableWithin ?? ANALYSIS_DEFAULTS.comparableWithin;
   const matching = input.matching ?? ANALYSIS_DEFAULTS.stabilityMatching;
-  const ok = input.fits.filter((r) => r.fit && Number.isFinite(r.heldOutLogLikelihood)).sort((a, b) => a.job.restart - b.job.restart);
-  if (!ok.some((r) => r.job.restart === input.shownRestart)) throw new Error(`stability: the shown restart ${input.shownRestart} is not among the fits`);
+  const ok = input.fits
+    .filter((r) => r.fit && Number.isFinite(r.heldOutLogLikelihood))
+    .sort((a, b) => a.job.restart - b.job.restart);
+  if (!ok.some((r) => r.job.restart === input.shownRestart))
+    throw new Error(`stability: the shown restart ${input.shownRestart} is not among the fits`);
   const best = ok.reduce((a, b) => (b.heldOutLogLikelihood > a.heldOutLogLikelihood ? b : a));
   const fits = ok
     .map((r) => describeFit(r, input, best.heldOutLogLikelihood, best.heldOutPerRun, matching, within))
@@ -233,7 +239,12 @@ export function assessStability(input: StabilityInput): StabilityReport {
     bestRestart: best.job.restart,
     fits,
     comparable: n,
-    verdict: { shape: shownFit.shape, support: share((f) => f.shape === shownFit.shape), comparable: counts(comparable), all: counts(fits) },
+    verdict: {
+      shape: shownFit.shape,
+      support: share((f) => f.shape === shownFit.shape),
+      comparable: counts(comparable),
+      all: counts(fits),
+    },
     edges,
     states,
     detours: input.shownDetours.map((state) => ({ state, support: share((f) => f.detours.includes(state)) })),

@@ -7,13 +7,14 @@
 import type { RunBundle } from '../io/runBundle.ts';
 import type { AnalysisReport, AnalyzeOptions } from './analysisReport.ts';
 import { packSequences } from './hmm/observations.ts';
-import { assembleSelection, planSelection, runFitJob } from './hmm/selection.ts';
+import { assembleSelection, planSelection, runFitJob } from './selection.ts';
 import { finishAnalysis } from './pipeline.ts';
 import { prepareRuns, sameFeatures } from './prepareRuns.ts';
 
 /** Why a warm refit cannot follow this report (the page then runs a full selection), or null. */
 export function warmRefitObstacle(previous: AnalysisReport, features: readonly string[]): string | null {
-  if (!sameFeatures(previous.features, features)) return `the features changed (${previous.features.join(', ')} → ${features.join(', ')})`;
+  if (!sameFeatures(previous.features, features))
+    return `the features changed (${previous.features.join(', ')} → ${features.join(', ')})`;
   return null;
 }
 
@@ -33,7 +34,12 @@ export function warmRefit(bundle: RunBundle, previous: AnalysisReport, options: 
   const obs = packSequences(prep.z);
   // The same seeded split as a full selection on these runs, at the previous K only.
   const plan = planSelection(obs, { ...opts, states: k });
-  const result = runFitJob(plan.trainObs, plan.heldOutObs, { k, restart: 0, seed: 0, start: previous.model.params }, plan.options);
+  const result = runFitJob(
+    plan.trainObs,
+    plan.heldOutObs,
+    { k, restart: 0, seed: 0, start: previous.model.params },
+    plan.options,
+  );
   if (!result.fit) throw new Error(`the warm refit failed: ${result.error}`);
   const report = finishAnalysis(prep, assembleSelection(plan, [result]), [], opts, obs);
   return {

@@ -1,9 +1,22 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { analyzeRuns, analyzeRunsWith, previousFitOf, type AnalysisProgress, type AnalyzeOptions, type HMMParams } from '../analysis/index.ts';
+import {
+  analyzeRuns,
+  analyzeRunsWith,
+  previousFitOf,
+  type AnalysisProgress,
+  type AnalyzeOptions,
+  type HMMParams,
+} from '../analysis/index.ts';
 import { importBytes } from '../io/importBytes.ts';
 import { formatRunsJson, naturalCompare, readBundle, safeText, type RunBundle } from '../io/index.ts';
-import { ANALYSIS_SETTINGS, ANALYZE_CLI_SETTINGS, analyzeOptions, SettingError, type SettingSpec } from '../settings/index.ts';
+import {
+  ANALYSIS_SETTINGS,
+  ANALYZE_CLI_SETTINGS,
+  analyzeOptions,
+  SettingError,
+  type SettingSpec,
+} from '../settings/index.ts';
 import { UsageError, type Flags } from './args.ts';
 import { defaultWorkerCount, workerFitRunner } from './fitPool.ts';
 import { formatDuration, ProgressLine } from './progressLine.ts';
@@ -22,8 +35,12 @@ export function readBytes(file: string, what = 'the bundle'): Uint8Array {
     return readFileSync(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    const why = { ENOENT: 'no such file', EISDIR: 'a directory, not a file', EACCES: 'permission denied' }[code ?? ''] ?? `cannot read (${code ?? e})`;
-    throw new Error(`${safeText(file, 200)}: ${why}${code === 'ENOENT' && what !== 'the bundle' ? ` (${what})` : ''}`, { cause: e });
+    const why =
+      { ENOENT: 'no such file', EISDIR: 'a directory, not a file', EACCES: 'permission denied' }[code ?? ''] ??
+      `cannot read (${code ?? e})`;
+    throw new Error(`${safeText(file, 200)}: ${why}${code === 'ENOENT' && what !== 'the bundle' ? ` (${what})` : ''}`, {
+      cause: e,
+    });
   }
 }
 
@@ -43,13 +60,21 @@ export async function analysisOptionsFromFlags(flags: Flags): Promise<AnalyzeOpt
 
 function describeProgress(p: AnalysisProgress, started: number): string {
   if (p.phase !== 'select' && p.phase !== 'stability')
-    return { prepare: 'normalizing runs…', decode: 'decoding every run with Viterbi, matching the stability fits…', map: 'building the map and regression…' }[
-      p.phase
-    ];
+    return {
+      prepare: 'normalizing runs…',
+      decode: 'decoding every run with Viterbi, matching the stability fits…',
+      map: 'building the map and regression…',
+    }[p.phase];
   const elapsed = (Date.now() - started) / 1000;
   const eta = (elapsed / p.done) * (p.total - p.done);
-  const what = p.phase === 'stability' ? `stability: ${p.done}/${p.total} more restarts at K=${p.job.k}` : `model selection: ${p.done}/${p.total} fits`;
-  const last = p.job.stage === 'bootstrap' ? `bootstrap replicate ${p.job.replicate}, K=${p.job.k}` : `K=${p.job.k}, restart ${p.job.restart}`;
+  const what =
+    p.phase === 'stability'
+      ? `stability: ${p.done}/${p.total} more restarts at K=${p.job.k}`
+      : `model selection: ${p.done}/${p.total} fits`;
+  const last =
+    p.job.stage === 'bootstrap'
+      ? `bootstrap replicate ${p.job.replicate}, K=${p.job.k}`
+      : `K=${p.job.k}, restart ${p.job.restart}`;
   return `${what} (last ${last}: held-out LL ${p.heldOutLogLikelihood.toFixed(1)}), ${formatDuration(elapsed)} elapsed, ~${formatDuration(eta)} left`;
 }
 
@@ -112,7 +137,9 @@ class PhaseClock {
   }
   describe(workers: number): string {
     const threads = workers > 0 ? `${workers} worker thread${workers > 1 ? 's' : ''}` : 'this thread';
-    const parts = this.spent.map((s) => `${s.phase === 'select' ? 'model selection' : 'stability'} ${s.fits} fits in ${formatDuration(s.seconds)}`);
+    const parts = this.spent.map(
+      (s) => `${s.phase === 'select' ? 'model selection' : 'stability'} ${s.fits} fits in ${formatDuration(s.seconds)}`,
+    );
     return `${parts.length ? parts.join(', ') : 'no fits'} on ${threads}`;
   }
 }
@@ -147,7 +174,10 @@ function listFolder(folder: string): { files: string[]; ignored: string[] } {
 export async function readInputs(
   positional: readonly string[],
 ): Promise<{ bundle: RunBundle; source: string; out: string; inputs: string[]; notes: string[] }> {
-  if (positional.length === 0) throw new UsageError('analyze takes a bundle file (.csv or .json), a folder of per-run files, or several files; got none');
+  if (positional.length === 0)
+    throw new UsageError(
+      'analyze takes a bundle file (.csv or .json), a folder of per-run files, or several files; got none',
+    );
   if (positional.length === 1 && !isDirectory(positional[0])) {
     const file = positional[0];
     const imported = await importBytes([{ name: file, bytes: readBytes(file) }]);
@@ -195,5 +225,8 @@ export async function analyzeCommand(positional: string[], flags: Flags): Promis
   const options = await analysisOptionsFromFlags(flags);
   if (notes.length) process.stdout.write(notes.map((n) => `import: ${safeText(n, 400)}`).join('\n') + '\n\n');
   const workers = (flags.workers as number | undefined) ?? defaultWorkerCount();
-  await analyzeAndReport(bundle, source, options, out, workers, { quiet: Boolean(flags.quiet), forecast: Boolean(flags.forecast) });
+  await analyzeAndReport(bundle, source, options, out, workers, {
+    quiet: Boolean(flags.quiet),
+    forecast: Boolean(flags.forecast),
+  });
 }

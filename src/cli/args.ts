@@ -1,5 +1,11 @@
 /** A small, strict argv parser over the settings table: unknown flags and bad values are usage errors that say what was expected. */
-import { formatSettingsHelp, parseSetting, SettingError, type SettingSpec, type SettingValues } from '../settings/index.ts';
+import {
+  formatSettingsHelp,
+  parseSetting,
+  SettingError,
+  type SettingSpec,
+  type SettingValues,
+} from '../settings/index.ts';
 
 export class UsageError extends Error {
   constructor(message: string) {
@@ -10,7 +16,10 @@ export class UsageError extends Error {
 
 export type Flags = SettingValues;
 
-export function parseArgs(argv: readonly string[], specs: readonly SettingSpec[]): { positional: string[]; flags: Flags } {
+export function parseArgs(
+  argv: readonly string[],
+  specs: readonly SettingSpec[],
+): { positional: string[]; flags: Flags } {
   const positional: string[] = [];
   const flags: Flags = {};
   for (let i = 0; i < argv.length; i++) {
@@ -29,7 +38,8 @@ export function parseArgs(argv: readonly string[], specs: readonly SettingSpec[]
       continue;
     }
     const raw = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
-    if (raw === undefined || (eq < 0 && raw.startsWith('--'))) throw new UsageError(`--${name} needs a value (${spec.help})`);
+    if (raw === undefined || (eq < 0 && raw.startsWith('--')))
+      throw new UsageError(`--${name} needs a value (${spec.help})`);
     try {
       flags[name] = parseSetting(spec, raw);
     } catch (e) {

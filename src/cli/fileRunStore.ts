@@ -13,7 +13,9 @@ export function statePath(out: string): string {
 export function checkOutPaths(out: string): void {
   for (const file of [out, statePath(out)]) {
     if (statSync(file, { throwIfNoEntry: false })?.isDirectory())
-      throw new Error(`${file} is a directory; --out must name a file (the state is written beside it as ${statePath(out)})`);
+      throw new Error(
+        `${file} is a directory; --out must name a file (the state is written beside it as ${statePath(out)})`,
+      );
   }
 }
 
@@ -31,7 +33,8 @@ export class FileRunStore implements SessionStore {
 export function readResume(out: string): ResumeFrom {
   const state = statePath(out);
   if (!existsSync(out)) throw new Error(`${out}: nothing to resume (no such file)`);
-  if (!existsSync(state)) throw new Error(`${state}: no saved training state next to the bundle, so it cannot be resumed exactly`);
+  if (!existsSync(state))
+    throw new Error(`${state}: no saved training state next to the bundle, so it cannot be resumed exactly`);
   const bundle = parseRunsJson(readFileSync(out, 'utf8'), out);
   const saved = decodeState(new Uint8Array(readFileSync(state)), state);
   return { bundle, saved, bundleName: out, stateName: state };

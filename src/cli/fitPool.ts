@@ -10,7 +10,10 @@ export function defaultWorkerCount(): number {
 
 /** Model-selection restarts on worker threads (src/workers/fitPool.ts does the scheduling). */
 /** Call close() when done, or the worker threads keep the process alive. */
-export function workerFitRunner(workers: number, workerUrl = new URL('./fitWorker.ts', import.meta.url)): FitRunner & { close(): void } {
+export function workerFitRunner(
+  workers: number,
+  workerUrl = new URL('./fitWorker.ts', import.meta.url),
+): FitRunner & { close(): void } {
   return poolFitRunner(workers, () => {
     const w = spawnModuleWorker(workerUrl);
     let failed: ((e: Error) => void) | null = null;

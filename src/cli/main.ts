@@ -57,7 +57,9 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
-    process.stdout.write(`usage: ${command.usage}\n\n${formatFlagHelp(command.flags)}\n${command.moreHelp ? `\n${command.moreHelp()}\n` : ''}`);
+    process.stdout.write(
+      `usage: ${command.usage}\n\n${formatFlagHelp(command.flags)}\n${command.moreHelp ? `\n${command.moreHelp()}\n` : ''}`,
+    );
     return 0;
   }
   try {
@@ -67,7 +69,9 @@ async function main(argv: string[]): Promise<number> {
     // The last line of defence: whatever an error says (a value from argv, a file, a library), it reaches the
     // terminal as one line under 1 KB with its control characters escaped.
     if (e instanceof UsageError) {
-      process.stderr.write(`trainmap ${name}: ${safeMessage(e.message)}\nusage: ${command.usage} (--help for options)\n`);
+      process.stderr.write(
+        `trainmap ${name}: ${safeMessage(e.message)}\nusage: ${command.usage} (--help for options)\n`,
+      );
       return 2;
     }
     const message = e instanceof BundleError || e instanceof Error ? e.message : String(e);

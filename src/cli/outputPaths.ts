@@ -53,7 +53,9 @@ export function checkOutputs(input: string, out: string, defaulted: boolean): vo
   }
   const figure = figurePath(out);
   if (sameFile(input, figure)) {
-    throw new UsageError(`the figure ${show(figure)} (beside --out ${show(out)}) would replace the input ${show(input)}; choose another --out`);
+    throw new UsageError(
+      `the figure ${show(figure)} (beside --out ${show(out)}) would replace the input ${show(input)}; choose another --out`,
+    );
   }
   // The nearest existing ancestor must be a directory, or the writes would fail after the whole analysis.
   for (let dir = dirname(resolve(out)); ; dir = dirname(dir)) {

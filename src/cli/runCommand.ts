@@ -8,7 +8,13 @@ import { selectBackend, type BackendName } from '../train/backend.ts';
 import { TrainingSession, type DoneEvent, type ResumeFrom, type SessionSink } from '../train/session.ts';
 import type { TrainingConfig } from '../train/task.ts';
 import { createTaskModel, taskNames } from '../../tasks/index.ts';
-import { RUN_CLI_SETTINGS, TRAINING_SETTINGS, trainingRequest, type SettingSpec, type TrainingRequest } from '../settings/index.ts';
+import {
+  RUN_CLI_SETTINGS,
+  TRAINING_SETTINGS,
+  trainingRequest,
+  type SettingSpec,
+  type TrainingRequest,
+} from '../settings/index.ts';
 import { analyzeAndReport } from './analyzeCommand.ts';
 import { UsageError, type Flags } from './args.ts';
 import { removeStaleTemporaries } from './atomicFile.ts';
@@ -37,7 +43,8 @@ export function runSettingsFromFlags(positional: string[], flags: Flags): RunSet
   if (positional.length > 0) throw new UsageError(`run takes no positional arguments; got '${positional.join(' ')}'`);
   const out = flags.out as string | undefined;
   if (!out) throw new UsageError('--out is required: the bundle file training writes to');
-  if (!out.toLowerCase().endsWith('.json')) throw new UsageError(`--out must be a .json file (the run bundle); got '${out}'`);
+  if (!out.toLowerCase().endsWith('.json'))
+    throw new UsageError(`--out must be a .json file (the run bundle); got '${out}'`);
   if (!flags.task) throw new UsageError(`--task is required (${taskNames().join(' or ')})`);
   let request: TrainingRequest;
   try {
@@ -45,7 +52,8 @@ export function runSettingsFromFlags(positional: string[], flags: Flags): RunSet
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
-  if (request.backend === 'webgl') throw new UsageError('--backend webgl needs a browser; in Node use auto, wasm, cpu or webgpu');
+  if (request.backend === 'webgl')
+    throw new UsageError('--backend webgl needs a browser; in Node use auto, wasm, cpu or webgpu');
   const { config, seeds } = request;
 
   return {
@@ -76,7 +84,9 @@ export async function runCommand(positional: string[], flags: Flags): Promise<nu
     // Holding the lock, any temporary beside the files is a killed writer's.
     const removed = [...removeStaleTemporaries(out), ...removeStaleTemporaries(statePath(out))];
     if (removed.length)
-      note(`note: removed ${removed.length} temporary file${removed.length > 1 ? 's' : ''} left by an interrupted save: ${removed.join(', ')}`);
+      note(
+        `note: removed ${removed.length} temporary file${removed.length > 1 ? 's' : ''} left by an interrupted save: ${removed.join(', ')}`,
+      );
     return await train(settings);
   } finally {
     lock.release();
@@ -147,6 +157,12 @@ async function train(settings: RunSettings): Promise<number | void> {
   }
   if (settings.analyze) {
     const analysisOut = out.replace(/\.json$/i, '') + '.analysis.json';
-    await analyzeAndReport(session.bundle, out, { threshold: config.convergenceThreshold }, analysisOut, (await import('./fitPool.ts')).defaultWorkerCount());
+    await analyzeAndReport(
+      session.bundle,
+      out,
+      { threshold: config.convergenceThreshold },
+      analysisOut,
+      (await import('./fitPool.ts')).defaultWorkerCount(),
+    );
   }
 }

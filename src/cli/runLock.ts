@@ -33,12 +33,21 @@ export function acquireRunLock(out: string, note: (message: string) => void): Ru
     const found = readHolder(path);
     if (found === 'gone') continue;
     if (found === 'unreadable')
-      throw new Error(`${out} is locked by ${path}, which does not name its holder; if no trainmap run is using ${out}, delete ${path}`);
+      throw new Error(
+        `${out} is locked by ${path}, which does not name its holder; if no trainmap run is using ${out}, delete ${path}`,
+      );
     const { holder, raw } = found;
     const who = `pid ${holder.pid} on ${holder.host === mine.host ? 'this host' : `host ${holder.host}`}, started ${holder.started}`;
-    if (holder.host !== mine.host) throw new Error(`${out} is in use by another trainmap run (${who}; lock file ${path}); if that run is over, delete ${path}`);
-    if (isRunning(holder.pid)) throw new Error(`${out} is in use by another trainmap run (${who}; lock file ${path}); wait for it to end or stop it`);
-    if (takeOver(path, raw)) note(`note: took over the lock ${path} of a trainmap run that is no longer running (${who})`);
+    if (holder.host !== mine.host)
+      throw new Error(
+        `${out} is in use by another trainmap run (${who}; lock file ${path}); if that run is over, delete ${path}`,
+      );
+    if (isRunning(holder.pid))
+      throw new Error(
+        `${out} is in use by another trainmap run (${who}; lock file ${path}); wait for it to end or stop it`,
+      );
+    if (takeOver(path, raw))
+      note(`note: took over the lock ${path} of a trainmap run that is no longer running (${who})`);
   }
   throw new Error(`could not lock ${out}: ${path} kept changing (is another trainmap run starting on it?)`);
 }
@@ -79,7 +88,9 @@ function createExclusively(path: string, text: string): boolean {
 function parseHolder(raw: string): LockHolder | null {
   try {
     const h = JSON.parse(raw) as Partial<LockHolder>;
-    return Number.isInteger(h.pid) && typeof h.host === 'string' && typeof h.started === 'string' ? (h as LockHolder) : null;
+    return Number.isInteger(h.pid) && typeof h.host === 'string' && typeof h.started === 'string'
+      ? (h as LockHolder)
+      : null;
   } catch {
     return null;
   }

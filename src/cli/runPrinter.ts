@@ -9,9 +9,13 @@ const err = (text: string) => void process.stderr.write(text);
 export function printStart(info: SessionInfo): void {
   const { config, seeds, backend, resumed } = info;
   if (resumed && resumed.savedBackend !== backend.name)
-    err(`note: the run was started on ${resumed.savedBackend} and continues on ${backend.name}; numbers may differ slightly from an uninterrupted run\n`);
+    err(
+      `note: the run was started on ${resumed.savedBackend} and continues on ${backend.name}; numbers may differ slightly from an uninterrupted run\n`,
+    );
   if (resumed?.droppedRows)
-    err(`note: ${resumed.droppedRows} checkpoint rows after step ${resumed.stepsDone} are recomputed (they were written after the last saved state)\n`);
+    err(
+      `note: ${resumed.droppedRows} checkpoint rows after step ${resumed.stepsDone} are recomputed (they were written after the last saved state)\n`,
+    );
   err(
     `training ${config.task}/${config.preset}: ${seeds.length} seeds × ${config.epochs} epochs (${info.stepsPerEpoch} steps each, batch ${config.batchSize}), ` +
       `checkpoint every ${config.checkpointEvery} epoch${config.checkpointEvery > 1 ? 's' : ''}` +
@@ -53,7 +57,11 @@ export function runPrinter(info: SessionInfo, progress = new ProgressLine()): Se
 }
 
 /** The summary on stdout once training has ended. */
-export function printDone(info: SessionInfo, done: DoneEvent, files: { out: string; outSize: string; state: string; stateSize: string }): void {
+export function printDone(
+  info: SessionInfo,
+  done: DoneEvent,
+  files: { out: string; outSize: string; state: string; stateSize: string },
+): void {
   const seeds = info.seeds.length;
   process.stdout.write(
     `${done.reason === 'stopped' ? 'Stopped' : 'Trained'} ${seeds} seeds to epoch ${done.epoch}${done.batch ? ` + ${done.batch} steps` : ''} in ${formatDuration(done.elapsedSeconds)} ` +
@@ -61,5 +69,8 @@ export function printDone(info: SessionInfo, done: DoneEvent, files: { out: stri
       `state in ${files.state} (${files.stateSize})\n`,
   );
   const d = done.diverged;
-  if (d.length) process.stdout.write(`${d.length} seed${d.length > 1 ? 's' : ''} diverged: ${d.map((r) => `${runId(r.seed)} at step ${r.step}`).join(', ')}\n`);
+  if (d.length)
+    process.stdout.write(
+      `${d.length} seed${d.length > 1 ? 's' : ''} diverged: ${d.map((r) => `${runId(r.seed)} at step ${r.step}`).join(', ')}\n`,
+    );
 }

@@ -6,7 +6,8 @@ const name = (x: string) => safeText(x, 60);
 const sentence = (x: string) => safeText(x, 400);
 
 const fmt = (x: number, digits = 1) => (Number.isFinite(x) ? x.toFixed(digits) : '—');
-const sci = (x: number) => (Number.isFinite(x) ? (x !== 0 && Math.abs(x) < 1e-3 ? x.toExponential(1) : x.toFixed(4)) : '—');
+const sci = (x: number) =>
+  Number.isFinite(x) ? (x !== 0 && Math.abs(x) < 1e-3 ? x.toExponential(1) : x.toFixed(4)) : '—';
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
 function table(header: string[], rows: string[][], right: boolean[]): string {
@@ -21,7 +22,9 @@ function table(header: string[], rows: string[][], right: boolean[]): string {
 
 const pct0 = (x: number) => (Number.isFinite(x) ? `${Math.round(100 * x)}%` : '—');
 const range = (s: { min: number; median: number; max: number }, digits = 3) =>
-  s.min === s.max ? fmt(s.min, digits) : `${fmt(s.min, digits)}–${fmt(s.max, digits)} (median ${fmt(s.median, digits)})`;
+  s.min === s.max
+    ? fmt(s.min, digits)
+    : `${fmt(s.min, digits)}–${fmt(s.max, digits)} (median ${fmt(s.median, digits)})`;
 
 /** The note column of the selection table: what the degeneracy guard did, and how the restarts' maps looked. */
 function selectionNote(r: AnalysisReport['selection']['rows'][number]): string {
@@ -32,7 +35,8 @@ function selectionNote(r: AnalysisReport['selection']['rows'][number]): string {
     const degenerate = r.restarts.filter((x) => x.degenerate?.length).length;
     parts.push(`${linear}/${shapes.length} linear${degenerate ? `, ${degenerate} degenerate` : ''}`);
   }
-  if (r.guard?.action === 'avoided') parts.push(`restart ${r.guard.degenerateRestart} degenerate → ${r.guard.usedRestart}`);
+  if (r.guard?.action === 'avoided')
+    parts.push(`restart ${r.guard.degenerateRestart} degenerate → ${r.guard.usedRestart}`);
   if (r.guard?.action === 'kept') parts.push(`restart ${r.guard.degenerateRestart} degenerate, kept`);
   return parts.join('; ');
 }
@@ -60,7 +64,9 @@ export function stabilitySection(report: AnalysisReport): string[] {
         fmt(f.rSquared, 3),
         [
           f.comparable || f.shown ? 'comparable' : '',
-          f.degenerate.map((d) => (d.kind === 'alternation' ? `${d.states.join('⇄')} alternate` : `${d.states[0]} flickers`)).join(', '),
+          f.degenerate
+            .map((d) => (d.kind === 'alternation' ? `${d.states.join('⇄')} alternate` : `${d.states[0]} flickers`))
+            .join(', '),
         ]
           .filter(Boolean)
           .join('; '),
@@ -72,14 +78,22 @@ export function stabilitySection(report: AnalysisReport): string[] {
     `  (below best: nats per held-out checkpoint; z: that gap over its standard error, paired over the held-out runs; agrees: checkpoints in matched states)`,
   );
   if (s.rSquared) out.push(`  R² over comparable fits: ${range(s.rSquared)}`);
-  out.push(`  dissimilarity over comparable fits: ${range(s.dissimilarity.stateIndex)} (state index), ${range(s.dissimilarity.labelFree)} (label-free)`);
+  out.push(
+    `  dissimilarity over comparable fits: ${range(s.dissimilarity.stateIndex)} (state index), ${range(s.dissimilarity.labelFree)} (label-free)`,
+  );
   const others = s.edges.filter((e) => !e.shown);
-  if (others.length) out.push(`  edges of comparable fits not in the shown map: ${others.map((e) => `${e.from} → ${e.to} (${pct0(e.support)})`).join(', ')}`);
+  if (others.length)
+    out.push(
+      `  edges of comparable fits not in the shown map: ${others.map((e) => `${e.from} → ${e.to} (${pct0(e.support)})`).join(', ')}`,
+    );
   const otherDetours = s.states.filter((x) => x.detour > 0 && !report.detours.includes(x.state));
   if (otherDetours.length)
-    out.push(`  detours in comparable fits but not in the shown map: ${otherDetours.map((x) => `${x.state} (${pct0(x.detour)})`).join(', ')}`);
+    out.push(
+      `  detours in comparable fits but not in the shown map: ${otherDetours.map((x) => `${x.state} (${pct0(x.detour)})`).join(', ')}`,
+    );
   const degenerate = s.fits.filter((f) => f.comparable && f.degenerate.length);
-  for (const f of degenerate) out.push(`  comparable restart ${f.restart} is degenerate: ${f.degenerate.map(describeFinding).join('; ')}`);
+  for (const f of degenerate)
+    out.push(`  comparable restart ${f.restart} is degenerate: ${f.degenerate.map(describeFinding).join('; ')}`);
   return out;
 }
 
@@ -125,11 +139,19 @@ export function formatSummary(report: AnalysisReport, source: string, options: {
   const included = report.runs.filter((r) => r.included);
   const lengths = included.map((r) => r.checkpoints);
   const lengthText =
-    Math.min(...lengths) === Math.max(...lengths) ? `${lengths[0]} checkpoints each` : `${Math.min(...lengths)}–${Math.max(...lengths)} checkpoints`;
+    Math.min(...lengths) === Math.max(...lengths)
+      ? `${lengths[0]} checkpoints each`
+      : `${Math.min(...lengths)}–${Math.max(...lengths)} checkpoints`;
   out.push(`Trainmap analysis of ${safeText(source, 200)}`);
-  out.push(`  ${report.runs.length} runs, ${included.length} analyzed (${lengthText}), ${report.features.length} features`);
+  out.push(
+    `  ${report.runs.length} runs, ${included.length} analyzed (${lengthText}), ${report.features.length} features`,
+  );
   if (report.droppedFeatures.length)
-    out.push(sentence(`  dropped features: ${report.droppedFeatures.map((d) => `${name(d.feature)} (${d.reason})`).join(', ')}`));
+    out.push(
+      sentence(
+        `  dropped features: ${report.droppedFeatures.map((d) => `${name(d.feature)} (${d.reason})`).join(', ')}`,
+      ),
+    );
 
   const sel = report.selection;
   const heldOut = report.runs.filter((r) => r.role === 'held-out').length;
@@ -159,11 +181,14 @@ export function formatSummary(report: AnalysisReport, source: string, options: {
     'skipped' in st || st.shownRestart === st.selectionRestart
       ? `best of ${sel.rows.find((r) => r.k === sel.chosenK)?.restarts.length} restarts`
       : `restart ${st.shownRestart}, the best of all ${st.fits.length} restarts at K=${sel.chosenK} (model selection's best was restart ${st.selectionRestart})`;
-  out.push(`  chosen K=${sel.chosenK}: ${shownText}, ${m.iterations} EM iterations${m.converged ? '' : ' (stopped at the iteration limit)'}`);
+  out.push(
+    `  chosen K=${sel.chosenK}: ${shownText}, ${m.iterations} EM iterations${m.converged ? '' : ' (stopped at the iteration limit)'}`,
+  );
   out.push(`  ${st.kChoice.note}`);
 
   const map = report.map;
-  const verdictSupport = 'skipped' in st ? '' : `; verdict support ${pct0(st.verdict.support)} of ${st.comparable} comparable fits`;
+  const verdictSupport =
+    'skipped' in st ? '' : `; verdict support ${pct0(st.verdict.support)} of ${st.comparable} comparable fits`;
   out.push(
     '',
     `Training map: ${map.shape}${map.order ? ` (${map.order.join(' → ')})` : ''}, ${map.nodes.filter((n) => n.runs > 0).length} visited states${verdictSupport}`,
@@ -171,7 +196,13 @@ export function formatSummary(report: AnalysisReport, source: string, options: {
   out.push(
     table(
       ['state', 'occupancy', 'runs', 'first visit', 'most important features'],
-      map.nodes.map((n) => [String(n.state), pct(n.occupancy), String(n.runs), fmt(n.meanFirstVisit), n.runs > 0 ? sentence(n.label) : '(never visited)']),
+      map.nodes.map((n) => [
+        String(n.state),
+        pct(n.occupancy),
+        String(n.runs),
+        fmt(n.meanFirstVisit),
+        n.runs > 0 ? sentence(n.label) : '(never visited)',
+      ]),
       [true, true, true, true, false],
     ),
   );
@@ -225,8 +256,10 @@ export function formatSummary(report: AnalysisReport, source: string, options: {
   const excluded = report.runs.filter((r) => !r.included);
   if (excluded.length) {
     out.push('', `Excluded runs (${excluded.length}):`);
-    for (const r of excluded.slice(0, MAX_LINES_PER_KIND)) out.push(`  ${name(r.key)}: ${sentence(r.excludedReason ?? '')}`);
-    if (excluded.length > MAX_LINES_PER_KIND) out.push(`  … and ${excluded.length - MAX_LINES_PER_KIND} more (every one is in the analysis file)`);
+    for (const r of excluded.slice(0, MAX_LINES_PER_KIND))
+      out.push(`  ${name(r.key)}: ${sentence(r.excludedReason ?? '')}`);
+    if (excluded.length > MAX_LINES_PER_KIND)
+      out.push(`  … and ${excluded.length - MAX_LINES_PER_KIND} more (every one is in the analysis file)`);
   }
   const other = report.warnings.filter((w) => w.kind !== 'run-excluded');
   if (other.length) {
@@ -254,7 +287,10 @@ function noteLines(warnings: readonly AnalysisWarning[]): string[] {
     if (n <= MAX_LINES_PER_KIND) lines.push(`  ${sentence(w.message)}`);
   }
   for (const [kind, n] of seen) {
-    if (n > MAX_LINES_PER_KIND) lines.push(`  … and ${n - MAX_LINES_PER_KIND} more notes like the ${kind} ones above (every one is in the analysis file)`);
+    if (n > MAX_LINES_PER_KIND)
+      lines.push(
+        `  … and ${n - MAX_LINES_PER_KIND} more notes like the ${kind} ones above (every one is in the analysis file)`,
+      );
   }
   return lines;
 }

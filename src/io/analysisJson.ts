@@ -33,7 +33,8 @@ const NON_FINITE: Record<string, number> = { NaN: NaN, Infinity: Infinity, '-Inf
 
 /** Restores non-finite numbers in a parsed analysis (in place where possible; returns the value). */
 export function reviveNonFinite(value: unknown, field = ''): unknown {
-  if (typeof value === 'string') return !TEXT_FIELDS.has(field) && Object.hasOwn(NON_FINITE, value) ? NON_FINITE[value] : value;
+  if (typeof value === 'string')
+    return !TEXT_FIELDS.has(field) && Object.hasOwn(NON_FINITE, value) ? NON_FINITE[value] : value;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) value[i] = reviveNonFinite(value[i], field);
     return value;

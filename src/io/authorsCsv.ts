@@ -68,7 +68,11 @@ function isIndexCell(cell: string): boolean {
 /** Whether a CSV header is the authors' per-run format. */
 export function isAuthorsHeader(header: readonly string[]): boolean {
   const names = header.filter((h, j) => !(j === 0 && isIndexCell(h)));
-  return !names.includes('run') && (names.includes('step') || names.includes('epoch')) && names.some((h) => AUTHORS_ONLY.includes(h));
+  return (
+    !names.includes('run') &&
+    (names.includes('step') || names.includes('epoch')) &&
+    names.some((h) => AUTHORS_ONLY.includes(h))
+  );
 }
 
 export interface AuthorsRun {
@@ -89,7 +93,13 @@ export function seedFromName(name: string): number | null {
 export function parseAuthorsRunCsv(text: string, file: string): AuthorsRun {
   const records = csvRecordsOf(text, file);
   const first = records.next();
-  if (first.done) throw new BundleError(file, null, null, "the file is empty; expected the authors' per-run CSV (a header like ,l1,l2,trace,…,step)");
+  if (first.done)
+    throw new BundleError(
+      file,
+      null,
+      null,
+      "the file is empty; expected the authors' per-run CSV (a header like ,l1,l2,trace,…,step)",
+    );
   const header = first.value.cells.map((c) => c.trim());
   const headerLine = first.value.line;
   const indexColumn = header.length > 0 && isIndexCell(header[0]);
@@ -101,19 +111,35 @@ export function parseAuthorsRunCsv(text: string, file: string): AuthorsRun {
     const to = Object.hasOwn(AUTHORS_COLUMNS, h) ? AUTHORS_COLUMNS[h] : h;
     const clash = targets.get(to);
     if (clash !== undefined) {
-      throw new BundleError(file, headerLine, j + 1, `column '${h}' and column '${header[clash]}' (column ${clash + 1}) both map to '${to}'`);
+      throw new BundleError(
+        file,
+        headerLine,
+        j + 1,
+        `column '${h}' and column '${header[clash]}' (column ${clash + 1}) both map to '${to}'`,
+      );
     }
     targets.set(to, j);
     columns.push({ j, from: h, to });
   });
   const stepFrom = targets.has('step') ? 'step' : targets.has('epoch') ? 'epoch' : null;
-  if (!stepFrom) throw new BundleError(file, headerLine, null, `no 'step' (or 'epoch') column to order the checkpoints by (header: ${header.join(',')})`);
+  if (!stepFrom)
+    throw new BundleError(
+      file,
+      headerLine,
+      null,
+      `no 'step' (or 'epoch') column to order the checkpoints by (header: ${header.join(',')})`,
+    );
   const stepCol = targets.get(stepFrom)!;
   const rows: { line: number; values: number[]; step: number }[] = [];
   const seen = new Map<number, number>();
   for (const { line, cells } of records) {
     if (cells.length !== header.length) {
-      throw new BundleError(file, line, Math.min(cells.length, header.length) + 1, `${cells.length} cells but the header has ${header.length} columns`);
+      throw new BundleError(
+        file,
+        line,
+        Math.min(cells.length, header.length) + 1,
+        `${cells.length} cells but the header has ${header.length} columns`,
+      );
     }
     const values = columns.map(({ j, from }) => {
       const v = parseNumberCell(cells[j]);
@@ -122,9 +148,15 @@ export function parseAuthorsRunCsv(text: string, file: string): AuthorsRun {
     });
     const step = values[columns.findIndex((c) => c.j === stepCol)];
     if (!Number.isInteger(step) || step < 0)
-      throw new BundleError(file, line, stepCol + 1, `${stepFrom} must be a non-negative whole number, got '${cells[stepCol]}'`);
+      throw new BundleError(
+        file,
+        line,
+        stepCol + 1,
+        `${stepFrom} must be a non-negative whole number, got '${cells[stepCol]}'`,
+      );
     const again = seen.get(step);
-    if (again !== undefined) throw new BundleError(file, line, stepCol + 1, `${stepFrom} ${step} appears twice (first on line ${again})`);
+    if (again !== undefined)
+      throw new BundleError(file, line, stepCol + 1, `${stepFrom} ${step} appears twice (first on line ${again})`);
     seen.set(step, line);
     rows.push({ line, values, step });
   }
@@ -152,13 +184,22 @@ export function parseAuthorsRunFiles(
   const ids = new Map<string, string>();
   parsed.forEach((p, i) => {
     const other = ids.get(p.run.id);
-    if (other !== undefined) throw new BundleError(files[i].name, null, null, `run id '${p.run.id}' (from the file name) is also the id of ${other}`);
+    if (other !== undefined)
+      throw new BundleError(
+        files[i].name,
+        null,
+        null,
+        `run id '${p.run.id}' (from the file name) is also the id of ${other}`,
+      );
     ids.set(p.run.id, files[i].name);
   });
   const mapping = new Map<string, string>();
   for (const p of parsed) for (const m of p.mapping) mapping.set(m.from, m.to);
   return {
-    bundle: { format: RUN_BUNDLE_FORMAT, groups: [{ name: group, config: { importedFrom: 'authors-csv' }, runs: parsed.map((p) => p.run) }] },
+    bundle: {
+      format: RUN_BUNDLE_FORMAT,
+      groups: [{ name: group, config: { importedFrom: 'authors-csv' }, runs: parsed.map((p) => p.run) }],
+    },
     mapping: [...mapping].map(([from, to]) => ({ from, to })),
     indexColumns: parsed.filter((p) => p.indexColumn).length,
     stepFromEpoch: parsed.filter((p) => p.stepFrom === 'epoch').length,

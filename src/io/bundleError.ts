@@ -15,7 +15,11 @@ export class BundleError extends Error {
   ) {
     const shownFile = safeText(file, 200);
     const safeDetail = safeMessage(detail);
-    super(safeMessage(`${shownFile}${line !== null ? `, line ${line}` : ''}${column !== null ? `, column ${column}` : ''}: ${safeDetail}`));
+    super(
+      safeMessage(
+        `${shownFile}${line !== null ? `, line ${line}` : ''}${column !== null ? `, column ${column}` : ''}: ${safeDetail}`,
+      ),
+    );
     this.name = 'BundleError';
     this.file = file;
     this.detail = safeDetail;

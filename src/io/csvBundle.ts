@@ -94,12 +94,23 @@ export function parseRunsCsv(input: string | Uint8Array, file: string): RunBundl
   header.forEach((h, j) => {
     if (h === '') throw new BundleError(file, first.value.line, j + 1, 'empty column name in the header');
     const again = position.get(h);
-    if (again !== undefined) throw new BundleError(file, first.value.line, j + 1, `column ${quoted(h)} appears twice in the header (also column ${again + 1})`);
+    if (again !== undefined)
+      throw new BundleError(
+        file,
+        first.value.line,
+        j + 1,
+        `column ${quoted(h)} appears twice in the header (also column ${again + 1})`,
+      );
     position.set(h, j);
   });
   for (const required of ['run', 'step']) {
     if (!position.has(required)) {
-      throw new BundleError(file, first.value.line, null, `missing required column '${required}' (header: ${safeText(header.join(','), 160)})`);
+      throw new BundleError(
+        file,
+        first.value.line,
+        null,
+        `missing required column '${required}' (header: ${safeText(header.join(','), 160)})`,
+      );
     }
   }
   const runCol = position.get('run')!;
@@ -108,30 +119,53 @@ export function parseRunsCsv(input: string | Uint8Array, file: string): RunBundl
   const numeric = header.map((h, j) => (TEXT_COLUMNS.has(h) ? -1 : j)).filter((j) => j >= 0);
   const si = numeric.indexOf(stepCol);
   type Row = { line: number; values: number[] };
-  type RunRows = { group: string; id: string; rows: Row[]; steps: Map<number, number>; outOfOrder?: { line: number; step: number; after: number } };
+  type RunRows = {
+    group: string;
+    id: string;
+    rows: Row[];
+    steps: Map<number, number>;
+    outOfOrder?: { line: number; step: number; after: number };
+  };
   const byRun = new Map<string, RunRows>();
   const defaultGroup = file.replace(/^.*[\\/]/, '').replace(/(\.[^.]*)?(\.gz)?$/i, '') || 'runs';
   let nRows = 0;
   for (const { line, cells } of records) {
     if (cells.length !== header.length) {
-      throw new BundleError(file, line, Math.min(cells.length, header.length) + 1, `${cells.length} cells but the header has ${header.length} columns`);
+      throw new BundleError(
+        file,
+        line,
+        Math.min(cells.length, header.length) + 1,
+        `${cells.length} cells but the header has ${header.length} columns`,
+      );
     }
     const id = cells[runCol].trim();
     if (id === '') throw new BundleError(file, line, runCol + 1, "empty 'run' cell");
     const values = numeric.map((j) => {
       const v = parseNumberCell(cells[j]);
-      if (v === null) throw new BundleError(file, line, j + 1, `${quoted(cells[j])} in column ${quoted(header[j])} is not a number`);
+      if (v === null)
+        throw new BundleError(file, line, j + 1, `${quoted(cells[j])} in column ${quoted(header[j])} is not a number`);
       return v;
     });
     const step = values[si];
     if (!Number.isFinite(step) || !Number.isInteger(step) || step < 0) {
-      throw new BundleError(file, line, stepCol + 1, `step must be a non-negative whole number, got ${quoted(cells[stepCol])}`);
+      throw new BundleError(
+        file,
+        line,
+        stepCol + 1,
+        `step must be a non-negative whole number, got ${quoted(cells[stepCol])}`,
+      );
     }
     const group = groupCol >= 0 ? cells[groupCol].trim() || defaultGroup : defaultGroup;
     const key = JSON.stringify([group, id]);
     const run = byRun.get(key) ?? { group, id, rows: [], steps: new Map<number, number>() };
     const seen = run.steps.get(step);
-    if (seen !== undefined) throw new BundleError(file, line, stepCol + 1, `run ${quoted(id)} has step ${step} twice (first on line ${seen})`);
+    if (seen !== undefined)
+      throw new BundleError(
+        file,
+        line,
+        stepCol + 1,
+        `run ${quoted(id)} has step ${step} twice (first on line ${seen})`,
+      );
     const last = run.rows[run.rows.length - 1];
     if (!run.outOfOrder && last && step < last.values[si]) run.outOfOrder = { line, step, after: last.values[si] };
     run.steps.set(step, line);
@@ -187,7 +221,10 @@ export function formatRunsCsv(bundle: RunBundle): string {
     }
   }
   const clash = columns.find((c) => TEXT_COLUMNS.has(c));
-  if (clash) throw new Error(`a checkpoint column is named '${clash}', which the CSV format reserves for run names; write JSON instead`);
+  if (clash)
+    throw new Error(
+      `a checkpoint column is named '${clash}', which the CSV format reserves for run names; write JSON instead`,
+    );
   const withGroup = bundle.groups.length > 1;
   const lines = [[...(withGroup ? ['group'] : []), 'run', 'step', ...columns.map(quote)].join(',')];
   for (const { group, run } of runs) {

@@ -71,7 +71,10 @@ export function relativeToCommonFolder(paths: readonly string[]): { folder: stri
   const dirs = split.map((parts) => parts.slice(0, -1));
   let n = 0;
   while (dirs.every((d) => n < d.length && d[n] === dirs[0][n])) n++;
-  return { folder: dirs.length ? dirs[0].slice(0, n).join('/') : '', relative: split.map((parts) => parts.slice(n).join('/')) };
+  return {
+    folder: dirs.length ? dirs[0].slice(0, n).join('/') : '',
+    relative: split.map((parts) => parts.slice(n).join('/')),
+  };
 }
 
 /** Compares names so that seed2 sorts before seed10. */

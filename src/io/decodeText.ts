@@ -20,7 +20,10 @@ const SIGNATURES: { sig: number[]; what: string }[] = [
   { sig: [0xff, 0xfe, 0x00, 0x00], what: 'UTF-32 (little-endian) text; save it as UTF-8' },
   { sig: ascii('PK\x03\x04'), what: 'a ZIP archive (an .xlsx spreadsheet?); export the sheet as CSV, or unzip it' },
   { sig: ascii('PK\x05\x06'), what: 'an empty ZIP archive' },
-  { sig: [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1], what: 'an old Office document (.xls?); export the sheet as CSV' },
+  {
+    sig: [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1],
+    what: 'an old Office document (.xls?); export the sheet as CSV',
+  },
   { sig: ascii('BZh'), what: 'bzip2-compressed; decompress it first (bunzip2)' },
   { sig: [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00], what: 'xz-compressed; decompress it first (unxz)' },
   { sig: [0x28, 0xb5, 0x2f, 0xfd], what: 'zstd-compressed; decompress it first (unzstd)' },
@@ -39,7 +42,12 @@ export const isGzip = (bytes: Uint8Array): boolean => bytes.length >= 2 && bytes
 export async function gunzipBundle(bytes: Uint8Array, file: string): Promise<Uint8Array> {
   if (!isGzip(bytes)) return bytes;
   if (typeof DecompressionStream === 'undefined') {
-    throw new BundleError(file, null, null, 'the file is gzip-compressed and this JavaScript runtime has no DecompressionStream; gunzip it first');
+    throw new BundleError(
+      file,
+      null,
+      null,
+      'the file is gzip-compressed and this JavaScript runtime has no DecompressionStream; gunzip it first',
+    );
   }
   const chunks: Uint8Array[] = [];
   let total = 0;
@@ -51,14 +59,24 @@ export async function gunzipBundle(bytes: Uint8Array, file: string): Promise<Uin
       total += value.length;
       if (total > MAX_TEXT_BYTES) {
         await reader.cancel();
-        throw new BundleError(file, null, null, `the file is gzip-compressed and decompresses to more than ${MAX_TEXT_BYTES / 2 ** 20} MiB`);
+        throw new BundleError(
+          file,
+          null,
+          null,
+          `the file is gzip-compressed and decompresses to more than ${MAX_TEXT_BYTES / 2 ** 20} MiB`,
+        );
       }
       chunks.push(value);
     }
   } catch (e) {
     if (e instanceof BundleError) throw e;
     const why = e instanceof Error ? e.message : String(e);
-    throw new BundleError(file, null, null, `the file is gzip-compressed but does not decompress (${safeText(why, 120)}); it may be truncated or corrupt`);
+    throw new BundleError(
+      file,
+      null,
+      null,
+      `the file is gzip-compressed but does not decompress (${safeText(why, 120)}); it may be truncated or corrupt`,
+    );
   }
   const out = new Uint8Array(total);
   let at = 0;
@@ -66,7 +84,8 @@ export async function gunzipBundle(bytes: Uint8Array, file: string): Promise<Uin
     out.set(c, at);
     at += c.length;
   }
-  if (isGzip(out)) throw new BundleError(file, null, null, 'the file is gzip-compressed twice; decompress it once first');
+  if (isGzip(out))
+    throw new BundleError(file, null, null, 'the file is gzip-compressed twice; decompress it once first');
   return out;
 }
 
@@ -116,17 +135,35 @@ function decode(bytes: Uint8Array, encoding: string, file: string): string {
   try {
     return new TextDecoder(encoding, { fatal: true }).decode(bytes);
   } catch (e) {
-    if (e instanceof RangeError) throw new BundleError(file, null, null, `the file is too large to read as text (${(bytes.length / 2 ** 20).toFixed(0)} MiB)`);
-    throw new BundleError(file, null, null, `the file starts like ${encoding.toUpperCase()} text but is not valid ${encoding.toUpperCase()}`);
+    if (e instanceof RangeError)
+      throw new BundleError(
+        file,
+        null,
+        null,
+        `the file is too large to read as text (${(bytes.length / 2 ** 20).toFixed(0)} MiB)`,
+      );
+    throw new BundleError(
+      file,
+      null,
+      null,
+      `the file starts like ${encoding.toUpperCase()} text but is not valid ${encoding.toUpperCase()}`,
+    );
   }
 }
 
 /** A bundle's bytes as text: UTF-8 or UTF-16 decoded, byte-order mark dropped; other formats refused with what they are. */
 export function decodeBundleBytes(bytes: Uint8Array, file: string): string {
   if (bytes.length > MAX_TEXT_BYTES)
-    throw new BundleError(file, null, null, `the file is too large to read as text (${(bytes.length / 2 ** 20).toFixed(0)} MiB)`);
-  if (isGzip(bytes)) throw new BundleError(file, null, null, 'the file is gzip-compressed; decompress it first (readBundle does)');
-  for (const { sig, what } of SIGNATURES) if (startsWith(bytes, sig)) throw new BundleError(file, null, null, `not a text bundle: the file is ${what}`);
+    throw new BundleError(
+      file,
+      null,
+      null,
+      `the file is too large to read as text (${(bytes.length / 2 ** 20).toFixed(0)} MiB)`,
+    );
+  if (isGzip(bytes))
+    throw new BundleError(file, null, null, 'the file is gzip-compressed; decompress it first (readBundle does)');
+  for (const { sig, what } of SIGNATURES)
+    if (startsWith(bytes, sig)) throw new BundleError(file, null, null, `not a text bundle: the file is ${what}`);
   let text: string;
   if (startsWith(bytes, [0xff, 0xfe])) text = decode(bytes.subarray(2), 'utf-16le', file);
   else if (startsWith(bytes, [0xfe, 0xff])) text = decode(bytes.subarray(2), 'utf-16be', file);

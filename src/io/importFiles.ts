@@ -86,7 +86,10 @@ export function importFiles(files: readonly TextFile[], group?: string): ImportR
         `${sorted[0].name} is already ${FORMAT_NAMES[format]} holding all its runs; pass one bundle file, or a folder of per-run files (the authors' CSVs or TensorBoard exports)`,
       );
     }
-    const bundle = format === 'trainmap-json' ? parseRunsJson(sorted[0].text, sorted[0].name) : parseRunsCsv(sorted[0].text, sorted[0].name);
+    const bundle =
+      format === 'trainmap-json'
+        ? parseRunsJson(sorted[0].text, sorted[0].name)
+        : parseRunsCsv(sorted[0].text, sorted[0].name);
     return { bundle, format, mapping: [], notes: [] };
   }
   if (format === 'authors-csv') {
@@ -100,7 +103,9 @@ export function importFiles(files: readonly TextFile[], group?: string): ImportR
         .join(', ')}`,
     ];
     if (r.indexColumns)
-      notes.push(`the pandas index column was dropped${r.indexColumns < sorted.length ? ` (${r.indexColumns} of ${sorted.length} files have one)` : ''}`);
+      notes.push(
+        `the pandas index column was dropped${r.indexColumns < sorted.length ? ` (${r.indexColumns} of ${sorted.length} files have one)` : ''}`,
+      );
     if (r.stepFromEpoch)
       notes.push(
         `${r.stepFromEpoch} file${r.stepFromEpoch > 1 ? 's have' : ' has'} no 'step' column; their 'epoch' orders the checkpoints and is used as the step`,
@@ -114,6 +119,8 @@ export function importFiles(files: readonly TextFile[], group?: string): ImportR
     'a checkpoint is a step at which every tag of the run has a value; wall times are not kept',
   ];
   for (const d of r.dropped)
-    notes.push(`run ${d.run}: ${d.rows} row${d.rows > 1 ? 's' : ''} of '${d.tag}' left out (steps some other tag of the run did not log)`);
+    notes.push(
+      `run ${d.run}: ${d.rows} row${d.rows > 1 ? 's' : ''} of '${d.tag}' left out (steps some other tag of the run did not log)`,
+    );
   return { bundle: r.bundle, format, mapping: r.mapping, notes };
 }

@@ -2,7 +2,15 @@ import { BundleError, lineColumnAt } from './bundleError.ts';
 import { bundleText } from './decodeText.ts';
 import { findJsonSyntaxError, locateJsonPath } from './jsonLocate.ts';
 import { MAX_JSON_DEPTH, prescanJson, type PatchedJson } from './jsonPrescan.ts';
-import { newCheckpoints, RUN_BUNDLE_FORMAT, type BundleNote, type Checkpoints, type Run, type RunBundle, type RunGroup } from './runBundle.ts';
+import {
+  newCheckpoints,
+  RUN_BUNDLE_FORMAT,
+  type BundleNote,
+  type Checkpoints,
+  type Run,
+  type RunBundle,
+  type RunGroup,
+} from './runBundle.ts';
 import { quoted, safeText } from './safeText.ts';
 
 const STRING_NUMBERS: Record<string, number> = {
@@ -30,7 +38,13 @@ class Validator {
   /** A path as the message shows it: groups[0].runs[2].checkpoints["odd name"]. */
   where(path: Path): string {
     return path
-      .map((p) => (typeof p === 'number' ? `[${p}]` : /^[A-Za-z_][\w-]*$/.test(p) ? `.${p}` : `[${JSON.stringify(safeText(p, 40))}]`))
+      .map((p) =>
+        typeof p === 'number'
+          ? `[${p}]`
+          : /^[A-Za-z_][\w-]*$/.test(p)
+            ? `.${p}`
+            : `[${JSON.stringify(safeText(p, 40))}]`,
+      )
       .join('')
       .replace(/^\./, '');
   }
@@ -40,7 +54,8 @@ class Validator {
     return o[key];
   }
   object(v: unknown, path: Path): Record<string, unknown> {
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) this.fail(path, `expected an object, got ${describe(v)}`);
+    if (typeof v !== 'object' || v === null || Array.isArray(v))
+      this.fail(path, `expected an object, got ${describe(v)}`);
     return v as Record<string, unknown>;
   }
   array(v: unknown, path: Path): unknown[] {
@@ -70,24 +85,32 @@ function describe(v: unknown): string {
 }
 
 /**
- * Reads the JSON run bundle (SPEC §11) from text or bytes (see decodeText.ts). Non-finite metric values may
+ * Reads the JSON run bundle (method.md §14) from text or bytes (see decodeText.ts). Non-finite metric values may
  * be null, "NaN"/"Infinity" strings or Python's bare tokens. Columns are kept under any name, `__proto__`
  * and `constructor` included.
  */
 export function parseRunsJson(input: string | Uint8Array, file: string): RunBundle {
   const text = bundleText(input, file);
-  if (text.trim() === '') throw new BundleError(file, null, null, 'the file is empty; expected a trainmap.runs/1 JSON bundle');
+  if (text.trim() === '')
+    throw new BundleError(file, null, null, 'the file is empty; expected a trainmap.runs/1 JSON bundle');
   const patch = prescanJson(text);
   if (patch.tooDeepAt >= 0) {
     const at = lineColumnAt(text, patch.tooDeepAt);
-    throw new BundleError(file, at.line, at.column, `not a run bundle: nesting deeper than ${MAX_JSON_DEPTH} levels (a bundle needs about 8)`);
+    throw new BundleError(
+      file,
+      at.line,
+      at.column,
+      `not a run bundle: nesting deeper than ${MAX_JSON_DEPTH} levels (a bundle needs about 8)`,
+    );
   }
   const patched = patch.text;
   let raw: unknown;
   try {
     // Bare tokens outside the checkpoints (in an exported analysis, say) come back as numbers too.
     raw = patch.markers.size
-      ? JSON.parse(patched, (_k, v: unknown) => (typeof v === 'string' && patch.markers.has(v) ? patch.markers.get(v) : v))
+      ? JSON.parse(patched, (_k, v: unknown) =>
+          typeof v === 'string' && patch.markers.has(v) ? patch.markers.get(v) : v,
+        )
       : JSON.parse(patched);
   } catch (e) {
     const found = findJsonSyntaxError(patched, MAX_JSON_DEPTH);
@@ -98,7 +121,8 @@ export function parseRunsJson(input: string | Uint8Array, file: string): RunBund
   const v = new Validator(patch, text, file);
   const top = v.object(raw, []);
   const format = v.required(top, 'format', [], `a run bundle starts with "format": "${RUN_BUNDLE_FORMAT}"`);
-  if (format !== RUN_BUNDLE_FORMAT) v.fail(['format'], `format must be "${RUN_BUNDLE_FORMAT}", got ${describe(format)}`);
+  if (format !== RUN_BUNDLE_FORMAT)
+    v.fail(['format'], `format must be "${RUN_BUNDLE_FORMAT}", got ${describe(format)}`);
   const groupsRaw = v.array(v.required(top, 'groups', [], 'the list of run groups'), ['groups']);
   if (groupsRaw.length === 0) v.fail(['groups'], 'the bundle has no groups');
   const notes: BundleNote[] = [];
@@ -106,7 +130,8 @@ export function parseRunsJson(input: string | Uint8Array, file: string): RunBund
     const gp: Path = ['groups', gi];
     const go = v.object(g, gp);
     const nameRaw = Object.hasOwn(go, 'name') ? go.name : undefined;
-    if (nameRaw !== undefined && typeof nameRaw !== 'string') v.fail([...gp, 'name'], `expected a string, got ${describe(nameRaw)}`);
+    if (nameRaw !== undefined && typeof nameRaw !== 'string')
+      v.fail([...gp, 'name'], `expected a string, got ${describe(nameRaw)}`);
     const name = typeof nameRaw === 'string' ? nameRaw : `group ${gi}`;
     const config = Object.hasOwn(go, 'config') ? v.object(go.config, [...gp, 'config']) : {};
     const runsRaw = v.array(v.required(go, 'runs', gp, 'the list of runs'), [...gp, 'runs']);
@@ -115,12 +140,18 @@ export function parseRunsJson(input: string | Uint8Array, file: string): RunBund
       const rp: Path = [...gp, 'runs', ri];
       const ro = v.object(r, rp);
       const idRaw = Object.hasOwn(ro, 'id') ? ro.id : undefined;
-      if (typeof idRaw !== 'string' && typeof idRaw !== 'number') v.fail([...rp, 'id'], `every run needs an id (string), got ${describe(idRaw)}`);
+      if (typeof idRaw !== 'string' && typeof idRaw !== 'number')
+        v.fail([...rp, 'id'], `every run needs an id (string), got ${describe(idRaw)}`);
       const id = String(idRaw);
-      if (ids.has(id)) v.fail([...rp, 'id'], `run id ${quoted(id)} is used twice in group ${quoted(name)} (also runs[${ids.get(id)}])`);
+      if (ids.has(id))
+        v.fail(
+          [...rp, 'id'],
+          `run id ${quoted(id)} is used twice in group ${quoted(name)} (also runs[${ids.get(id)}])`,
+        );
       ids.set(id, ri);
       const seed = Object.hasOwn(ro, 'seed') ? ro.seed : undefined;
-      if (seed !== undefined && seed !== null && typeof seed !== 'number') v.fail([...rp, 'seed'], `seed must be a number, got ${describe(seed)}`);
+      if (seed !== undefined && seed !== null && typeof seed !== 'number')
+        v.fail([...rp, 'seed'], `seed must be a number, got ${describe(seed)}`);
       const cp = v.object(v.required(ro, 'checkpoints', rp, 'the columns of the run'), [...rp, 'checkpoints']);
       if (!Object.hasOwn(cp, 'step')) v.fail([...rp, 'checkpoints'], "missing required column 'step'");
       const checkpoints = newCheckpoints();
@@ -129,14 +160,22 @@ export function parseRunsJson(input: string | Uint8Array, file: string): RunBund
       if (steps.length === 0) v.fail([...rp, 'checkpoints', 'step'], `run ${quoted(id)} has no checkpoints`);
       for (const [col, values] of Object.entries(checkpoints)) {
         if (values.length !== steps.length) {
-          v.fail([...rp, 'checkpoints', col], `column ${quoted(col)} has ${values.length} values but 'step' has ${steps.length}`);
+          v.fail(
+            [...rp, 'checkpoints', col],
+            `column ${quoted(col)} has ${values.length} values but 'step' has ${steps.length}`,
+          );
         }
       }
       const seen = new Map<number, number>();
       let outOfOrder = -1;
       steps.forEach((s, i) => {
-        if (!Number.isInteger(s) || s < 0) v.fail([...rp, 'checkpoints', 'step', i], `step must be a non-negative whole number, got ${s}`);
-        if (seen.has(s)) v.fail([...rp, 'checkpoints', 'step', i], `run ${quoted(id)} has step ${s} twice (also at index ${seen.get(s)})`);
+        if (!Number.isInteger(s) || s < 0)
+          v.fail([...rp, 'checkpoints', 'step', i], `step must be a non-negative whole number, got ${s}`);
+        if (seen.has(s))
+          v.fail(
+            [...rp, 'checkpoints', 'step', i],
+            `run ${quoted(id)} has step ${s} twice (also at index ${seen.get(s)})`,
+          );
         seen.set(s, i);
         if (outOfOrder < 0 && i > 0 && s < steps[i - 1]) outOfOrder = i;
       });
@@ -154,8 +193,14 @@ export function parseRunsJson(input: string | Uint8Array, file: string): RunBund
         const d = v.object(ro.diverged, [...rp, 'diverged']);
         const dStep = Object.hasOwn(d, 'step') ? d.step : undefined;
         if (typeof dStep !== 'number' || !Number.isInteger(dStep) || dStep < 0)
-          v.fail([...rp, 'diverged', 'step'], `expected the step where the run diverged (a whole number), got ${describe(dStep)}`);
-        run.diverged = { step: dStep as number, reason: Object.hasOwn(d, 'reason') && typeof d.reason === 'string' ? d.reason : 'diverged' };
+          v.fail(
+            [...rp, 'diverged', 'step'],
+            `expected the step where the run diverged (a whole number), got ${describe(dStep)}`,
+          );
+        run.diverged = {
+          step: dStep as number,
+          reason: Object.hasOwn(d, 'reason') && typeof d.reason === 'string' ? d.reason : 'diverged',
+        };
       }
       return run;
     });
@@ -179,5 +224,9 @@ function sortedBySteps(cp: Checkpoints): Checkpoints {
 /** JSON with non-finite numbers as "NaN"/"Infinity"/"-Infinity" strings, so nothing is lost on the way back. */
 export function formatRunsJson(bundle: RunBundle, indent?: number): string {
   const { notes: _notes, ...written } = bundle;
-  return JSON.stringify(written, (_k, value) => (typeof value === 'number' && !Number.isFinite(value) ? String(value) : value), indent);
+  return JSON.stringify(
+    written,
+    (_k, value) => (typeof value === 'number' && !Number.isFinite(value) ? String(value) : value),
+    indent,
+  );
 }

@@ -100,7 +100,8 @@ export function findJsonSyntaxError(text: string, maxDepth = Infinity): { offset
     while (i < text.length && text[i] !== '"') {
       const code = text.charCodeAt(i);
       if (code === 10 || code === 13) fail('a closing quote before the line ends');
-      if (code < 0x20) fail(`a control character inside a string to be escaped (as \\u${code.toString(16).padStart(4, '0')})`);
+      if (code < 0x20)
+        fail(`a control character inside a string to be escaped (as \\u${code.toString(16).padStart(4, '0')})`);
       if (text[i] === '\\') {
         i++;
         if (text[i] === 'u') {
@@ -134,7 +135,8 @@ export function findJsonSyntaxError(text: string, maxDepth = Infinity): { offset
       if (wantValue) {
         const c = text[i];
         if (c === '{' || c === '[') {
-          if (open.length >= maxDepth) throw new Stop(i, `nesting deeper than ${maxDepth} levels; a run bundle needs far fewer`);
+          if (open.length >= maxDepth)
+            throw new Stop(i, `nesting deeper than ${maxDepth} levels; a run bundle needs far fewer`);
           i++;
           ws();
           if (text[i] === (c === '{' ? '}' : ']')) {

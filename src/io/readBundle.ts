@@ -31,6 +31,7 @@ export async function readBundle(input: string | Uint8Array, file: string): Prom
 /** A single authors' per-run CSV or TensorBoard export is read as a one-run bundle (see importFiles). */
 function readCsv(text: string, file: string): RunBundle {
   const header = text.trim() ? csvHeaderOf(text, file) : null;
-  if (header && (isTensorboardHeader(header.cells) || isAuthorsHeader(header.cells))) return importFiles([{ name: file, text }]).bundle;
+  if (header && (isTensorboardHeader(header.cells) || isAuthorsHeader(header.cells)))
+    return importFiles([{ name: file, text }]).bundle;
   return parseRunsCsv(text, file);
 }

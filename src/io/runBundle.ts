@@ -1,10 +1,10 @@
-/** The one data shape that crosses every boundary (SPEC §11): trainer output, imports, store, CLI, exports. */
+/** The one data shape that crosses every boundary (method.md §14): trainer output, imports, store, CLI, exports. */
 
 export const RUN_BUNDLE_FORMAT = 'trainmap.runs/1';
 
 import { METRIC_NAMES } from '../metrics/columns.ts';
 
-/** The 14 weight metrics of SPEC §2, the default HMM features. */
+/** The 14 weight metrics of method.md §3, the default HMM features. */
 export const DEFAULT_FEATURES = METRIC_NAMES;
 
 /**

@@ -23,16 +23,20 @@ export function isTensorboardHeader(header: readonly string[]): boolean {
  */
 export function runAndTag(path: string): { run: string; tag: string } | { error: string } {
   const name = baseName(path);
-  const expected = "expected TensorBoard's download name run-<run>-tag-<tag>.csv, or <run>/<tag>.csv in a folder per run";
+  const expected =
+    "expected TensorBoard's download name run-<run>-tag-<tag>.csv, or <run>/<tag>.csv in a folder per run";
   const m = /^run[-_](.+)\.csv$/i.exec(name);
   if (m) {
     const parts = m[1].split('-tag-');
     if (parts.length === 2 && parts[0] !== '' && parts[1] !== '') return { run: parts[0], tag: parts[1] };
     if (parts.length > 2)
-      return { error: `'${name}' has '-tag-' more than once, so where the run name ends is ambiguous; rename it to run-<run>-tag-<tag>.csv with one '-tag-'` };
+      return {
+        error: `'${name}' has '-tag-' more than once, so where the run name ends is ambiguous; rename it to run-<run>-tag-<tag>.csv with one '-tag-'`,
+      };
   }
   const folders = path.split(/[\\/]/).filter(Boolean);
-  if (folders.length >= 2 && /\.csv$/i.test(name)) return { run: folders[folders.length - 2], tag: name.replace(/\.csv$/i, '') };
+  if (folders.length >= 2 && /\.csv$/i.test(name))
+    return { run: folders[folders.length - 2], tag: name.replace(/\.csv$/i, '') };
   return { error: `cannot tell the run and the tag from the file name '${name}': ${expected}` };
 }
 
@@ -54,7 +58,13 @@ export interface TensorboardImport {
 function parseSeries(text: string, file: string): Map<number, number> {
   const records = csvRecordsOf(text, file);
   const first = records.next();
-  if (first.done) throw new BundleError(file, null, null, 'the file is empty; expected a TensorBoard scalar export with the header Wall time,Step,Value');
+  if (first.done)
+    throw new BundleError(
+      file,
+      null,
+      null,
+      'the file is empty; expected a TensorBoard scalar export with the header Wall time,Step,Value',
+    );
   if (!isTensorboardHeader(first.value.cells)) {
     throw new BundleError(
       file,
@@ -67,7 +77,12 @@ function parseSeries(text: string, file: string): Map<number, number> {
   const lines = new Map<number, number>();
   for (const { line, cells } of records) {
     if (cells.length !== 3)
-      throw new BundleError(file, line, Math.min(cells.length, 3) + 1, `${cells.length} cells; a TensorBoard export has 3 (Wall time,Step,Value)`);
+      throw new BundleError(
+        file,
+        line,
+        Math.min(cells.length, 3) + 1,
+        `${cells.length} cells; a TensorBoard export has 3 (Wall time,Step,Value)`,
+      );
     const wall = parseNumberCell(cells[0]);
     if (wall === null) throw new BundleError(file, line, 1, `'${cells[0]}' in column 'Wall time' is not a number`);
     const step = parseNumberCell(cells[1]);
@@ -77,7 +92,12 @@ function parseSeries(text: string, file: string): Map<number, number> {
     if (value === null) throw new BundleError(file, line, 3, `'${cells[2]}' in column 'Value' is not a number`);
     const again = lines.get(step);
     if (again !== undefined)
-      throw new BundleError(file, line, 2, `step ${step} appears twice (first on line ${again}); a restarted run logs steps again — keep one stretch`);
+      throw new BundleError(
+        file,
+        line,
+        2,
+        `step ${step} appears twice (first on line ${again}); a restarted run logs steps again — keep one stretch`,
+      );
     lines.set(step, line);
     series.set(step, value);
   }
@@ -86,7 +106,10 @@ function parseSeries(text: string, file: string): Map<number, number> {
 }
 
 /** A folder of TensorBoard scalar exports as one group of runs. */
-export function parseTensorboardFiles(files: readonly { name: string; text: string }[], group: string): TensorboardImport {
+export function parseTensorboardFiles(
+  files: readonly { name: string; text: string }[],
+  group: string,
+): TensorboardImport {
   const byRun = new Map<string, Map<string, { file: string; series: Map<number, number> }>>();
   const mapping = new Map<string, string>();
   const { relative } = relativeToCommonFolder(files.map((f) => f.name));
@@ -96,8 +119,20 @@ export function parseTensorboardFiles(files: readonly { name: string; text: stri
     const column = columnForTag(rt.tag);
     const tags = byRun.get(rt.run) ?? new Map();
     const other = tags.get(column);
-    if (other) throw new BundleError(f.name, null, null, `run '${rt.run}' has tag '${rt.tag}' (column '${column}') twice: also in ${other.file}`);
-    if (column === 'step') throw new BundleError(f.name, null, null, `tag '${rt.tag}' would become the 'step' column, which the Step column already fills`);
+    if (other)
+      throw new BundleError(
+        f.name,
+        null,
+        null,
+        `run '${rt.run}' has tag '${rt.tag}' (column '${column}') twice: also in ${other.file}`,
+      );
+    if (column === 'step')
+      throw new BundleError(
+        f.name,
+        null,
+        null,
+        `tag '${rt.tag}' would become the 'step' column, which the Step column already fills`,
+      );
     tags.set(column, { file: f.name, series: parseSeries(f.text, f.name) });
     byRun.set(rt.run, tags);
     mapping.set(rt.tag, column);

@@ -1,6 +1,6 @@
 /**
  * The columns every checkpoint row holds: the step, what training measured (epoch, losses, accuracies) and the
- * 14 weight metrics of SPEC §2 (the default HMM features). Readers, writers, the trainer and the analysis all
+ * 14 weight metrics of method.md §3 (the default HMM features). Readers, writers, the trainer and the analysis all
  * name columns from here.
  */
 

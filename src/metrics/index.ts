@@ -1,4 +1,4 @@
-// The CPU reference for the 14 weight metrics of SPEC §2, the eigen-solvers behind them, and the sv-every carry.
+// The CPU reference for the 14 weight metrics of method.md §3, the eigen-solvers behind them, and the sv-every carry.
 export { CHECKPOINT_COLUMNS, METRICS_PATH_COLUMN, TRAINING_COLUMNS } from './columns.ts';
 export {
   METRIC_NAMES,
@@ -10,5 +10,11 @@ export {
   type WeightMetrics,
   type WeightMetricsOptions,
 } from './weightMetrics.ts';
-export { SINGULAR_VALUE_METRICS, carrySingularValues, checkSingularValuesEvery, singularValuesDue, type SingularValueMetric } from './singularValueCarry.ts';
+export {
+  SINGULAR_VALUE_METRICS,
+  carrySingularValues,
+  checkSingularValuesEvery,
+  singularValuesDue,
+  type SingularValueMetric,
+} from './singularValueCarry.ts';
 export { singularValues, symmetricEigenvalues, type NumericArray } from './singularValues.ts';

@@ -15,19 +15,26 @@
 import type { MetricName } from './columns.ts';
 
 /** The metrics computed from singular values; the only ones `sv-every` skips. */
-export const SINGULAR_VALUE_METRICS = ['spectral', 'trace_over_spectral', 'sv_mean', 'sv_var'] as const satisfies readonly MetricName[];
+export const SINGULAR_VALUE_METRICS = [
+  'spectral',
+  'trace_over_spectral',
+  'sv_mean',
+  'sv_var',
+] as const satisfies readonly MetricName[];
 
 export type SingularValueMetric = (typeof SINGULAR_VALUE_METRICS)[number];
 
 /** Throws unless `every` is a whole number ≥ 1 (the one check every user of the setting shares). */
 export function checkSingularValuesEvery(every: number): void {
-  if (!(Number.isInteger(every) && every >= 1)) throw new Error(`singular-value interval must be a whole number ≥ 1, got ${every}`);
+  if (!(Number.isInteger(every) && every >= 1))
+    throw new Error(`singular-value interval must be a whole number ≥ 1, got ${every}`);
 }
 
 /** Whether the checkpoint with 0-based `ordinal` computes the singular-value metrics under setting `every`. */
 export function singularValuesDue(ordinal: number, every: number): boolean {
   checkSingularValuesEvery(every);
-  if (!(Number.isInteger(ordinal) && ordinal >= 0)) throw new Error(`singularValuesDue: a checkpoint ordinal is a whole number ≥ 0, got ${ordinal}`);
+  if (!(Number.isInteger(ordinal) && ordinal >= 0))
+    throw new Error(`singularValuesDue: a checkpoint ordinal is a whole number ≥ 0, got ${ordinal}`);
   return ordinal % every === 0;
 }
 

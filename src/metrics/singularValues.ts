@@ -1,5 +1,5 @@
 /**
- * Singular values of small dense matrices, for the spectral weight metrics (SPEC §2).
+ * Singular values of small dense matrices, for the spectral weight metrics (method.md §3).
  *
  * We need only the values, never the vectors, at every checkpoint, for matrices whose smaller
  * side is at most ~1000. Squaring into the smaller Gram matrix and taking its symmetric eigenvalues
@@ -41,7 +41,8 @@ export function singularValues(rows: number, cols: number, data: NumericArray): 
  * Householder tridiagonalization followed by implicit QL with Wilkinson shifts, after EISPACK tred1/tql1.
  */
 export function symmetricEigenvalues(n: number, a: NumericArray): Float64Array {
-  if (!Number.isInteger(n) || n < 0) throw new Error(`symmetricEigenvalues: size must be a non-negative integer, got ${n}`);
+  if (!Number.isInteger(n) || n < 0)
+    throw new Error(`symmetricEigenvalues: size must be a non-negative integer, got ${n}`);
   if (a.length !== n * n) {
     throw new Error(`symmetricEigenvalues: expected ${n}×${n} = ${n * n} entries, got ${a.length}`);
   }

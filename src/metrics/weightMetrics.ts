@@ -1,5 +1,5 @@
 /**
- * The 14 weight metrics of SPEC §2: the CPU reference that every checkpoint goes through and that
+ * The 14 weight metrics of method.md §3: the CPU reference that every checkpoint goes through and that
  * the GPU path is checked against. All arithmetic is float64 whatever the input precision, to match
  * the numpy reference in tests/fixtures/reference/metrics.
  *
@@ -7,7 +7,7 @@
  * - No matrices, an empty matrix, or data whose length is not rows·cols throw: these are wiring bugs
  *   in the caller, and a silent NaN would hide them until analysis.
  * - An empty `biases` list (or bias vectors with no entries at all) throws for the same reason:
- *   every configured task includes biases (SPEC §3), so their absence means the wrong parameters
+ *   every configured task includes biases (method.md §2), so their absence means the wrong parameters
  *   were selected. A single bias entry is accepted and gives bias_var = NaN, as numpy does for ddof=1.
  * - Non-finite weights (a diverged run) never throw. Each metric that depends on a non-finite value
  *   is NaN: the per-matrix values of that matrix (so the l1…sv_mean means), the weight_* statistics
@@ -33,7 +33,7 @@ export interface WeightMatrix {
   data: Float32Array | Float64Array;
 }
 
-/** SPEC §2: singular values below this count as 0 (they still count towards a matrix's mean and variance). */
+/** method.md §3: singular values below this count as 0 (they still count towards a matrix's mean and variance). */
 export const SINGULAR_VALUE_FLOOR = 1e-5;
 
 export interface WeightMetricsOptions {
@@ -47,15 +47,20 @@ export function computeWeightMetrics(
   options: WeightMetricsOptions = {},
 ): WeightMetrics {
   const withSingularValues = options.singularValues !== false;
-  if (matrices.length === 0) throw new Error('computeWeightMetrics: no weight matrices given; at least one is required');
+  if (matrices.length === 0)
+    throw new Error('computeWeightMetrics: no weight matrices given; at least one is required');
   let weightCount = 0;
   matrices.forEach((w, k) => {
     const { rows, cols } = w;
     if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 1 || cols < 1) {
-      throw new Error(`computeWeightMetrics: matrix ${k} has shape ${rows}×${cols}; both sides must be positive integers`);
+      throw new Error(
+        `computeWeightMetrics: matrix ${k} has shape ${rows}×${cols}; both sides must be positive integers`,
+      );
     }
     if (w.data.length !== rows * cols) {
-      throw new Error(`computeWeightMetrics: matrix ${k} is ${rows}×${cols} = ${rows * cols} values but its data has ${w.data.length}`);
+      throw new Error(
+        `computeWeightMetrics: matrix ${k} is ${rows}×${cols} = ${rows * cols} values but its data has ${w.data.length}`,
+      );
     }
     weightCount += rows * cols;
   });
@@ -64,7 +69,9 @@ export function computeWeightMetrics(
   }
   const biasCount = biases.reduce((n, b) => n + b.length, 0);
   if (biasCount === 0) {
-    throw new Error(`computeWeightMetrics: the ${biases.length} bias vector(s) have no entries; bias_mean/median/var need at least one`);
+    throw new Error(
+      `computeWeightMetrics: the ${biases.length} bias vector(s) have no entries; bias_mean/median/var need at least one`,
+    );
   }
 
   // Concatenated once: the copy is needed anyway for float64 statistics, and selection may reorder it.
@@ -142,7 +149,7 @@ export function computeWeightMetrics(
 }
 
 /**
- * Lower median of `values`: element ⌊(n−1)/2⌋ of the sorted values (SPEC §2), so the result is
+ * Lower median of `values`: element ⌊(n−1)/2⌋ of the sorted values (method.md §3), so the result is
  * always one of the inputs. NaN if any value is NaN; throws on an empty input. The input is not modified.
  */
 export function lowerMedian(values: ArrayLike<number>): number {

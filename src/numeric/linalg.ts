@@ -93,3 +93,40 @@ export function flatten2d(rows: readonly (readonly number[])[]): Float64Array {
   for (let i = 0; i < n; i++) out.set(rows[i], i * d);
   return out;
 }
+
+/**
+ * Solves A x = b for each b in `rhs` by Gaussian elimination with partial pivoting; A is n×n row-major and is
+ * not modified. Throws `singular` when a pivot is zero.
+ */
+export function solveLinear(
+  matrix: Float64Array,
+  n: number,
+  rhs: readonly Float64Array[],
+  singular = 'the matrix is singular',
+): Float64Array[] {
+  const a = Float64Array.from(matrix);
+  const xs = rhs.map((b) => Float64Array.from(b));
+  for (let c = 0; c < n; c++) {
+    let p = c;
+    for (let r = c + 1; r < n; r++) if (Math.abs(a[r * n + c]) > Math.abs(a[p * n + c])) p = r;
+    if (!(Math.abs(a[p * n + c]) > 0)) throw new Error(singular);
+    if (p !== c) {
+      for (let j = 0; j < n; j++) [a[c * n + j], a[p * n + j]] = [a[p * n + j], a[c * n + j]];
+      for (const x of xs) [x[c], x[p]] = [x[p], x[c]];
+    }
+    for (let r = c + 1; r < n; r++) {
+      const f = a[r * n + c] / a[c * n + c];
+      if (f === 0) continue;
+      for (let j = c; j < n; j++) a[r * n + j] -= f * a[c * n + j];
+      for (const x of xs) x[r] -= f * x[c];
+    }
+  }
+  for (const x of xs) {
+    for (let r = n - 1; r >= 0; r--) {
+      let v = x[r];
+      for (let j = r + 1; j < n; j++) v -= a[r * n + j] * x[j];
+      x[r] = v / a[r * n + r];
+    }
+  }
+  return xs;
+}

@@ -36,7 +36,10 @@ function splitmix32(state: number): () => number {
 export function deriveSeed(seed: number, ...labels: (number | string)[]): number {
   let h = splitmix32((seed >>> 0) ^ 0x5bd1e995)();
   for (const label of labels) {
-    const parts = typeof label === 'number' ? [label >>> 0, Math.floor(label / 2 ** 32) >>> 0] : [...label].map((c) => c.charCodeAt(0));
+    const parts =
+      typeof label === 'number'
+        ? [label >>> 0, Math.floor(label / 2 ** 32) >>> 0]
+        : [...label].map((c) => c.charCodeAt(0));
     for (const p of parts) h = splitmix32((h ^ Math.imul(p + 0x27d4eb2f, 0x165667b1)) >>> 0)();
   }
   return h >>> 0;

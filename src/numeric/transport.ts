@@ -82,24 +82,34 @@ function check(p: readonly number[], q: readonly number[], cost: readonly (reado
   if (n === 0 || m === 0) throw new Error(`transport needs two non-empty distributions, got ${n} and ${m} entries`);
   for (const [name, w] of [['first', p] as const, ['second', q] as const]) {
     const bad = w.findIndex((x) => !(Number.isFinite(x) && x >= 0));
-    if (bad >= 0) throw new Error(`transport needs non-negative finite masses; the ${name} distribution has ${w[bad]} at ${bad}`);
+    if (bad >= 0)
+      throw new Error(`transport needs non-negative finite masses; the ${name} distribution has ${w[bad]} at ${bad}`);
   }
   const sp = p.reduce((a, b) => a + b, 0);
   const sq = q.reduce((a, b) => a + b, 0);
-  if (!(sp > 0 && sq > 0 && Number.isFinite(sp) && Number.isFinite(sq)) || Math.abs(sp - sq) > 1e-9 * Math.max(sp, sq)) {
+  if (
+    !(sp > 0 && sq > 0 && Number.isFinite(sp) && Number.isFinite(sq)) ||
+    Math.abs(sp - sq) > 1e-9 * Math.max(sp, sq)
+  ) {
     throw new Error(`transport needs two distributions of equal positive mass, got ${sp} and ${sq}`);
   }
-  if (cost.length !== n || cost.some((row) => row.length !== m)) throw new Error(`transport needs a ${n}×${m} cost matrix`);
+  if (cost.length !== n || cost.some((row) => row.length !== m))
+    throw new Error(`transport needs a ${n}×${m} cost matrix`);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < m; j++) {
-      if (!Number.isFinite(cost[i][j])) throw new Error(`transport needs finite costs; cost[${i}][${j}] is ${cost[i][j]}`);
+      if (!Number.isFinite(cost[i][j]))
+        throw new Error(`transport needs finite costs; cost[${i}][${j}] is ${cost[i][j]}`);
     }
   }
   return sp;
 }
 
 /** Solves min Σ cost·plan over plans with row sums p and column sums q (equal total mass). */
-export function solveTransport(p: readonly number[], q: readonly number[], cost: readonly (readonly number[])[]): TransportSolution {
+export function solveTransport(
+  p: readonly number[],
+  q: readonly number[],
+  cost: readonly (readonly number[])[],
+): TransportSolution {
   const sp = check(p, q, cost);
   const n = p.length;
   const m = q.length;
@@ -156,7 +166,12 @@ export function solveTransport(p: readonly number[], q: readonly number[], cost:
  * carries all its remaining mass. Used to evaluate the optimal basis found on whole units at the original
  * masses, so the returned cost is as exact as floating point allows.
  */
-function flowsOnBasis(basic: Uint8Array, supply: readonly number[], demand: readonly number[], m: number): Float64Array {
+function flowsOnBasis(
+  basic: Uint8Array,
+  supply: readonly number[],
+  demand: readonly number[],
+  m: number,
+): Float64Array {
   const n = supply.length;
   const left = [...supply, ...demand];
   const flow = new Float64Array(n * m);
@@ -329,6 +344,10 @@ function simplex(
 }
 
 /** Earth mover's distance between two distributions of equal mass under a ground-cost matrix. */
-export function earthMoversDistance(p: readonly number[], q: readonly number[], cost: readonly (readonly number[])[]): number {
+export function earthMoversDistance(
+  p: readonly number[],
+  q: readonly number[],
+  cost: readonly (readonly number[])[],
+): number {
   return solveTransport(p, q, cost).cost;
 }

@@ -39,7 +39,9 @@ function placeNodes(report: AnalysisReport): Placed[] {
     const x = xs[i];
     const r = radius[i];
     // The first lane where this node keeps clear of those already placed.
-    const y = lanes.find((ly) => placed.every((p) => Math.hypot(p.x - x, p.y - ly) > p.r + r + 24)) ?? lanes[placed.length % lanes.length];
+    const y =
+      lanes.find((ly) => placed.every((p) => Math.hypot(p.x - x, p.y - ly) > p.r + r + 24)) ??
+      lanes[placed.length % lanes.length];
     placed.push({ state: n.state, x, y, r });
   });
   return placed;
@@ -58,7 +60,16 @@ function mapPanel(report: AnalysisReport): string {
       {},
       el(
         'marker',
-        { id: 'arrow', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 9, markerHeight: 9, markerUnits: 'userSpaceOnUse', orient: 'auto-start-reverse' },
+        {
+          id: 'arrow',
+          viewBox: '0 0 10 10',
+          refX: 9,
+          refY: 5,
+          markerWidth: 9,
+          markerHeight: 9,
+          markerUnits: 'userSpaceOnUse',
+          orient: 'auto-start-reverse',
+        },
         el('path', { d: 'M0,0 L10,5 L0,10 z', fill: '#555' }),
       ),
     ),
@@ -116,8 +127,21 @@ function mapPanel(report: AnalysisReport): string {
         'stroke-dasharray': detours.has(p.state) ? '5 3' : undefined,
       }),
     );
-    parts.push(text(p.x, p.y + 4, String(p.state), { 'font-size': 14, 'font-weight': 'bold', 'text-anchor': 'middle', fill: '#fff' }));
-    parts.push(text(p.x, p.y - p.r - 8, n.topFeatures.map((f) => label(f.feature)).join(', '), { 'font-size': 10, 'text-anchor': 'middle', fill: '#444' }));
+    parts.push(
+      text(p.x, p.y + 4, String(p.state), {
+        'font-size': 14,
+        'font-weight': 'bold',
+        'text-anchor': 'middle',
+        fill: '#fff',
+      }),
+    );
+    parts.push(
+      text(p.x, p.y - p.r - 8, n.topFeatures.map((f) => label(f.feature)).join(', '), {
+        'font-size': 10,
+        'text-anchor': 'middle',
+        fill: '#444',
+      }),
+    );
   }
   const reg = report.regression;
   const regText =
@@ -125,7 +149,10 @@ function mapPanel(report: AnalysisReport): string {
       ? 'regression skipped'
       : `R² ${reg.rSquared.toFixed(3)}, p ${reg.fPValue < 1e-3 ? reg.fPValue.toExponential(1) : reg.fPValue.toFixed(3)}${reg.significant ? '' : ' (not significant)'}`;
   const st = report.stability;
-  const verdict = 'skipped' in st ? report.map.shape : `${report.map.shape} (support ${Math.round(100 * st.verdict.support)}% of ${st.comparable} fits)`;
+  const verdict =
+    'skipped' in st
+      ? report.map.shape
+      : `${report.map.shape} (support ${Math.round(100 * st.verdict.support)}% of ${st.comparable} fits)`;
   const title = `Training map: ${verdict}, K=${report.selection.chosenK} · ${regText} · detours: ${report.detours.length ? report.detours.join(', ') : 'none'} · dissimilarity ${report.dissimilarity.stateIndex.toFixed(3)}`;
   parts.push(text(16, 24, title, { 'font-size': 15, 'font-weight': 'bold' }));
   parts.push(
@@ -186,11 +213,16 @@ function ghostEdges(report: AnalysisReport, at: Map<number, Placed>): string[] {
       }),
     );
     parts.push(
-      text((a.x + b.x) / 2 - (dy / len) * (bend / 2 + 10), (a.y + b.y) / 2 + (dx / len) * (bend / 2 + 10) + 4, `${Math.round(100 * e.support)}%`, {
-        'font-size': 10,
-        'text-anchor': 'middle',
-        fill: '#888',
-      }),
+      text(
+        (a.x + b.x) / 2 - (dy / len) * (bend / 2 + 10),
+        (a.y + b.y) / 2 + (dx / len) * (bend / 2 + 10) + 4,
+        `${Math.round(100 * e.support)}%`,
+        {
+          'font-size': 10,
+          'text-anchor': 'middle',
+          fill: '#888',
+        },
+      ),
     );
   }
   return parts;
@@ -214,15 +246,32 @@ function selectionPanel(report: AnalysisReport, x0: number, y0: number, w: numbe
   const sx = (k: number) => x0 + pad.l + ((w - pad.l - pad.r) * (k - kMin)) / Math.max(1, kMax - kMin);
   const sy = (v: number) => y0 + pad.t + (h - pad.t - pad.b) * (1 - (v - lo) / Math.max(1e-9, hi - lo));
   const parts = [
-    text(x0 + 8, y0 + 16, `Model selection (held-out runs; chosen K=${report.selection.chosenK}, lowest BIC)`, { 'font-size': 13, 'font-weight': 'bold' }),
+    text(x0 + 8, y0 + 16, `Model selection (held-out runs; chosen K=${report.selection.chosenK}, lowest BIC)`, {
+      'font-size': 13,
+      'font-weight': 'bold',
+    }),
   ];
-  parts.push(el('line', { x1: x0 + pad.l, y1: y0 + h - pad.b, x2: x0 + w - pad.r, y2: y0 + h - pad.b, stroke: '#999' }));
-  for (const k of ks) parts.push(text(sx(k), y0 + h - pad.b + 16, String(k), { 'font-size': 11, 'text-anchor': 'middle' }));
-  parts.push(text(x0 + w / 2, y0 + h - 4, 'number of states K', { 'font-size': 11, 'text-anchor': 'middle', fill: '#555' }));
+  parts.push(
+    el('line', { x1: x0 + pad.l, y1: y0 + h - pad.b, x2: x0 + w - pad.r, y2: y0 + h - pad.b, stroke: '#999' }),
+  );
+  for (const k of ks)
+    parts.push(text(sx(k), y0 + h - pad.b + 16, String(k), { 'font-size': 11, 'text-anchor': 'middle' }));
+  parts.push(
+    text(x0 + w / 2, y0 + h - 4, 'number of states K', { 'font-size': 11, 'text-anchor': 'middle', fill: '#555' }),
+  );
   for (const v of [lo, (lo + hi) / 2, hi])
-    parts.push(text(x0 + pad.l - 6, sy(v) + 4, v.toExponential(2), { 'font-size': 10, 'text-anchor': 'end', fill: '#555' }));
+    parts.push(
+      text(x0 + pad.l - 6, sy(v) + 4, v.toExponential(2), { 'font-size': 10, 'text-anchor': 'end', fill: '#555' }),
+    );
   series.forEach((s, i) => {
-    parts.push(el('polyline', { points: s.values.map((v, j) => `${sx(ks[j])},${sy(v)}`).join(' '), fill: 'none', stroke: s.color, 'stroke-width': 2 }));
+    parts.push(
+      el('polyline', {
+        points: s.values.map((v, j) => `${sx(ks[j])},${sy(v)}`).join(' '),
+        fill: 'none',
+        stroke: s.color,
+        'stroke-width': 2,
+      }),
+    );
     parts.push(text(x0 + pad.l + 10 + i * 120, y0 + pad.t - 4, s.name, { 'font-size': 11, fill: s.color }));
   });
   parts.push(
@@ -248,7 +297,10 @@ function pathsPanel(report: AnalysisReport, x0: number, y0: number, w: number, h
   const rowH = (h - pad.t - pad.b) / sorted.length;
   const cw = (w - pad.l - pad.r) / longest;
   const parts = [
-    text(x0 + 8, y0 + 16, `State of every run over its checkpoints (sorted by convergence; ▏= converged)`, { 'font-size': 13, 'font-weight': 'bold' }),
+    text(x0 + 8, y0 + 16, `State of every run over its checkpoints (sorted by convergence; ▏= converged)`, {
+      'font-size': 13,
+      'font-weight': 'bold',
+    }),
   ];
   sorted.forEach((r, i) => {
     const y = y0 + pad.t + i * rowH;
@@ -256,13 +308,35 @@ function pathsPanel(report: AnalysisReport, x0: number, y0: number, w: number, h
     let start = 0;
     for (let t = 1; t <= path.length; t++) {
       if (t < path.length && path[t] === path[start]) continue;
-      parts.push(el('rect', { x: x0 + pad.l + start * cw, y, width: (t - start) * cw + 0.3, height: Math.max(1, rowH - 0.5), fill: stateColor(path[start]) }));
+      parts.push(
+        el('rect', {
+          x: x0 + pad.l + start * cw,
+          y,
+          width: (t - start) * cw + 0.3,
+          height: Math.max(1, rowH - 0.5),
+          fill: stateColor(path[start]),
+        }),
+      );
       start = t;
     }
     if (r.convergence?.converged)
-      parts.push(el('rect', { x: x0 + pad.l + r.convergence.checkpoint * cw - 1, y, width: 2, height: Math.max(1, rowH - 0.5), fill: '#000' }));
+      parts.push(
+        el('rect', {
+          x: x0 + pad.l + r.convergence.checkpoint * cw - 1,
+          y,
+          width: 2,
+          height: Math.max(1, rowH - 0.5),
+          fill: '#000',
+        }),
+      );
   });
-  parts.push(text(x0 + w / 2, y0 + h - 6, `checkpoint (0 … ${longest - 1})`, { 'font-size': 11, 'text-anchor': 'middle', fill: '#555' }));
+  parts.push(
+    text(x0 + w / 2, y0 + h - 6, `checkpoint (0 … ${longest - 1})`, {
+      'font-size': 11,
+      'text-anchor': 'middle',
+      fill: '#555',
+    }),
+  );
   return parts.join('');
 }
 

@@ -8,7 +8,10 @@ import { visibleText } from '../io/safeText.ts';
  * separators) become visible escapes first, so the figure is well-formed for any input string.
  */
 export const escapeXml = (s: string): string =>
-  visibleText(s).replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!);
+  visibleText(s).replace(
+    /[<>&"']/g,
+    (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!,
+  );
 
 const num = (x: number): string => (Number.isFinite(x) ? String(Math.round(x * 100) / 100) : '0');
 

@@ -14,7 +14,15 @@ export const ANALYSIS_SETTINGS: readonly SettingSpec[] = [
     min: 1,
     surface: 'both',
   },
-  { name: 'k-max', type: 'integer', help: 'largest K tried by model selection', default: D.kMax, min: 1, max: 30, surface: 'both' },
+  {
+    name: 'k-max',
+    type: 'integer',
+    help: 'largest K tried by model selection',
+    default: D.kMax,
+    min: 1,
+    max: 30,
+    surface: 'both',
+  },
   {
     name: 'restarts',
     type: 'integer',
@@ -24,11 +32,47 @@ export const ANALYSIS_SETTINGS: readonly SettingSpec[] = [
     max: 100,
     surface: 'both',
   },
-  { name: 'seed', type: 'integer', help: 'seed for the run split, k-means and restarts', default: D.seed, min: 0, max: 2 ** 31 - 1, surface: 'both' },
-  { name: 'threshold', type: 'number', help: 'accuracy above which a run counts as converged', default: D.threshold, min: 0, max: 1, surface: 'both' },
-  { name: 'accuracy-column', type: 'string', help: 'the column holding the accuracy that defines convergence', default: D.accuracyColumn, surface: 'both' },
-  { name: 'features', type: 'string', help: 'comma-separated feature columns', defaultText: 'the 14 weight metrics', surface: 'both' },
-  { name: 'max-iterations', type: 'integer', help: 'EM iterations per restart at most', default: D.maxIterations, min: 1, max: 10000, surface: 'both' },
+  {
+    name: 'seed',
+    type: 'integer',
+    help: 'seed for the run split, k-means and restarts',
+    default: D.seed,
+    min: 0,
+    max: 2 ** 31 - 1,
+    surface: 'both',
+  },
+  {
+    name: 'threshold',
+    type: 'number',
+    help: 'accuracy above which a run counts as converged',
+    default: D.threshold,
+    min: 0,
+    max: 1,
+    surface: 'both',
+  },
+  {
+    name: 'accuracy-column',
+    type: 'string',
+    help: 'the column holding the accuracy that defines convergence',
+    default: D.accuracyColumn,
+    surface: 'both',
+  },
+  {
+    name: 'features',
+    type: 'string',
+    help: 'comma-separated feature columns',
+    defaultText: 'the 14 weight metrics',
+    surface: 'both',
+  },
+  {
+    name: 'max-iterations',
+    type: 'integer',
+    help: 'EM iterations per restart at most',
+    default: D.maxIterations,
+    min: 1,
+    max: 10000,
+    surface: 'both',
+  },
   {
     name: 'init',
     type: 'string',
@@ -92,8 +136,21 @@ export const ANALYSIS_SETTINGS: readonly SettingSpec[] = [
 
 /** Flags of `trainmap analyze` about files, threads and the terminal. */
 export const ANALYZE_CLI_SETTINGS: readonly SettingSpec[] = [
-  { name: 'workers', type: 'integer', help: 'worker threads for restarts (0 = this thread)', defaultText: 'one per core', min: 0, max: 64, surface: 'cli' },
-  { name: 'previous', type: 'string', help: 'an earlier analysis (.analysis.json) whose state numbering to keep', surface: 'cli' },
+  {
+    name: 'workers',
+    type: 'integer',
+    help: 'worker threads for restarts (0 = this thread)',
+    defaultText: 'one per core',
+    min: 0,
+    max: 64,
+    surface: 'cli',
+  },
+  {
+    name: 'previous',
+    type: 'string',
+    help: 'an earlier analysis (.analysis.json) whose state numbering to keep',
+    surface: 'cli',
+  },
   {
     name: 'out',
     type: 'string',
@@ -127,9 +184,11 @@ export function analyzeOptions(values: SettingValues): AnalyzeOptions {
           .split(',')
           .map((f) => f.trim())
           .filter(Boolean);
-  if (features && features.length === 0) throw new SettingError('features', '--features needs at least one column name');
+  if (features && features.length === 0)
+    throw new SettingError('features', '--features needs at least one column name');
   const accuracyColumn = value(values, 'accuracy-column') as string | undefined;
-  if (accuracyColumn !== undefined && accuracyColumn.trim() === '') throw new SettingError('accuracy-column', '--accuracy-column needs a column name');
+  if (accuracyColumn !== undefined && accuracyColumn.trim() === '')
+    throw new SettingError('accuracy-column', '--accuracy-column needs a column name');
   return {
     states: states === 'auto' ? undefined : states,
     kMax: value(values, 'k-max') as number | undefined,

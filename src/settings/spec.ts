@@ -56,11 +56,17 @@ export function parseSetting(spec: SettingSpec, raw: string): SettingValue {
   if (spec.words?.includes(raw.toLowerCase())) return raw.toLowerCase();
   const v = Number(raw);
   if (spec.words?.length && !(Number.isInteger(v) && raw.trim() !== '')) {
-    const kind = spec.type === 'integer' ? `a whole number${spec.min !== undefined ? ` ≥ ${spec.min}` : ''}` : 'a number';
-    throw new SettingError(name, `--${name} must be ${spec.words.map((w) => `'${w}'`).join(' or ')} or ${kind}; got '${raw}'`);
+    const kind =
+      spec.type === 'integer' ? `a whole number${spec.min !== undefined ? ` ≥ ${spec.min}` : ''}` : 'a number';
+    throw new SettingError(
+      name,
+      `--${name} must be ${spec.words.map((w) => `'${w}'`).join(' or ')} or ${kind}; got '${raw}'`,
+    );
   }
-  if (raw.trim() === '' || !Number.isFinite(v)) throw new SettingError(name, `--${name} must be a finite number; got '${raw}'`);
-  if (spec.type === 'integer' && !Number.isInteger(v)) throw new SettingError(name, `--${name} must be a whole number; got '${raw}'`);
+  if (raw.trim() === '' || !Number.isFinite(v))
+    throw new SettingError(name, `--${name} must be a finite number; got '${raw}'`);
+  if (spec.type === 'integer' && !Number.isInteger(v))
+    throw new SettingError(name, `--${name} must be a whole number; got '${raw}'`);
   checkRange(spec, v, raw);
   return v;
 }
@@ -69,18 +75,23 @@ export function parseSetting(spec: SettingSpec, raw: string): SettingValue {
 export function checkSetting(spec: SettingSpec, value: unknown): SettingValue {
   if (typeof value === 'string') return parseSetting(spec, value);
   if (spec.type === 'boolean') {
-    if (typeof value !== 'boolean') throw new SettingError(spec.name, `--${spec.name} must be true or false; got ${String(value)}`);
+    if (typeof value !== 'boolean')
+      throw new SettingError(spec.name, `--${spec.name} must be true or false; got ${String(value)}`);
     return value;
   }
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw new SettingError(spec.name, `--${spec.name} must be a finite number; got ${String(value)}`);
-  if (spec.type === 'integer' && !Number.isInteger(value)) throw new SettingError(spec.name, `--${spec.name} must be a whole number; got ${value}`);
+  if (typeof value !== 'number' || !Number.isFinite(value))
+    throw new SettingError(spec.name, `--${spec.name} must be a finite number; got ${String(value)}`);
+  if (spec.type === 'integer' && !Number.isInteger(value))
+    throw new SettingError(spec.name, `--${spec.name} must be a whole number; got ${value}`);
   checkRange(spec, value, String(value));
   return value;
 }
 
 function checkRange(spec: SettingSpec, v: number, raw: string): void {
-  if (spec.min !== undefined && v < spec.min) throw new SettingError(spec.name, `--${spec.name} must be at least ${spec.min}; got ${raw}`);
-  if (spec.max !== undefined && v > spec.max) throw new SettingError(spec.name, `--${spec.name} must be at most ${spec.max}; got ${raw}`);
+  if (spec.min !== undefined && v < spec.min)
+    throw new SettingError(spec.name, `--${spec.name} must be at least ${spec.min}; got ${raw}`);
+  if (spec.max !== undefined && v > spec.max)
+    throw new SettingError(spec.name, `--${spec.name} must be at most ${spec.max}; got ${raw}`);
 }
 
 export function settingByName(table: readonly SettingSpec[], name: string): SettingSpec | undefined {
@@ -90,9 +101,11 @@ export function settingByName(table: readonly SettingSpec[], name: string): Sett
 /** Help lines for a table: `--name <n>   help (default …)`. */
 export function formatSettingsHelp(table: readonly SettingSpec[]): string {
   const rows = table.map((s) => {
-    const value = s.type === 'boolean' ? '' : s.choices ? ` ${s.choices.join('|')}` : ` <${s.type === 'string' ? 'value' : 'n'}>`;
+    const value =
+      s.type === 'boolean' ? '' : s.choices ? ` ${s.choices.join('|')}` : ` <${s.type === 'string' ? 'value' : 'n'}>`;
     const range = s.min !== undefined || s.max !== undefined ? ` [${s.min ?? ''}…${s.max ?? ''}]` : '';
-    const def = s.default !== undefined ? ` (default ${s.default})` : s.defaultText ? ` (default ${s.defaultText})` : '';
+    const def =
+      s.default !== undefined ? ` (default ${s.default})` : s.defaultText ? ` (default ${s.defaultText})` : '';
     return [`  --${s.name}${value}`, `${s.help}${range}${def}`];
   });
   const width = Math.max(...rows.map((r) => r[0].length)) + 2;

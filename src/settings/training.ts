@@ -8,7 +8,14 @@ import { getTask, presetOf, taskNames, trainingConfig } from '../../tasks/index.
 import { checkSetting, SettingError, type SettingSpec, type SettingValue } from './spec.ts';
 
 export const TRAINING_SETTINGS: readonly SettingSpec[] = [
-  { name: 'task', type: 'string', help: 'what to train', choices: taskNames(), default: 'sparse-parity', surface: 'both' },
+  {
+    name: 'task',
+    type: 'string',
+    help: 'what to train',
+    choices: taskNames(),
+    default: 'sparse-parity',
+    surface: 'both',
+  },
   {
     name: 'preset',
     type: 'string',
@@ -18,7 +25,16 @@ export const TRAINING_SETTINGS: readonly SettingSpec[] = [
     default: 'paper',
     surface: 'both',
   },
-  { name: 'seeds', type: 'integer', help: 'how many seeds train together', default: 40, min: 1, max: 4096, labMax: 64, surface: 'both' },
+  {
+    name: 'seeds',
+    type: 'integer',
+    help: 'how many seeds train together',
+    default: 40,
+    min: 1,
+    max: 4096,
+    labMax: 64,
+    surface: 'both',
+  },
   {
     name: 'seed-start',
     type: 'integer',
@@ -28,8 +44,24 @@ export const TRAINING_SETTINGS: readonly SettingSpec[] = [
     max: 2 ** 31 - 1,
     surface: 'both',
   },
-  { name: 'epochs', type: 'integer', help: 'epochs', defaultText: "the preset's", min: 1, max: 1_000_000, surface: 'both' },
-  { name: 'checkpoint-every', type: 'integer', help: 'epochs between checkpoints', defaultText: "the preset's", min: 1, max: 1_000_000, surface: 'both' },
+  {
+    name: 'epochs',
+    type: 'integer',
+    help: 'epochs',
+    defaultText: "the preset's",
+    min: 1,
+    max: 1_000_000,
+    surface: 'both',
+  },
+  {
+    name: 'checkpoint-every',
+    type: 'integer',
+    help: 'epochs between checkpoints',
+    defaultText: "the preset's",
+    min: 1,
+    max: 1_000_000,
+    surface: 'both',
+  },
   {
     name: 'sv-every',
     type: 'integer',
@@ -41,7 +73,15 @@ export const TRAINING_SETTINGS: readonly SettingSpec[] = [
     max: 1_000_000,
     surface: 'both',
   },
-  { name: 'batch-size', type: 'integer', help: 'batch size', defaultText: "the preset's", min: 1, max: 1_000_000, surface: 'both' },
+  {
+    name: 'batch-size',
+    type: 'integer',
+    help: 'batch size',
+    defaultText: "the preset's",
+    min: 1,
+    max: 1_000_000,
+    surface: 'both',
+  },
   { name: 'lr', type: 'number', help: 'learning rate', defaultText: "the preset's", max: 1e3, surface: 'both' },
   {
     name: 'weight-decay',
@@ -52,7 +92,13 @@ export const TRAINING_SETTINGS: readonly SettingSpec[] = [
     max: 1e3,
     surface: 'both',
   },
-  { name: 'layer-norm', type: 'boolean', help: 'modular addition with post-LN (the stabilized variant)', defaultText: "the preset's", surface: 'both' },
+  {
+    name: 'layer-norm',
+    type: 'boolean',
+    help: 'modular addition with post-LN (the stabilized variant)',
+    defaultText: "the preset's",
+    surface: 'both',
+  },
   {
     name: 'backend',
     type: 'string',
@@ -66,11 +112,34 @@ export const TRAINING_SETTINGS: readonly SettingSpec[] = [
 
 /** Flags of `trainmap run` that are about files and the terminal, not about the run itself. */
 export const RUN_CLI_SETTINGS: readonly SettingSpec[] = [
-  { name: 'out', type: 'string', help: 'the run bundle to write as training goes (JSON); its state goes to <out>.state', surface: 'cli' },
-  { name: 'resume', type: 'boolean', help: 'continue the partial bundle at --out from its saved state', surface: 'cli' },
+  {
+    name: 'out',
+    type: 'string',
+    help: 'the run bundle to write as training goes (JSON); its state goes to <out>.state',
+    surface: 'cli',
+  },
+  {
+    name: 'resume',
+    type: 'boolean',
+    help: 'continue the partial bundle at --out from its saved state',
+    surface: 'cli',
+  },
   { name: 'force', type: 'boolean', help: 'overwrite an existing --out', surface: 'cli' },
-  { name: 'analyze', type: 'boolean', help: 'analyze the bundle when training ends (writes <out>.analysis.json)', surface: 'cli' },
-  { name: 'save-every', type: 'number', help: 'seconds between saves of the bundle and state', default: 30, min: 0, max: 86_400, surface: 'cli' },
+  {
+    name: 'analyze',
+    type: 'boolean',
+    help: 'analyze the bundle when training ends (writes <out>.analysis.json)',
+    surface: 'cli',
+  },
+  {
+    name: 'save-every',
+    type: 'number',
+    help: 'seconds between saves of the bundle and state',
+    default: 30,
+    min: 0,
+    max: 86_400,
+    surface: 'cli',
+  },
 ];
 
 export type SettingValues = Record<string, SettingValue | undefined>;
@@ -133,6 +202,8 @@ export function presetValues(task: string, preset: string): SettingValues {
 /** One line per preset of every task, for help texts and the lab's preset picker. */
 export function describePresets(): string {
   return taskNames()
-    .flatMap((t) => Object.entries(getTask(t)!.presets).map(([name, p]) => `  ${`${t}/${name}`.padEnd(28)}${p.description}`))
+    .flatMap((t) =>
+      Object.entries(getTask(t)!.presets).map(([name, p]) => `  ${`${t}/${name}`.padEnd(28)}${p.description}`),
+    )
     .join('\n');
 }

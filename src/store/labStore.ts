@@ -109,8 +109,10 @@ export async function writeFlush(db: LabDb, f: GroupFlush): Promise<void> {
   const tx = db.transaction(['groups', 'rows', 'states'], 'readwrite');
   const rows = tx.objectStore('rows');
   const work: Promise<unknown>[] = [];
-  if (f.truncatedAfter !== null) work.push(rows.delete(IDBKeyRange.bound([f.groupId, f.truncatedAfter], [f.groupId, Infinity], true)));
-  for (const c of f.newCheckpoints) work.push(rows.put({ groupId: f.groupId, step: c.step, epoch: c.epoch, rows: c.rows }));
+  if (f.truncatedAfter !== null)
+    work.push(rows.delete(IDBKeyRange.bound([f.groupId, f.truncatedAfter], [f.groupId, Infinity], true)));
+  for (const c of f.newCheckpoints)
+    work.push(rows.put({ groupId: f.groupId, step: c.step, epoch: c.epoch, rows: c.rows }));
   work.push(tx.objectStore('states').put({ groupId: f.groupId, stepsDone: f.state.stepsDone, bytes: f.state.bytes }));
   const groups = tx.objectStore('groups');
   const group = await groups.get(f.groupId);
@@ -130,7 +132,12 @@ export async function updateGroup(db: LabDb, id: string, update: Partial<GroupRe
 export async function loadGroup(
   db: LabDb,
   id: string,
-): Promise<{ record: GroupRecord; bundle: RunBundle; state: StateRecord | undefined; analysis: AnalysisRecord | undefined }> {
+): Promise<{
+  record: GroupRecord;
+  bundle: RunBundle;
+  state: StateRecord | undefined;
+  analysis: AnalysisRecord | undefined;
+}> {
   const tx = db.transaction(['groups', 'rows', 'states', 'analyses']);
   const [record, batches, state, analysis] = await Promise.all([
     tx.objectStore('groups').get(id),

@@ -35,7 +35,8 @@ const SOFTWARE_RENDERER = /swiftshader|llvmpipe|softpipe|software|microsoft basi
 function softwareAdapter(adapter: GPUAdapter): string | null {
   const info = (adapter as GPUAdapter & { info?: GPUAdapterInfo & { isFallbackAdapter?: boolean } }).info;
   const name = info ? [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ') : '';
-  if (info?.isFallbackAdapter || SOFTWARE_RENDERER.test(name)) return `the WebGPU adapter is software (${name || 'a fallback adapter'}), slower than wasm`;
+  if (info?.isFallbackAdapter || SOFTWARE_RENDERER.test(name))
+    return `the WebGPU adapter is software (${name || 'a fallback adapter'}), slower than wasm`;
   return null;
 }
 
@@ -53,7 +54,11 @@ function softwareWebgl(): string | null {
   }
 }
 
-async function tryBackend(name: BackendName, prepareWebGpu?: () => Promise<void>, automatic = false): Promise<string | null> {
+async function tryBackend(
+  name: BackendName,
+  prepareWebGpu?: () => Promise<void>,
+  automatic = false,
+): Promise<string | null> {
   try {
     if (name === 'webgpu') {
       await prepareWebGpu?.();
@@ -87,14 +92,22 @@ async function tryBackend(name: BackendName, prepareWebGpu?: () => Promise<void>
 
 async function adapterName(): Promise<string | undefined> {
   if (tf.getBackend() !== 'webgpu') return undefined;
-  const device = (tf.backend() as unknown as { adapterInfo?: { vendor?: string; architecture?: string; description?: string } }).adapterInfo;
-  return device ? [device.vendor, device.architecture, device.description].filter(Boolean).join(' ') || undefined : undefined;
+  const device = (
+    tf.backend() as unknown as { adapterInfo?: { vendor?: string; architecture?: string; description?: string } }
+  ).adapterInfo;
+  return device
+    ? [device.vendor, device.architecture, device.description].filter(Boolean).join(' ') || undefined
+    : undefined;
 }
 
 export async function selectBackend(options: BackendOptions = {}): Promise<BackendChoice> {
   tf.env().set('PROD', true);
   const env = options.environment ?? (isNode ? 'node' : 'browser');
-  const order: BackendName[] = options.requested ? [options.requested] : env === 'node' ? ['wasm', 'cpu'] : ['webgpu', 'webgl', 'wasm', 'cpu'];
+  const order: BackendName[] = options.requested
+    ? [options.requested]
+    : env === 'node'
+      ? ['wasm', 'cpu']
+      : ['webgpu', 'webgl', 'wasm', 'cpu'];
   const skipped: BackendChoice['skipped'] = [];
   for (const name of order) {
     if (env === 'node' && name === 'webgl') {
@@ -113,7 +126,11 @@ export async function selectBackend(options: BackendOptions = {}): Promise<Backe
     skipped.push({ name, why });
   }
   const tried = skipped.map((s) => `${s.name}: ${s.why}`).join('; ');
-  throw new Error(options.requested ? `backend '${options.requested}' is not available here (${tried})` : `no tfjs backend works here (${tried})`);
+  throw new Error(
+    options.requested
+      ? `backend '${options.requested}' is not available here (${tried})`
+      : `no tfjs backend works here (${tried})`,
+  );
 }
 
 export { tf };

@@ -83,9 +83,12 @@ export class BatchedTrainer {
     this.seeds = seeds;
     this.data = seeds.map((s) => task.makeData(s));
     const nTrain = this.data[0].nTrain;
-    if (this.data.some((d) => d.nTrain !== nTrain || d.nEval !== this.data[0].nEval)) throw new Error('every seed must have the same data sizes');
-    if (!(Number.isInteger(cfg.batchSize) && cfg.batchSize >= 1)) throw new Error(`batch size must be a whole number ≥ 1, got ${cfg.batchSize}`);
-    if (cfg.batchSize > nTrain) throw new Error(`batch size ${cfg.batchSize} is larger than the ${nTrain} training examples`);
+    if (this.data.some((d) => d.nTrain !== nTrain || d.nEval !== this.data[0].nEval))
+      throw new Error('every seed must have the same data sizes');
+    if (!(Number.isInteger(cfg.batchSize) && cfg.batchSize >= 1))
+      throw new Error(`batch size must be a whole number ≥ 1, got ${cfg.batchSize}`);
+    if (cfg.batchSize > nTrain)
+      throw new Error(`batch size ${cfg.batchSize} is larger than the ${nTrain} training examples`);
     this.stepsPerEpoch = Math.ceil(nTrain / cfg.batchSize);
     this.singularValuesEvery = cfg.singularValuesEvery ?? 1;
     checkSingularValuesEvery(this.singularValuesEvery);
@@ -143,7 +146,10 @@ export class BatchedTrainer {
         labels[i * size + r] = d.trainLabels[ex];
       }
     });
-    return { inputs: tf.tensor(inputs, [s, size, w], this.task.inputDtype), labels: tf.tensor(labels, [s, size], this.task.labelDtype) };
+    return {
+      inputs: tf.tensor(inputs, [s, size, w], this.task.inputDtype),
+      labels: tf.tensor(labels, [s, size], this.task.labelDtype),
+    };
   }
 
   /** Empty input [S, size, w] and label [S, size] arrays of the task's dtypes. */
@@ -193,7 +199,9 @@ export class BatchedTrainer {
         const whole = chunks.length === 1;
         const { grads } = tf.variableGrads(() => {
           // A chunk sees its seeds' slices; the slices' gradients land in the full [S, ...] shape.
-          const params = whole ? this.params : Object.fromEntries(Object.entries(this.params).map(([n, v]) => [n, sliceSeeds(v, from, to)]));
+          const params = whole
+            ? this.params
+            : Object.fromEntries(Object.entries(this.params).map(([n, v]) => [n, sliceSeeds(v, from, to)]));
           const x = whole ? inputs : sliceSeeds(inputs, from, to);
           const y = whole ? labels : sliceSeeds(labels, from, to);
           const perSeed = tf.mean(this.task.exampleLoss(this.task.forward(params, x), y), 1);
@@ -204,9 +212,19 @@ export class BatchedTrainer {
         }, vars);
         // variableGrads keys gradients by tfjs's variable names; the optimizer speaks parameter names.
         const byParam = Object.fromEntries(Object.entries(this.params).map(([name, v]) => [name, grads[v.name]]));
-        total = whole ? byParam : Object.fromEntries(Object.entries(byParam).map(([name, g]) => [name, total[name] ? tf.add(total[name], g) : g]));
+        total = whole
+          ? byParam
+          : Object.fromEntries(
+              Object.entries(byParam).map(([name, g]) => [name, total[name] ? tf.add(total[name], g) : g]),
+            );
       }
-      applyUpdate(this.task.config.optimizer, this.optimizer, this.params, total, this.allAlive ? null : this.aliveTensor);
+      applyUpdate(
+        this.task.config.optimizer,
+        this.optimizer,
+        this.params,
+        total,
+        this.allAlive ? null : this.aliveTensor,
+      );
     });
     this.batch++;
     if (this.batch === this.stepsPerEpoch) {
@@ -242,7 +260,10 @@ export class BatchedTrainer {
         const x = tf.tensor(inputs, [s, size, w], this.task.inputDtype);
         const y = tf.tensor(labels, [s, size], this.task.labelDtype);
         const out = this.task.forward(this.params, x);
-        return [tf.add(lossSum, tf.sum(this.task.exampleLoss(out, y), 1)), tf.add(correctSum, tf.sum(this.task.exampleCorrect(out, y), 1))];
+        return [
+          tf.add(lossSum, tf.sum(this.task.exampleLoss(out, y), 1)),
+          tf.add(correctSum, tf.sum(this.task.exampleCorrect(out, y), 1)),
+        ];
       });
       lossSum.dispose();
       correctSum.dispose();
@@ -260,7 +281,9 @@ export class BatchedTrainer {
    * (METRICS_PATH_COLUMN: 1 = WebGPU kernels on the webgpu backend, 0 = read back, CPU path).
    * `{ singularValues: false }`: the four singular-value metrics NaN, their SVDs skipped.
    */
-  async metrics(options: { singularValues?: boolean } = {}): Promise<(WeightMetrics & { [METRICS_PATH_COLUMN]: number })[]> {
+  async metrics(
+    options: { singularValues?: boolean } = {},
+  ): Promise<(WeightMetrics & { [METRICS_PATH_COLUMN]: number })[]> {
     this.seedMetrics ??= new SeedMetrics(this.task.params, this.seeds.length);
     const { metrics, path } = await this.seedMetrics.compute(this.params, options);
     return metrics.map((m) => ({ ...m, [METRICS_PATH_COLUMN]: path === 'gpu' ? 1 : 0 }));
@@ -354,12 +377,16 @@ export class BatchedTrainer {
   /** Continues from a snapshot; everything is checked before anything is assigned, so a refusal changes nothing. */
   restore(state: TrainingState): void {
     const s = this.seeds.length;
-    if (state.alive.length !== s || state.divergedAt.length !== s) throw new Error(`saved state describes ${state.alive.length} seeds, this run trains ${s}`);
+    if (state.alive.length !== s || state.divergedAt.length !== s)
+      throw new Error(`saved state describes ${state.alive.length} seeds, this run trains ${s}`);
     if (!(Number.isInteger(state.batch) && state.batch >= 0 && state.batch < this.stepsPerEpoch))
-      throw new Error(`saved state is at batch ${state.batch} of an epoch, but an epoch has ${this.stepsPerEpoch} steps`);
+      throw new Error(
+        `saved state is at batch ${state.batch} of an epoch, but an epoch has ${this.stepsPerEpoch} steps`,
+      );
     for (const [name, v] of Object.entries(this.params)) {
       const values = state.params[name];
-      if (!values || values.length !== v.size) throw new Error(`saved state has no matching values for parameter ${name}`);
+      if (!values || values.length !== v.size)
+        throw new Error(`saved state has no matching values for parameter ${name}`);
       (this.optimizer.slots[name] ?? []).forEach((slot, k) => {
         const sv = state.slots[name]?.[k];
         if (!sv || sv.length !== slot.size) throw new Error(`saved state has no optimizer slot ${k} for ${name}`);
@@ -367,7 +394,9 @@ export class BatchedTrainer {
     }
     for (const [name, v] of Object.entries(this.params)) {
       tf.tidy(() => v.assign(tf.tensor(state.params[name], v.shape)));
-      (this.optimizer.slots[name] ?? []).forEach((slot, k) => tf.tidy(() => slot.assign(tf.tensor(state.slots[name][k], slot.shape))));
+      (this.optimizer.slots[name] ?? []).forEach((slot, k) =>
+        tf.tidy(() => slot.assign(tf.tensor(state.slots[name][k], slot.shape))),
+      );
     }
     this.epoch = state.epoch;
     this.batch = state.batch;
@@ -387,13 +416,17 @@ export class BatchedTrainer {
    * a resumed run's rows equal an uninterrupted run's. A run without rows has nothing to carry yet.
    */
   restoreSingularValueCarry(runs: readonly { checkpoints: Checkpoints }[]): void {
-    if (runs.length !== this.seeds.length) throw new Error(`the bundle has ${runs.length} runs, this run trains ${this.seeds.length} seeds`);
+    if (runs.length !== this.seeds.length)
+      throw new Error(`the bundle has ${runs.length} runs, this run trains ${this.seeds.length} seeds`);
     this.carried = runs.map(({ checkpoints }) => {
       const last = checkpoints.step.length - 1;
       if (last < 0) return null;
       const values = SINGULAR_VALUE_METRICS.map((m) => column(checkpoints, m)?.[last]);
       if (values.some((v) => v === undefined)) return null;
-      return Object.fromEntries(SINGULAR_VALUE_METRICS.map((m, j) => [m, values[j]])) as Record<SingularValueMetric, number>;
+      return Object.fromEntries(SINGULAR_VALUE_METRICS.map((m, j) => [m, values[j]])) as Record<
+        SingularValueMetric,
+        number
+      >;
     });
   }
 

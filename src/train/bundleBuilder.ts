@@ -10,7 +10,11 @@ export function runId(seed: number): string {
   return `seed-${seed}`;
 }
 
-export function newTrainingBundle(config: TrainingConfig, seeds: readonly number[], extra: Record<string, unknown> = {}): RunBundle {
+export function newTrainingBundle(
+  config: TrainingConfig,
+  seeds: readonly number[],
+  extra: Record<string, unknown> = {},
+): RunBundle {
   return {
     format: RUN_BUNDLE_FORMAT,
     groups: [

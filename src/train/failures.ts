@@ -4,7 +4,8 @@ export type FailureKind = 'storage-full' | 'device-lost' | 'error';
 export function classifyFailure(e: unknown): { kind: FailureKind; message: string } {
   const err = e instanceof Error ? e : new Error(String(e));
   const chain: Error[] = [];
-  for (let x: unknown = err; x instanceof Error && chain.length < 5; x = (x as Error & { cause?: unknown }).cause) chain.push(x);
+  for (let x: unknown = err; x instanceof Error && chain.length < 5; x = (x as Error & { cause?: unknown }).cause)
+    chain.push(x);
   const text = chain.map((x) => `${x.name} ${x.message}`).join(' ');
   if (chain.some((x) => x.name === 'QuotaExceededError') || /quota/i.test(text)) {
     return {
@@ -13,7 +14,10 @@ export function classifyFailure(e: unknown): { kind: FailureKind; message: strin
     };
   }
   if (/device (was )?lost|GPUDevice|lost the device|DEVICE_LOST|destroyed device/i.test(text)) {
-    return { kind: 'device-lost', message: `the GPU device was lost (${err.message}); training paused — resume to continue from the last saved checkpoint` };
+    return {
+      kind: 'device-lost',
+      message: `the GPU device was lost (${err.message}); training paused — resume to continue from the last saved checkpoint`,
+    };
   }
   return { kind: 'error', message: err.message };
 }

@@ -10,7 +10,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { WeightMetricsKernels } from '../../kernels/metricsKernels.ts';
 import { planMetrics, UnsupportedPlanError, type KernelParam, type MetricsPlan } from '../../kernels/plan.ts';
-import { computeWeightMetrics, METRIC_NAMES, METRICS_PATH_COLUMN, SINGULAR_VALUE_METRICS, type WeightMetrics } from '../metrics/index.ts';
+import {
+  computeWeightMetrics,
+  METRIC_NAMES,
+  METRICS_PATH_COLUMN,
+  SINGULAR_VALUE_METRICS,
+  type WeightMetrics,
+} from '../metrics/index.ts';
 import type { ParamSpec } from './task.ts';
 
 export type MetricsPath = 'gpu' | 'cpu';
@@ -74,7 +80,11 @@ export class SeedMetrics {
     readonly options: SeedMetricsOptions = {},
   ) {
     this.included = params.filter((p) => p.role !== 'excluded');
-    const kernelParams: KernelParam[] = this.included.map((p) => ({ name: p.name, role: p.role as 'matrix' | 'bias', shape: p.shape }));
+    const kernelParams: KernelParam[] = this.included.map((p) => ({
+      name: p.name,
+      role: p.role as 'matrix' | 'bias',
+      shape: p.shape,
+    }));
     try {
       this.plan = planMetrics(kernelParams, seeds);
     } catch (e) {
@@ -142,7 +152,8 @@ export class SeedMetrics {
         if (p.role === 'bias') return void biases.push(mine);
         const [rows, cols] = p.shape.slice(-2);
         const count = p.shape.length === 3 ? p.shape[0] : 1;
-        for (let h = 0; h < count; h++) matrices.push({ rows, cols, data: mine.subarray(h * rows * cols, (h + 1) * rows * cols) });
+        for (let h = 0; h < count; h++)
+          matrices.push({ rows, cols, data: mine.subarray(h * rows * cols, (h + 1) * rows * cols) });
       });
       return computeWeightMetrics(matrices, biases, { singularValues });
     });
@@ -153,7 +164,9 @@ export class SeedMetrics {
     if (!t) throw new Error(`SeedMetrics: no tensor for parameter ${p.name}`);
     const want = [this.seeds, ...p.shape];
     if (t.shape.length !== want.length || t.shape.some((d, i) => d !== want[i])) {
-      throw new Error(`SeedMetrics: parameter ${p.name} has shape [${t.shape.join(', ')}], expected [${want.join(', ')}]`);
+      throw new Error(
+        `SeedMetrics: parameter ${p.name} has shape [${t.shape.join(', ')}], expected [${want.join(', ')}]`,
+      );
     }
     if (t.dtype !== 'float32') throw new Error(`SeedMetrics: parameter ${p.name} is ${t.dtype}, expected float32`);
     return t;
@@ -166,11 +179,16 @@ function bufferOf(backend: WebGpuBackendLike, t: tf.Tensor, name: string): GPUBu
   if (!backend.tensorMap.get(dataId)?.resource) backend.uploadToGPU(dataId);
   const resource = backend.tensorMap.get(dataId)?.resource as GPUBuffer | undefined;
   if (!resource || typeof (resource as Partial<GPUBuffer>).mapAsync !== 'function') {
-    throw new Error(`tfjs holds parameter ${name} in a ${resource ? 'texture' : 'place we cannot read'}, not a GPU buffer`);
+    throw new Error(
+      `tfjs holds parameter ${name} in a ${resource ? 'texture' : 'place we cannot read'}, not a GPU buffer`,
+    );
   }
   return resource;
 }
 
 function unpack(values: Float32Array, seeds: number): WeightMetrics[] {
-  return Array.from({ length: seeds }, (_, s) => Object.fromEntries(METRIC_NAMES.map((m, i) => [m, values[s * METRIC_NAMES.length + i]])) as WeightMetrics);
+  return Array.from(
+    { length: seeds },
+    (_, s) => Object.fromEntries(METRIC_NAMES.map((m, i) => [m, values[s * METRIC_NAMES.length + i]])) as WeightMetrics,
+  );
 }

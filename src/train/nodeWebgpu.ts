@@ -13,7 +13,10 @@ export async function prepareNodeWebGpu(): Promise<void> {
     // The loader reads these when the first instance is created, which happens below.
     process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
   }
-  const { create, globals } = (await import('webgpu')) as unknown as { create: (flags: string[]) => GPU; globals: Record<string, unknown> };
+  const { create, globals } = (await import('webgpu')) as unknown as {
+    create: (flags: string[]) => GPU;
+    globals: Record<string, unknown>;
+  };
   Object.assign(globalThis, globals);
   const nav = (globalThis.navigator ?? {}) as { gpu?: GPU };
   nav.gpu = create([]);

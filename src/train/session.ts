@@ -343,7 +343,8 @@ export class TrainingSession {
             this.clock(false);
             await this.trainer.settle();
             // A running session that pauses saves first (a user may close the tab now); single steps do not.
-            if (this.statusNow === 'running' && this.trainer.stepsDone !== this.savedSteps) await this.flushNow('pause');
+            if (this.statusNow === 'running' && this.trainer.stepsDone !== this.savedSteps)
+              await this.flushNow('pause');
             this.setStatus('paused');
           }
           if (!this.pauseRequested || this.commands.length || this.stopRequested) continue;
@@ -382,7 +383,8 @@ export class TrainingSession {
   }
 
   private settleCommands(error: unknown): void {
-    for (const c of this.commands.splice(0)) c.settle.reject(error ?? new Error(`the session has ended; nothing to ${c.kind}`));
+    for (const c of this.commands.splice(0))
+      c.settle.reject(error ?? new Error(`the session has ended; nothing to ${c.kind}`));
   }
 
   private async advance(single: boolean): Promise<void> {
@@ -452,7 +454,13 @@ export class TrainingSession {
     this.truncatedAfter = null;
     this.savedSteps = flush.stepsDone;
     this.lastSave = this.now();
-    this.sink({ type: 'saved', reason, stepsDone: flush.stepsDone, checkpoints: this.checkpointCount, stateBytes: state.byteLength });
+    this.sink({
+      type: 'saved',
+      reason,
+      stepsDone: flush.stepsDone,
+      checkpoints: this.checkpointCount,
+      stateBytes: state.byteLength,
+    });
   }
 
   private doneEvent(reason: DoneReason): DoneEvent {
@@ -467,7 +475,9 @@ export class TrainingSession {
       stepsRun: t.stepsDone - this.stepsAtStart,
       elapsedSeconds: this.elapsedMs() / 1000,
       checkpoints: this.checkpointCount,
-      diverged: this.bundle.groups[0].runs.flatMap((r) => (r.diverged ? [{ seed: r.seed as number, step: r.diverged.step, reason: r.diverged.reason }] : [])),
+      diverged: this.bundle.groups[0].runs.flatMap((r) =>
+        r.diverged ? [{ seed: r.seed as number, step: r.diverged.step, reason: r.diverged.reason }] : [],
+      ),
     };
   }
 }

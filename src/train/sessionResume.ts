@@ -14,10 +14,14 @@ export function checkResume(resume: ResumeFrom, config: TrainingConfig, seeds: r
       `${bundleName}: cannot resume: it has no training id (it was not written by this version's trainmap run), so it cannot be matched to ${stateName}`,
     );
   if (bundleId !== saved.trainingId)
-    throw new Error(`${bundleName}: cannot resume: it belongs to another run (training id ${bundleId}) than ${stateName} (training id ${saved.trainingId})`);
+    throw new Error(
+      `${bundleName}: cannot resume: it belongs to another run (training id ${bundleId}) than ${stateName} (training id ${saved.trainingId})`,
+    );
   const strip = (c: TrainingConfig) => JSON.stringify({ ...c, epochs: 0 });
   if (strip(saved.config) !== strip(config))
-    throw new Error(`${bundleName}: cannot resume: the configuration differs from the saved one (only the number of epochs may change on resume)`);
+    throw new Error(
+      `${bundleName}: cannot resume: the configuration differs from the saved one (only the number of epochs may change on resume)`,
+    );
   if (saved.seeds.join() !== seeds.join())
     throw new Error(
       `${bundleName}: cannot resume: it trains seeds ${saved.seeds[0]}…${saved.seeds.at(-1)} (${saved.seeds.length}), not ${seeds[0]}…${seeds.at(-1)} (${seeds.length})`,
@@ -49,9 +53,16 @@ export function restoreRun(
   trainer.restoreSingularValueCarry(resume.bundle.groups[0].runs);
   // A state saved at a checkpoint whose row never reached the bundle: the row is computed first, and a
   // store that has it already is told to drop it too.
-  const recoverCheckpoint = trainer.atCheckpoint() && !resume.bundle.groups[0].runs.some((r) => r.checkpoints.step.includes(at));
+  const recoverCheckpoint =
+    trainer.atCheckpoint() && !resume.bundle.groups[0].runs.some((r) => r.checkpoints.step.includes(at));
   return {
-    resumed: { epoch: trainer.epoch, batch: trainer.batch, stepsDone: at, droppedRows, savedBackend: resume.saved.backend },
+    resumed: {
+      epoch: trainer.epoch,
+      batch: trainer.batch,
+      stepsDone: at,
+      droppedRows,
+      savedBackend: resume.saved.backend,
+    },
     recoverCheckpoint,
     truncatedAfter: recoverCheckpoint ? at - 1 : at,
   };

@@ -91,7 +91,9 @@ export function decodeState(bytes: Uint8Array, file = 'state'): SavedState {
   const match = FIRST_LINE.exec(first);
   if (!match) {
     if (first.startsWith('TRAINMAP-STATE/1\n'))
-      throw new Error(`${file}: written by an older Trainmap, without a checksum or run identity, so it cannot be resumed safely; start the run again`);
+      throw new Error(
+        `${file}: written by an older Trainmap, without a checksum or run identity, so it cannot be resumed safely; start the run again`,
+      );
     throw new Error(`${file}: not a Trainmap training state (it does not start with '${FORMAT} murmur3:…')`);
   }
   const actual = murmur3Hex(bytes.subarray(FIRST_LINE_LENGTH));
@@ -112,7 +114,9 @@ export function decodeState(bytes: Uint8Array, file = 'state'): SavedState {
   offset += (4 - (offset % 4)) % 4;
   const expected = header.tensors.reduce((s, t) => s + t.length * 4, 0);
   if (bytes.length - offset !== expected)
-    throw new Error(`${file}: the header lists ${expected} bytes of values but the file holds ${Math.max(0, bytes.length - offset)}`);
+    throw new Error(
+      `${file}: the header lists ${expected} bytes of values but the file holds ${Math.max(0, bytes.length - offset)}`,
+    );
   const params: TrainingState['params'] = {};
   const slots: TrainingState['slots'] = {};
   for (const t of header.tensors) {
@@ -126,7 +130,15 @@ export function decodeState(bytes: Uint8Array, file = 'state'): SavedState {
     seeds: header.seeds,
     backend: header.backend,
     trainingId: header.trainingId,
-    state: { epoch: header.epoch, batch: header.batch, optimizerStep: header.optimizerStep, alive: header.alive, divergedAt: header.divergedAt, params, slots },
+    state: {
+      epoch: header.epoch,
+      batch: header.batch,
+      optimizerStep: header.optimizerStep,
+      alive: header.alive,
+      divergedAt: header.divergedAt,
+      params,
+      slots,
+    },
   };
 }
 
@@ -139,10 +151,15 @@ function checkHeader(raw: unknown, file: string): Header {
   if (!isObject(raw)) throw new Error(`${where} is not a JSON object`);
   const need = (name: keyof Header, ok: (v: unknown) => boolean, what: string) => {
     if (!(name in raw)) throw new Error(`${where} has no '${name}' (${what})`);
-    if (!ok(raw[name])) throw new Error(`${where} has a bad '${name}': ${JSON.stringify(raw[name])?.slice(0, 60)} is not ${what}`);
+    if (!ok(raw[name]))
+      throw new Error(`${where} has a bad '${name}': ${JSON.stringify(raw[name])?.slice(0, 60)} is not ${what}`);
   };
   need('config', (v) => isObject(v) && isWhole(v.epochs, 1), 'a training configuration with whole epochs ≥ 1');
-  need('seeds', (v) => Array.isArray(v) && v.length > 0 && v.every((s) => isWhole(s)), 'a non-empty list of whole seeds ≥ 0');
+  need(
+    'seeds',
+    (v) => Array.isArray(v) && v.length > 0 && v.every((s) => isWhole(s)),
+    'a non-empty list of whole seeds ≥ 0',
+  );
   const seeds = raw.seeds as number[];
   need('backend', (v) => typeof v === 'string', 'a backend name');
   need('trainingId', (v) => typeof v === 'string' && v.length > 0, 'the run identity (a non-empty string)');
@@ -161,7 +178,9 @@ function checkHeader(raw: unknown, file: string): Header {
   );
   need(
     'tensors',
-    (v) => Array.isArray(v) && v.every((t) => isObject(t) && typeof t.param === 'string' && isWhole(t.slot, -1) && isWhole(t.length)),
+    (v) =>
+      Array.isArray(v) &&
+      v.every((t) => isObject(t) && typeof t.param === 'string' && isWhole(t.slot, -1) && isWhole(t.length)),
     'a list of {param, slot, length} entries',
   );
   return raw as unknown as Header;

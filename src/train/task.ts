@@ -45,7 +45,7 @@ export interface TrainingConfig {
   singularValuesEvery?: number;
   batchSize: number;
   optimizer: OptimizerSpec;
-  /** Eval accuracy above which a run counts as converged (SPEC §8). */
+  /** Eval accuracy above which a run counts as converged (method.md §9). */
   convergenceThreshold: number;
   /** Task-specific settings (modulus, widths, layer norm…), recorded in the bundle's group config. */
   model: Record<string, number | boolean>;

@@ -34,20 +34,31 @@ export function patchWasmKernels(): void {
       const { a, b } = args.inputs as { a: Info; b: Info };
       const { transposeA, transposeB } = args.attrs as unknown as { transposeA: boolean; transposeB: boolean };
       const backend = args.backend as unknown as BackendWasm;
-      const plain = a.shape.length !== 3 || b.shape.length !== 3 || a.shape[0] !== b.shape[0] || a.dtype !== 'float32' || b.dtype !== 'float32';
+      const plain =
+        a.shape.length !== 3 ||
+        b.shape.length !== 3 ||
+        a.shape[0] !== b.shape[0] ||
+        a.dtype !== 'float32' ||
+        b.dtype !== 'float32';
       if (plain || (a.shape[0] === 1 && !transposeA && !transposeB)) return original.kernelFunc(args);
-      const t = (x: Info) => transpose.kernelFunc({ inputs: { x }, backend: backend as never, attrs: { perm: [0, 2, 1] } }) as Info;
+      const t = (x: Info) =>
+        transpose.kernelFunc({ inputs: { x }, backend: backend as never, attrs: { perm: [0, 2, 1] } }) as Info;
       const an = transposeA ? t(a) : a;
       const bn = transposeB ? t(b) : b;
       const [s, m, k] = an.shape;
       const n = bn.shape[2];
       const out = backend.makeOutput([s, m, n], 'float32');
-      const offsetOf = (x: Info) => (backend.dataIdMap.get(x.dataId) as unknown as { memoryOffset: number }).memoryOffset;
+      const offsetOf = (x: Info) =>
+        (backend.dataIdMap.get(x.dataId) as unknown as { memoryOffset: number }).memoryOffset;
       for (let i = 0; i < s; i++) {
         // Views of seed i's slices, registered under fresh ids (the wasm kernel caches packed weights by id).
         const aOne = backend.makeOutput([1, m, k], 'float32', offsetOf(an) + i * m * k * 4);
         const bOne = backend.makeOutput([1, k, n], 'float32', offsetOf(bn) + i * k * n * 4);
-        const o = original.kernelFunc({ inputs: { a: aOne, b: bOne }, backend: backend as never, attrs: { transposeA: false, transposeB: false } }) as Info;
+        const o = original.kernelFunc({
+          inputs: { a: aOne, b: bOne },
+          backend: backend as never,
+          attrs: { transposeA: false, transposeB: false },
+        }) as Info;
         // Views are taken after every allocation: the heap may have grown.
         backend.typedArrayFromHeap(out).set(backend.typedArrayFromHeap(o), i * m * n);
         backend.disposeData(o.dataId);

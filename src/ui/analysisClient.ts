@@ -19,7 +19,10 @@ export class AnalysisClient {
   }
 
   private spawn(): Worker {
-    const w = new Worker(new URL('../workers/analysis.worker.ts', import.meta.url), { type: 'module', name: 'analysis' });
+    const w = new Worker(new URL('../workers/analysis.worker.ts', import.meta.url), {
+      type: 'module',
+      name: 'analysis',
+    });
     w.onmessage = (e: MessageEvent<AnalysisReply>) => this.callbacks.onReply(e.data);
     w.onerror = (e) => {
       e.preventDefault();

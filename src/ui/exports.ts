@@ -8,7 +8,8 @@ import { formatRunsCsv, formatRunsJson, type RunBundle } from '../io/index.ts';
 import { echarts } from './charts/echarts.ts';
 import { mapChartOption } from './charts/mapChart.ts';
 
-export const bundleJson = (bundle: RunBundle): string => formatRunsJson({ format: bundle.format, groups: bundle.groups });
+export const bundleJson = (bundle: RunBundle): string =>
+  formatRunsJson({ format: bundle.format, groups: bundle.groups });
 export const bundleCsv = (bundle: RunBundle): string => formatRunsCsv({ format: bundle.format, groups: bundle.groups });
 export const analysisJson = (bundle: RunBundle, report: AnalysisReport): string =>
   formatRunsJson({ format: bundle.format, groups: bundle.groups, analysis: report });

@@ -2,8 +2,14 @@
 import type { ByteFile } from '../io/importBytes.ts';
 import type { ImportReply } from '../workers/protocol.ts';
 
-export function importInWorker(files: ByteFile[], onProgress: (message: string) => void): Promise<Extract<ImportReply, { type: 'imported' }>> {
-  const worker = new Worker(new URL('../workers/import.worker.ts', import.meta.url), { type: 'module', name: 'import' });
+export function importInWorker(
+  files: ByteFile[],
+  onProgress: (message: string) => void,
+): Promise<Extract<ImportReply, { type: 'imported' }>> {
+  const worker = new Worker(new URL('../workers/import.worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'import',
+  });
   return new Promise((resolve, reject) => {
     worker.onmessage = (e: MessageEvent<ImportReply>) => {
       const m = e.data;

@@ -2,10 +2,25 @@
  * The lab's state: what is shown (the recorded sample, a training group), the user's choices of view, the
  * controls' setting values and the stored sessions. Components render from it; workers compute.
  */
-import { analyzeOptions, presetValues, SettingError, TRAINING_SETTINGS, trainingRequest, type SettingValues } from '../settings/index.ts';
+import {
+  analyzeOptions,
+  presetValues,
+  SettingError,
+  TRAINING_SETTINGS,
+  trainingRequest,
+  type SettingValues,
+} from '../settings/index.ts';
 import type { AnalysisRequestOptions } from '../workers/protocol.ts';
 import { decodeLabUrl, encodeLabUrl, studentLink } from './urlState.ts';
-import { deleteGroup, listGroups, loadGroup, openLabDb, storageUse, type GroupRecord, type LabDb } from '../store/labStore.ts';
+import {
+  deleteGroup,
+  listGroups,
+  loadGroup,
+  openLabDb,
+  storageUse,
+  type GroupRecord,
+  type LabDb,
+} from '../store/labStore.ts';
 import { getTask, taskNames } from '../../tasks/index.ts';
 import { classifyFailure } from '../train/failures.ts';
 import { AnalysisClient } from './analysisClient.ts';
@@ -70,7 +85,8 @@ export class Lab {
     }
     this.client = new AnalysisClient({
       onReply: (reply) => this.views.get(reply.key)?.receive(reply),
-      onCrash: (message) => (this.notice = `The analysis worker stopped (${message}); it was restarted and will try again.`),
+      onCrash: (message) =>
+        (this.notice = `The analysis worker stopped (${message}); it was restarted and will try again.`),
       training: () => [...this.groups.values()].some((g) => g.attached),
     });
   }
@@ -81,7 +97,9 @@ export class Lab {
       this.db = await openLabDb();
       await this.refreshStored();
       // A link opens its own setup, unless it is the setup of the unfinished session (the lab's own URL, reloaded).
-      const unfinished = this.stored.find((g) => (g.status === 'training' || g.status === 'paused') && (!this.fromLink || this.linkIsSetupOf(g)));
+      const unfinished = this.stored.find(
+        (g) => (g.status === 'training' || g.status === 'paused') && (!this.fromLink || this.linkIsSetupOf(g)),
+      );
       if (unfinished) {
         // The session it belongs to comes back whole: its other groups too, side by side again.
         this.labId = unfinished.labId;
@@ -142,7 +160,12 @@ export class Lab {
 
   /** The query string of the lab as it stands: its settings and teacher mode (written to the address bar). */
   link(): string {
-    return encodeLabUrl({ training: this.settings, analysis: this.analysisSettings, hide: [...this.hidden], lock: this.locked });
+    return encodeLabUrl({
+      training: this.settings,
+      analysis: this.analysisSettings,
+      hide: [...this.hidden],
+      lock: this.locked,
+    });
   }
 
   /** The "copy link for students" URL: this setup with the teacher's choice of hidden panels and settings. */
@@ -204,7 +227,9 @@ export class Lab {
   changedFromGroup(): string[] {
     const g = this.group;
     if (!g) return [];
-    return Object.keys(this.settings).filter((k) => k !== 'backend' && String(this.settings[k]) !== String(g.record.settings[k]));
+    return Object.keys(this.settings).filter(
+      (k) => k !== 'backend' && String(this.settings[k]) !== String(g.record.settings[k]),
+    );
   }
 
   /** A joint fit of the session's groups: which states they share. Shown like any other analysis. */
@@ -240,7 +265,9 @@ export class Lab {
     const total = files.reduce((n, f) => n + f.size, 0);
     this.importing = `reading ${files.length} file${files.length > 1 ? 's' : ''} (${(total / 2 ** 20).toFixed(1)} MiB)…`;
     try {
-      const bytes = await Promise.all(files.map(async (f) => ({ name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) })));
+      const bytes = await Promise.all(
+        files.map(async (f) => ({ name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) })),
+      );
       const result = await importInWorker(bytes, (m) => (this.importing = m));
       const key = `import-${Date.now().toString(36)}`;
       const view = new LiveAnalysis(this.client, key, result.bundle, this.analysisOptions());
@@ -285,7 +312,11 @@ export class Lab {
 
   /** Chooses a task and preset: the controls take the preset's values. */
   choosePreset(task: string, preset: string): void {
-    const keep = { seeds: this.settings.seeds, 'seed-start': this.settings['seed-start'], backend: this.settings.backend };
+    const keep = {
+      seeds: this.settings.seeds,
+      'seed-start': this.settings['seed-start'],
+      backend: this.settings.backend,
+    };
     this.settings = { ...presetValues(task, preset), ...keep };
   }
 
@@ -299,7 +330,9 @@ function initialSettings(): SettingValues {
   const task = taskNames()[0];
   const presets = Object.entries(getTask(task)!.presets);
   const preset = (presets.find(([, p]) => p.teaching) ?? presets[0])[0];
-  const defaults = Object.fromEntries(TRAINING_SETTINGS.filter((s) => s.default !== undefined).map((s) => [s.name, s.default]));
+  const defaults = Object.fromEntries(
+    TRAINING_SETTINGS.filter((s) => s.default !== undefined).map((s) => [s.name, s.default]),
+  );
   return { ...defaults, ...presetValues(task, preset) };
 }
 

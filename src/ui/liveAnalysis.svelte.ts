@@ -71,7 +71,10 @@ export class LiveAnalysis {
     const next = this.scheduler.next(checkpoints);
     if (!next) return;
     const snapshot = this.bundle;
-    const id = next === 'warm' && this.report ? this.client.warm(this.key, snapshot, this.report, this.options) : this.fullRequest(snapshot);
+    const id =
+      next === 'warm' && this.report
+        ? this.client.warm(this.key, snapshot, this.report, this.options)
+        : this.fullRequest(snapshot);
     this.pending.set(id, next === 'warm' && this.report ? 'warm' : 'full');
     this.scheduler.started(this.pending.get(id)!, checkpoints);
     if (this.pending.get(id) === 'full') this.activity = 'model selection started';

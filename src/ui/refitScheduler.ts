@@ -33,11 +33,15 @@ export class RefitScheduler {
     if (checkpoints < this.policy.minimum) return null;
     if (this.fullInFlight === null) {
       const first = !this.hasReport && checkpoints > this.lastAttempt;
-      const grown = this.hasReport && checkpoints >= Math.ceil(this.lastFull * (1 + this.policy.fullGrowth)) && checkpoints > this.lastFull;
+      const grown =
+        this.hasReport &&
+        checkpoints >= Math.ceil(this.lastFull * (1 + this.policy.fullGrowth)) &&
+        checkpoints > this.lastFull;
       const wanted = this.fullWanted && checkpoints > this.lastAttempt;
       if (first || grown || wanted) return 'full';
     }
-    if (this.hasReport && this.warmInFlight === null && checkpoints - this.shown >= this.policy.warmEvery) return 'warm';
+    if (this.hasReport && this.warmInFlight === null && checkpoints - this.shown >= this.policy.warmEvery)
+      return 'warm';
     return null;
   }
 
@@ -63,7 +67,9 @@ export class RefitScheduler {
     if (!ok) return false;
     // A full selection that finishes after warm refits on more data is still the better model: take it when it
     // is at most one warm step behind, then refit it warm on the latest data.
-    const fresh = !this.hasReport || (kind === 'full' ? checkpoints >= this.shown - this.policy.warmEvery : checkpoints > this.shown);
+    const fresh =
+      !this.hasReport ||
+      (kind === 'full' ? checkpoints >= this.shown - this.policy.warmEvery : checkpoints > this.shown);
     if (fresh) {
       this.shown = checkpoints;
       this.hasReport = true;

@@ -4,7 +4,15 @@
  */
 import { longestRun, type RunBundle } from '../io/runBundle.ts';
 import type { SettingValues, TrainingRequest } from '../settings/index.ts';
-import { getGroup, loadGroup, putGroup, saveAnalysis, updateGroup, type GroupRecord, type LabDb } from '../store/labStore.ts';
+import {
+  getGroup,
+  loadGroup,
+  putGroup,
+  saveAnalysis,
+  updateGroup,
+  type GroupRecord,
+  type LabDb,
+} from '../store/labStore.ts';
 import { appendCheckpoints, newTrainingBundle, truncateAfter } from '../train/bundleBuilder.ts';
 import { randomTrainingId } from '../train/sessionResume.ts';
 import type { SessionEvent } from '../train/session.ts';
@@ -29,7 +37,12 @@ export interface Progress {
 export class TrainingGroup {
   phase = $state<GroupPhase>('idle');
   progress = $state.raw<Progress | null>(null);
-  backend = $state.raw<{ name: string; reason: string; adapter?: string; skipped: { name: string; why: string }[] } | null>(null);
+  backend = $state.raw<{
+    name: string;
+    reason: string;
+    adapter?: string;
+    skipped: { name: string; why: string }[];
+  } | null>(null);
   /** The last flush to IndexedDB: rows, state size and how long the transaction took. */
   stored = $state.raw<{ checkpoints: number; stateBytes: number; ms: number; at: number } | null>(null);
   message = $state('');
@@ -50,7 +63,10 @@ export class TrainingGroup {
     client: AnalysisClient,
     options: AnalysisRequestOptions = {},
   ) {
-    this.analysis = new LiveAnalysis(client, record.id, bundle, { threshold: record.config.convergenceThreshold, ...options });
+    this.analysis = new LiveAnalysis(client, record.id, bundle, {
+      threshold: record.config.convergenceThreshold,
+      ...options,
+    });
     this.analysis.onReport = (_r, info) => this.persistAnalysis(info.mode === 'full');
   }
 
@@ -89,11 +105,24 @@ export class TrainingGroup {
   }
 
   /** A stored group, as a reload finds it: every checkpoint, the last analysis at once, paused. */
-  static restored(db: LabDb, client: AnalysisClient, record: GroupRecord, bundle: RunBundle, report: LiveAnalysis['report']): TrainingGroup {
+  static restored(
+    db: LabDb,
+    client: AnalysisClient,
+    record: GroupRecord,
+    bundle: RunBundle,
+    report: LiveAnalysis['report'],
+  ): TrainingGroup {
     const g = new TrainingGroup(db, record, bundle, client);
     if (report) g.analysis.adopt(report);
     g.analysis.changed();
-    g.phase = record.status === 'done' ? 'done' : record.status === 'stopped' ? 'stopped' : record.status === 'new' ? 'idle' : 'paused';
+    g.phase =
+      record.status === 'done'
+        ? 'done'
+        : record.status === 'stopped'
+          ? 'stopped'
+          : record.status === 'new'
+            ? 'idle'
+            : 'paused';
     g.message = record.message ?? '';
     return g;
   }
@@ -108,7 +137,10 @@ export class TrainingGroup {
     this.attached = true;
     this.phase = 'starting';
     this.message = '';
-    const worker = new Worker(new URL('../workers/train.worker.ts', import.meta.url), { type: 'module', name: `train ${this.record.id}` });
+    const worker = new Worker(new URL('../workers/train.worker.ts', import.meta.url), {
+      type: 'module',
+      name: `train ${this.record.id}`,
+    });
     this.worker = worker;
     worker.onmessage = (e: MessageEvent<TrainReply>) => this.receive(e.data);
     worker.onerror = (e) => {
@@ -211,7 +243,10 @@ export class TrainingGroup {
         return;
       case 'checkpoint':
         // After a crash, rows past the last saved state are recomputed on resume (to the same numbers): drop the copies first.
-        if (longestRun(this.bundle) > 0 && this.bundle.groups[0].runs.some((r) => (r.checkpoints.step.at(-1) ?? -1) >= e.step))
+        if (
+          longestRun(this.bundle) > 0 &&
+          this.bundle.groups[0].runs.some((r) => (r.checkpoints.step.at(-1) ?? -1) >= e.step)
+        )
           truncateAfter(this.bundle, e.step - 1);
         appendCheckpoints(this.bundle, e.rows);
         this.analysis.changed();
@@ -243,7 +278,12 @@ export class TrainingGroup {
     const report = this.analysis.report;
     if (!report || (!now && Date.now() - this.lastAnalysisSaved < 10_000)) return;
     this.lastAnalysisSaved = Date.now();
-    void saveAnalysis(this.db, { groupId: this.record.id, checkpoints: this.analysis.info?.checkpoints ?? 0, at: Date.now(), report }).catch(() => undefined);
+    void saveAnalysis(this.db, {
+      groupId: this.record.id,
+      checkpoints: this.analysis.info?.checkpoints ?? 0,
+      at: Date.now(),
+      report,
+    }).catch(() => undefined);
   }
 
   private detach(): void {

@@ -7,7 +7,13 @@
  */
 import { ANALYSIS_SETTINGS, ANALYZE_CLI_SETTINGS, analyzeOptions } from '../settings/analysis.ts';
 import { parseSetting, SettingError, type SettingSpec, type SettingValue } from '../settings/spec.ts';
-import { presetValues, RUN_CLI_SETTINGS, TRAINING_SETTINGS, trainingRequest, type SettingValues } from '../settings/training.ts';
+import {
+  presetValues,
+  RUN_CLI_SETTINGS,
+  TRAINING_SETTINGS,
+  trainingRequest,
+  type SettingValues,
+} from '../settings/training.ts';
 import { MESSAGE_MAX_BYTES, safeText } from '../io/safeText.ts';
 import { getTask, taskNames } from '../../tasks/index.ts';
 
@@ -15,14 +21,30 @@ import { getTask, taskNames } from '../../tasks/index.ts';
 export const URL_VERSION = 1;
 
 /** The lab's panels, by the names teacher mode's `hide` uses. */
-export const LAB_PANELS = ['map', 'ribbons', 'curves', 'selection', 'regression', 'sessions', 'training', 'import', 'export', 'groups', 'forecast'] as const;
+export const LAB_PANELS = [
+  'map',
+  'ribbons',
+  'curves',
+  'selection',
+  'regression',
+  'sessions',
+  'training',
+  'import',
+  'export',
+  'groups',
+  'forecast',
+] as const;
 export type LabPanel = (typeof LAB_PANELS)[number];
 
 export const URL_TRAINING_SETTINGS: readonly SettingSpec[] = TRAINING_SETTINGS.filter((s) => s.surface === 'both');
 export const URL_ANALYSIS_SETTINGS: readonly SettingSpec[] = ANALYSIS_SETTINGS.filter((s) => s.surface === 'both');
 
 /** Everything `hide` may name, in the order links list them: the panels, then the settings as the table lists them. */
-export const HIDEABLE: readonly string[] = [...LAB_PANELS, ...URL_TRAINING_SETTINGS.map((s) => s.name), ...URL_ANALYSIS_SETTINGS.map((s) => s.name)];
+export const HIDEABLE: readonly string[] = [
+  ...LAB_PANELS,
+  ...URL_TRAINING_SETTINGS.map((s) => s.name),
+  ...URL_ANALYSIS_SETTINGS.map((s) => s.name),
+];
 
 /** At most this many problems are listed; a hostile link with thousands of keys gets one more line saying how many were left out. */
 export const MAX_PROBLEMS = 20;
@@ -67,7 +89,9 @@ export interface PresetChoice {
 const VERSION_SPEC: SettingSpec = { name: 'v', type: 'integer', help: 'link version', min: 1, surface: 'both' };
 const LOCK_SPEC: SettingSpec = { name: 'lock', type: 'boolean', help: 'lock the task and preset', surface: 'both' };
 const CLI_ONLY = new Set([...RUN_CLI_SETTINGS, ...ANALYZE_CLI_SETTINGS].map((s) => s.name));
-const TABLE = new Map<string, SettingSpec>([...URL_TRAINING_SETTINGS, ...URL_ANALYSIS_SETTINGS].map((s) => [s.name, s]));
+const TABLE = new Map<string, SettingSpec>(
+  [...URL_TRAINING_SETTINGS, ...URL_ANALYSIS_SETTINGS].map((s) => [s.name, s]),
+);
 const HIDE_ORDER = new Map(HIDEABLE.map((name, i) => [name, i]));
 
 const DEFAULT_TASK = String(TRAINING_SETTINGS.find((s) => s.name === 'task')!.default);
@@ -87,12 +111,19 @@ function hasPreset(task: string, preset: string): boolean {
 
 /** What a task and preset mean before any change: the table's defaults under the preset's values. */
 function baseTraining(task: string, preset: string): SettingValues {
-  const defaults = URL_TRAINING_SETTINGS.filter((s) => s.default !== undefined).map((s) => [s.name, s.default] as const);
-  return { ...Object.fromEntries(defaults), ...(hasPreset(task, preset) ? presetValues(task, preset) : { task, preset }) };
+  const defaults = URL_TRAINING_SETTINGS.filter((s) => s.default !== undefined).map(
+    (s) => [s.name, s.default] as const,
+  );
+  return {
+    ...Object.fromEntries(defaults),
+    ...(hasPreset(task, preset) ? presetValues(task, preset) : { task, preset }),
+  };
 }
 
 function baseAnalysis(): SettingValues {
-  return Object.fromEntries(URL_ANALYSIS_SETTINGS.filter((s) => s.default !== undefined).map((s) => [s.name, s.default] as const));
+  return Object.fromEntries(
+    URL_ANALYSIS_SETTINGS.filter((s) => s.default !== undefined).map((s) => [s.name, s.default] as const),
+  );
 }
 
 /** A checked value, or the SettingError saying why not. URL booleans given bare (`?layer-norm`) are true, as a bare CLI flag is. */
@@ -160,7 +191,11 @@ export function encodeLabUrl(state: LabUrlInput): string {
 }
 
 /** The "copy link for students" URL: the page's address without its query or fragment, and the state with this teacher mode. */
-export function studentLink(state: LabUrlInput, teacher: { hide: readonly string[]; lock: boolean }, baseUrl: string): string {
+export function studentLink(
+  state: LabUrlInput,
+  teacher: { hide: readonly string[]; lock: boolean },
+  baseUrl: string,
+): string {
   const base = baseUrl.replace(/[?#][\s\S]*$/, '');
   return `${base}?${encodeLabUrl({ ...state, hide: teacher.hide, lock: teacher.lock })}`;
 }
@@ -197,7 +232,13 @@ export function decodeLabUrl(search: string): { state: LabUrlState; problems: Ur
     if (!values) return undefined;
     const last = values[values.length - 1];
     if (values.length > 1)
-      problems.push(note(key, last, `${safeText(key, 40)} was given ${values.length} times; only the last, ${safeText(last, 60)}, was read`));
+      problems.push(
+        note(
+          key,
+          last,
+          `${safeText(key, 40)} was given ${values.length} times; only the last, ${safeText(last, 60)}, was read`,
+        ),
+      );
     return last;
   };
 
@@ -207,7 +248,11 @@ export function decodeLabUrl(search: string): { state: LabUrlState; problems: Ur
       const v = parseUrlValue(VERSION_SPEC, version) as number;
       if (v > URL_VERSION)
         problems.push(
-          note('v', version, `this link is of a newer lab (v=${v}; this lab reads v=${URL_VERSION}): the settings it knows were applied, any others ignored`),
+          note(
+            'v',
+            version,
+            `this link is of a newer lab (v=${v}; this lab reads v=${URL_VERSION}): the settings it knows were applied, any others ignored`,
+          ),
         );
     } catch {
       problems.push(problem('v', version, `the link version must be a whole number ≥ 1`));
@@ -220,7 +265,9 @@ export function decodeLabUrl(search: string): { state: LabUrlState; problems: Ur
     try {
       task = String(parseUrlValue(TABLE.get('task')!, rawTask));
     } catch (e) {
-      problems.push(problem('task', rawTask, `${(e as Error).message.replace(/; got [\s\S]*$/, '')}; ${DEFAULT_TASK} was used`));
+      problems.push(
+        problem('task', rawTask, `${(e as Error).message.replace(/; got [\s\S]*$/, '')}; ${DEFAULT_TASK} was used`),
+      );
     }
   }
   let preset = defaultPreset(task);
@@ -229,7 +276,9 @@ export function decodeLabUrl(search: string): { state: LabUrlState; problems: Ur
     if (hasPreset(task, rawPreset)) preset = rawPreset;
     else {
       const names = Object.keys(getTask(task)!.presets).join(', ');
-      problems.push(problem('preset', rawPreset, `${task} has no such preset (its presets: ${names}); ${preset} was used`));
+      problems.push(
+        problem('preset', rawPreset, `${task} has no such preset (its presets: ${names}); ${preset} was used`),
+      );
     }
   }
 
@@ -268,7 +317,10 @@ export function decodeLabUrl(search: string): { state: LabUrlState; problems: Ur
     for (const name of rawHide.split(',').map((n) => n.trim())) {
       if (name === '') continue;
       if (HIDE_ORDER.has(name)) hide.push(name);
-      else problems.push(problem('hide', name, `hide takes the names of panels (${LAB_PANELS.join(', ')}) and of the lab's settings`));
+      else
+        problems.push(
+          problem('hide', name, `hide takes the names of panels (${LAB_PANELS.join(', ')}) and of the lab's settings`),
+        );
     }
   }
   let lock = false;
@@ -299,7 +351,13 @@ export function decodeLabUrl(search: string): { state: LabUrlState; problems: Ur
 export function presetChoices(): PresetChoice[] {
   const all = taskNames().flatMap((task) => {
     const def = getTask(task)!;
-    return Object.entries(def.presets).map(([name, p]) => ({ task, name, title: def.title, description: p.description, teaching: p.teaching === true }));
+    return Object.entries(def.presets).map(([name, p]) => ({
+      task,
+      name,
+      title: def.title,
+      description: p.description,
+      teaching: p.teaching === true,
+    }));
   });
   return [...all.filter((c) => c.teaching), ...all.filter((c) => !c.teaching)];
 }

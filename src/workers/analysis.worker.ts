@@ -47,9 +47,23 @@ scope.onmessage = async (e: MessageEvent<AnalysisRequest>) => {
           }
         }
         if (cancelled.delete(req.id)) return;
-        reply({ type: 'report', id: req.id, key: req.key, mode: req.mode, report, ms: performance.now() - started, checkpoints: longestRun(req.bundle) });
+        reply({
+          type: 'report',
+          id: req.id,
+          key: req.key,
+          mode: req.mode,
+          report,
+          ms: performance.now() - started,
+          checkpoints: longestRun(req.bundle),
+        });
       } catch (err) {
-        reply({ type: 'failed', id: req.id, key: req.key, mode: req.mode, message: err instanceof Error ? err.message : String(err) });
+        reply({
+          type: 'failed',
+          id: req.id,
+          key: req.key,
+          mode: req.mode,
+          message: err instanceof Error ? err.message : String(err),
+        });
       }
       return;
     }

@@ -73,7 +73,10 @@ export function poolFitRunner(workers: number, spawn: () => FitEndpoint): FitRun
 }
 
 /** The worker side: answers jobs once it has the data. */
-export function fitWorkerHandler(post: (r: FitJobResult) => void, run: typeof import('../analysis/index.ts').runFitJob): (msg: FitWorkerRequest) => void {
+export function fitWorkerHandler(
+  post: (r: FitJobResult) => void,
+  run: typeof import('../analysis/index.ts').runFitJob,
+): (msg: FitWorkerRequest) => void {
   let context: Extract<FitWorkerRequest, { type: 'init' }> | null = null;
   return (msg) => {
     switch (msg.type) {

@@ -3,7 +3,14 @@
  * file, and every handler switches over a union with an exhaustive `never` default, so a new message that is
  * not handled somewhere fails the type check.
  */
-import type { AnalysisProgress, AnalysisReport, AnalyzeOptions, FitJob, ObservationSet, SelectionOptions } from '../analysis/index.ts';
+import type {
+  AnalysisProgress,
+  AnalysisReport,
+  AnalyzeOptions,
+  FitJob,
+  ObservationSet,
+  SelectionOptions,
+} from '../analysis/index.ts';
 import type { ByteFile } from '../io/importBytes.ts';
 import type { RunBundle } from '../io/runBundle.ts';
 import type { FailureKind } from '../train/failures.ts';
@@ -12,7 +19,9 @@ import type { FlushReason, SessionBackend, SessionEvent } from '../train/session
 import type { TrainingConfig } from '../train/task.ts';
 
 /** Page or analysis worker → fit worker (one model-selection restart at a time). */
-export type FitWorkerRequest = { type: 'init'; train: ObservationSet; heldOut: ObservationSet; options: SelectionOptions } | { type: 'job'; job: FitJob };
+export type FitWorkerRequest =
+  | { type: 'init'; train: ObservationSet; heldOut: ObservationSet; options: SelectionOptions }
+  | { type: 'job'; job: FitJob };
 
 /** Analysis options that can cross a message boundary (no callbacks). */
 export type AnalysisRequestOptions = Omit<AnalyzeOptions, 'onProgress'>;
@@ -23,8 +32,24 @@ export type AnalysisRequestOptions = Omit<AnalyzeOptions, 'onProgress'>;
  */
 export type AnalysisRequest =
   /** fitWorkers: how many fit workers the selection may use (every core, or one fewer while training runs). */
-  | { type: 'analyze'; id: number; key: string; mode: 'full'; bundle: RunBundle; options: AnalysisRequestOptions; fitWorkers: number }
-  | { type: 'analyze'; id: number; key: string; mode: 'warm'; bundle: RunBundle; options: AnalysisRequestOptions; previous: AnalysisReport }
+  | {
+      type: 'analyze';
+      id: number;
+      key: string;
+      mode: 'full';
+      bundle: RunBundle;
+      options: AnalysisRequestOptions;
+      fitWorkers: number;
+    }
+  | {
+      type: 'analyze';
+      id: number;
+      key: string;
+      mode: 'warm';
+      bundle: RunBundle;
+      options: AnalysisRequestOptions;
+      previous: AnalysisReport;
+    }
   | { type: 'cancel'; id: number };
 
 /** Analysis worker → page. `key` names what was analyzed (a group, an import), so the page files results where they belong. */
@@ -73,5 +98,12 @@ export type ImportRequest = { type: 'import'; id: number; files: ByteFile[] };
 /** Import worker → page. */
 export type ImportReply =
   | { type: 'progress'; id: number; message: string }
-  | { type: 'imported'; id: number; bundle: RunBundle; notes: string[]; analysis: AnalysisReport | null; analysisProblem: string | null }
+  | {
+      type: 'imported';
+      id: number;
+      bundle: RunBundle;
+      notes: string[];
+      analysis: AnalysisReport | null;
+      analysisProblem: string | null;
+    }
   | { type: 'failed'; id: number; message: string };

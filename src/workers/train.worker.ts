@@ -20,7 +20,11 @@ const scope = self as unknown as DedicatedWorkerGlobalScope;
 const reply = (m: TrainReply) => scope.postMessage(m);
 
 // The tfjs wasm binaries come from this app's own server.
-setWasmPaths({ 'tfjs-backend-wasm.wasm': wasmPlain, 'tfjs-backend-wasm-simd.wasm': wasmSimd, 'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded });
+setWasmPaths({
+  'tfjs-backend-wasm.wasm': wasmPlain,
+  'tfjs-backend-wasm-simd.wasm': wasmSimd,
+  'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded,
+});
 
 /** Checkpoints flush at most this often; rows in between go with the next flush (and a resume recomputes them exactly). */
 const MIN_FLUSH_MS = 1000;
@@ -60,7 +64,11 @@ async function storeFlush(f: SessionFlush): Promise<void> {
 async function start(msg: TrainStart): Promise<void> {
   groupId = msg.groupId;
   const backend = await selectBackend({ requested: msg.backend === 'auto' ? undefined : msg.backend });
-  const sessionBackend = { name: backend.name, reason: backend.reason, ...(backend.adapter ? { adapter: backend.adapter } : {}) };
+  const sessionBackend = {
+    name: backend.name,
+    reason: backend.reason,
+    ...(backend.adapter ? { adapter: backend.adapter } : {}),
+  };
   reply({ type: 'backend', groupId, backend: sessionBackend, skipped: backend.skipped });
   if (backend.name === 'webgpu') watchDevice();
   const model = await createTaskModel(msg.config);
@@ -83,7 +91,8 @@ async function start(msg: TrainStart): Promise<void> {
     progressEveryMs: 250,
     sink: (event: SessionEvent) => {
       reply({ type: 'session', groupId, event });
-      if (event.type === 'checkpoint' && performance.now() - lastFlush >= MIN_FLUSH_MS) void session?.save().catch(() => undefined);
+      if (event.type === 'checkpoint' && performance.now() - lastFlush >= MIN_FLUSH_MS)
+        void session?.save().catch(() => undefined);
     },
     store: { flush: storeFlush },
   });

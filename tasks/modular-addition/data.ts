@@ -12,7 +12,15 @@ export interface ModularAdditionSettings {
   layerNorm: boolean;
 }
 
-export const MODADD_PAPER: ModularAdditionSettings = { modulus: 113, dModel: 128, heads: 4, dHead: 32, dMlp: 512, trainFraction: 0.3, layerNorm: false };
+export const MODADD_PAPER: ModularAdditionSettings = {
+  modulus: 113,
+  dModel: 128,
+  heads: 4,
+  dHead: 32,
+  dMlp: 512,
+  trainFraction: 0.3,
+  layerNorm: false,
+};
 
 /** The seed's split of all p² pairs: the first ⌊fraction·p²⌋ of a seeded shuffle train, the rest evaluate. */
 export function modularAdditionData(s: ModularAdditionSettings, seed: number): SeedData {
@@ -33,7 +41,14 @@ export function modularAdditionData(s: ModularAdditionSettings, seed: number): S
   };
   const train = encode(order.subarray(0, nTrain));
   const evaluation = encode(order.subarray(nTrain));
-  return { trainInputs: train.x, trainLabels: train.y, evalInputs: evaluation.x, evalLabels: evaluation.y, nTrain, nEval: p * p - nTrain };
+  return {
+    trainInputs: train.x,
+    trainLabels: train.y,
+    evalInputs: evaluation.x,
+    evalLabels: evaluation.y,
+    nTrain,
+    nEval: p * p - nTrain,
+  };
 }
 
 export function settingsFrom(model: TrainingConfig['model']): ModularAdditionSettings {
@@ -47,11 +62,14 @@ export function settingsFrom(model: TrainingConfig['model']): ModularAdditionSet
     layerNorm: Boolean(model.layerNorm),
   };
   for (const k of ['modulus', 'dModel', 'heads', 'dHead', 'dMlp'] as const) {
-    if (!(Number.isInteger(s[k]) && s[k] >= 1)) throw new Error(`modular addition: ${k} must be a whole number ≥ 1, got ${s[k]}`);
+    if (!(Number.isInteger(s[k]) && s[k] >= 1))
+      throw new Error(`modular addition: ${k} must be a whole number ≥ 1, got ${s[k]}`);
   }
   if (s.modulus < 2) throw new Error(`modular addition: modulus must be at least 2, got ${s.modulus}`);
-  if (!(s.trainFraction > 0 && s.trainFraction < 1)) throw new Error(`modular addition: trainFraction must be in (0, 1), got ${s.trainFraction}`);
-  if (Math.floor(s.trainFraction * s.modulus ** 2) < 1) throw new Error('modular addition: the training split is empty');
+  if (!(s.trainFraction > 0 && s.trainFraction < 1))
+    throw new Error(`modular addition: trainFraction must be in (0, 1), got ${s.trainFraction}`);
+  if (Math.floor(s.trainFraction * s.modulus ** 2) < 1)
+    throw new Error('modular addition: the training split is empty');
   return s;
 }
 
@@ -71,4 +89,12 @@ export function settingsFrom(model: TrainingConfig['model']): ModularAdditionSet
  * 220–800 but with loss spikes. Each step is ~0.55 s for 4 seeds on that CPU; on a GPU the 1000 full-batch
  * steps are the whole cost, which is what makes it quick there.
  */
-export const MODADD_QUICK: ModularAdditionSettings = { modulus: 59, dModel: 64, heads: 4, dHead: 16, dMlp: 256, trainFraction: 0.4, layerNorm: false };
+export const MODADD_QUICK: ModularAdditionSettings = {
+  modulus: 59,
+  dModel: 64,
+  heads: 4,
+  dHead: 16,
+  dMlp: 256,
+  trainFraction: 0.4,
+  layerNorm: false,
+};

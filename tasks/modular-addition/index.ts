@@ -2,7 +2,14 @@
 import { registerTask } from '../registry.ts';
 import { MODADD_PAPER, MODADD_QUICK } from './data.ts';
 
-const adamw = (learningRate: number, weightDecay: number) => ({ kind: 'adamw' as const, learningRate, beta1: 0.9, beta2: 0.98, epsilon: 1e-8, weightDecay });
+const adamw = (learningRate: number, weightDecay: number) => ({
+  kind: 'adamw' as const,
+  learningRate,
+  beta1: 0.9,
+  beta2: 0.98,
+  epsilon: 1e-8,
+  weightDecay,
+});
 
 registerTask({
   name: 'modular-addition',
@@ -20,7 +27,8 @@ registerTask({
       model: { ...MODADD_QUICK },
     },
     paper: {
-      description: 'The paper’s setting (p=113, 10,000 epochs): a forking map with detours (authors: K=6, R² 0.977); hours even on a GPU.',
+      description:
+        'The paper’s setting (p=113, 10,000 epochs): a forking map with detours (authors: K=6, R² 0.977); hours even on a GPU.',
       epochs: 10000,
       checkpointEvery: 10,
       batchSize: 2048,
@@ -29,7 +37,8 @@ registerTask({
       model: { ...MODADD_PAPER },
     },
     stabilized: {
-      description: 'The paper’s stabilized variant: layer norm and batch 256; the authors report ~30× faster convergence and a linear 3-state map.',
+      description:
+        'The paper’s stabilized variant: layer norm and batch 256; the authors report ~30× faster convergence and a linear 3-state map.',
       epochs: 10000,
       checkpointEvery: 10,
       batchSize: 256,

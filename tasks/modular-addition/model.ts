@@ -1,5 +1,5 @@
 /**
- * Modular addition (Nanda et al. 2023), SPEC §3: tokens [i, j, =], label (i + j) mod p, a seeded split of
+ * Modular addition (Nanda et al. 2023), method.md §2: tokens [i, j, =], label (i + j) mod p, a seeded split of
  * all p² pairs, a one-layer transformer with learned token and position embeddings, causal attention and
  * a ReLU MLP, logits read at the last position; optional post-LN (the "stabilized" variant).
  *
@@ -15,7 +15,10 @@ import { modularAdditionData, settingsFrom } from './data.ts';
 function layerNorm(x: tf.Tensor, g: tf.Tensor, b: tf.Tensor): tf.Tensor {
   const { mean, variance } = tf.moments(x, -1, true);
   const [sn, , d] = x.shape;
-  return tf.add(tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, 1e-5))), g.reshape([sn, 1, d])), b.reshape([sn, 1, d]));
+  return tf.add(
+    tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, 1e-5))), g.reshape([sn, 1, d])),
+    b.reshape([sn, 1, d]),
+  );
 }
 
 export function modularAdditionModel(config: TrainingConfig): TaskModel {
@@ -63,7 +66,9 @@ export function modularAdditionModel(config: TrainingConfig): TaskModel {
       // The last position attends to all three (causal mask allows every earlier position).
       const scores = tf.div(tf.sum(tf.mul(q, keys), -1), Math.sqrt(dh)); // [S, B, 3, H]
       const attn = tf.softmax(tf.transpose(scores, [0, 1, 3, 2])); // [S, B, H, 3]
-      const z = tf.sum(tf.mul(attn.reshape([sn, b, h, 3, 1]), tf.transpose(values, [0, 1, 3, 2, 4])), 3).reshape([sn, b, h * dh]);
+      const z = tf
+        .sum(tf.mul(attn.reshape([sn, b, h, 3, 1]), tf.transpose(values, [0, 1, 3, 2, 4])), 3)
+        .reshape([sn, b, h * dh]);
       let xr = tf.add(last, tf.matMul(z, w.W_O, false, true));
       if (s.layerNorm) xr = layerNorm(xr, w.ln1_g, w.ln1_b);
       const hidden = tf.relu(tf.add(tf.matMul(xr, w.W_in, false, true), w.b_in.reshape([sn, 1, m])));

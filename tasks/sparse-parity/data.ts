@@ -31,7 +31,14 @@ export function parityData(s: SparseParitySettings, seed: number): SeedData {
   };
   const train = draw(s.nTrain);
   const evaluation = draw(s.nEval);
-  return { trainInputs: train.x, trainLabels: train.y, evalInputs: evaluation.x, evalLabels: evaluation.y, nTrain: s.nTrain, nEval: s.nEval };
+  return {
+    trainInputs: train.x,
+    trainLabels: train.y,
+    evalInputs: evaluation.x,
+    evalLabels: evaluation.y,
+    nTrain: s.nTrain,
+    nEval: s.nEval,
+  };
 }
 
 /** The task's settings from a configuration's `model` record, checked. */
@@ -43,7 +50,9 @@ export function paritySettings(model: TrainingConfig['model']): SparseParitySett
     nTrain: Number(model.nTrain),
     nEval: Number(model.nEval),
   };
-  for (const [k, v] of Object.entries(s)) if (!(Number.isInteger(v) && v >= 1)) throw new Error(`sparse parity: ${k} must be a whole number ≥ 1, got ${v}`);
-  if (s.parityBits > s.bits) throw new Error(`sparse parity: parityBits (${s.parityBits}) cannot exceed bits (${s.bits})`);
+  for (const [k, v] of Object.entries(s))
+    if (!(Number.isInteger(v) && v >= 1)) throw new Error(`sparse parity: ${k} must be a whole number ≥ 1, got ${v}`);
+  if (s.parityBits > s.bits)
+    throw new Error(`sparse parity: parityBits (${s.parityBits}) cannot exceed bits (${s.bits})`);
   return s;
 }

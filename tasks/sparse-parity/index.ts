@@ -22,7 +22,7 @@ registerTask({
     },
     paper: {
       description:
-        'The paper’s setting (SPEC §3, 300 epochs): the authors report a forking map with detours (K=6, R² 0.961); our 40-seed run gave a linear one.',
+        'The paper’s setting (300 epochs): the authors report a forking map with detours (K=6, R² 0.961); our 40-seed run gave a linear one.',
       epochs: 300,
       checkpointEvery: 1,
       batchSize: 32,

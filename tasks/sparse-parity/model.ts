@@ -1,5 +1,5 @@
 /**
- * Sparse parity (Barak et al. 2022), SPEC §3: x ∈ {−1,+1}^n uniform, y = x_0·x_1·x_2 (the authors' code
+ * Sparse parity (Barak et al. 2022), method.md §2: x ∈ {−1,+1}^n uniform, y = x_0·x_1·x_2 (the authors' code
  * computes parity; the paper's text says AND). MLP n → hidden → 1 with ReLU, Glorot init, zero biases,
  * hinge loss max(0, 1 − y·f(x)), SGD with L2 weight decay added to the gradient.
  */

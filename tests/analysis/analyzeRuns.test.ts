@@ -56,7 +56,9 @@ describe('analyzeRuns: the whole pipeline on a run bundle', () => {
       ['seed-3', 'diverged at step 200 (loss became NaN)'],
     ]);
     expect(r.runs.filter((x) => x.included)).toHaveLength(12);
-    expect(r.warnings.map((w) => w.message)).toContain('run seed-1 excluded: diverged or missing data: l2 is NaN at step 70');
+    expect(r.warnings.map((w) => w.message)).toContain(
+      'run seed-1 excluded: diverged or missing data: l2 is NaN at step 70',
+    );
   });
 
   it('a non-finite metric outside the chosen features still excludes the run; missing accuracy is reported', () => {
@@ -65,7 +67,9 @@ describe('analyzeRuns: the whole pipeline on a run bundle', () => {
     b.groups[0].runs[4].checkpoints.eval_acc[3] = NaN;
     const r = analyzeRuns(b, { ...quick, features: ['l1', 'l2', 'trace'] });
     expect(r.runs[2].excludedReason).toBe('diverged or missing data: sv_var is NaN at step 50');
-    expect(r.warnings.map((w) => w.message)).toContain('run seed-4: eval_acc is missing or non-finite at 1 checkpoint; they count as not converged');
+    expect(r.warnings.map((w) => w.message)).toContain(
+      'run seed-4: eval_acc is missing or non-finite at 1 checkpoint; they count as not converged',
+    );
   });
 
   it('a feature constant within a run becomes 0 there; constant in every run, it is dropped', () => {
@@ -75,7 +79,9 @@ describe('analyzeRuns: the whole pipeline on a run bundle', () => {
     const r = analyzeRuns(b, quick);
     expect(r.features).not.toContain('bias_var');
     expect(r.droppedFeatures).toEqual([{ feature: 'bias_var', reason: 'constant within every run' }]);
-    expect(r.warnings.map((w) => w.message)).toContain('trace is constant within 1 of 15 runs; set to 0 there after normalization');
+    expect(r.warnings.map((w) => w.message)).toContain(
+      'trace is constant within 1 of 15 runs; set to 0 there after normalization',
+    );
     expect(r.model.params.means.flat().every(Number.isFinite)).toBe(true);
   });
 
@@ -92,18 +98,24 @@ describe('analyzeRuns: the whole pipeline on a run bundle', () => {
     b.groups[0].runs[4].checkpoints.eval_acc = new Array(120).fill(0.2);
     const r = analyzeRuns(b, quick);
     expect(r.runs[4].convergence).toEqual({ checkpoint: 120, step: null, converged: false });
-    expect(r.warnings.map((w) => w.message)).toContain("1 run never reached eval_acc > 0.9; counted as converging at the longest run's length");
+    expect(r.warnings.map((w) => w.message)).toContain(
+      "1 run never reached eval_acc > 0.9; counted as converging at the longest run's length",
+    );
   });
 
   it('no accuracy column: the map is still drawn, the regression says why it is skipped', () => {
     const b = clone(smallBundle());
     for (const run of b.groups[0].runs) delete (run.checkpoints as Record<string, number[]>).eval_acc;
     const r = analyzeRuns(b, quick);
-    expect(r.regression).toEqual({ skipped: "no 'eval_acc' column in any run: convergence time and the regression need it" });
+    expect(r.regression).toEqual({
+      skipped: "no 'eval_acc' column in any run: convergence time and the regression need it",
+    });
     expect(r.map.nodes.length).toBeGreaterThan(0);
     const w = r.warnings.filter((x) => x.kind === 'no-accuracy-column');
     expect(w).toHaveLength(1);
-    expect(w[0].message).toMatch(/^no run has the accuracy column 'eval_acc': convergence times, the regression and detours are skipped/);
+    expect(w[0].message).toMatch(
+      /^no run has the accuracy column 'eval_acc': convergence times, the regression and detours are skipped/,
+    );
   });
 
   it('the accuracy column can be named (the authors call it eval_accuracy); runs without it are each named', () => {
@@ -114,7 +126,9 @@ describe('analyzeRuns: the whole pipeline on a run bundle', () => {
       delete cp.eval_acc;
     }
     const hint = analyzeRuns(b, quick);
-    expect(hint.warnings.find((x) => x.kind === 'no-accuracy-column')?.message).toMatch(/columns that look like one: 'eval_accuracy'/);
+    expect(hint.warnings.find((x) => x.kind === 'no-accuracy-column')?.message).toMatch(
+      /columns that look like one: 'eval_accuracy'/,
+    );
     const named = analyzeRuns(b, { ...quick, accuracyColumn: 'eval_accuracy' });
     expect(named.settings.accuracyColumn).toBe('eval_accuracy');
     expect('skipped' in named.regression).toBe(false);
@@ -122,15 +136,26 @@ describe('analyzeRuns: the whole pipeline on a run bundle', () => {
     delete (b.groups[0].runs[3].checkpoints as Record<string, number[]>).eval_accuracy;
     const one = analyzeRuns(b, { ...quick, accuracyColumn: 'eval_accuracy' });
     expect(one.warnings.filter((x) => x.kind === 'no-accuracy-column').map((x) => [x.run, x.message])).toEqual([
-      ['seed-3', "run seed-3 has no column 'eval_accuracy': its convergence time is unknown, so the regression and detours are skipped"],
+      [
+        'seed-3',
+        "run seed-3 has no column 'eval_accuracy': its convergence time is unknown, so the regression and detours are skipped",
+      ],
     ]);
-    expect(one.regression).toEqual({ skipped: "no 'eval_accuracy' column in run seed-3: convergence time and the regression need it" });
+    expect(one.regression).toEqual({
+      skipped: "no 'eval_accuracy' column in run seed-3: convergence time and the regression need it",
+    });
   });
 
   it('unknown features, K beyond the data, and empty bundles are refused clearly', () => {
-    expect(() => analyzeRuns(smallBundle(), { ...quick, features: ['l1', 'nope'] })).toThrow(/unknown feature 'nope'; columns in the bundle: step, l1, l2/);
-    expect(() => analyzeRuns(smallBundle(3, 10), { ...quick, states: 5 })).toThrow(/do not support 5 states: K=5 needs at least 75 training checkpoints/);
-    expect(() => analyzeRuns({ format: 'trainmap.runs/1', groups: [{ name: 'g', config: {}, runs: [] }] })).toThrow(/holds no runs/);
+    expect(() => analyzeRuns(smallBundle(), { ...quick, features: ['l1', 'nope'] })).toThrow(
+      /unknown feature 'nope'; columns in the bundle: step, l1, l2/,
+    );
+    expect(() => analyzeRuns(smallBundle(3, 10), { ...quick, states: 5 })).toThrow(
+      /do not support 5 states: K=5 needs at least 75 training checkpoints/,
+    );
+    expect(() => analyzeRuns({ format: 'trainmap.runs/1', groups: [{ name: 'g', config: {}, runs: [] }] })).toThrow(
+      /holds no runs/,
+    );
   });
 
   it('keeps the state numbering of a previous fit', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { convergenceTimes } from '../../src/analysis/convergence.ts';
 
-describe('convergenceTimes (SPEC §8)', () => {
+describe('convergenceTimes (method.md §9)', () => {
   it('is the first checkpoint strictly above the threshold; runs that never get there get the longest run’s length', () => {
     const acc = [
       [0.1, 0.5, 0.9, 0.95, 0.2],
@@ -20,6 +20,7 @@ describe('convergenceTimes (SPEC §8)', () => {
   });
 
   it('refuses a threshold outside (0, 1]', () => {
-    for (const t of [0, -0.1, 1.5, NaN]) expect(() => convergenceTimes([[0.5]], t)).toThrow(`convergence threshold must be in (0, 1], got ${t}`);
+    for (const t of [0, -0.1, 1.5, NaN])
+      expect(() => convergenceTimes([[0.5]], t)).toThrow(`convergence threshold must be in (0, 1], got ${t}`);
   });
 });

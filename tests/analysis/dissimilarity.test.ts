@@ -73,7 +73,11 @@ describe('dissimilarity', () => {
     );
     expect(b).toBeCloseTo(a, 12);
     // Means on a line, 5 apart: the index version scaled by 5.
-    const index = (wassersteinOnIndices(occ[0], occ[1]) + wassersteinOnIndices(occ[0], occ[2]) + wassersteinOnIndices(occ[1], occ[2])) / 3;
+    const index =
+      (wassersteinOnIndices(occ[0], occ[1]) +
+        wassersteinOnIndices(occ[0], occ[2]) +
+        wassersteinOnIndices(occ[1], occ[2])) /
+      3;
     expect(index).toBeCloseTo(1, 12);
     expect(a).toBeCloseTo(5 * index, 12);
   });

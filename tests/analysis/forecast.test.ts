@@ -3,7 +3,8 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeRuns, sampleGaussianHMM } from '../../src/analysis/index.ts';
 import { convergenceTimes } from '../../src/analysis/convergence.ts';
-import { convergedStates, filteredPosteriors, forecastWait, hittingTimes, type ConvergenceForecast } from '../../src/analysis/forecast.ts';
+import { convergedStates, forecastWait, hittingTimes, type ConvergenceForecast } from '../../src/analysis/forecast.ts';
+import { filteredPosteriors } from '../../src/analysis/hmm/filter.ts';
 import { emissionLogLikelihoods } from '../../src/analysis/hmm/inference.ts';
 import { packSequences } from '../../src/analysis/hmm/observations.ts';
 import { toFlat } from '../../src/analysis/hmm/params.ts';
@@ -99,7 +100,10 @@ describe('forecasts from the filtered posterior', () => {
     let exact = 0;
     sequences.forEach((_, r) => {
       if (states[r][cut] === 3) return;
-      const post = filteredPosteriors(logB[r], obs.lengths[r], flat.startprob, flat.transmat).subarray(cut * 4, cut * 4 + 4);
+      const post = filteredPosteriors(logB[r], obs.lengths[r], flat.startprob, flat.transmat).subarray(
+        cut * 4,
+        cut * 4 + 4,
+      );
       const f = forecastWait(h, post);
       forecasts.push(f.wait!);
       truth.push(states[r].indexOf(3, cut) - cut);
@@ -137,14 +141,17 @@ describe('forecasts from the filtered posterior', () => {
     const bundle = sampledBundle(shapedHmm('linear', 3, 4), 12, 80, 8);
     for (const run of bundle.groups[0].runs) run.checkpoints.eval_acc = run.checkpoints.eval_acc.map(() => 0.2);
     const report = analyzeRuns(bundle, { features: ['f0', 'f1', 'f2'], states: 4, restarts: 2, stabilityRestarts: 0 });
-    expect(report.forecast).toEqual({ skipped: 'no run has converged yet, so there are no converged states to forecast the others into' });
+    expect(report.forecast).toEqual({
+      skipped: 'no run has converged yet, so there are no converged states to forecast the others into',
+    });
   });
 
   it('the sparse-parity sample cut at half its training: forecasts for the runs still training, against when they really converged', () => {
     const file = resolve(import.meta.dirname, '../../static/samples/sparse-parity-paper.csv');
     const whole = parseRunsCsv(readFileSync(file, 'utf8'), file);
     const part: RunBundle = structuredClone(whole);
-    for (const run of part.groups[0].runs) for (const c of Object.keys(run.checkpoints)) run.checkpoints[c] = run.checkpoints[c].slice(0, 150);
+    for (const run of part.groups[0].runs)
+      for (const c of Object.keys(run.checkpoints)) run.checkpoints[c] = run.checkpoints[c].slice(0, 150);
     const report = analyzeRuns(part, { states: 6, stabilityRestarts: 0 });
     const f = report.forecast as ConvergenceForecast;
     const real = new Map(whole.groups[0].runs.map((r) => [r.id, convergenceTimes([r.checkpoints.eval_acc], 0.9)[0]]));

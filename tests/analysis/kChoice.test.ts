@@ -44,12 +44,16 @@ describe('how firmly K is chosen', () => {
     // The mean over restarts prefers K=1 here, and the note says the criteria disagree.
     expect(choice.byMean).toBe(1);
     expect(choice.agree).toBe(false);
-    expect(choice.note).toMatch(/^the criteria disagree: the best restart's BIC chooses K=2, the mean BIC over restarts K=1; K=2 is used \(--criterion best\)/);
+    expect(choice.note).toMatch(
+      /^the criteria disagree: the best restart's BIC chooses K=2, the mean BIC over restarts K=1; K=2 is used \(--criterion best\)/,
+    );
   });
 
   it('says nothing is in doubt when every restart agrees, and scores bootstrap replicates when there are some', () => {
     const results = [0, 1, 2, 3].flatMap((r) => [result(1, r, -3 * n), result(2, r, -1 * n - r)]);
-    const boot = [0, 1, 2].flatMap((b) => [0, 1].flatMap((r) => [result(1, r, (b === 2 ? -0.5 : -3) * n, b), result(2, r, -1 * n, b)]));
+    const boot = [0, 1, 2].flatMap((b) =>
+      [0, 1].flatMap((r) => [result(1, r, (b === 2 ? -0.5 : -3) * n, b), result(2, r, -1 * n, b)]),
+    );
     const restartsOnly = assessKChoice(assembleSelection(plan, results), { nFeatures: 2, resamples: 100 });
     expect(restartsOnly.indistinguishable).toEqual([]);
     expect(restartsOnly.bootstrap).toBeUndefined();
@@ -69,8 +73,14 @@ describe('how firmly K is chosen', () => {
     });
     // A third of the replicates choose K=1: more than the 20% share that marks a K as indistinguishable, less than 40%.
     expect(choice.indistinguishable).toEqual([1]);
-    expect(choice.note).toMatch(/over 3 bootstrap replicates of the runs: K=2 67%, K=1 33%; K = 1 and 2 are indistinguishable here/);
-    const strict = assessKChoice(assembleSelection(plan, [...results, ...boot]), { nFeatures: 2, resamples: 100, share: 0.4 });
+    expect(choice.note).toMatch(
+      /over 3 bootstrap replicates of the runs: K=2 67%, K=1 33%; K = 1 and 2 are indistinguishable here/,
+    );
+    const strict = assessKChoice(assembleSelection(plan, [...results, ...boot]), {
+      nFeatures: 2,
+      resamples: 100,
+      share: 0.4,
+    });
     expect(strict.indistinguishable).toEqual([]);
   });
 });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { buildTrainingMap, linearOrder, rankFeatures, type HMMParams } from '../../src/analysis/index.ts';
 
-const eye = (d: number, s = 1) => Array.from({ length: d }, (_, i) => Array.from({ length: d }, (_, j) => (i === j ? s : 0)));
+const eye = (d: number, s = 1) =>
+  Array.from({ length: d }, (_, i) => Array.from({ length: d }, (_, j) => (i === j ? s : 0)));
 
 describe('training map', () => {
   it('ranks features by the precision diagonal', () => {

@@ -3,7 +3,7 @@ import { zScoreRun } from '../../src/analysis/index.ts';
 import { NormalizationError } from '../../src/analysis/normalize.ts';
 import { createRng } from '../../src/numeric/index.ts';
 
-describe('per-run z-scoring (SPEC §4)', () => {
+describe('per-run z-scoring (method.md §4)', () => {
   it('uses the mean and std (divide by n) of the first ≤1000 checkpoints', () => {
     const values = Array.from({ length: 1500 }, (_, t) => [t < 1000 ? t % 2 : 100]);
     const { z, mean, std } = zScoreRun(values);

@@ -28,7 +28,9 @@ describe('bag-of-states regression and dissimilarity match statsmodels/scipy on 
       expect(lengths.size, 'counts form needs equal-length runs').toBe(1);
       const t = f.paths[0].length;
       // Fixture coefficients are on state counts; ours on occupancy = counts / T.
-      f.expected.coefficients.forEach((c, k) => expectClose(reg.coefficients[k] / t, c, 1e-6, 1e-12, `coefficient ${k}`));
+      f.expected.coefficients.forEach((c, k) =>
+        expectClose(reg.coefficients[k] / t, c, 1e-6, 1e-12, `coefficient ${k}`),
+      );
       expectClose(reg.rSquared, f.expected.rSquared, 1e-6, 0, 'R²');
       expectClose(reg.fPValue, f.expected.fPValue, 1e-6, 0, 'F p-value');
       expect(reg.dfModel).toBe(f.expected.dfModel);

@@ -36,7 +36,8 @@ describe('stability of the map across restarts', () => {
       // 0 forks to two states that both lead to the last one.
       const out0 = report.map.edges.filter((e) => e.from === 0);
       expect(out0).toHaveLength(2);
-      for (const e of report.map.edges) expect(s.edges.find((x) => x.from === e.from && x.to === e.to)!.support).toBeGreaterThanOrEqual(0.9);
+      for (const e of report.map.edges)
+        expect(s.edges.find((x) => x.from === e.from && x.to === e.to)!.support).toBeGreaterThanOrEqual(0.9);
     }
   });
 
@@ -81,7 +82,11 @@ describe('stability of the map across restarts', () => {
   });
 
   it('is skipped, and says why, with no stability restarts', () => {
-    const report = analyzePrepared(sampledPrepared(shapedHmm('linear', 4, 1), 12, 60, 1), { states: 4, restarts: 2, stabilityRestarts: 0 });
+    const report = analyzePrepared(sampledPrepared(shapedHmm('linear', 4, 1), 12, 60, 1), {
+      states: 4,
+      restarts: 2,
+      stabilityRestarts: 0,
+    });
     expect(report.stability).toMatchObject({ skipped: expect.stringMatching(/--stability-restarts 0/) });
     expect(report.stability.kChoice.chosenK).toBe(4);
   });
@@ -102,7 +107,9 @@ describe('the guard against an alternation artifact', () => {
     const w = report.warnings.filter((x) => x.kind === 'degenerate-fit');
     expect(w).toHaveLength(1);
     expect(w[0].states).toHaveLength(2);
-    expect(w[0].message).toMatch(/^the shown fit is degenerate: states \d and \d alternate .*the guard against degenerate fits is off/);
+    expect(w[0].message).toMatch(
+      /^the shown fit is degenerate: states \d and \d alternate .*the guard against degenerate fits is off/,
+    );
   });
 
   it('shows the best clean fit instead when it is within the tolerance, and says so', () => {
@@ -115,7 +122,8 @@ describe('the guard against an alternation artifact', () => {
     expect(shown.gapPerCheckpoint).toBeLessThanOrEqual(s.comparableWithin);
     expect(s.fits.find((f) => f.restart === s.bestRestart)!.degenerate.length).toBeGreaterThan(0);
     // Every fit above the shown one is degenerate: it is the best clean fit.
-    for (const f of s.fits.filter((x) => x.heldOutLogLikelihood > shown.heldOutLogLikelihood)) expect(f.degenerate.length).toBeGreaterThan(0);
+    for (const f of s.fits.filter((x) => x.heldOutLogLikelihood > shown.heldOutLogLikelihood))
+      expect(f.degenerate.length).toBeGreaterThan(0);
     const w = report.warnings.filter((x) => x.kind === 'degenerate-fit');
     expect(w).toHaveLength(1);
     expect(w[0].message).toMatch(
@@ -162,7 +170,9 @@ describe('matching states by means or by Viterbi overlap', () => {
     expect(byOverlap.edges).toEqual(byMeans.edges);
     expect(byOverlap.verdict).toEqual(byMeans.verdict);
     expect(byMeans.fits.filter((f) => f.comparable).every((f) => f.agreement > 0.9)).toBe(true);
-    expect(() => assessStability({ ...input, shownRestart: 99 })).toThrow('stability: the shown restart 99 is not among the fits');
+    expect(() => assessStability({ ...input, shownRestart: 99 })).toThrow(
+      'stability: the shown restart 99 is not among the fits',
+    );
   });
 });
 

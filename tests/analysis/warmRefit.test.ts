@@ -5,12 +5,16 @@ import { analyzeRuns, warmRefit } from '../../src/analysis/index.ts';
 import { parseRunsCsv, type RunBundle } from '../../src/io/index.ts';
 
 const root = resolve(import.meta.dirname, '../..');
-const sample = parseRunsCsv(readFileSync(resolve(root, 'static/samples/synthetic-forking.csv'), 'utf8'), 'synthetic-forking.csv');
+const sample = parseRunsCsv(
+  readFileSync(resolve(root, 'static/samples/synthetic-forking.csv'), 'utf8'),
+  'synthetic-forking.csv',
+);
 
 /** The bundle as it stood after `n` checkpoints of every run: what the live lab holds mid-training. */
 function firstCheckpoints(bundle: RunBundle, n: number): RunBundle {
   const b = structuredClone(bundle);
-  for (const run of b.groups.flatMap((g) => g.runs)) for (const c of Object.keys(run.checkpoints)) run.checkpoints[c] = run.checkpoints[c].slice(0, n);
+  for (const run of b.groups.flatMap((g) => g.runs))
+    for (const c of Object.keys(run.checkpoints)) run.checkpoints[c] = run.checkpoints[c].slice(0, n);
   return b;
 }
 
@@ -26,7 +30,8 @@ describe('warmRefit: the live refit at the current K', () => {
     expect(warm.runs.every((r) => !r.included || r.path?.length === 200)).toBe(true);
     // Matched states: on the checkpoints both decoded, the numbering agrees with the earlier decoding as well as any
     // renumbering of the warm states could (checked over all 4! permutations).
-    const agreement = (perm: number[]) => warm.runs.reduce((n, r, i) => n + (early.runs[i].path ?? []).filter((s, t) => s === perm[r.path![t]]).length, 0);
+    const agreement = (perm: number[]) =>
+      warm.runs.reduce((n, r, i) => n + (early.runs[i].path ?? []).filter((s, t) => s === perm[r.path![t]]).length, 0);
     const identity = agreement([0, 1, 2, 3]);
     const best = Math.max(...permutations([0, 1, 2, 3]).map(agreement));
     expect(identity).toBe(best);
@@ -43,16 +48,25 @@ describe('warmRefit: the live refit at the current K', () => {
     const warm = warmRefit(later, early, { seed: 0 });
     const cold = analyzeRuns(later, {
       ...options,
-      previous: { params: early.model.params, features: early.features, paths: early.runs.map((r) => ({ key: r.key, path: r.path! })) },
+      previous: {
+        params: early.model.params,
+        features: early.features,
+        paths: early.runs.map((r) => ({ key: r.key, path: r.path! })),
+      },
     });
-    const agree = warm.runs.reduce((n, r, i) => n + (r.path ?? []).filter((s, t) => s === cold.runs[i].path?.[t]).length, 0);
+    const agree = warm.runs.reduce(
+      (n, r, i) => n + (r.path ?? []).filter((s, t) => s === cold.runs[i].path?.[t]).length,
+      0,
+    );
     const total = warm.runs.reduce((n, r) => n + (r.path?.length ?? 0), 0);
     expect(agree / total).toBeGreaterThan(0.95);
   });
 
   it('refuses when the features changed, so the caller runs a full selection', () => {
     const fewer = { ...early, features: early.features.slice(1) };
-    expect(() => warmRefit(firstCheckpoints(sample, 150), fewer, { seed: 0 })).toThrow(/cannot refit from the previous fit: the features changed/);
+    expect(() => warmRefit(firstCheckpoints(sample, 150), fewer, { seed: 0 })).toThrow(
+      /cannot refit from the previous fit: the features changed/,
+    );
   });
 });
 

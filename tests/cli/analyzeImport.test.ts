@@ -6,7 +6,19 @@ import { trainmap } from '../helpers/cli.ts';
 
 const fixtures = resolve(import.meta.dirname, '../fixtures');
 const dir = mkdtempSync(join(tmpdir(), 'trainmap-import-'));
-const quick = ['--k-max', '3', '--restarts', '2', '--stability-restarts', '4', '--seed', '3', '--workers', '0', '--quiet'];
+const quick = [
+  '--k-max',
+  '3',
+  '--restarts',
+  '2',
+  '--stability-restarts',
+  '4',
+  '--seed',
+  '3',
+  '--workers',
+  '0',
+  '--quiet',
+];
 
 /** The analysis of an exported file, without the group names its runs came under. */
 function analysisIn(file: string) {
@@ -24,7 +36,9 @@ describe('trainmap analyze on a folder of per-run files', () => {
     expect(r.stdout).toContain(
       "import: read 6 files in the authors' per-run CSV format (michahu/modeling-training, one file per seed); run ids from the file names",
     );
-    expect(r.stdout).toContain('import: columns mapped: code_sparsity → l1_over_l2, computational_sparsity → trace_over_spectral, mean_lambda → sv_mean');
+    expect(r.stdout).toContain(
+      'import: columns mapped: code_sparsity → l1_over_l2, computational_sparsity → trace_over_spectral, mean_lambda → sv_mean',
+    );
     expect(r.stdout).toContain('import: left out 1 file that holds no runs: README.txt');
     expect(r.stdout).toContain(`Analysis written to ${folder}.analysis.json`);
     const long = join(dir, 'authors-format.csv');
@@ -62,7 +76,9 @@ describe('trainmap analyze on a folder of per-run files', () => {
     writeFileSync(join(bad, 'loss.csv'), 'Wall time,Step,Value\n1,2,3\n');
     const r = trainmap(['analyze', bad, ...quick]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain(`${join(bad, 'loss.csv')}: cannot tell the run and the tag from the file name 'loss.csv'`);
+    expect(r.stderr).toContain(
+      `${join(bad, 'loss.csv')}: cannot tell the run and the tag from the file name 'loss.csv'`,
+    );
     const mixed = join(dir, 'mixed');
     cpSync(join(fixtures, 'authors-format'), mixed, { recursive: true });
     cpSync(join(fixtures, 'tensorboard-format', 'run-seed0-tag-l1.csv'), join(mixed, 'run-seed0-tag-l1.csv'));

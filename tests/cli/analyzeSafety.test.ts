@@ -34,7 +34,9 @@ describe('trainmap analyze never overwrites its input', () => {
       const before = readFileSync(input, 'utf8');
       const r = trainmap(['analyze', input, '--out', out, ...quick]);
       expect(r.code, `${input} → ${out}`).toBe(2);
-      expect(r.stderr).toContain(`--out ${out} is the input ${input}; writing the analysis there would replace the bundle, so choose another --out`);
+      expect(r.stderr).toContain(
+        `--out ${out} is the input ${input}; writing the analysis there would replace the bundle, so choose another --out`,
+      );
       expect(readFileSync(input, 'utf8')).toBe(before);
     }
   });
@@ -51,7 +53,9 @@ describe('trainmap analyze never overwrites its input', () => {
     writeFileSync(svgInput, csvText);
     const f = trainmap(['analyze', svgInput, '--out', join(dir, 'fig.json'), ...quick]);
     expect(f.code).toBe(2);
-    expect(f.stderr).toContain(`the figure ${svgInput} (beside --out ${join(dir, 'fig.json')}) would replace the input ${svgInput}; choose another --out`);
+    expect(f.stderr).toContain(
+      `the figure ${svgInput} (beside --out ${join(dir, 'fig.json')}) would replace the input ${svgInput}; choose another --out`,
+    );
     expect(readFileSync(svgInput, 'utf8')).toBe(csvText);
   });
 
@@ -60,7 +64,9 @@ describe('trainmap analyze never overwrites its input', () => {
     mkdirSync(sub, { recursive: true });
     const d = trainmap(['analyze', csv, '--out', sub, ...quick]);
     expect(d.code).toBe(2);
-    expect(d.stderr).toContain(`--out ${sub} is a directory; name the file to write, e.g. --out ${join(sub, 'runs.analysis.json')}`);
+    expect(d.stderr).toContain(
+      `--out ${sub} is a directory; name the file to write, e.g. --out ${join(sub, 'runs.analysis.json')}`,
+    );
     const under = trainmap(['analyze', csv, '--out', join(csv, 'x.json'), ...quick]);
     expect(under.code).toBe(2);
     expect(under.stderr).toContain(`cannot write ${join(csv, 'x.json')}: ${csv} is a file, not a directory`);
@@ -71,14 +77,20 @@ describe('trainmap analyze --previous gets its own sentence for each way it can 
   it('missing, not JSON, not an analysis, or an analysis whose fit is malformed', () => {
     const missing = trainmap(['analyze', csv, '--previous', join(dir, 'gone.json'), ...quick]);
     expect(missing.code).toBe(1);
-    expect(lastLine(missing.stderr)).toBe(`trainmap analyze: ${join(dir, 'gone.json')}: no such file (given as --previous)`);
+    expect(lastLine(missing.stderr)).toBe(
+      `trainmap analyze: ${join(dir, 'gone.json')}: no such file (given as --previous)`,
+    );
     const notJson = join(dir, 'notjson.json');
     writeFileSync(notJson, '{"format": "trainmap.runs/1", oops}');
     expect(lastLine(trainmap(['analyze', csv, '--previous', notJson, ...quick]).stderr)).toBe(
       `trainmap analyze: ${notJson}, line 1, column 31: not valid JSON: expected a string in double quotes, found 'o'`,
     );
     const bad = parseRunsJson(formatRunsJson(smallBundle()), 'x.json');
-    bad.analysis = { format: 'trainmap.analysis/1', features: ['l1'], model: { params: { startprob: [1], transmat: [[1]], means: 'oops', covars: [[[1]]] } } };
+    bad.analysis = {
+      format: 'trainmap.analysis/1',
+      features: ['l1'],
+      model: { params: { startprob: [1], transmat: [[1]], means: 'oops', covars: [[[1]]] } },
+    };
     const malformed = join(dir, 'malformed.analysis.json');
     writeFileSync(malformed, formatRunsJson(bad));
     const m = trainmap(['analyze', csv, '--previous', malformed, ...quick]);
@@ -119,7 +131,17 @@ describe('trainmap analyze on hostile and unusual input', () => {
     const file = join(dir, 'utf16.csv.gz');
     writeFileSync(file, gzipSync(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')])));
     const out = join(dir, 'utf16.analysis.json');
-    const r = trainmap(['analyze', file, '--features', '__proto__,constructor,l1_over_l2', '--accuracy-column', 'eval_accuracy', '--out', out, ...quick]);
+    const r = trainmap([
+      'analyze',
+      file,
+      '--features',
+      '__proto__,constructor,l1_over_l2',
+      '--accuracy-column',
+      'eval_accuracy',
+      '--out',
+      out,
+      ...quick,
+    ]);
     expect(r.stderr).not.toMatch(/Error:|\n\s+at /);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('15 runs, 15 analyzed (120 checkpoints each), 3 features');
@@ -142,16 +164,28 @@ describe('trainmap analyze on hostile and unusual input', () => {
     const source = new TextEncoder().encode(csvText.split('\n').slice(0, 200).join('\n'));
     fc.assert(
       fc.property(
-        fc.array(fc.record({ at: fc.nat(source.length), bytes: fc.uint8Array({ minLength: 1, maxLength: 6 }), cut: fc.boolean() }), {
-          minLength: 1,
-          maxLength: 3,
-        }),
+        fc.array(
+          fc.record({
+            at: fc.nat(source.length),
+            bytes: fc.uint8Array({ minLength: 1, maxLength: 6 }),
+            cut: fc.boolean(),
+          }),
+          {
+            minLength: 1,
+            maxLength: 3,
+          },
+        ),
         (edits) => {
           let b = source;
-          for (const e of edits) b = e.cut ? b.subarray(0, e.at) : new Uint8Array([...b.subarray(0, e.at), ...e.bytes, ...b.subarray(e.at + e.bytes.length)]);
+          for (const e of edits)
+            b = e.cut
+              ? b.subarray(0, e.at)
+              : new Uint8Array([...b.subarray(0, e.at), ...e.bytes, ...b.subarray(e.at + e.bytes.length)]);
           const file = join(dir, 'fuzz.csv');
           writeFileSync(file, b);
-          const r = trainmap(['analyze', file, '--out', join(dir, 'fuzz.analysis.json'), '--quiet', ...quick], { timeoutMs: 60_000 });
+          const r = trainmap(['analyze', file, '--out', join(dir, 'fuzz.analysis.json'), '--quiet', ...quick], {
+            timeoutMs: 60_000,
+          });
           expect([0, 1, 2]).toContain(r.code);
           expect(r.stderr).not.toMatch(RAW_BUT_NEWLINE);
           expect(r.stderr).not.toMatch(/\n\s+at |TypeError|RangeError|Maximum call stack/);

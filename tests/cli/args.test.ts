@@ -3,7 +3,13 @@ import { formatFlagHelp, parseArgs, UsageError } from '../../src/cli/args.ts';
 import type { SettingSpec } from '../../src/settings/index.ts';
 
 const SPECS: SettingSpec[] = [
-  { name: 'task', type: 'string', help: 'what to train', choices: ['sparse-parity', 'modular-addition'], surface: 'both' },
+  {
+    name: 'task',
+    type: 'string',
+    help: 'what to train',
+    choices: ['sparse-parity', 'modular-addition'],
+    surface: 'both',
+  },
   { name: 'out', type: 'string', help: 'where to write', default: 'out/runs.json', surface: 'cli' },
   { name: 'seeds', type: 'integer', help: 'how many seeds', min: 1, max: 1000, default: 8, surface: 'both' },
   { name: 'lr', type: 'number', help: 'learning rate', min: 0, surface: 'both' },

@@ -29,9 +29,19 @@ describe('atomic file writes', () => {
   it('temporaries a killed writer left are found and removed; other files stay', () => {
     const dir = mkdtempSync(join(tmpdir(), 'trainmap-atomic-'));
     const file = join(dir, 'runs.json');
-    for (const name of ['runs.json', 'runs.json.tmp-123-0', 'runs.json.tmp-9', 'runs.json.state', 'runs.json.state.tmp-123-1', 'other.json.tmp-1'])
+    for (const name of [
+      'runs.json',
+      'runs.json.tmp-123-0',
+      'runs.json.tmp-9',
+      'runs.json.state',
+      'runs.json.state.tmp-123-1',
+      'other.json.tmp-1',
+    ])
       writeFileSync(join(dir, name), '');
-    expect(removeStaleTemporaries(file).sort()).toEqual([join(dir, 'runs.json.tmp-123-0'), join(dir, 'runs.json.tmp-9')]);
+    expect(removeStaleTemporaries(file).sort()).toEqual([
+      join(dir, 'runs.json.tmp-123-0'),
+      join(dir, 'runs.json.tmp-9'),
+    ]);
     expect(removeStaleTemporaries(`${file}.state`)).toEqual([join(dir, 'runs.json.state.tmp-123-1')]);
     expect(readdirSync(dir).sort()).toEqual(['other.json.tmp-1', 'runs.json', 'runs.json.state']);
   });

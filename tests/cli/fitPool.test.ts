@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { packSequences, planSelection, sampleGaussianHMM, selectModel, selectModelWith } from '../../src/analysis/index.ts';
+import {
+  packSequences,
+  planSelection,
+  sampleGaussianHMM,
+  selectModel,
+  selectModelWith,
+} from '../../src/analysis/index.ts';
 import { defaultWorkerCount, workerFitRunner } from '../../src/cli/fitPool.ts';
 import { createRng } from '../../src/numeric/rng.ts';
 import { knownHmm } from '../helpers/knownHmm.ts';
@@ -32,10 +38,15 @@ describe('workerFitRunner', () => {
       "import { parentPort } from 'node:worker_threads';\nparentPort.on('message', (m) => { if (m.type === 'job') throw new Error('boom in fit'); });\n",
     );
     const exiting = join(dir, 'exiting.mjs');
-    writeFileSync(exiting, "import { parentPort } from 'node:worker_threads';\nparentPort.on('message', (m) => { if (m.type === 'job') process.exit(3); });\n");
+    writeFileSync(
+      exiting,
+      "import { parentPort } from 'node:worker_threads';\nparentPort.on('message', (m) => { if (m.type === 'job') process.exit(3); });\n",
+    );
     const plan = planSelection(obs, options);
     await expect(workerFitRunner(1, pathToFileURL(throwing)).run(plan, () => {})).rejects.toThrow('boom in fit');
-    await expect(workerFitRunner(1, pathToFileURL(exiting)).run(plan, () => {})).rejects.toThrow('a fit worker exited with code 3');
+    await expect(workerFitRunner(1, pathToFileURL(exiting)).run(plan, () => {})).rejects.toThrow(
+      'a fit worker exited with code 3',
+    );
   });
 
   it('defaults to one worker per core, at least one', () => {

@@ -15,7 +15,9 @@ describe('trainmap run', () => {
     const out = join(dir, 'three.json');
     const r = trainmap([...base, '--seeds', '3', '--seed-start', '5', '--epochs', '2', '--out', out]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toMatch(/training sparse-parity\/paper: 3 seeds × 2 epochs \(32 steps each, batch 32\).*backend wasm/);
+    expect(r.stderr).toMatch(
+      /training sparse-parity\/paper: 3 seeds × 2 epochs \(32 steps each, batch 32\).*backend wasm/,
+    );
     expect(r.stderr).toMatch(/epoch \d\/2 · step \d+\/64 · [\d.]+ seed-steps\/s · ETA/);
     expect(r.stdout).toMatch(/Trained 3 seeds to epoch 2/);
     const bundle = read(out);
@@ -42,7 +44,9 @@ describe('trainmap run', () => {
     expect(trainmap([...base, '--seeds', '2', '--epochs', '5', '--out', whole]).code).toBe(0);
     const part = join(dir, 'part.json');
     const args = [...base, '--seeds', '2', '--epochs', '5', '--out', part, '--save-every', '0'];
-    const child = spawn(process.execPath, ['--import', 'tsx', resolve('src/cli/main.ts'), ...args], { env: { ...process.env, TRAINMAP_PROGRESS_MS: '0' } });
+    const child = spawn(process.execPath, ['--import', 'tsx', resolve('src/cli/main.ts'), ...args], {
+      env: { ...process.env, TRAINMAP_PROGRESS_MS: '0' },
+    });
     let stderr = '';
     const code = await new Promise<number | null>((done) => {
       child.stderr.on('data', (chunk: Buffer) => {
@@ -66,10 +70,18 @@ describe('trainmap run', () => {
   it('bad settings get clear errors and nothing is overwritten', () => {
     const cases: [string[], number, RegExp][] = [
       [['--seeds', '0', '--out', join(dir, 'x.json')], 2, /--seeds must be at least 1; got 0/],
-      [['--preset', 'fast', '--out', join(dir, 'x.json')], 2, /unknown preset 'fast' for sparse-parity; presets: paper, quick/],
+      [
+        ['--preset', 'fast', '--out', join(dir, 'x.json')],
+        2,
+        /unknown preset 'fast' for sparse-parity; presets: paper, quick/,
+      ],
       [['--lr', 'NaN', '--out', join(dir, 'x.json')], 2, /--lr must be a finite number; got 'NaN'/],
       [['--lr', '-1', '--out', join(dir, 'x.json')], 2, /learning rate must be a finite number > 0, got -1/],
-      [['--batch-size', '5000', '--out', join(dir, 'x.json')], 1, /batch size 5000 is larger than the 1000 training examples/],
+      [
+        ['--batch-size', '5000', '--out', join(dir, 'x.json')],
+        1,
+        /batch size 5000 is larger than the 1000 training examples/,
+      ],
       [['--out', join(dir, 'x.csv')], 2, /--out must be a \.json file/],
       [['--layer-norm', '--out', join(dir, 'x.json')], 2, /--layer-norm applies to modular-addition only/],
       [['--backend', 'metal', '--out', join(dir, 'x.json')], 2, /--backend must be one of webgpu, wasm, cpu/],
@@ -87,11 +99,31 @@ describe('trainmap run', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/existing\.json exists; use --resume to continue it or --force to overwrite it/);
     expect(readFileSync(existing, 'utf8')).toBe('{"precious": true}');
-    const extend = trainmap([...base, '--out', join(dir, 'three.json'), '--seeds', '3', '--seed-start', '5', '--resume', '--epochs', '3']);
+    const extend = trainmap([
+      ...base,
+      '--out',
+      join(dir, 'three.json'),
+      '--seeds',
+      '3',
+      '--seed-start',
+      '5',
+      '--resume',
+      '--epochs',
+      '3',
+    ]);
     expect(extend.code, extend.stderr).toBe(0);
     expect(read(join(dir, 'three.json')).groups[0].runs[0].checkpoints.step).toEqual([32, 64, 96]);
     // Without --epochs a resume keeps the run's own length, not the preset's 300.
-    const again = trainmap([...base, '--out', join(dir, 'three.json'), '--seeds', '3', '--seed-start', '5', '--resume']);
+    const again = trainmap([
+      ...base,
+      '--out',
+      join(dir, 'three.json'),
+      '--seeds',
+      '3',
+      '--seed-start',
+      '5',
+      '--resume',
+    ]);
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toMatch(/Trained 3 seeds to epoch 3 /);
     const mismatch = trainmap([...base, '--out', join(dir, 'three.json'), '--seeds', '2', '--resume']);
@@ -122,11 +154,17 @@ describe('trainmap run keeps its files safe', () => {
 
   it('a second run on the same --out is refused, naming the live one; the lock goes with the first', async () => {
     const out = join(dir, 'busy.json');
-    const first = spawn(process.execPath, ['--import', 'tsx', resolve('src/cli/main.ts'), ...base, '--seeds', '1', '--epochs', '300', '--out', out], {
-      env: { ...process.env, TRAINMAP_PROGRESS_MS: '0' },
-    });
+    const first = spawn(
+      process.execPath,
+      ['--import', 'tsx', resolve('src/cli/main.ts'), ...base, '--seeds', '1', '--epochs', '300', '--out', out],
+      {
+        env: { ...process.env, TRAINMAP_PROGRESS_MS: '0' },
+      },
+    );
     const exited = new Promise<number | null>((done) => first.on('exit', (c) => done(c)));
-    await new Promise<void>((going) => first.stderr.on('data', (chunk: Buffer) => /seed-steps\/s/.test(chunk.toString()) && going()));
+    await new Promise<void>((going) =>
+      first.stderr.on('data', (chunk: Buffer) => /seed-steps\/s/.test(chunk.toString()) && going()),
+    );
     const second = trainmap([...small, '--out', out, '--force']);
     first.kill('SIGINT');
     expect(second.code).toBe(1);
@@ -151,7 +189,9 @@ describe('trainmap run keeps its files safe', () => {
     const r = trainmap([...small, '--out', out]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(
-      new RegExp(`note: took over the lock .*stale\\.json\\.lock of a trainmap run that is no longer running \\(pid ${dead} on this host`),
+      new RegExp(
+        `note: took over the lock .*stale\\.json\\.lock of a trainmap run that is no longer running \\(pid ${dead} on this host`,
+      ),
     );
     expect(r.stderr).toMatch(/note: removed 2 temporary files left by an interrupted save/);
     expect(
@@ -172,7 +212,9 @@ describe('trainmap run keeps its files safe', () => {
     const before = [bytes(mine), bytes(`${mine}.state`)];
     const r = trainmap([...small, '--epochs', '2', '--out', mine, '--resume']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/mine\.json\.state: checksum mismatch \(recorded [0-9a-f]{8}, contents hash to [0-9a-f]{8}\): the file was altered or damaged/);
+    expect(r.stderr).toMatch(
+      /mine\.json\.state: checksum mismatch \(recorded [0-9a-f]{8}, contents hash to [0-9a-f]{8}\): the file was altered or damaged/,
+    );
     expect([bytes(mine), bytes(`${mine}.state`)]).toEqual(before);
 
     writeFileSync(`${mine}.state`, state);

@@ -19,7 +19,11 @@ describe('the run lock on --out', () => {
     const notes: string[] = [];
     const lock = acquireRunLock(out, (m) => notes.push(m));
     expect(lock.path).toBe(`${out}.lock`);
-    expect(JSON.parse(readFileSync(lockPath(out), 'utf8'))).toEqual({ pid: process.pid, host: hostname(), started: lock.holder.started });
+    expect(JSON.parse(readFileSync(lockPath(out), 'utf8'))).toEqual({
+      pid: process.pid,
+      host: hostname(),
+      started: lock.holder.started,
+    });
     expect(() => acquireRunLock(out, (m) => notes.push(m))).toThrow(
       new RegExp(
         `is in use by another trainmap run \\(pid ${process.pid} on this host, started ${lock.holder.started}; lock file .*runs\\.json\\.lock\\); wait for it to end or stop it`,
@@ -46,12 +50,17 @@ describe('the run lock on --out', () => {
 
   it("refuses a lock held on another host, and one that names no holder; release never removes another's lock", () => {
     const out = fresh();
-    writeFileSync(lockPath(out), JSON.stringify({ pid: 1, host: 'elsewhere.example', started: '2020-01-01T00:00:00.000Z' }));
+    writeFileSync(
+      lockPath(out),
+      JSON.stringify({ pid: 1, host: 'elsewhere.example', started: '2020-01-01T00:00:00.000Z' }),
+    );
     expect(() => acquireRunLock(out, () => undefined)).toThrow(
       `is in use by another trainmap run (pid 1 on host elsewhere.example, started 2020-01-01T00:00:00.000Z; lock file ${lockPath(out)}); if that run is over, delete ${lockPath(out)}`,
     );
     writeFileSync(lockPath(out), 'garbage');
-    expect(() => acquireRunLock(out, () => undefined)).toThrow(`is locked by ${lockPath(out)}, which does not name its holder; if no trainmap run is using`);
+    expect(() => acquireRunLock(out, () => undefined)).toThrow(
+      `is locked by ${lockPath(out)}, which does not name its holder; if no trainmap run is using`,
+    );
     const other = fresh();
     const lock = acquireRunLock(other, () => undefined);
     writeFileSync(lockPath(other), JSON.stringify({ pid: 1, host: hostname(), started: 'later' }));

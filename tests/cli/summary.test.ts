@@ -12,7 +12,13 @@ const RAW_BUT_NEWLINE = new RegExp(RAW_CONTROL.source.replace('\\u0000-\\u001f',
 describe('the CLI summary', () => {
   it('shows hostile run ids escaped and cut: ANSI colours, OSC titles, BEL, NUL, a 10 MB id', () => {
     const b: RunBundle = structuredClone(smallBundle());
-    const ids = ['\u001b[31mred\u001b[0m', '\u001b]0;owned\u0007', 'nul\u0000bel\u0007', 'r'.repeat(10 * 2 ** 20), '\u202Eevil'];
+    const ids = [
+      '\u001b[31mred\u001b[0m',
+      '\u001b]0;owned\u0007',
+      'nul\u0000bel\u0007',
+      'r'.repeat(10 * 2 ** 20),
+      '\u202Eevil',
+    ];
     ids.forEach((id, i) => (b.groups[0].runs[i].id = id));
     // Make them appear in the summary: exclude them (a non-finite metric).
     ids.forEach((_, i) => (b.groups[0].runs[i].checkpoints.l1[3] = NaN));
@@ -41,12 +47,18 @@ describe('the CLI summary', () => {
     const b: RunBundle = structuredClone(smallBundle());
     delete (b.groups[0].runs[4].checkpoints as Record<string, number[]>).eval_acc;
     const one = formatSummary(analyzeRuns(b, quick), 'runs.csv');
-    expect(one).toContain("  run seed-4 has no column 'eval_acc': its convergence time is unknown, so the regression and detours are skipped");
-    expect(one).toContain("Regression of convergence time: skipped (no 'eval_acc' column in run seed-4: convergence time and the regression need it)");
+    expect(one).toContain(
+      "  run seed-4 has no column 'eval_acc': its convergence time is unknown, so the regression and detours are skipped",
+    );
+    expect(one).toContain(
+      "Regression of convergence time: skipped (no 'eval_acc' column in run seed-4: convergence time and the regression need it)",
+    );
     for (const r of b.groups[0].runs.slice(0, 12)) delete (r.checkpoints as Record<string, number[]>).eval_acc;
     const many = formatSummary(analyzeRuns(b, quick), 'runs.csv');
     expect(many.match(/has no column 'eval_acc'/g)).toHaveLength(8);
-    expect(many).toContain('… and 4 more notes like the no-accuracy-column ones above (every one is in the analysis file)');
+    expect(many).toContain(
+      '… and 4 more notes like the no-accuracy-column ones above (every one is in the analysis file)',
+    );
     const none = structuredClone(smallBundle());
     for (const r of none.groups[0].runs) delete (r.checkpoints as Record<string, number[]>).eval_acc;
     expect(formatSummary(analyzeRuns(none, quick), 'runs.csv')).toMatch(
@@ -61,7 +73,11 @@ describe('the CLI summary', () => {
     const b = parseRunsCsv(csv.join('\n'), 'runs.csv');
     const report = analyzeRuns(b, quick);
     expect(report.warnings.filter((w) => w.kind === 'steps-reordered')).toEqual([
-      { kind: 'steps-reordered', run: 'seed-0', message: "run 'seed-0': rows were not in step order (line 3: step 0 after step 10); they were sorted by step" },
+      {
+        kind: 'steps-reordered',
+        run: 'seed-0',
+        message: "run 'seed-0': rows were not in step order (line 3: step 0 after step 10); they were sorted by step",
+      },
     ]);
     expect(formatSummary(report, 'runs.csv')).toContain(
       "Notes:\n  run 'seed-0': rows were not in step order (line 3: step 0 after step 10); they were sorted by step",

@@ -18,7 +18,10 @@ const dir = mkdtempSync(join(tmpdir(), 'trainmap-classroom-'));
 const lab = labPerFile();
 
 async function save(page: Page, button: string, name: string): Promise<string> {
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: button }).click()]);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: button }).click(),
+  ]);
   const path = join(dir, name);
   await download.saveAs(path);
   return path;
@@ -27,7 +30,9 @@ async function save(page: Page, button: string, name: string): Promise<string> {
 function expectSame(a: unknown, b: unknown, path: string): void {
   if (typeof a === 'number' && typeof b === 'number') {
     if (Number.isNaN(a) || Number.isNaN(b)) return expect(Number.isNaN(a) && Number.isNaN(b), path).toBe(true);
-    return expect(Math.abs(a - b), `${path}: ${a} vs ${b}`).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(a), Math.abs(b)));
+    return expect(Math.abs(a - b), `${path}: ${a} vs ${b}`).toBeLessThanOrEqual(
+      1e-9 * Math.max(1, Math.abs(a), Math.abs(b)),
+    );
   }
   if (Array.isArray(a) && Array.isArray(b)) {
     expect(a.length, path).toBe(b.length);
@@ -35,7 +40,8 @@ function expectSame(a: unknown, b: unknown, path: string): void {
   }
   if (a && b && typeof a === 'object' && typeof b === 'object') {
     expect(Object.keys(a).sort(), path).toEqual(Object.keys(b).sort());
-    for (const k of Object.keys(a)) expectSame((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${path}.${k}`);
+    for (const k of Object.keys(a))
+      expectSame((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${path}.${k}`);
     return;
   }
   expect(a, path).toEqual(b);
@@ -61,16 +67,27 @@ describe('the lab for classrooms and researchers', () => {
     await expect.poll(() => rows.count(), { timeout: 30_000 }).toBe(2);
     // Both finish; each has its own map and its comparison row.
     await expect
-      .poll(async () => (await page.getByTestId('group-map-summary').allTextContents()).filter((t) => /states? over 3 runs/.test(t)).length, {
+      .poll(
+        async () =>
+          (await page.getByTestId('group-map-summary').allTextContents()).filter((t) => /states? over 3 runs/.test(t))
+            .length,
+        {
+          timeout: 480_000,
+          interval: 2000,
+        },
+      )
+      .toBe(2);
+    await expect
+      .poll(
+        async () => (await rows.allTextContents()).every((t) => /modular-addition\/quick.*(linear|forking)/.test(t)),
+        { timeout: 120_000 },
+      )
+      .toBe(true);
+    await expect
+      .poll(async () => (await page.locator('figcaption').allTextContents()).filter((t) => / · done$/.test(t)).length, {
         timeout: 480_000,
         interval: 2000,
       })
-      .toBe(2);
-    await expect
-      .poll(async () => (await rows.allTextContents()).every((t) => /modular-addition\/quick.*(linear|forking)/.test(t)), { timeout: 120_000 })
-      .toBe(true);
-    await expect
-      .poll(async () => (await page.locator('figcaption').allTextContents()).filter((t) => / · done$/.test(t)).length, { timeout: 480_000, interval: 2000 })
       .toBe(2);
     const groups = await page.getByRole('figure').allTextContents();
     expect(groups.some((t) => t.includes('modular-addition/quick, 3 seeds'))).toBe(true);
@@ -82,7 +99,9 @@ describe('the lab for classrooms and researchers', () => {
   it('exports the runs, the analysis and the map; the exported analysis imports as it was, and the CLI reads both', async () => {
     const page = await lab().open('', { fresh: true });
     // The recorded runs, once the background model selection has replaced the shipped analysis.
-    await expect.poll(() => page.getByRole('status').textContent(), { timeout: 240_000, interval: 1000 }).toMatch(/^300 checkpoints × 40 recorded runs$/);
+    await expect
+      .poll(() => page.getByRole('status').textContent(), { timeout: 240_000, interval: 1000 })
+      .toMatch(/^300 checkpoints × 40 recorded runs$/);
     const summary = await page.getByTestId('map-summary').textContent();
     const runs = await save(page, 'runs (JSON)', 'runs.json');
     const analysis = await save(page, 'analysis (JSON)', 'runs.analysis.json');
@@ -101,18 +120,25 @@ describe('the lab for classrooms and researchers', () => {
     const fromPage = parseRunsJson(readFileSync(analysis, 'utf8'), analysis).analysis as Record<string, unknown>;
     // The same report: every structure and decision equal, every number equal up to floating-point rounding (the
     // page's JavaScript engine and the CLI's differ in the last bits of exp and log).
-    for (const key of ['selection', 'map', 'detours', 'features', 'regression', 'dissimilarity']) expectSame(fromPage[key], fromCli[key], key);
-    expect((fromPage.runs as { path?: number[] }[]).map((r) => r.path)).toEqual((fromCli.runs as { path?: number[] }[]).map((r) => r.path));
+    for (const key of ['selection', 'map', 'detours', 'features', 'regression', 'dissimilarity'])
+      expectSame(fromPage[key], fromCli[key], key);
+    expect((fromPage.runs as { path?: number[] }[]).map((r) => r.path)).toEqual(
+      (fromCli.runs as { path?: number[] }[]).map((r) => r.path),
+    );
 
     // Reload, import the page's own export: the same analysis appears, without refitting.
     await page.reload();
     await page.getByTestId('map-summary').filter({ hasText: 'states over' }).waitFor({ timeout: 60_000 });
     await page.getByLabel('import files').setInputFiles(analysis);
-    await expect.poll(() => page.getByText(/^Imported: runs\.analysis\.json \(40 runs\)/).count(), { timeout: 60_000 }).toBe(1);
+    await expect
+      .poll(() => page.getByText(/^Imported: runs\.analysis\.json \(40 runs\)/).count(), { timeout: 60_000 })
+      .toBe(1);
     await expect.poll(() => page.getByTestId('map-summary').textContent()).toBe(summary);
     // And the reverse: the CLI's export imports too.
     await page.getByLabel('import files').setInputFiles(page2cli);
-    await expect.poll(() => page.getByText(/^Imported: cli\.analysis\.json \(40 runs\)/).count(), { timeout: 60_000 }).toBe(1);
+    await expect
+      .poll(() => page.getByText(/^Imported: cli\.analysis\.json \(40 runs\)/).count(), { timeout: 60_000 })
+      .toBe(1);
     await expect.poll(() => page.getByTestId('map-summary').textContent()).toBe(summary);
     await page.close();
   }, 600_000);
@@ -127,14 +153,18 @@ describe('the lab for classrooms and researchers', () => {
     expect(cli.code).toBe(1);
     const located = /broken\.csv, line 3, column 3: .*'abc'.*/.exec(cli.stderr)![0];
     await page.getByLabel('import files').setInputFiles(bad);
-    await expect.poll(() => page.getByRole('alert').allTextContents(), { timeout: 30_000 }).toContainEqual(`Import failed, nothing changed: ${located}`);
+    await expect
+      .poll(() => page.getByRole('alert').allTextContents(), { timeout: 30_000 })
+      .toContainEqual(`Import failed, nothing changed: ${located}`);
     expect(await page.getByTestId('map-summary').textContent()).toBe(before);
     expect(await page.getByText(/^Imported:/).count()).toBe(0);
     await page.close();
   }, 300_000);
 
   it('a shared URL restores the controls, reports what it cannot use, and teacher mode hides what it names', async () => {
-    const page = await lab().open('?task=modular-addition&preset=quick&seeds=8&layer-norm=1&lr=0.004&v=1', { fresh: true });
+    const page = await lab().open('?task=modular-addition&preset=quick&seeds=8&layer-norm=1&lr=0.004&v=1', {
+      fresh: true,
+    });
     await expect.poll(() => page.getByLabel('task', { exact: true }).inputValue()).toBe('modular-addition');
     expect(await page.getByLabel('preset', { exact: true }).inputValue()).toBe('quick');
     expect(await page.getByLabel('seeds', { exact: true }).inputValue()).toBe('8');
@@ -150,7 +180,9 @@ describe('the lab for classrooms and researchers', () => {
         expect.arrayContaining([
           expect.stringMatching(/^From the link: seeds=0 was ignored: --seeds must be at least 1/),
           expect.stringMatching(/^From the link: colour=red was ignored: the lab has no such setting/),
-          expect.stringMatching(/^From the link: layer-norm=1 was ignored: --layer-norm applies to modular-addition only/),
+          expect.stringMatching(
+            /^From the link: layer-norm=1 was ignored: --layer-norm applies to modular-addition only/,
+          ),
         ]),
       );
     expect(await bad.getByLabel('seeds', { exact: true }).inputValue()).toBe('40');

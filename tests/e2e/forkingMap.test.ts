@@ -17,23 +17,31 @@ const lab = labPerFile();
 
 describe('a map grown in the browser', () => {
   it('modular addition, 8 seeds: the map grows while they train and forks as they generalize at different times', async () => {
-    const page = await lab().open('?task=modular-addition&preset=quick&seeds=8&epochs=400&backend=wasm&states=4&v=1', { fresh: true });
+    const page = await lab().open('?task=modular-addition&preset=quick&seeds=8&epochs=400&backend=wasm&states=4&v=1', {
+      fresh: true,
+    });
     const map = page.getByRole('region', { name: 'Training map' });
     // The sample map first, then the user's own run.
     await map.getByTestId('map-summary').filter({ hasText: 'over 40 runs' }).waitFor({ timeout: 60_000 });
     await page.getByRole('button', { name: 'Start', exact: true }).click();
     // A live map while it trains (the analysis of the runs so far, refitted as checkpoints arrive).
     await waitForStatus(page, (s) => Number(/^(\d+) checkpoints stored/.exec(s)?.[1] ?? 0) >= 20, 600_000);
-    await expect.poll(() => map.getByTestId('map-summary').textContent(), { timeout: 120_000 }).toMatch(/^\d+ states? over 8 runs\./);
+    await expect
+      .poll(() => map.getByTestId('map-summary').textContent(), { timeout: 120_000 })
+      .toMatch(/^\d+ states? over 8 runs\./);
     await page.screenshot({ path: join(shots, '7-forking-growing.png'), fullPage: true });
 
     await waitForStatus(page, (s) => /^80 checkpoints stored · done/.test(s), 900_000);
     // The full analysis of the finished runs (K fixed at 4 by the link) swaps in once its stability restarts are
     // done (the status line then names no activity and no refit): four states, and a fork.
     await waitForStatus(page, (s) => s === '80 checkpoints stored · done', 300_000);
-    await expect.poll(() => page.getByRole('region', { name: 'Model selection' }).textContent()).toMatch(/K = 4, fixed by the states setting/);
+    await expect
+      .poll(() => page.getByRole('region', { name: 'Model selection' }).textContent())
+      .toMatch(/K = 4, fixed by the states setting/);
     expect(await page.getByText('the map is a refit').count()).toBe(0);
-    await expect.poll(() => map.getByTestId('map-summary').textContent(), { timeout: 180_000 }).toMatch(/^4 states over 8 runs\. Edges: .*The map is forking/);
+    await expect
+      .poll(() => map.getByTestId('map-summary').textContent(), { timeout: 180_000 })
+      .toMatch(/^4 states over 8 runs\. Edges: .*The map is forking/);
     const summary = (await map.getByTestId('map-summary').textContent())!;
     // A fork: some state has edges to two different states.
     const edges = [...summary.matchAll(/(\d+)→(\d+) \(/g)].map((m) => [m[1], m[2]] as const);

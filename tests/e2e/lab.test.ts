@@ -27,14 +27,18 @@ describe('the lab in a browser', () => {
   it('opens on the recorded map; a run trains, pauses, survives a reload, resumes and equals the CLI run', async () => {
     const page = await lab().open();
     const map = page.getByRole('region', { name: 'Training map' });
-    await expect.poll(() => map.getByTestId('map-summary').textContent(), { timeout: 60_000 }).toMatch(/^6 states over 40 runs\..*The map is linear/);
+    await expect
+      .poll(() => map.getByTestId('map-summary').textContent(), { timeout: 60_000 })
+      .toMatch(/^6 states over 40 runs\..*The map is linear/);
     await expect.poll(() => page.getByRole('status').textContent()).toMatch(/300 checkpoints × 40 recorded runs/);
     await page.screenshot({ path: join(shots, '1-sample-map.png'), fullPage: true });
 
     await tinyRun(page, 'wasm', 30);
     await page.getByRole('button', { name: 'Start', exact: true }).click();
     await waitForStatus(page, (s) => /^(\d+) checkpoints stored/.test(s) && Number(/^(\d+)/.exec(s)![1]) >= 4, 120_000);
-    await expect.poll(() => map.getByTestId('map-summary').textContent(), { timeout: 60_000 }).toMatch(/^\d+ states? over 3 runs\./);
+    await expect
+      .poll(() => map.getByTestId('map-summary').textContent(), { timeout: 60_000 })
+      .toMatch(/^\d+ states? over 3 runs\./);
     await page.getByRole('button', { name: 'Pause' }).click();
     const paused = await waitForStatus(page, (s) => /^\d+ checkpoints stored · paused/.test(s), 60_000);
     const before = Number(/^(\d+) checkpoints stored/.exec(paused)![1]);
@@ -48,9 +52,13 @@ describe('the lab in a browser', () => {
     expect(reopened).toMatch(new RegExp(`^${before} checkpoints stored`));
     await expect.poll(() => page.getByText('Your runs: sparse-parity/quick, 3 seeds').count()).toBe(1);
     await page.getByRole('button', { name: 'Resume' }).click();
-    await expect.poll(() => page.getByTestId('phase').textContent(), { timeout: 60_000 }).toMatch(/continued from step \d+/);
+    await expect
+      .poll(() => page.getByTestId('phase').textContent(), { timeout: 60_000 })
+      .toMatch(/continued from step \d+/);
     // It continues from the exact step where it paused (a pause lands after the step in progress).
-    expect(Number(/continued from step (\d+)/.exec((await page.getByTestId('phase').textContent())!)![1])).toBeGreaterThanOrEqual(before * 32);
+    expect(
+      Number(/continued from step (\d+)/.exec((await page.getByTestId('phase').textContent())!)![1]),
+    ).toBeGreaterThanOrEqual(before * 32);
     await waitForStatus(page, (s) => /^30 checkpoints stored · done/.test(s), 240_000);
     await expect.poll(() => map.getByTestId('map-summary').textContent(), { timeout: 60_000 }).toMatch(/over 3 runs/);
     await page.screenshot({ path: join(shots, '3-finished.png'), fullPage: true });
@@ -60,7 +68,21 @@ describe('the lab in a browser', () => {
     expect(group.status).toBe('done');
     const rows = await storedRows(page, group.id);
     const out = join(mkdtempSync(join(tmpdir(), 'trainmap-e2e-')), 'cli.json');
-    const cli = trainmap(['run', '--task', 'sparse-parity', '--preset', 'quick', '--seeds', '3', '--epochs', '30', '--backend', 'wasm', '--out', out]);
+    const cli = trainmap([
+      'run',
+      '--task',
+      'sparse-parity',
+      '--preset',
+      'quick',
+      '--seeds',
+      '3',
+      '--epochs',
+      '30',
+      '--backend',
+      'wasm',
+      '--out',
+      out,
+    ]);
     expect(cli.code, cli.stderr).toBe(0);
     const bundle = parseRunsJson(readFileSync(out, 'utf8'), out);
     for (const run of bundle.groups[0].runs) {
@@ -82,7 +104,9 @@ describe('the lab in a browser', () => {
       await tinyRun(page, backend, 2, 2);
       await page.getByRole('button', { name: 'Start', exact: true }).click();
       // The new group is on show once its backend is (the status line of the group before says done too).
-      await expect.poll(() => page.getByTestId('backend').textContent(), { timeout: 120_000 }).toMatch(backend === 'webgpu' ? /^webgpu/ : /^wasm$/);
+      await expect
+        .poll(() => page.getByTestId('backend').textContent(), { timeout: 120_000 })
+        .toMatch(backend === 'webgpu' ? /^webgpu/ : /^wasm$/);
       await waitForStatus(page, (s) => /^2 checkpoints stored · done/.test(s), 240_000);
     }
     const groups = await storedGroups(page);
@@ -108,7 +132,21 @@ describe('the lab in a browser', () => {
 
   it('a crashed train worker pauses with a clear message, and the resumed run loses nothing', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'trainmap-e2e-')), 'cli.json');
-    const cli = trainmap(['run', '--task', 'sparse-parity', '--preset', 'quick', '--seeds', '2', '--epochs', '30', '--backend', 'wasm', '--out', out]);
+    const cli = trainmap([
+      'run',
+      '--task',
+      'sparse-parity',
+      '--preset',
+      'quick',
+      '--seeds',
+      '2',
+      '--epochs',
+      '30',
+      '--backend',
+      'wasm',
+      '--out',
+      out,
+    ]);
     expect(cli.code, cli.stderr).toBe(0);
     const reference = parseRunsJson(readFileSync(out, 'utf8'), out);
     const page = await lab().open('', { fresh: true });
@@ -127,10 +165,14 @@ describe('the lab in a browser', () => {
     await waitForStatus(page, (s) => / · paused/.test(s), 60_000);
     await expect
       .poll(() => page.getByRole('alert').allTextContents())
-      .toContainEqual(expect.stringMatching(/Training paused: .*simulated crash.*Everything up to the last saved checkpoint is kept/));
+      .toContainEqual(
+        expect.stringMatching(/Training paused: .*simulated crash.*Everything up to the last saved checkpoint is kept/),
+      );
     await page.screenshot({ path: join(shots, '4-worker-crashed.png'), fullPage: true });
     await page.getByRole('button', { name: 'Resume' }).click();
-    await expect.poll(() => page.getByTestId('phase').textContent(), { timeout: 60_000 }).toMatch(/continued from step [1-9]\d*/);
+    await expect
+      .poll(() => page.getByTestId('phase').textContent(), { timeout: 60_000 })
+      .toMatch(/continued from step [1-9]\d*/);
     await waitForStatus(page, (s) => /^30 checkpoints stored · done/.test(s), 240_000);
 
     const [group] = await storedGroups(page);

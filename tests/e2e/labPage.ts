@@ -50,5 +50,7 @@ export async function storedGroups(page: Page): Promise<GroupRecord[]> {
 }
 
 export async function storedRows(page: Page, groupId: string): Promise<RowsRecord[]> {
-  return (await readStore<RowsRecord>(page, 'rows')).filter((r) => r.groupId === groupId).sort((a, b) => a.step - b.step);
+  return (await readStore<RowsRecord>(page, 'rows'))
+    .filter((r) => r.groupId === groupId)
+    .sort((a, b) => a.step - b.step);
 }

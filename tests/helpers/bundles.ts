@@ -15,7 +15,8 @@ export function smallBundle(runs = 15, length = 120, seed = 1): RunBundle {
     [0, 1],
   ];
   const rng = createRng(seed, 'small-bundle');
-  const stay = (state: number, n: number) => sampleGaussianHMM({ ...truth, startprob: state === 0 ? [1, 0] : [0, 1] }, [n], rng).sequences[0];
+  const stay = (state: number, n: number) =>
+    sampleGaussianHMM({ ...truth, startprob: state === 0 ? [1, 0] : [0, 1] }, [n], rng).sequences[0];
   return {
     format: 'trainmap.runs/1',
     groups: [

@@ -19,6 +19,8 @@ export function readFixtureFolder<T>(folder: string): { name: string; data: T }[
 export function expectClose(actual: number, expected: number, rel: number, abs = 0, what = 'value'): void {
   const tol = rel * Math.max(Math.abs(actual), Math.abs(expected)) + abs;
   if (!(Math.abs(actual - expected) <= tol)) {
-    throw new Error(`${what}: got ${actual}, expected ${expected} (|diff| ${Math.abs(actual - expected)} > tol ${tol})`);
+    throw new Error(
+      `${what}: got ${actual}, expected ${expected} (|diff| ${Math.abs(actual - expected)} > tol ${tol})`,
+    );
   }
 }

@@ -8,9 +8,14 @@ export function knownHmm(k: number, d: number, seed: number, separation = 4, noi
   const covars = Array.from({ length: k }, () => {
     const a = Array.from({ length: d }, () => Array.from({ length: d }, () => rng.normal() * 0.3));
     return Array.from({ length: d }, (_, i) =>
-      Array.from({ length: d }, (_, j) => noise * noise * (a[i].reduce((s, v, m) => s + v * a[j][m], 0) / d + (i === j ? 0.5 : 0))),
+      Array.from(
+        { length: d },
+        (_, j) => noise * noise * (a[i].reduce((s, v, m) => s + v * a[j][m], 0) / d + (i === j ? 0.5 : 0)),
+      ),
     );
   });
-  const transmat = Array.from({ length: k }, (_, i) => Array.from({ length: k }, (_, j) => (i === j ? 0.95 : 0.05 / (k - 1))));
+  const transmat = Array.from({ length: k }, (_, i) =>
+    Array.from({ length: k }, (_, j) => (i === j ? 0.95 : 0.05 / (k - 1))),
+  );
   return { startprob: new Array(k).fill(1 / k), transmat: k === 1 ? [[1]] : transmat, means, covars };
 }

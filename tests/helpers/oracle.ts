@@ -58,6 +58,7 @@ export function spdWithEigenvalues(lambda: readonly number[], seed: number): Flo
       .mulRowVector(lambda as number[])
       .mmul(q.transpose()),
   );
-  for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) a[i * n + j] = a[j * n + i] = 0.5 * (a[i * n + j] + a[j * n + i]);
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < i; j++) a[i * n + j] = a[j * n + i] = 0.5 * (a[i * n + j] + a[j * n + i]);
   return a;
 }

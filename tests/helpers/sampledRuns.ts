@@ -29,7 +29,11 @@ export function shapedHmm(shape: 'linear' | 'forking', d: number, seed: number):
 
 /** A bundle of runs sampled from an HMM, its features named f0…, with eval accuracy jumping when the last state is reached. */
 export function sampledBundle(params: HMMParams, runs: number, length: number, seed: number): RunBundle {
-  const { sequences, states } = sampleGaussianHMM(params, new Array(runs).fill(length), createRng(seed, 'sampled-bundle'));
+  const { sequences, states } = sampleGaussianHMM(
+    params,
+    new Array(runs).fill(length),
+    createRng(seed, 'sampled-bundle'),
+  );
   const last = params.startprob.length - 1;
   return {
     format: 'trainmap.runs/1',
@@ -54,13 +58,24 @@ export function sampledBundle(params: HMMParams, runs: number, length: number, s
  * once the last state is reached.
  */
 export function sampledPrepared(params: HMMParams, runs: number, length: number, seed: number): PreparedRuns {
-  const { sequences, states } = sampleGaussianHMM(params, new Array(runs).fill(length), createRng(seed, 'sampled-prepared'));
+  const { sequences, states } = sampleGaussianHMM(
+    params,
+    new Array(runs).fill(length),
+    createRng(seed, 'sampled-prepared'),
+  );
   const last = params.startprob.length - 1;
   const d = params.means[0].length;
   return {
     features: Array.from({ length: d }, (_, j) => `f${j}`),
     droppedFeatures: [],
-    runs: sequences.map((s, r) => ({ key: `run-${r}`, group: 'sampled', id: `run-${r}`, seed: r, checkpoints: s.length, included: true })),
+    runs: sequences.map((s, r) => ({
+      key: `run-${r}`,
+      group: 'sampled',
+      id: `run-${r}`,
+      seed: r,
+      checkpoints: s.length,
+      included: true,
+    })),
     included: sequences.map((_, r) => r),
     z: sequences,
     normalization: { window: 1000, runs: [] },
@@ -92,7 +107,14 @@ export function alternatingPrepared(runs: number, length: number, delta: number,
   return {
     features: ['f0', 'f1', 'f2'],
     droppedFeatures: [],
-    runs: z.map((s, r) => ({ key: `run-${r}`, group: 'alternating', id: `run-${r}`, seed: r, checkpoints: s.length, included: true })),
+    runs: z.map((s, r) => ({
+      key: `run-${r}`,
+      group: 'alternating',
+      id: `run-${r}`,
+      seed: r,
+      checkpoints: s.length,
+      included: true,
+    })),
     included: z.map((_, r) => r),
     z,
     normalization: { window: 1000, runs: [] },

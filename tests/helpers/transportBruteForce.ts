@@ -3,7 +3,11 @@
  * tree of the bipartite graph) has one flow, solved by peeling leaves; the cheapest non-negative one is a
  * vertex of the transport polytope where the LP attains its minimum. Independent of the simplex solver.
  */
-export function bruteForceTransport(p: readonly number[], q: readonly number[], cost: readonly (readonly number[])[]): number {
+export function bruteForceTransport(
+  p: readonly number[],
+  q: readonly number[],
+  cost: readonly (readonly number[])[],
+): number {
   const n = p.length;
   const m = q.length;
   const size = n + m - 1;

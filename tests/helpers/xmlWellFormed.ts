@@ -5,10 +5,16 @@
  */
 export function xmlWellFormedError(xml: string): string | null {
   const illegal = /[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u.exec(xml);
-  if (illegal) return `illegal character U+${illegal[0].codePointAt(0)!.toString(16).toUpperCase()} at ${illegal.index}`;
+  if (illegal)
+    return `illegal character U+${illegal[0].codePointAt(0)!.toString(16).toUpperCase()} at ${illegal.index}`;
   const name = /^[A-Za-z_:][A-Za-z0-9_:.-]*/;
   const legalCode = (cp: number) =>
-    cp === 9 || cp === 10 || cp === 13 || (cp >= 0x20 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd) || (cp >= 0x10000 && cp <= 0x10ffff);
+    cp === 9 ||
+    cp === 10 ||
+    cp === 13 ||
+    (cp >= 0x20 && cp <= 0xd7ff) ||
+    (cp >= 0xe000 && cp <= 0xfffd) ||
+    (cp >= 0x10000 && cp <= 0x10ffff);
   const checkRefs = (s: string, at: number): string | null => {
     for (let i = s.indexOf('&'); i >= 0; i = s.indexOf('&', i + 1)) {
       const m = /^&(lt|gt|amp|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);/.exec(s.slice(i, i + 12));

@@ -5,11 +5,13 @@ import { importFiles, parseAuthorsRunCsv, parseRunsCsv, seedFromName } from '../
 
 const fixtures = resolve(import.meta.dirname, '../fixtures');
 const folder = join(fixtures, 'authors-format');
-const files = () => readdirSync(folder).map((f) => ({ name: join(folder, f), text: readFileSync(join(folder, f), 'utf8') }));
+const files = () =>
+  readdirSync(folder).map((f) => ({ name: join(folder, f), text: readFileSync(join(folder, f), 'utf8') }));
 
 const HEADER =
   ',l1,l2,trace,spectral,code_sparsity,computational_sparsity,mean_lambda,variance_lambda,mean_w,median_w,var_w,mean_b,median_b,var_b,step,train_loss,eval_loss,train_accuracy,eval_accuracy';
-const row = (i: number, step: number, cell = '1.5') => [i, ...new Array(14).fill(cell), step, 0.5, 0.6, 0.7, 0.8].join(',');
+const row = (i: number, step: number, cell = '1.5') =>
+  [i, ...new Array(14).fill(cell), step, 0.5, 0.6, 0.7, 0.8].join(',');
 
 describe("the authors' per-run CSV files", () => {
   it('read like the same runs in our long format: columns mapped, rows sorted by step, run ids from file names', () => {
@@ -60,14 +62,29 @@ describe("the authors' per-run CSV files", () => {
 
   it('bad input gets located messages', () => {
     const cases: [string, string][] = [
-      [[HEADER, row(0, 0), row(1, 1, 'abc')].join('\n'), "seed0.csv, line 3, column 2: 'abc' in column 'l1' is not a number"],
-      [[HEADER, row(0, 5), row(1, 5)].join('\n'), 'seed0.csv, line 3, column 16: step 5 appears twice (first on line 2)'],
-      [[HEADER, row(0, 2.5)].join('\n'), "seed0.csv, line 2, column 16: step must be a non-negative whole number, got '2.5'"],
+      [
+        [HEADER, row(0, 0), row(1, 1, 'abc')].join('\n'),
+        "seed0.csv, line 3, column 2: 'abc' in column 'l1' is not a number",
+      ],
+      [
+        [HEADER, row(0, 5), row(1, 5)].join('\n'),
+        'seed0.csv, line 3, column 16: step 5 appears twice (first on line 2)',
+      ],
+      [
+        [HEADER, row(0, 2.5)].join('\n'),
+        "seed0.csv, line 2, column 16: step must be a non-negative whole number, got '2.5'",
+      ],
       [[HEADER, '0,1,2'].join('\n'), 'seed0.csv, line 2, column 4: 3 cells but the header has 20 columns'],
       [HEADER, 'seed0.csv: the header is there but no checkpoint rows follow'],
       ['', "seed0.csv: the file is empty; expected the authors' per-run CSV (a header like ,l1,l2,trace,…,step)"],
-      [',l1,code_sparsity\n0,1,2', "seed0.csv, line 1: no 'step' (or 'epoch') column to order the checkpoints by (header: ,l1,code_sparsity)"],
-      [',eval_accuracy,eval_acc,step\n0,1,1,0', "seed0.csv, line 1, column 3: column 'eval_acc' and column 'eval_accuracy' (column 2) both map to 'eval_acc'"],
+      [
+        ',l1,code_sparsity\n0,1,2',
+        "seed0.csv, line 1: no 'step' (or 'epoch') column to order the checkpoints by (header: ,l1,code_sparsity)",
+      ],
+      [
+        ',eval_accuracy,eval_acc,step\n0,1,1,0',
+        "seed0.csv, line 1, column 3: column 'eval_acc' and column 'eval_accuracy' (column 2) both map to 'eval_acc'",
+      ],
       [',l1,,step\n0,1,1,0', 'seed0.csv, line 1, column 3: empty column name in the header'],
     ];
     for (const [text, message] of cases) expect(() => parseAuthorsRunCsv(text, 'seed0.csv'), message).toThrow(message);
@@ -75,6 +92,8 @@ describe("the authors' per-run CSV files", () => {
       { name: 'a/seed0.csv', text: [HEADER, row(0, 0)].join('\n') },
       { name: 'b/seed0.csv', text: [HEADER, row(0, 0)].join('\n') },
     ];
-    expect(() => importFiles(twice)).toThrow("b/seed0.csv: run id 'seed0' (from the file name) is also the id of a/seed0.csv");
+    expect(() => importFiles(twice)).toThrow(
+      "b/seed0.csv: run id 'seed0' (from the file name) is also the id of a/seed0.csv",
+    );
   });
 });

@@ -1,10 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeRuns } from '../../src/analysis/index.ts';
-import { column, DEFAULT_FEATURES, formatRunsCsv, formatRunsJson, hasColumn, parseRunsCsv, parseRunsJson, type RunBundle } from '../../src/io/index.ts';
+import {
+  column,
+  DEFAULT_FEATURES,
+  formatRunsCsv,
+  formatRunsJson,
+  hasColumn,
+  parseRunsCsv,
+  parseRunsJson,
+  type RunBundle,
+} from '../../src/io/index.ts';
 import { smallBundle } from '../helpers/bundles.ts';
 
 /** Names every JavaScript object inherits (or treats specially): a column may be called any of them. */
-const INHERITED = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', '__defineGetter__', 'isPrototypeOf'];
+const INHERITED = [
+  '__proto__',
+  'constructor',
+  'toString',
+  'hasOwnProperty',
+  'valueOf',
+  '__defineGetter__',
+  'isPrototypeOf',
+];
 
 /** smallBundle with its first metric columns renamed to INHERITED, written as a user's file would hold them. */
 function renamedCsv(): string {
@@ -13,7 +30,9 @@ function renamedCsv(): string {
   const lines = [header.join(',')];
   for (const run of b.groups[0].runs) {
     const cp = run.checkpoints;
-    cp.step.forEach((s, t) => lines.push([run.id, s, cp.eval_acc[t], ...DEFAULT_FEATURES.map((f) => cp[f][t])].join(',')));
+    cp.step.forEach((s, t) =>
+      lines.push([run.id, s, cp.eval_acc[t], ...DEFAULT_FEATURES.map((f) => cp[f][t])].join(',')),
+    );
   }
   return lines.join('\n') + '\n';
 }
@@ -55,7 +74,9 @@ describe('columns named like inherited members (__proto__, constructor, toString
     const again = parseRunsCsv(formatRunsCsv(exported), 'again.csv');
     expectColumns(again, fromCsv);
     // The same analysis from the re-read JSON: nothing was lost on the way.
-    expect(analyzeRuns(exported, { restarts: 1, kMax: 2, seed: 1, features: [...INHERITED, 'spectral'] }).model).toEqual(report.model);
+    expect(
+      analyzeRuns(exported, { restarts: 1, kMax: 2, seed: 1, features: [...INHERITED, 'spectral'] }).model,
+    ).toEqual(report.model);
   });
 
   it('are required like any column, and missing ones are reported by name', () => {
@@ -64,9 +85,23 @@ describe('columns named like inherited members (__proto__, constructor, toString
       /unknown feature '__proto__'; columns in the bundle: step, eval_acc, other, constructor/,
     );
     expect(() => analyzeRuns(smallBundle(), { features: ['constructor'] })).toThrow(/unknown feature 'constructor'/);
-    const r = analyzeRuns(fromCsv, { restarts: 1, kMax: 2, seed: 1, features: ['constructor', 'toString'], accuracyColumn: 'hasOwnProperty' });
+    const r = analyzeRuns(fromCsv, {
+      restarts: 1,
+      kMax: 2,
+      seed: 1,
+      features: ['constructor', 'toString'],
+      accuracyColumn: 'hasOwnProperty',
+    });
     expect(r.settings.accuracyColumn).toBe('hasOwnProperty');
-    const noAcc = analyzeRuns(smallBundle(), { restarts: 1, kMax: 2, seed: 1, features: ['l1', 'l2'], accuracyColumn: 'valueOf' });
-    expect(noAcc.regression).toEqual({ skipped: "no 'valueOf' column in any run: convergence time and the regression need it" });
+    const noAcc = analyzeRuns(smallBundle(), {
+      restarts: 1,
+      kMax: 2,
+      seed: 1,
+      features: ['l1', 'l2'],
+      accuracyColumn: 'valueOf',
+    });
+    expect(noAcc.regression).toEqual({
+      skipped: "no 'valueOf' column in any run: convergence time and the regression need it",
+    });
   });
 });

@@ -53,7 +53,8 @@ describe('CSV run bundles', () => {
     expect(b.groups[0].runs[0].checkpoints).toEqual({ step: [10, 20], l1: [1, 2] });
   });
 
-  it('empty file', () => expect(errorOf('').message).toBe('runs.csv: the file is empty; expected a header like run,step,l1,l2,…'));
+  it('empty file', () =>
+    expect(errorOf('').message).toBe('runs.csv: the file is empty; expected a header like run,step,l1,l2,…'));
   it('header only', () => expect(errorOf('run,step,l1\n').message).toMatch(/no checkpoint rows follow/));
   it('missing required columns', () => {
     const e = errorOf('run,l1\na,1\n');
@@ -61,7 +62,9 @@ describe('CSV run bundles', () => {
     expect(errorOf('step,l1\n0,1\n').message).toMatch(/missing required column 'run'/);
   });
   it('a column named twice or an empty column name', () => {
-    expect(errorOf('run,step,l1,l1\n').message).toBe("runs.csv, line 1, column 4: column 'l1' appears twice in the header (also column 3)");
+    expect(errorOf('run,step,l1,l1\n').message).toBe(
+      "runs.csv, line 1, column 4: column 'l1' appears twice in the header (also column 3)",
+    );
     expect(errorOf('run,step,,l1\n').message).toMatch(/line 1, column 3: empty column name/);
   });
   it('non-numeric cells name line and column', () => {
@@ -70,28 +73,39 @@ describe('CSV run bundles', () => {
     expect(e.message).toBe("runs.csv, line 3, column 4: 'abc' in column 'l2' is not a number");
   });
   it('ragged rows', () => {
-    expect(errorOf('run,step,l1\na,0,1\na,1\n').message).toBe('runs.csv, line 3, column 3: 2 cells but the header has 3 columns');
+    expect(errorOf('run,step,l1\na,0,1\na,1\n').message).toBe(
+      'runs.csv, line 3, column 3: 2 cells but the header has 3 columns',
+    );
     expect(errorOf('run,step,l1\na,0,1,9\n').message).toMatch(/line 2, column 4: 4 cells/);
   });
   it('duplicate steps within a run', () => {
-    expect(errorOf('run,step,l1\na,0,1\nb,0,1\na,0,2\n').message).toBe("runs.csv, line 4, column 2: run 'a' has step 0 twice (first on line 2)");
+    expect(errorOf('run,step,l1\na,0,1\nb,0,1\na,0,2\n').message).toBe(
+      "runs.csv, line 4, column 2: run 'a' has step 0 twice (first on line 2)",
+    );
   });
   it('bad steps and empty run ids', () => {
-    expect(errorOf('run,step,l1\na,1.5,1\n').message).toMatch(/line 2, column 2: step must be a non-negative whole number, got '1.5'/);
+    expect(errorOf('run,step,l1\na,1.5,1\n').message).toMatch(
+      /line 2, column 2: step must be a non-negative whole number, got '1.5'/,
+    );
     expect(errorOf('run,step,l1\na,-1,1\n').message).toMatch(/non-negative whole number/);
     expect(errorOf('run,step,l1\na,,1\n').message).toMatch(/non-negative whole number, got ''/);
     expect(errorOf('run,step,l1\n ,0,1\n').message).toMatch(/line 2, column 1: empty 'run' cell/);
   });
-  it('an unclosed quote', () => expect(errorOf('run,step,l1\n"a,0,1\n').message).toMatch(/line 2, column 1: a quoted cell is never closed/));
+  it('an unclosed quote', () =>
+    expect(errorOf('run,step,l1\n"a,0,1\n').message).toMatch(/line 2, column 1: a quoted cell is never closed/));
 });
 
 describe('CSV run bundles: hostile text', () => {
   it('a cell spelled like an inherited member is not a number; a huge header is cut in the message', () => {
-    expect(errorOf('run,step,l1\na,0,constructor\n').message).toBe("runs.csv, line 2, column 3: 'constructor' in column 'l1' is not a number");
+    expect(errorOf('run,step,l1\na,0,constructor\n').message).toBe(
+      "runs.csv, line 2, column 3: 'constructor' in column 'l1' is not a number",
+    );
     expect(errorOf('run,step,l1\na,0,__proto__\n').message).toMatch(/'__proto__' in column 'l1' is not a number/);
     const wide = `run,${Array.from({ length: 200_000 }, (_, i) => `c${i}`).join(',')}\n`;
     const e = errorOf(wide);
-    expect(e.message).toMatch(/^runs\.csv, line 1: missing required column 'step' \(header: run,c0,c1,.*…\(\d+ characters\)\)$/);
+    expect(e.message).toMatch(
+      /^runs\.csv, line 1: missing required column 'step' \(header: run,c0,c1,.*…\(\d+ characters\)\)$/,
+    );
     expect(new TextEncoder().encode(e.message).length).toBeLessThan(1024);
   });
 
@@ -114,9 +128,18 @@ describe('CSV run bundles: hostile text', () => {
   });
 
   it('the writer quotes column names and refuses columns the format reserves', () => {
-    const bundle: RunBundle = { format: 'trainmap.runs/1', groups: [{ name: 'g', config: {}, runs: [{ id: 'a', checkpoints: { step: [0], 'x,"y"': [1] } }] }] };
-    expect(parseRunsCsv(formatRunsCsv(bundle), 'g.csv').groups[0].runs[0].checkpoints).toEqual({ step: [0], 'x,"y"': [1] });
-    const clash: RunBundle = { format: 'trainmap.runs/1', groups: [{ name: 'g', config: {}, runs: [{ id: 'a', checkpoints: { step: [0], run: [1] } }] }] };
+    const bundle: RunBundle = {
+      format: 'trainmap.runs/1',
+      groups: [{ name: 'g', config: {}, runs: [{ id: 'a', checkpoints: { step: [0], 'x,"y"': [1] } }] }],
+    };
+    expect(parseRunsCsv(formatRunsCsv(bundle), 'g.csv').groups[0].runs[0].checkpoints).toEqual({
+      step: [0],
+      'x,"y"': [1],
+    });
+    const clash: RunBundle = {
+      format: 'trainmap.runs/1',
+      groups: [{ name: 'g', config: {}, runs: [{ id: 'a', checkpoints: { step: [0], run: [1] } }] }],
+    };
     expect(() => formatRunsCsv(clash)).toThrow(/column is named 'run'/);
   });
 });

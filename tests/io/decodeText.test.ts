@@ -1,8 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { BundleError, formatRunsJson, parseRunsCsv, parseRunsJson, readBundle, readBundleText, type RunBundle } from '../../src/io/index.ts';
+import {
+  BundleError,
+  formatRunsJson,
+  parseRunsCsv,
+  parseRunsJson,
+  readBundle,
+  readBundleText,
+  type RunBundle,
+} from '../../src/io/index.ts';
 
 const csv = 'run,step,l1\nä-run,0,1.5\nä-run,10,2\n';
-const bundle: RunBundle = { format: 'trainmap.runs/1', groups: [{ name: 'g', config: {}, runs: [{ id: 'ä', checkpoints: { step: [0, 1], l1: [1, 2] } }] }] };
+const bundle: RunBundle = {
+  format: 'trainmap.runs/1',
+  groups: [{ name: 'g', config: {}, runs: [{ id: 'ä', checkpoints: { step: [0, 1], l1: [1, 2] } }] }],
+};
 const json = formatRunsJson(bundle);
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
@@ -17,7 +28,9 @@ function utf16(s: string, endian: 'le' | 'be', bom: boolean): Uint8Array {
   return out;
 }
 async function gzip(bytes: Uint8Array): Promise<Uint8Array> {
-  return new Uint8Array(await new Response(new Blob([bytes.slice()]).stream().pipeThrough(new CompressionStream('gzip'))).arrayBuffer());
+  return new Uint8Array(
+    await new Response(new Blob([bytes.slice()]).stream().pipeThrough(new CompressionStream('gzip'))).arrayBuffer(),
+  );
 }
 async function refusal(p: Promise<unknown> | (() => unknown)): Promise<BundleError> {
   try {
@@ -71,7 +84,8 @@ describe('bundle bytes: encodings, compression and binary files', () => {
       [[0x42, 0x5a, 0x68, 0x39], /bzip2-compressed/],
       [[0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a], /a PNG image/],
     ];
-    for (const [bytes, message] of cases) expect((await refusal(readBundle(new Uint8Array(bytes), 'in.csv'))).message).toMatch(message);
+    for (const [bytes, message] of cases)
+      expect((await refusal(readBundle(new Uint8Array(bytes), 'in.csv'))).message).toMatch(message);
   });
 
   it('bytes that are not UTF-8, and NUL characters, are refused where they occur', async () => {

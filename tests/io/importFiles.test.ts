@@ -2,12 +2,23 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeRuns, type AnalysisReport } from '../../src/analysis/index.ts';
-import { detectFormat, formatRunsCsv, formatRunsJson, importFiles, naturalCompare, parseRunsCsv, readBundleText } from '../../src/io/index.ts';
+import {
+  detectFormat,
+  formatRunsCsv,
+  formatRunsJson,
+  importFiles,
+  naturalCompare,
+  parseRunsCsv,
+  readBundleText,
+} from '../../src/io/index.ts';
 import { smallBundle } from '../helpers/bundles.ts';
 
 const fixtures = resolve(import.meta.dirname, '../fixtures');
 const folderFiles = (name: string) =>
-  readdirSync(join(fixtures, name)).map((f) => ({ name: join(fixtures, name, f), text: readFileSync(join(fixtures, name, f), 'utf8') }));
+  readdirSync(join(fixtures, name)).map((f) => ({
+    name: join(fixtures, name, f),
+    text: readFileSync(join(fixtures, name, f), 'utf8'),
+  }));
 
 /** What an analysis says about the runs, without the names of the groups they came in. */
 function analysisOf(r: AnalysisReport) {
@@ -59,7 +70,11 @@ describe('importing files of any format Trainmap reads', () => {
   });
 
   it('sorts files naturally, so seed2 comes before seed10', () => {
-    expect(['seed10.csv', 'seed2.csv', 'seed1.csv'].sort(naturalCompare)).toEqual(['seed1.csv', 'seed2.csv', 'seed10.csv']);
+    expect(['seed10.csv', 'seed2.csv', 'seed1.csv'].sort(naturalCompare)).toEqual([
+      'seed1.csv',
+      'seed2.csv',
+      'seed10.csv',
+    ]);
     expect(['b', 'a10', 'a9'].sort(naturalCompare)).toEqual(['a9', 'a10', 'b']);
   });
 
@@ -74,7 +89,13 @@ describe('importing files of any format Trainmap reads', () => {
   });
 
   it('TensorBoard exports analyze exactly like the same data in our long format', () => {
-    const options = { kMax: 3, restarts: 2, stabilityRestarts: 4, seed: 3, features: ['l1', 'l2', 'trace', 'spectral'] };
+    const options = {
+      kMax: 3,
+      restarts: 2,
+      stabilityRestarts: 4,
+      seed: 3,
+      features: ['l1', 'l2', 'trace', 'spectral'],
+    };
     const imported = importFiles(folderFiles('tensorboard-format'), 'tensorboard-format');
     const long = parseRunsCsv(readFileSync(join(fixtures, 'tensorboard-format.csv'), 'utf8'), 'tensorboard-format.csv');
     const a = analyzeRuns(imported.bundle, options);

@@ -43,7 +43,8 @@ describe('findJsonSyntaxError', () => {
     ['01', 1, "expected the end of the file after the top-level value, found '1'"],
   ];
   for (const [text, offset, message] of cases) {
-    it(`${JSON.stringify(text)}: offset ${offset}, ${message}`, () => expect(findJsonSyntaxError(text)).toEqual({ offset, message }));
+    it(`${JSON.stringify(text)}: offset ${offset}, ${message}`, () =>
+      expect(findJsonSyntaxError(text)).toEqual({ offset, message }));
   }
 
   it('accepts what JSON.parse accepts', () => {

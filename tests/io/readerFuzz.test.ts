@@ -1,6 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BundleError, formatRunsCsv, formatRunsJson, parseRunsCsv, parseRunsJson, readBundle, readBundleText, type RunBundle } from '../../src/io/index.ts';
+import {
+  BundleError,
+  formatRunsCsv,
+  formatRunsJson,
+  parseRunsCsv,
+  parseRunsJson,
+  readBundle,
+  readBundleText,
+  type RunBundle,
+} from '../../src/io/index.ts';
 import { anyText } from '../helpers/arbitraries.ts';
 import { RAW_CONTROL } from '../helpers/controls.ts';
 
@@ -34,8 +43,16 @@ const SEEDS = [validJson, pythonJson, validCsv].map((s) => encoder.encode(s));
 /** One damaging edit of a byte string. */
 const mutation = fc.oneof(
   fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
-  fc.record({ kind: fc.constant('replace' as const), at: fc.nat(), bytes: fc.uint8Array({ minLength: 1, maxLength: 8 }) }),
-  fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), bytes: fc.uint8Array({ minLength: 1, maxLength: 8 }) }),
+  fc.record({
+    kind: fc.constant('replace' as const),
+    at: fc.nat(),
+    bytes: fc.uint8Array({ minLength: 1, maxLength: 8 }),
+  }),
+  fc.record({
+    kind: fc.constant('insert' as const),
+    at: fc.nat(),
+    bytes: fc.uint8Array({ minLength: 1, maxLength: 8 }),
+  }),
   fc.record({ kind: fc.constant('text' as const), at: fc.nat(), text: anyText(12) }),
   fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 40 }) }),
   fc.record({ kind: fc.constant('duplicate' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 60 }) }),
@@ -118,18 +135,25 @@ describe('reader fuzz (fast-check): a bundle or one clean BundleError, never any
 
   it('truncations and mutations of valid CSV and JSON bundles', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...SEEDS.keys()), fc.array(mutation, { minLength: 1, maxLength: 4 }), names, (seed, edits, name) => {
-        const bytes = mutate(SEEDS[seed], edits);
-        expectBundleOrCleanError(() => readBundleText(bytes, name));
-        expectBundleOrCleanError(() => readBundleText(new TextDecoder().decode(bytes), name));
-      }),
+      fc.property(
+        fc.constantFrom(...SEEDS.keys()),
+        fc.array(mutation, { minLength: 1, maxLength: 4 }),
+        names,
+        (seed, edits, name) => {
+          const bytes = mutate(SEEDS[seed], edits);
+          expectBundleOrCleanError(() => readBundleText(bytes, name));
+          expectBundleOrCleanError(() => readBundleText(new TextDecoder().decode(bytes), name));
+        },
+      ),
       { numRuns: 1500 },
     );
   });
 
   it('through readBundle, gzip and UTF-16 included', async () => {
     const gzip = async (b: Uint8Array) =>
-      new Uint8Array(await new Response(new Blob([b.slice()]).stream().pipeThrough(new CompressionStream('gzip'))).arrayBuffer());
+      new Uint8Array(
+        await new Response(new Blob([b.slice()]).stream().pipeThrough(new CompressionStream('gzip'))).arrayBuffer(),
+      );
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom(...SEEDS.keys()),
@@ -139,12 +163,15 @@ describe('reader fuzz (fast-check): a bundle or one clean BundleError, never any
         async (seed, edits, wrap, name) => {
           let bytes = mutate(SEEDS[seed], edits);
           if (wrap === 'gzip') bytes = await gzip(bytes);
-          if (wrap === 'gzip-damaged') bytes = mutate(await gzip(bytes), edits.length ? edits : [{ kind: 'truncate', at: 30 }]);
+          if (wrap === 'gzip-damaged')
+            bytes = mutate(await gzip(bytes), edits.length ? edits : [{ kind: 'truncate', at: 30 }]);
           if (wrap === 'utf16')
             bytes = new Uint8Array([
               0xff,
               0xfe,
-              ...new Uint8Array(new Uint16Array(Array.from(new TextDecoder().decode(bytes), (c) => c.charCodeAt(0))).buffer),
+              ...new Uint8Array(
+                new Uint16Array(Array.from(new TextDecoder().decode(bytes), (c) => c.charCodeAt(0))).buffer,
+              ),
             ]);
           try {
             const b = await readBundle(bytes, name);

@@ -5,7 +5,8 @@ import { columnForTag, importFiles, parseRunsCsv, parseTensorboardFiles, runAndT
 
 const fixtures = resolve(import.meta.dirname, '../fixtures');
 const folder = join(fixtures, 'tensorboard-format');
-const files = () => readdirSync(folder).map((f) => ({ name: join(folder, f), text: readFileSync(join(folder, f), 'utf8') }));
+const files = () =>
+  readdirSync(folder).map((f) => ({ name: join(folder, f), text: readFileSync(join(folder, f), 'utf8') }));
 const series = (...rows: string[]) => ['Wall time,Step,Value', ...rows].join('\n');
 
 describe('TensorBoard scalar CSV exports', () => {
@@ -50,15 +51,27 @@ describe('TensorBoard scalar CSV exports', () => {
 
   it('bad input gets located messages', () => {
     const one = (name: string, text: string) => () => parseTensorboardFiles([{ name, text }], 'g');
-    expect(one('notes.csv', series('1,2,3'))).toThrow("notes.csv: cannot tell the run and the tag from the file name 'notes.csv'");
+    expect(one('notes.csv', series('1,2,3'))).toThrow(
+      "notes.csv: cannot tell the run and the tag from the file name 'notes.csv'",
+    );
     expect(one('run-a-tag-l1.csv', 'time,step,value\n1,2,3')).toThrow(
       "run-a-tag-l1.csv, line 1: expected the header Wall time,Step,Value of a TensorBoard scalar export, got 'time,step,value'",
     );
-    expect(one('run-a-tag-l1.csv', series('1,2,3', '1,x,3'))).toThrow("run-a-tag-l1.csv, line 3, column 2: step must be a non-negative whole number, got 'x'");
-    expect(one('run-a-tag-l1.csv', series('1,2,oops'))).toThrow("run-a-tag-l1.csv, line 2, column 3: 'oops' in column 'Value' is not a number");
-    expect(one('run-a-tag-l1.csv', series('now,2,1'))).toThrow("run-a-tag-l1.csv, line 2, column 1: 'now' in column 'Wall time' is not a number");
-    expect(one('run-a-tag-l1.csv', series('1,2,3', '2,2,4'))).toThrow('run-a-tag-l1.csv, line 3, column 2: step 2 appears twice (first on line 2)');
-    expect(one('run-a-tag-l1.csv', series('1,2'))).toThrow('run-a-tag-l1.csv, line 2, column 3: 2 cells; a TensorBoard export has 3 (Wall time,Step,Value)');
+    expect(one('run-a-tag-l1.csv', series('1,2,3', '1,x,3'))).toThrow(
+      "run-a-tag-l1.csv, line 3, column 2: step must be a non-negative whole number, got 'x'",
+    );
+    expect(one('run-a-tag-l1.csv', series('1,2,oops'))).toThrow(
+      "run-a-tag-l1.csv, line 2, column 3: 'oops' in column 'Value' is not a number",
+    );
+    expect(one('run-a-tag-l1.csv', series('now,2,1'))).toThrow(
+      "run-a-tag-l1.csv, line 2, column 1: 'now' in column 'Wall time' is not a number",
+    );
+    expect(one('run-a-tag-l1.csv', series('1,2,3', '2,2,4'))).toThrow(
+      'run-a-tag-l1.csv, line 3, column 2: step 2 appears twice (first on line 2)',
+    );
+    expect(one('run-a-tag-l1.csv', series('1,2'))).toThrow(
+      'run-a-tag-l1.csv, line 2, column 3: 2 cells; a TensorBoard export has 3 (Wall time,Step,Value)',
+    );
     expect(one('run-a-tag-l1.csv', series())).toThrow('run-a-tag-l1.csv: the header is there but no rows follow');
     expect(one('run-a-tag-step.csv', series('1,2,3'))).toThrow("tag 'step' would become the 'step' column");
     // Plain tag names side by side in the imported folder name no run.
@@ -66,7 +79,9 @@ describe('TensorBoard scalar CSV exports', () => {
       { name: 'logs/l1.csv', text: series('1,2,3') },
       { name: 'logs/l2.csv', text: series('1,2,3') },
     ];
-    expect(() => parseTensorboardFiles(flat, 'logs')).toThrow("logs/l1.csv: cannot tell the run and the tag from the file name 'l1.csv'");
+    expect(() => parseTensorboardFiles(flat, 'logs')).toThrow(
+      "logs/l1.csv: cannot tell the run and the tag from the file name 'l1.csv'",
+    );
     const twice = [
       { name: 'run-a-tag-eval_accuracy.csv', text: series('1,2,3') },
       { name: 'run-a-tag-eval_acc.csv', text: series('1,2,3') },
@@ -78,6 +93,8 @@ describe('TensorBoard scalar CSV exports', () => {
       { name: 'run-a-tag-l1.csv', text: series('1,2,3') },
       { name: 'run-a-tag-l2.csv', text: series('1,4,3') },
     ];
-    expect(() => parseTensorboardFiles(apart, 'g')).toThrow("run-a-tag-l1.csv: run 'a': its tags (l1, l2) share no step, so no checkpoint has every value");
+    expect(() => parseTensorboardFiles(apart, 'g')).toThrow(
+      "run-a-tag-l1.csv: run 'a': its tags (l1, l2) share no step, so no checkpoint has every value",
+    );
   });
 });

@@ -64,18 +64,32 @@ describe('metric kernels in headless Chromium', () => {
   it('match the CPU path on the browser’s WebGPU', async () => {
     const script = await bundlePage();
     const port = await serve({
-      '/': ['text/html', '<!doctype html><meta charset="utf-8"><title>kernels</title><script type="module" src="/page.js"></script>'],
+      '/': [
+        'text/html',
+        '<!doctype html><meta charset="utf-8"><title>kernels</title><script type="module" src="/page.js"></script>',
+      ],
       '/page.js': ['text/javascript', script],
     });
-    context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS });
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: FLAGS,
+    });
     const page = await context.newPage();
     const seed = Date.now() % 1_000_000;
     await page.goto(`http://127.0.0.1:${port}/?seed=${seed}`);
-    await page.waitForFunction(() => (window as unknown as { __result?: unknown }).__result !== undefined, undefined, { timeout: 110_000, polling: 250 });
+    await page.waitForFunction(() => (window as unknown as { __result?: unknown }).__result !== undefined, undefined, {
+      timeout: 110_000,
+      polling: 250,
+    });
     const result = (await page.evaluate(() => (window as unknown as { __result: unknown }).__result)) as PageResult;
     expect(result.error, 'page error').toBeUndefined();
     expect(result.adapter, 'adapter').toBeTruthy();
     expect(result.gpu).toHaveLength(result.cpu!.length);
-    result.gpu!.forEach((row, s) => row.forEach((v, i) => expectMetric(v, result.cpu![s][i], `Chromium seed ${s} (page seed ${seed}) ${METRIC_NAMES[i]}`)));
+    result.gpu!.forEach((row, s) =>
+      row.forEach((v, i) =>
+        expectMetric(v, result.cpu![s][i], `Chromium seed ${s} (page seed ${seed}) ${METRIC_NAMES[i]}`),
+      ),
+    );
   });
 });

@@ -1,7 +1,14 @@
 /** Shared by the kernel tests: buffers, the float64 references and the comparisons. */
 import { expect } from 'vitest';
 import type { KernelParam } from '../../kernels/plan.ts';
-import { computeWeightMetrics, METRIC_NAMES, singularValues, SINGULAR_VALUE_FLOOR, type WeightMatrix, type WeightMetrics } from '../../src/metrics/index.ts';
+import {
+  computeWeightMetrics,
+  METRIC_NAMES,
+  singularValues,
+  SINGULAR_VALUE_FLOOR,
+  type WeightMatrix,
+  type WeightMetrics,
+} from '../../src/metrics/index.ts';
 
 export function uploadBuffer(device: GPUDevice, values: Float32Array): GPUBuffer {
   const b = device.createBuffer({ size: Math.max(4, values.byteLength), usage: 0x80 | 0x8 | 0x4 });
@@ -12,7 +19,11 @@ export function uploadBuffer(device: GPUDevice, values: Float32Array): GPUBuffer
 export const sizeOf = (p: KernelParam) => p.shape.reduce((a, b) => a * b, 1);
 
 /** One seed's matrices (heads split) and biases, as the CPU path takes them. */
-export function seedInputs(params: readonly KernelParam[], values: readonly Float32Array[], s: number): { matrices: WeightMatrix[]; biases: Float32Array[] } {
+export function seedInputs(
+  params: readonly KernelParam[],
+  values: readonly Float32Array[],
+  s: number,
+): { matrices: WeightMatrix[]; biases: Float32Array[] } {
   const matrices: WeightMatrix[] = [];
   const biases: Float32Array[] = [];
   params.forEach((p, j) => {
@@ -21,7 +32,8 @@ export function seedInputs(params: readonly KernelParam[], values: readonly Floa
     if (p.role === 'bias') return void biases.push(mine);
     const [rows, cols] = p.shape.slice(-2);
     const count = p.shape.length === 3 ? p.shape[0] : 1;
-    for (let h = 0; h < count; h++) matrices.push({ rows, cols, data: mine.subarray(h * rows * cols, (h + 1) * rows * cols) });
+    for (let h = 0; h < count; h++)
+      matrices.push({ rows, cols, data: mine.subarray(h * rows * cols, (h + 1) * rows * cols) });
   });
   return { matrices, biases };
 }
@@ -34,24 +46,42 @@ export function expectMetric(got: number, ref: number, what: string): void {
   expect(Math.abs(got - ref), `${what}: got ${got}, float64 reference ${ref}`).toBeLessThanOrEqual(tol);
 }
 
-export function expectMetrics(got: Float32Array, s: number, ref: WeightMetrics | Record<string, number>, what: string): void {
+export function expectMetrics(
+  got: Float32Array,
+  s: number,
+  ref: WeightMetrics | Record<string, number>,
+  what: string,
+): void {
   METRIC_NAMES.forEach((m, i) => expectMetric(got[s * METRIC_NAMES.length + i], ref[m], `${what} ${m}`));
 }
 
-/** Every matrix's values within 1e-4 of its largest (float64 reference, floored at 1e-5 like SPEC §2). */
-export function expectSingularValues(got: Float32Array, matrices: readonly WeightMatrix[], offsets: readonly number[], what: string): void {
+/** Every matrix's values within 1e-4 of its largest (float64 reference, floored at 1e-5 like method.md §3). */
+export function expectSingularValues(
+  got: Float32Array,
+  matrices: readonly WeightMatrix[],
+  offsets: readonly number[],
+  what: string,
+): void {
   matrices.forEach((m, k) => {
     const ref = singularValues(m.rows, m.cols, m.data).map((x) => (x < SINGULAR_VALUE_FLOOR ? 0 : x));
     const tol = 1e-4 * ref[0] + 1e-12;
     for (let i = 0; i < ref.length; i++) {
       const g = got[offsets[k] + i];
       if (Number.isNaN(ref[i])) expect(g, `${what} matrix ${k} value ${i}`).toBeNaN();
-      else expect(Math.abs(g - ref[i]), `${what} matrix ${k} (${m.rows}×${m.cols}) value ${i}: got ${g}, reference ${ref[i]}`).toBeLessThanOrEqual(tol);
+      else
+        expect(
+          Math.abs(g - ref[i]),
+          `${what} matrix ${k} (${m.rows}×${m.cols}) value ${i}: got ${g}, reference ${ref[i]}`,
+        ).toBeLessThanOrEqual(tol);
     }
   });
 }
 
-export function referenceMetrics(params: readonly KernelParam[], values: readonly Float32Array[], s: number): WeightMetrics {
+export function referenceMetrics(
+  params: readonly KernelParam[],
+  values: readonly Float32Array[],
+  s: number,
+): WeightMetrics {
   const { matrices, biases } = seedInputs(params, values, s);
   return computeWeightMetrics(matrices, biases);
 }

@@ -10,7 +10,12 @@ import { METRICS_PER_SEED, type WeightMetricsKernels } from '../../kernels/metri
 import { planMetrics, type KernelParam } from '../../kernels/plan.ts';
 import { createRng, type Rng } from '../../src/numeric/rng.ts';
 import { readFixtureFolder } from '../helpers/fixtures.ts';
-import { carrySingularValues, METRIC_NAMES, SINGULAR_VALUE_METRICS, type WeightMetrics } from '../../src/metrics/index.ts';
+import {
+  carrySingularValues,
+  METRIC_NAMES,
+  SINGULAR_VALUE_METRICS,
+  type WeightMetrics,
+} from '../../src/metrics/index.ts';
 import { selectBackend, tf } from '../../src/train/backend.ts';
 import { BatchedTrainer } from '../../src/train/batchedTrainer.ts';
 import { METRICS_PATH_COLUMN, metricsKernelsFor, SeedMetrics } from '../../src/train/gpuMetrics.ts';
@@ -18,7 +23,15 @@ import { prepareNodeWebGpu } from '../../src/train/nodeWebgpu.ts';
 import type { ParamSpec } from '../../src/train/task.ts';
 import { createTaskModel, trainingConfig } from '../../tasks/index.ts';
 import { columnsOf, trainCheckpoints, tinyParity } from '../train/tiny.ts';
-import { expectMetric, expectMetrics, expectSingularValues, referenceMetrics, seedInputs, sizeOf, uploadBuffer } from './helpers.ts';
+import {
+  expectMetric,
+  expectMetrics,
+  expectSingularValues,
+  referenceMetrics,
+  seedInputs,
+  sizeOf,
+  uploadBuffer,
+} from './helpers.ts';
 
 interface Blob {
   shape: number[];
@@ -145,7 +158,13 @@ describe('fresh random matrices of every shape class', () => {
         const [rows, cols] = p.role === 'bias' ? [1, p.shape[0]] : p.shape.slice(-2);
         const count = p.role === 'matrix' && p.shape.length === 3 ? p.shape[0] : 1;
         kinds.forEach((k, s) => {
-          for (let h = 0; h < count; h++) KINDS[k](rng, rows, cols, v.subarray(s * sizeOf(p) + h * rows * cols, s * sizeOf(p) + (h + 1) * rows * cols));
+          for (let h = 0; h < count; h++)
+            KINDS[k](
+              rng,
+              rows,
+              cols,
+              v.subarray(s * sizeOf(p) + h * rows * cols, s * sizeOf(p) + (h + 1) * rows * cols),
+            );
         });
         return v;
       });
@@ -156,7 +175,8 @@ describe('fresh random matrices of every shape class', () => {
         expectMetrics(r.metrics, s, ref, what);
         expectSingularValues(r.singularValues!, seedInputs(params, values, s).matrices, svOffsets(params, S, s), what);
         // The below-floor kind really reaches the infinite ratio.
-        if (k.startsWith('below')) expect(Number.isFinite(ref.trace_over_spectral), 'below-floor reference').toBe(false);
+        if (k.startsWith('below'))
+          expect(Number.isFinite(ref.trace_over_spectral), 'below-floor reference').toBe(false);
       });
     });
   }
@@ -187,7 +207,8 @@ describe('special values follow the CPU path exactly', () => {
       apply(mine);
     });
     const r = await kernels.run(small, S, upload(values), { singularValues: true });
-    for (let s = 0; s < S; s++) expectMetrics(r.metrics, s, referenceMetrics(small, values, s), s === 0 ? 'ordinary seed' : cases[s - 1][0]);
+    for (let s = 0; s < S; s++)
+      expectMetrics(r.metrics, s, referenceMetrics(small, values, s), s === 0 ? 'ordinary seed' : cases[s - 1][0]);
   });
 
   it('one bias entry: bias_var is NaN, as numpy with ddof=1', async () => {
@@ -243,7 +264,8 @@ describe('outputs and reuse', () => {
       expect(b.metrics[s * METRICS_PER_SEED + spectralIdx]).toBe(a.metrics[s * METRICS_PER_SEED + spectralIdx]);
     }
     const c = await kernels.run(params, S, upload(second));
-    for (let s = 0; s < S; s++) expectMetrics(c.metrics, s, referenceMetrics(params, second, s), `seed ${s} after reuse`);
+    for (let s = 0; s < S; s++)
+      expectMetrics(c.metrics, s, referenceMetrics(params, second, s), `seed ${s} after reuse`);
   });
 
   it('checks the buffers it is given', async () => {
@@ -278,7 +300,9 @@ describe("the trainer's metrics on tfjs's webgpu backend", () => {
       }
       v.assign(tf.tensor(values, v.shape));
     }
-    ['b_in', 'b_out'].forEach((name, i) => trainer.params[name].assign(tf.tensor(decode(f!.biases[i]), trainer.params[name].shape)));
+    ['b_in', 'b_out'].forEach((name, i) =>
+      trainer.params[name].assign(tf.tensor(decode(f!.biases[i]), trainer.params[name].shape)),
+    );
     const [row] = await trainer.metrics();
     expect(row[METRICS_PATH_COLUMN]).toBe(1);
     for (const k of METRIC_NAMES) expectMetric(row[k], f!.expected[k], `modadd.json ${k}`);
@@ -293,7 +317,9 @@ describe("the trainer's metrics on tfjs's webgpu backend", () => {
     expect(before).toMatchObject({ path: 'gpu', reason: 'the tfjs backend is webgpu' });
     expectSame(before.metrics, (await cpu.compute(trainer.params)).metrics, 'at init');
     const bufferOf = (t: tf.Tensor) =>
-      (tf.backend() as unknown as { tensorMap: { get(id: object): { resource: unknown } } }).tensorMap.get(t.dataId as object).resource;
+      (tf.backend() as unknown as { tensorMap: { get(id: object): { resource: unknown } } }).tensorMap.get(
+        t.dataId as object,
+      ).resource;
     const oldBuffer = bufferOf(trainer.params.W1);
     trainer.step();
     expect(bufferOf(trainer.params.W1), 'the optimizer step moved W1').not.toBe(oldBuffer);
@@ -321,7 +347,9 @@ describe("the trainer's metrics on tfjs's webgpu backend", () => {
       skipped = await m.compute(trainer.params, { singularValues: false });
       full = await m.compute(trainer.params);
       expect(submit.mock.calls.map((c) => c[2]?.reuseSingularValues)).toEqual([true, false]);
-      const ran = await Promise.all(submit.mock.results.map((r) => r.value as ReturnType<WeightMetricsKernels['submit']>));
+      const ran = await Promise.all(
+        submit.mock.results.map((r) => r.value as ReturnType<WeightMetricsKernels['submit']>),
+      );
       expect(
         ran.map((r) => r.singularValuesComputed),
         'the SVD dispatch ran',
@@ -336,7 +364,8 @@ describe("the trainer's metrics on tfjs's webgpu backend", () => {
     ]);
     for (let s = 0; s < 2; s++)
       for (const k of METRIC_NAMES) {
-        if ((SINGULAR_VALUE_METRICS as readonly string[]).includes(k)) expect(skipped.metrics[s][k], `seed ${s} ${k}`).toBeNaN();
+        if ((SINGULAR_VALUE_METRICS as readonly string[]).includes(k))
+          expect(skipped.metrics[s][k], `seed ${s} ${k}`).toBeNaN();
         else expect(skipped.metrics[s][k], `seed ${s} ${k}`).toBe(full.metrics[s][k]);
       }
     expect(full.metrics[0].spectral, 'W1 scaled by 1.5').not.toBe(first.metrics[0].spectral);
@@ -364,9 +393,13 @@ describe("the trainer's metrics on tfjs's webgpu backend", () => {
     const tensors = { big: tf.randomNormal([1, 300, 300]), b: tf.randomNormal([1, 3]) };
     const r = await new SeedMetrics(params, 1).compute(tensors);
     expect(r.path).toBe('cpu');
-    expect(r.reason).toBe('matrix big is 300×300; the GPU kernels take at most 1024 on the long side and 256 on the short side');
+    expect(r.reason).toBe(
+      'matrix big is 300×300; the GPU kernels take at most 1024 on the long side and 256 on the short side',
+    );
     expect(Number.isFinite(r.metrics[0].spectral)).toBe(true);
-    await expect(new SeedMetrics(params, 2).compute(tensors)).rejects.toThrow('SeedMetrics: parameter big has shape [1, 300, 300], expected [2, 300, 300]');
+    await expect(new SeedMetrics(params, 2).compute(tensors)).rejects.toThrow(
+      'SeedMetrics: parameter big has shape [1, 300, 300], expected [2, 300, 300]',
+    );
     tf.dispose(Object.values(tensors));
   });
 });

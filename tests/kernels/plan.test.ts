@@ -37,7 +37,9 @@ describe('planMetrics', () => {
     expect(() => planMetrics([{ name: 'w', role: 'matrix', shape: [3] }], 1)).toThrow(
       'matrix parameter w has shape [3]; expected [rows, cols] or [count, rows, cols]',
     );
-    expect(() => planMetrics([{ name: 'w', role: 'matrix', shape: [2, 0] }], 1)).toThrow('matrix parameter w has shape [2, 0]');
+    expect(() => planMetrics([{ name: 'w', role: 'matrix', shape: [2, 0] }], 1)).toThrow(
+      'matrix parameter w has shape [2, 0]',
+    );
     expect(() =>
       planMetrics(
         [
@@ -50,9 +52,14 @@ describe('planMetrics', () => {
   });
 
   it('names the matrix the kernels cannot take', () => {
-    const wide = () => planMetrics([{ name: 'emb', role: 'matrix', shape: [KERNEL_LIMITS.longSide + 1, 8] }, modadd[3]], 1);
+    const wide = () =>
+      planMetrics([{ name: 'emb', role: 'matrix', shape: [KERNEL_LIMITS.longSide + 1, 8] }, modadd[3]], 1);
     expect(wide).toThrow(UnsupportedPlanError);
-    expect(wide).toThrow('matrix emb is 1025×8; the GPU kernels take at most 1024 on the long side and 256 on the short side');
-    expect(() => planMetrics([{ name: 'sq', role: 'matrix', shape: [257, 257] }, modadd[3]], 1)).toThrow('matrix sq is 257×257');
+    expect(wide).toThrow(
+      'matrix emb is 1025×8; the GPU kernels take at most 1024 on the long side and 256 on the short side',
+    );
+    expect(() => planMetrics([{ name: 'sq', role: 'matrix', shape: [257, 257] }, modadd[3]], 1)).toThrow(
+      'matrix sq is 257×257',
+    );
   });
 });

@@ -21,7 +21,18 @@ const OTHER_METRICS = METRIC_NAMES.filter((m) => !(SINGULAR_VALUE_METRICS as rea
 
 describe('singularValuesDue', () => {
   it('is due at ordinals 0, k, 2k, … and only there', () => {
-    expect(Array.from({ length: 10 }, (_, n) => singularValuesDue(n, 3))).toEqual([true, false, false, true, false, false, true, false, false, true]);
+    expect(Array.from({ length: 10 }, (_, n) => singularValuesDue(n, 3))).toEqual([
+      true,
+      false,
+      false,
+      true,
+      false,
+      false,
+      true,
+      false,
+      false,
+      true,
+    ]);
     expect(Array.from({ length: 5 }, (_, n) => singularValuesDue(n, 1))).toEqual([true, true, true, true, true]);
     expect(singularValuesDue(0, 1_000_000)).toBe(true);
     expect(singularValuesDue(999_999, 1_000_000)).toBe(false);
@@ -70,7 +81,10 @@ describe('carrySingularValues', () => {
   it('is the identity for k = 1, repeats row 0 for k beyond the run, and keeps runs lacking some of the four', () => {
     expect(carrySingularValues(run(), 1)).toEqual(run());
     expect(carrySingularValues(run(), 100).spectral).toEqual(new Array(7).fill(100));
-    expect(carrySingularValues({ step: [1, 2, 3], spectral: [5, 6, 7] }, 2)).toEqual({ step: [1, 2, 3], spectral: [5, 5, 7] });
+    expect(carrySingularValues({ step: [1, 2, 3], spectral: [5, 6, 7] }, 2)).toEqual({
+      step: [1, 2, 3],
+      spectral: [5, 5, 7],
+    });
     expect(carrySingularValues({ step: [], spectral: [] }, 2)).toEqual({ step: [], spectral: [] });
   });
 
@@ -87,7 +101,11 @@ describe('carrySingularValues', () => {
 
 describe('computeWeightMetrics({ singularValues: false })', () => {
   const rng = createRng(7, 'sv-skip');
-  const random = (rows: number, cols: number): WeightMatrix => ({ rows, cols, data: Float64Array.from({ length: rows * cols }, () => rng.normal()) });
+  const random = (rows: number, cols: number): WeightMatrix => ({
+    rows,
+    cols,
+    data: Float64Array.from({ length: rows * cols }, () => rng.normal()),
+  });
   const matrices = [random(12, 5), random(5, 12), random(1, 9), random(8, 8)];
   const biases = [Float64Array.from({ length: 6 }, () => rng.normal())];
 

@@ -21,7 +21,8 @@ function randomMatrix(rows: number, cols: number, seed: number): Float64Array {
 
 function matmul(a: Float64Array, b: Float64Array, m: number, k: number, n: number): Float64Array {
   const c = new Float64Array(m * n);
-  for (let i = 0; i < m; i++) for (let p = 0; p < k; p++) for (let j = 0; j < n; j++) c[i * n + j] += a[i * k + p] * b[p * n + j];
+  for (let i = 0; i < m; i++)
+    for (let p = 0; p < k; p++) for (let j = 0; j < n; j++) c[i * n + j] += a[i * k + p] * b[p * n + j];
   return c;
 }
 
@@ -43,7 +44,13 @@ function randomOrthogonal(n: number, seed: number): Float64Array {
 function withSingularValues(rows: number, cols: number, s: number[], seed: number): Float64Array {
   const d = new Float64Array(rows * cols);
   s.forEach((x, i) => (d[i * cols + i] = x));
-  return matmul(matmul(randomOrthogonal(rows, seed), d, rows, rows, cols), randomOrthogonal(cols, seed + 1), rows, cols, cols);
+  return matmul(
+    matmul(randomOrthogonal(rows, seed), d, rows, rows, cols),
+    randomOrthogonal(cols, seed + 1),
+    rows,
+    cols,
+    cols,
+  );
 }
 
 /** |det| by Gaussian elimination with partial pivoting. */
@@ -96,7 +103,9 @@ describe('singularValues', () => {
     it(`recovers prescribed singular values of U·diag(s)·Vᵀ (${rows}×${cols})`, () => {
       const n = Math.min(rows, cols);
       // Spread over four decades, with a repeated pair, which QL must still separate cleanly.
-      const s = Array.from({ length: n }, (_, i) => 10 ** (1 - (4 * i) / n)).map((x, i) => (i === 2 ? 10 ** (1 - 4 / n) : x));
+      const s = Array.from({ length: n }, (_, i) => 10 ** (1 - (4 * i) / n)).map((x, i) =>
+        i === 2 ? 10 ** (1 - 4 / n) : x,
+      );
       s.sort((a, b) => b - a);
       const sv = singularValues(rows, cols, withSingularValues(rows, cols, s, rows * 100 + cols));
       // Squaring into the Gram matrix bounds the error of σ_i by ~n·eps·σ_max²/σ_i, not eps·σ_i:
@@ -140,7 +149,15 @@ describe('singularValues', () => {
     const s = Array.from({ length: n }, (_, i) => 10 ** (3 - (11 * i) / (n - 1)));
     const sv = singularValues(n, n, withSingularValues(n, n, s, 11));
     // The documented Gram-matrix accuracy: σ_i to ~n·eps·σ_max²/σ_i, never worse than ~sqrt(n·eps)·σ_max.
-    sv.forEach((x, i) => expectClose(x, s[i], 1e-12, Math.min((n * Number.EPSILON * s[0] ** 2) / s[i], Math.sqrt(n * Number.EPSILON) * s[0]), `σ${i}`));
+    sv.forEach((x, i) =>
+      expectClose(
+        x,
+        s[i],
+        1e-12,
+        Math.min((n * Number.EPSILON * s[0] ** 2) / s[i], Math.sqrt(n * Number.EPSILON) * s[0]),
+        `σ${i}`,
+      ),
+    );
   });
 
   it('accepts float32 data and agrees with the float64 copy', () => {

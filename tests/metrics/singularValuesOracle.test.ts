@@ -15,7 +15,12 @@ const EPS = Number.EPSILON;
  * than sqrt(n·eps)·σ_max; ml-matrix's SVD is accurate to a few eps·σ_max. The tolerance is their sum,
  * plus 1e-12 relative for the large values.
  */
-function expectAgreement(rows: number, cols: number, data: ArrayLike<number>, what: string): { ours: Float64Array; ref: number[] } {
+function expectAgreement(
+  rows: number,
+  cols: number,
+  data: ArrayLike<number>,
+  what: string,
+): { ours: Float64Array; ref: number[] } {
   const ours = singularValues(rows, cols, data);
   const ref = referenceSingularValues(rows, cols, data);
   const n = Math.min(rows, cols);
@@ -23,10 +28,12 @@ function expectAgreement(rows: number, cols: number, data: ArrayLike<number>, wh
   expect(ref.length).toBe(n);
   const smax = ref[0];
   for (let i = 0; i < n; i++) {
-    const gram = ref[i] > 0 ? Math.min((n * EPS * smax * smax) / ref[i], Math.sqrt(n * EPS) * smax) : Math.sqrt(n * EPS) * smax;
+    const gram =
+      ref[i] > 0 ? Math.min((n * EPS * smax * smax) / ref[i], Math.sqrt(n * EPS) * smax) : Math.sqrt(n * EPS) * smax;
     const tol = 1e-12 * ref[i] + gram + 16 * EPS * smax;
     const err = Math.abs(ours[i] - ref[i]);
-    if (!(err <= tol)) throw new Error(`${what}: σ${i} = ${ours[i]}, ml-matrix ${ref[i]} (|diff| ${err} > tol ${tol}, σ_max ${smax})`);
+    if (!(err <= tol))
+      throw new Error(`${what}: σ${i} = ${ours[i]}, ml-matrix ${ref[i]} (|diff| ${err} > tol ${tol}, σ_max ${smax})`);
   }
   return { ours, ref };
 }
@@ -34,12 +41,14 @@ function expectAgreement(rows: number, cols: number, data: ArrayLike<number>, wh
 /** Multiplies two row-major matrices, (m×k)(k×n). */
 function matmul(a: Float64Array, b: Float64Array, m: number, k: number, n: number): Float64Array {
   const c = new Float64Array(m * n);
-  for (let i = 0; i < m; i++) for (let p = 0; p < k; p++) for (let j = 0; j < n; j++) c[i * n + j] += a[i * k + p] * b[p * n + j];
+  for (let i = 0; i < m; i++)
+    for (let p = 0; p < k; p++) for (let j = 0; j < n; j++) c[i * n + j] += a[i * k + p] * b[p * n + j];
   return c;
 }
 
 const aboveFloor = (xs: ArrayLike<number>) => Array.from(xs).filter((x) => x >= SINGULAR_VALUE_FLOOR).length;
-const logSpaced = (n: number, hi: number, lo: number) => Array.from({ length: n }, (_, i) => 10 ** (hi - ((hi - lo) * i) / Math.max(n - 1, 1)));
+const logSpaced = (n: number, hi: number, lo: number) =>
+  Array.from({ length: n }, (_, i) => 10 ** (hi - ((hi - lo) * i) / Math.max(n - 1, 1)));
 
 describe('singularValues agrees with ml-matrix', () => {
   const shapes: [number, number][] = [
@@ -54,7 +63,12 @@ describe('singularValues agrees with ml-matrix', () => {
   ];
   for (const [rows, cols] of shapes) {
     it(`random Gaussian ${rows}×${cols} (the scale of an initialized layer)`, () => {
-      expectAgreement(rows, cols, gaussianMatrix(rows, cols, rows * 1009 + cols, 1 / Math.sqrt(cols)), `${rows}×${cols}`);
+      expectAgreement(
+        rows,
+        cols,
+        gaussianMatrix(rows, cols, rows * 1009 + cols, 1 / Math.sqrt(cols)),
+        `${rows}×${cols}`,
+      );
     });
   }
 
@@ -65,7 +79,13 @@ describe('singularValues agrees with ml-matrix', () => {
     [128, 512, 1],
   ] as const) {
     it(`rank ${rank} ${rows}×${cols} (product of thin factors): ${rank} values above the 1e-5 floor, the rest numerically zero`, () => {
-      const a = matmul(gaussianMatrix(rows, rank, rows + rank), gaussianMatrix(rank, cols, cols + rank, 1 / Math.sqrt(cols)), rows, rank, cols);
+      const a = matmul(
+        gaussianMatrix(rows, rank, rows + rank),
+        gaussianMatrix(rank, cols, cols + rank, 1 / Math.sqrt(cols)),
+        rows,
+        rank,
+        cols,
+      );
       const { ours, ref } = expectAgreement(rows, cols, a, `rank ${rank}`);
       expect(aboveFloor(ours)).toBe(rank);
       expect(aboveFloor(ref)).toBe(rank);
@@ -107,7 +127,12 @@ describe('singularValues agrees with ml-matrix', () => {
         [128, 128],
         [300, 20],
       ]) {
-        const { ours } = expectAgreement(rows, cols, gaussianMatrix(rows, cols, rows - cols, scale), `${label} ${rows}×${cols}`);
+        const { ours } = expectAgreement(
+          rows,
+          cols,
+          gaussianMatrix(rows, cols, rows - cols, scale),
+          `${label} ${rows}×${cols}`,
+        );
         expect(ours[ours.length - 1]).toBeGreaterThan(0);
         expect(ours[0] / scale).toBeGreaterThan(1);
         expect(ours[0] / scale).toBeLessThan(100);
@@ -148,7 +173,9 @@ describe('symmetricEigenvalues agrees with ml-matrix', () => {
       const a = new Float64Array(n * n);
       for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) a[i * n + j] = g[i * n + j] + g[j * n + i];
       const ours = symmetricEigenvalues(n, a);
-      const ref = new EigenvalueDecomposition(toMatrix(n, n, a), { assumeSymmetric: true }).realEigenvalues.sort((x, y) => y - x);
+      const ref = new EigenvalueDecomposition(toMatrix(n, n, a), { assumeSymmetric: true }).realEigenvalues.sort(
+        (x, y) => y - x,
+      );
       const scale = Math.max(Math.abs(ref[0]), Math.abs(ref[n - 1]));
       expect(ref[0]).toBeGreaterThan(0);
       expect(ref[n - 1]).toBeLessThan(0);

@@ -1,5 +1,12 @@
 import { describe, it, expect } from 'vitest';
-import { METRIC_NAMES, computeWeightMetrics, lowerMedian, type MetricName, type WeightMatrix, type WeightMetrics } from '../../src/metrics/index.ts';
+import {
+  METRIC_NAMES,
+  computeWeightMetrics,
+  lowerMedian,
+  type MetricName,
+  type WeightMatrix,
+  type WeightMetrics,
+} from '../../src/metrics/index.ts';
 import { expectClose, readFixtureFolder } from '../helpers/fixtures.ts';
 
 interface EncodedArray {
@@ -19,15 +26,25 @@ function decode(a: EncodedArray, what: string): Float32Array {
   if (a.dtype !== 'float32') throw new Error(`${what}: unsupported dtype ${a.dtype}`);
   const bytes = Buffer.from(a.base64, 'base64');
   const count = a.shape.reduce((n, d) => n * d, 1);
-  if (bytes.length !== count * 4) throw new Error(`${what}: shape ${a.shape} needs ${count * 4} bytes, got ${bytes.length}`);
+  if (bytes.length !== count * 4)
+    throw new Error(`${what}: shape ${a.shape} needs ${count * 4} bytes, got ${bytes.length}`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
   return Float32Array.from({ length: count }, (_, i) => view.getFloat32(i * 4, true));
 }
 
-const mat = (rows: number, cols: number, values: number[]): WeightMatrix => ({ rows, cols, data: new Float64Array(values) });
+const mat = (rows: number, cols: number, values: number[]): WeightMatrix => ({
+  rows,
+  cols,
+  data: new Float64Array(values),
+});
 const bias = (...values: number[]) => new Float64Array(values);
 
-function expectMetrics(actual: WeightMetrics, expected: Partial<Record<MetricName, number>>, rel = 1e-14, abs = 1e-15): void {
+function expectMetrics(
+  actual: WeightMetrics,
+  expected: Partial<Record<MetricName, number>>,
+  rel = 1e-14,
+  abs = 1e-15,
+): void {
   for (const [k, v] of Object.entries(expected)) {
     if (Number.isNaN(v)) expect(actual[k as MetricName], k).toBeNaN();
     else expectClose(actual[k as MetricName], v, rel, abs, k);
@@ -56,7 +73,7 @@ describe('computeWeightMetrics against the numpy fixtures', () => {
 });
 
 describe('computeWeightMetrics on hand-computed cases', () => {
-  it('lists the 14 metrics in SPEC order', () => {
+  it('lists the 14 metrics in the order of method.md §3', () => {
     expect(METRIC_NAMES).toEqual([
       'l1',
       'l2',
@@ -172,13 +189,30 @@ describe('computeWeightMetrics on hand-computed cases', () => {
 
   it('gives NaN variances for a single weight or a single bias entry, as numpy with ddof=1', () => {
     const got = computeWeightMetrics([mat(1, 1, [-2])], [bias(7)]);
-    expectMetrics(got, { l1: 2, weight_mean: -2, weight_median: -2, weight_var: NaN, bias_mean: 7, bias_median: 7, bias_var: NaN });
+    expectMetrics(got, {
+      l1: 2,
+      weight_mean: -2,
+      weight_median: -2,
+      weight_var: NaN,
+      bias_mean: 7,
+      bias_median: 7,
+      bias_var: NaN,
+    });
     expectMetrics(got, { spectral: 2, trace: -2, trace_over_spectral: -1, sv_mean: 2, sv_var: NaN });
   });
 
   it('gives NaN ratios for an all-zero matrix (0/0, as numpy)', () => {
     const got = computeWeightMetrics([mat(2, 3, [0, 0, 0, 0, 0, 0])], [bias(0, 0)]);
-    expectMetrics(got, { l1: 0, l2: 0, l1_over_l2: NaN, spectral: 0, trace_over_spectral: NaN, sv_mean: 0, sv_var: 0, bias_var: 0 });
+    expectMetrics(got, {
+      l1: 0,
+      l2: 0,
+      l1_over_l2: NaN,
+      spectral: 0,
+      trace_over_spectral: NaN,
+      sv_mean: 0,
+      sv_var: 0,
+      bias_var: 0,
+    });
   });
 
   it('accepts float32 input and does not modify its arguments', () => {
@@ -227,11 +261,15 @@ describe('computeWeightMetrics input errors', () => {
     expect(() => computeWeightMetrics([], [bias(1)])).toThrow(/no weight matrices/);
   });
   it('rejects data that does not match the shape', () => {
-    expect(() => computeWeightMetrics([ok, mat(2, 3, [1, 2, 3, 4, 5])], [bias(1)])).toThrow(/matrix 1 is 2×3 = 6 values but its data has 5/);
+    expect(() => computeWeightMetrics([ok, mat(2, 3, [1, 2, 3, 4, 5])], [bias(1)])).toThrow(
+      /matrix 1 is 2×3 = 6 values but its data has 5/,
+    );
   });
   it('rejects empty or non-integer shapes', () => {
     expect(() => computeWeightMetrics([mat(0, 3, [])], [bias(1)])).toThrow(/matrix 0 has shape 0×3/);
-    expect(() => computeWeightMetrics([{ rows: 1.5, cols: 2, data: new Float64Array(3) }], [bias(1)])).toThrow(/positive integers/);
+    expect(() => computeWeightMetrics([{ rows: 1.5, cols: 2, data: new Float64Array(3) }], [bias(1)])).toThrow(
+      /positive integers/,
+    );
   });
   it('rejects a missing bias list and bias vectors without entries', () => {
     expect(() => computeWeightMetrics([ok], [])).toThrow(/no bias vectors/);

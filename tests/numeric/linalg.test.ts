@@ -1,7 +1,15 @@
 /** src/numeric/linalg.ts against ml-matrix (Mapack Cholesky, LU inverse and determinant, covariance). */
 import { CholeskyDecomposition, covariance, determinant, inverse, Matrix } from 'ml-matrix';
 import { describe, expect, it } from 'vitest';
-import { choleskyLower, covarianceOfRows, flatten2d, invertLower, invertSpd, logDetFromCholesky } from '../../src/numeric/linalg.ts';
+import {
+  choleskyLower,
+  covarianceOfRows,
+  flatten2d,
+  invertLower,
+  invertSpd,
+  logDetFromCholesky,
+  solveLinear,
+} from '../../src/numeric/linalg.ts';
 import { fromMatrix, gaussianMatrix, spdWithEigenvalues, toMatrix } from '../helpers/oracle.ts';
 
 const EPS = Number.EPSILON;
@@ -58,10 +66,18 @@ describe('choleskyLower, invertLower, logDetFromCholesky, invertSpd agree with m
       // log|A| = Σ log λ exactly for the matrix we built; ml-matrix's LU determinant where it does not underflow.
       const logDet = logDetFromCholesky(l, n);
       const logDetRef =
-        c.hi === c.lo ? n * Math.log(c.hi) : Array.from({ length: n }, (_, i) => Math.log(c.hi * (c.lo / c.hi) ** (i / (n - 1)))).reduce((s, x) => s + x, 0);
-      expect(Math.abs(logDet - logDetRef)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(logDetRef)) + n * cond * EPS);
+        c.hi === c.lo
+          ? n * Math.log(c.hi)
+          : Array.from({ length: n }, (_, i) => Math.log(c.hi * (c.lo / c.hi) ** (i / (n - 1)))).reduce(
+              (s, x) => s + x,
+              0,
+            );
+      expect(Math.abs(logDet - logDetRef)).toBeLessThanOrEqual(
+        1e-9 * Math.max(1, Math.abs(logDetRef)) + n * cond * EPS,
+      );
       const det = determinant(toMatrix(n, n, a));
-      if (det > 1e-300 && det < 1e300) expect(Math.abs(logDet - Math.log(det))).toBeLessThanOrEqual(1e-6 + n * cond * EPS);
+      if (det > 1e-300 && det < 1e300)
+        expect(Math.abs(logDet - Math.log(det))).toBeLessThanOrEqual(1e-6 + n * cond * EPS);
 
       const inv = invertSpd(a, n);
       expect(inv).not.toBeNull();
@@ -189,5 +205,24 @@ describe('flatten2d', () => {
         [3, 4],
       ]),
     );
+  });
+});
+
+describe('solveLinear', () => {
+  it('solves A x = b for several right-hand sides, pivoting past a zero on the diagonal, and leaves A as it was', () => {
+    const a = Float64Array.from([0, 2, 1, 1, 1, 0, 2, 0, 3]);
+    const copy = Float64Array.from(a);
+    const xs = [Float64Array.from([1, 2, 3]), Float64Array.from([-1, 0.5, 4])];
+    const bs = xs.map((x) =>
+      Float64Array.from({ length: 3 }, (_, i) => a[i * 3] * x[0] + a[i * 3 + 1] * x[1] + a[i * 3 + 2] * x[2]),
+    );
+    const solved = solveLinear(a, 3, bs);
+    solved.forEach((x, k) => x.forEach((v, i) => expect(v).toBeCloseTo(xs[k][i], 12)));
+    expect(a).toEqual(copy);
+  });
+  it('a singular matrix throws the message it is given', () => {
+    expect(() =>
+      solveLinear(Float64Array.from([1, 2, 2, 4]), 2, [Float64Array.from([1, 1])], 'no inverse here'),
+    ).toThrow('no inverse here');
   });
 });

@@ -151,7 +151,11 @@ describe('createRng', () => {
     expect(counts.size).toBe(6);
     const chi2 = [...counts.values()].reduce((s, c) => s + (c - n / 6) ** 2 / (n / 6), 0);
     expect(chi2).toBeLessThan(20.5); // 0.999 quantile of χ² with 5 degrees of freedom
-    for (const arr of [new Int32Array([1, 2, 3, 4, 5, 6, 7, 8]), new Float64Array([0.5, 1.5, 2.5, 3.5, 4.5]), new Uint32Array([9, 8, 7])]) {
+    for (const arr of [
+      new Int32Array([1, 2, 3, 4, 5, 6, 7, 8]),
+      new Float64Array([0.5, 1.5, 2.5, 3.5, 4.5]),
+      new Uint32Array([9, 8, 7]),
+    ]) {
       const before = Array.from(arr as ArrayLike<number>).sort();
       rng.shuffle(arr);
       expect(Array.from(arr as ArrayLike<number>).sort()).toEqual(before);

@@ -53,7 +53,8 @@ describe('logGamma', () => {
   }
 
   it('satisfies Γ(x + 1) = x Γ(x) and gives ln n! at integers', () => {
-    for (const x of [0.01, 0.3, 0.77, 2.5, 13.1, 250]) expectClose(logGamma(x + 1) - logGamma(x), Math.log(x), 1e-12, 1e-13, `recurrence at ${x}`);
+    for (const x of [0.01, 0.3, 0.77, 2.5, 13.1, 250])
+      expectClose(logGamma(x + 1) - logGamma(x), Math.log(x), 1e-12, 1e-13, `recurrence at ${x}`);
     let lnFactorial = 0;
     for (let n = 1; n <= 30; n++) {
       expectClose(logGamma(n + 1), lnFactorial + Math.log(n), 1e-14, 1e-14, `ln ${n}!`);
@@ -64,7 +65,8 @@ describe('logGamma', () => {
 
 describe('regularizedBeta', () => {
   for (const [x, a, b, expected] of BETA) {
-    it(`I_${x}(${a}, ${b}) = ${expected}`, () => expectClose(regularizedBeta(x, a, b), expected, 1e-12, 0, `I_${x}(${a}, ${b})`));
+    it(`I_${x}(${a}, ${b}) = ${expected}`, () =>
+      expectClose(regularizedBeta(x, a, b), expected, 1e-12, 0, `I_${x}(${a}, ${b})`));
   }
 
   it('closed forms: I_x(a, 1) = x^a, I_x(1, b) = 1 − (1 − x)^b, and the symmetry I_x(a, b) = 1 − I_{1−x}(b, a)', () => {
@@ -72,7 +74,13 @@ describe('regularizedBeta', () => {
       for (const p of [0.5, 1, 3, 17]) {
         expectClose(regularizedBeta(x, p, 1), x ** p, 1e-13, 1e-300, `I_${x}(${p}, 1)`);
         expectClose(regularizedBeta(x, 1, p), -Math.expm1(p * Math.log1p(-x)), 1e-13, 1e-300, `I_${x}(1, ${p})`);
-        expectClose(regularizedBeta(x, p, 2.5), 1 - regularizedBeta(1 - x, 2.5, p), 1e-12, 1e-15, `symmetry at ${x}, ${p}`);
+        expectClose(
+          regularizedBeta(x, p, 2.5),
+          1 - regularizedBeta(1 - x, 2.5, p),
+          1e-12,
+          1e-15,
+          `symmetry at ${x}, ${p}`,
+        );
       }
     }
   });
@@ -90,13 +98,20 @@ describe('regularizedBeta', () => {
 
 describe('fDistributionSurvival', () => {
   for (const [f, d1, d2, expected] of F_SURVIVAL) {
-    it(`P(F(${d1}, ${d2}) > ${f}) = ${expected}`, () => expectClose(fDistributionSurvival(f, d1, d2), expected, 1e-11, 0, `F(${d1}, ${d2}) at ${f}`));
+    it(`P(F(${d1}, ${d2}) > ${f}) = ${expected}`, () =>
+      expectClose(fDistributionSurvival(f, d1, d2), expected, 1e-11, 0, `F(${d1}, ${d2}) at ${f}`));
   }
 
   it('for d1 = 2 equals the closed form (1 + 2f/d2)^(−d2/2), far into the tail', () => {
     for (const d2 of [1, 4, 30, 500]) {
       for (const f of [0.01, 1, 10, 1e3, 1e6]) {
-        expectClose(fDistributionSurvival(f, 2, d2), Math.exp((-d2 / 2) * Math.log1p((2 * f) / d2)), 1e-12, 1e-300, `F(2, ${d2}) at ${f}`);
+        expectClose(
+          fDistributionSurvival(f, 2, d2),
+          Math.exp((-d2 / 2) * Math.log1p((2 * f) / d2)),
+          1e-12,
+          1e-300,
+          `F(2, ${d2}) at ${f}`,
+        );
       }
     }
   });

@@ -5,7 +5,9 @@ import { earthMoversDistance } from '../../src/numeric/transport.ts';
 
 /** W1 between two discrete distributions on the real line: ∫ |F_p − F_q| dx (exact for |x − y| ground cost). */
 function lineDistance(xs: number[], p: number[], ys: number[], q: number[]): number {
-  const events = [...xs.map((x, i) => ({ x, w: p[i] })), ...ys.map((y, j) => ({ x: y, w: -q[j] }))].sort((a, b) => a.x - b.x);
+  const events = [...xs.map((x, i) => ({ x, w: p[i] })), ...ys.map((y, j) => ({ x: y, w: -q[j] }))].sort(
+    (a, b) => a.x - b.x,
+  );
   let cdf = 0;
   let total = 0;
   for (let i = 0; i < events.length - 1; i++) {

@@ -37,7 +37,8 @@ export function transportProblem(seed: number, n: number, m: number, kind: Probl
     cost = Array.from({ length: n }, () => Array.from({ length: m }, () => int(3)));
   } else {
     // Distances between points in the plane, some of them repeated (zero distance between distinct states).
-    const points = (len: number) => Array.from({ length: len }, () => (rng.next() < 0.2 ? [0, 0] : [rng.normal() * 3, rng.normal() * 3]));
+    const points = (len: number) =>
+      Array.from({ length: len }, () => (rng.next() < 0.2 ? [0, 0] : [rng.normal() * 3, rng.normal() * 3]));
     const a = points(n);
     const b = kind === 'equal' ? a.slice(0, m).concat(points(Math.max(0, m - n))) : points(m);
     cost = a.map((x) => b.map((y) => Math.hypot(x[0] - y[0], x[1] - y[1])));

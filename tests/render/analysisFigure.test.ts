@@ -10,7 +10,9 @@ import { RAW_CONTROL } from '../helpers/controls.ts';
 import { xmlWellFormedError } from '../helpers/xmlWellFormed.ts';
 
 /** The SVG has its own line breaks; nothing else raw. */
-const RAW_CONTROL_BUT_NEWLINE = new RegExp(RAW_CONTROL.source.replace('\\u0000-\\u001f', '\\u0000-\\u0009\\u000b-\\u001f'));
+const RAW_CONTROL_BUT_NEWLINE = new RegExp(
+  RAW_CONTROL.source.replace('\\u0000-\\u001f', '\\u0000-\\u0009\\u000b-\\u001f'),
+);
 
 /** Feature names no figure should trip over: controls XML cannot hold, markup, entities, a CDATA end, bidi, lone surrogates, inherited names, a long one. */
 const HOSTILE = [
@@ -60,7 +62,11 @@ describe('analysis figure', () => {
     );
     // Each edge's label carries its support.
     for (const e of report.map.edges)
-      expect(svg).toMatch(new RegExp(`${e.runs} runs? · ${Math.round(100 * st.edges.find((x) => x.from === e.from && x.to === e.to)!.support)}%`));
+      expect(svg).toMatch(
+        new RegExp(
+          `${e.runs} runs? · ${Math.round(100 * st.edges.find((x) => x.from === e.from && x.to === e.to)!.support)}%`,
+        ),
+      );
     expect(svg).toContain('Model selection (held-out runs; chosen K=2, lowest BIC)');
     // One black convergence tick per converged run.
     expect(svg.match(/fill="#000"/g)?.length).toBe(report.runs.filter((r) => r.convergence?.converged).length);

@@ -17,7 +17,9 @@ describe('svg helpers', () => {
   });
 
   it('text escapes its content', () => {
-    expect(text(5, 6.789, 'K < 3 & "x"', { 'text-anchor': 'end' })).toBe('<text x="5" y="6.79" text-anchor="end">K &lt; 3 &amp; &quot;x&quot;</text>');
+    expect(text(5, 6.789, 'K < 3 & "x"', { 'text-anchor': 'end' })).toBe(
+      '<text x="5" y="6.79" text-anchor="end">K &lt; 3 &amp; &quot;x&quot;</text>',
+    );
   });
 
   it('state colors are 12 distinct colors and wrap around', () => {

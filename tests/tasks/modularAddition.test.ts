@@ -3,11 +3,18 @@ import { createRng } from '../../src/numeric/rng.ts';
 import { modularAdditionData, MODADD_PAPER } from '../../tasks/modular-addition/data.ts';
 import { createTaskModel, trainingConfig } from '../../tasks/index.ts';
 
-describe('modular addition (SPEC §3)', () => {
+describe('modular addition (method.md §2)', () => {
   it('paper preset: p = 113, 30% of the p² pairs for training, AdamW (0.9, 0.98), lr 1e-3, wd 1, batch 2048, 10,000 epochs, a checkpoint every 10', async () => {
     const cfg = trainingConfig('modular-addition', 'paper');
     expect(cfg).toMatchObject({ epochs: 10000, checkpointEvery: 10, batchSize: 2048, convergenceThreshold: 0.9 });
-    expect(cfg.optimizer).toEqual({ kind: 'adamw', learningRate: 1e-3, beta1: 0.9, beta2: 0.98, epsilon: 1e-8, weightDecay: 1 });
+    expect(cfg.optimizer).toEqual({
+      kind: 'adamw',
+      learningRate: 1e-3,
+      beta1: 0.9,
+      beta2: 0.98,
+      epsilon: 1e-8,
+      weightDecay: 1,
+    });
     expect(cfg.model).toEqual({ ...MODADD_PAPER });
     const data = (await createTaskModel(cfg)).makeData(0);
     expect([data.nTrain, data.nEval]).toEqual([3830, 8939]);
@@ -49,7 +56,9 @@ describe('modular addition (SPEC §3)', () => {
 
   it('metrics count the 15 paper matrices (Q, K, V per head, O, in, out) and the two MLP biases', async () => {
     const model = await createTaskModel(trainingConfig('modular-addition', 'paper'));
-    const matrices = model.params.filter((p) => p.role === 'matrix').reduce((n, p) => n + (p.shape.length === 3 ? p.shape[0] : 1), 0);
+    const matrices = model.params
+      .filter((p) => p.role === 'matrix')
+      .reduce((n, p) => n + (p.shape.length === 3 ? p.shape[0] : 1), 0);
     expect(matrices).toBe(15);
     expect(model.params.filter((p) => p.role === 'matrix').map((p) => [p.name, p.shape.join('×')])).toEqual([
       ['W_Q', '4×32×128'],

@@ -3,10 +3,15 @@ import { createRng } from '../../src/numeric/rng.ts';
 import { createTaskModel, trainingConfig } from '../../tasks/index.ts';
 import { parityData, PARITY_PAPER } from '../../tasks/sparse-parity/data.ts';
 
-describe('sparse parity (SPEC §3)', () => {
+describe('sparse parity (method.md §2)', () => {
   it('paper preset: 40 bits, parity of 3, MLP 40→1000→1, SGD lr 0.1 with L2 0.01, batch 32, 300 epochs, a checkpoint every epoch', async () => {
     const cfg = trainingConfig('sparse-parity', 'paper');
-    expect(cfg).toMatchObject({ epochs: 300, checkpointEvery: 1, batchSize: 32, optimizer: { kind: 'sgd', learningRate: 0.1, weightDecay: 0.01 } });
+    expect(cfg).toMatchObject({
+      epochs: 300,
+      checkpointEvery: 1,
+      batchSize: 32,
+      optimizer: { kind: 'sgd', learningRate: 0.1, weightDecay: 0.01 },
+    });
     expect(cfg.model).toEqual({ bits: 40, parityBits: 3, hidden: 1000, nTrain: 1000, nEval: 100 });
     const model = await createTaskModel(cfg);
     expect(model.params.map((p) => [p.name, p.shape.join('×'), p.role])).toEqual([

@@ -18,7 +18,9 @@ describe('--sv-every', () => {
     const help = formatFlagHelp(RUN_FLAGS)
       .split('\n')
       .find((l) => l.startsWith('  --sv-every'));
-    expect(help).toMatch(/--sv-every <n> +the singular-value metrics .*every k-th checkpoint.*repeated in between.*metric time on big models.*\(default 1\)/);
+    expect(help).toMatch(
+      /--sv-every <n> +the singular-value metrics .*every k-th checkpoint.*repeated in between.*metric time on big models.*\(default 1\)/,
+    );
   });
 
   it('--sv-every 0, 2.5 or a word are refused with a clear message', () => {
@@ -41,10 +43,17 @@ describe('--sv-every', () => {
   it('k = 1 (given or not) leaves the key out of the config, so old states and bundles still compare equal; k > 1 sets it', () => {
     expect(Object.hasOwn(cli().config, 'singularValuesEvery')).toBe(false);
     expect(Object.hasOwn(cli('--sv-every', '1').config, 'singularValuesEvery')).toBe(false);
-    expect(JSON.stringify(cli('--sv-every', '1').config)).toBe(JSON.stringify(trainingConfig('sparse-parity', 'paper')));
-    expect(Object.hasOwn(trainingConfig('sparse-parity', 'paper', { singularValuesEvery: 1 }), 'singularValuesEvery')).toBe(false);
+    expect(JSON.stringify(cli('--sv-every', '1').config)).toBe(
+      JSON.stringify(trainingConfig('sparse-parity', 'paper')),
+    );
+    expect(
+      Object.hasOwn(trainingConfig('sparse-parity', 'paper', { singularValuesEvery: 1 }), 'singularValuesEvery'),
+    ).toBe(false);
     expect(cli('--sv-every', '5').config.singularValuesEvery).toBe(5);
-    expect(cli('--sv-every=25').config).toEqual({ ...trainingConfig('sparse-parity', 'paper'), singularValuesEvery: 25 });
+    expect(cli('--sv-every=25').config).toEqual({
+      ...trainingConfig('sparse-parity', 'paper'),
+      singularValuesEvery: 25,
+    });
   });
 
   it('trainingConfig and validateConfig refuse a config whose interval is not a whole number ≥ 1', () => {
@@ -54,7 +63,9 @@ describe('--sv-every', () => {
     const cfg = trainingConfig('sparse-parity', 'quick');
     for (const bad of [2.5, -1, NaN]) {
       cfg.singularValuesEvery = bad;
-      expect(() => validateConfig(cfg)).toThrow(`singular-value interval (sv-every) must be a whole number ≥ 1, got ${bad}`);
+      expect(() => validateConfig(cfg)).toThrow(
+        `singular-value interval (sv-every) must be a whole number ≥ 1, got ${bad}`,
+      );
     }
   });
 
@@ -66,7 +77,11 @@ describe('--sv-every', () => {
     expect(trainingRequest(state.training)).toEqual(trainingRequest(flags));
     expect(trainingRequest(state.training).config.singularValuesEvery).toBe(3);
     expect(encodeLabUrl({ training: state.training })).toBe('task=sparse-parity&preset=quick&sv-every=3&v=1');
-    expect(encodeLabUrl({ training: { ...state.training, 'sv-every': 1 } })).toBe('task=sparse-parity&preset=quick&v=1');
-    expect(decodeLabUrl('?sv-every=0').problems.map((p) => p.message)).toEqual(['sv-every=0 was ignored: --sv-every must be at least 1']);
+    expect(encodeLabUrl({ training: { ...state.training, 'sv-every': 1 } })).toBe(
+      'task=sparse-parity&preset=quick&v=1',
+    );
+    expect(decodeLabUrl('?sv-every=0').problems.map((p) => p.message)).toEqual([
+      'sv-every=0 was ignored: --sv-every must be at least 1',
+    ]);
   });
 });

@@ -13,7 +13,9 @@ function expectRowsClose(a: SeedCheckpoint[][], b: SeedCheckpoint[][], rel: numb
         // Which path computed the metrics differs by design (WebGPU kernels vs the CPU path).
         if (k === METRICS_PATH_COLUMN) continue;
         const w = b[i][s].row[k];
-        expect(Math.abs(v - w), `checkpoint ${i}, seed ${s}, ${k}: ${v} vs ${w}`).toBeLessThanOrEqual(rel * Math.max(Math.abs(v), Math.abs(w)) + 1e-6);
+        expect(Math.abs(v - w), `checkpoint ${i}, seed ${s}, ${k}: ${v} vs ${w}`).toBeLessThanOrEqual(
+          rel * Math.max(Math.abs(v), Math.abs(w)) + 1e-6,
+        );
       }
     }),
   );
@@ -27,7 +29,9 @@ describe('backend probe', () => {
     expect(tf.getBackend()).toBe('wasm');
     const cpu = await selectBackend({ requested: 'cpu' });
     expect(cpu).toMatchObject({ name: 'cpu', reason: 'cpu was requested' });
-    await expect(selectBackend({ requested: 'webgl' })).rejects.toThrow("backend 'webgl' is not available here (webgl: WebGL needs a browser)");
+    await expect(selectBackend({ requested: 'webgl' })).rejects.toThrow(
+      "backend 'webgl' is not available here (webgl: WebGL needs a browser)",
+    );
   });
 
   it('real WebGPU in Node (Dawn; SwiftShader without a GPU) trains the same numbers as the cpu backend', async () => {

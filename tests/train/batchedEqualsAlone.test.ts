@@ -28,7 +28,10 @@ for (const backend of ['wasm', 'cpu'] as const) {
             expect(batched[c][i].seed).toBe(seed);
             for (const key of Object.keys(a)) {
               const rel = Math.abs(a[key] - b[key]) / Math.max(Math.abs(a[key]), 1e-12);
-              expect(rel, `seed ${seed}, checkpoint ${c}, ${key}: ${b[key]} batched vs ${a[key]} alone`).toBeLessThanOrEqual(1e-5);
+              expect(
+                rel,
+                `seed ${seed}, checkpoint ${c}, ${key}: ${b[key]} batched vs ${a[key]} alone`,
+              ).toBeLessThanOrEqual(1e-5);
             }
           });
         }
@@ -46,7 +49,9 @@ describe('seed chunks', () => {
     const model = await createTaskModel(cfg);
     const seeds = [0, 1, 2, 3, 4];
     const whole = new BatchedTrainer(model, seeds);
-    const chunked = new BatchedTrainer(model, seeds, { activationBudgetFloats: 2 * model.activationFloatsPerExample * cfg.batchSize });
+    const chunked = new BatchedTrainer(model, seeds, {
+      activationBudgetFloats: 2 * model.activationFloatsPerExample * cfg.batchSize,
+    });
     expect(whole.seedChunks()).toEqual([[0, 5]]);
     expect(chunked.seedChunks()).toEqual([
       [0, 2],

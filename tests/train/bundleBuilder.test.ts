@@ -1,19 +1,36 @@
 import { describe, expect, it } from 'vitest';
 import { formatRunsJson, parseRunsJson, RUN_BUNDLE_FORMAT } from '../../src/io/index.ts';
 import { METRIC_NAMES } from '../../src/metrics/index.ts';
-import { appendCheckpoints, CHECKPOINT_COLUMNS, newTrainingBundle, runId, truncateAfter } from '../../src/train/bundleBuilder.ts';
+import {
+  appendCheckpoints,
+  CHECKPOINT_COLUMNS,
+  newTrainingBundle,
+  runId,
+  truncateAfter,
+} from '../../src/train/bundleBuilder.ts';
 import type { CheckpointRow, SeedCheckpoint } from '../../src/train/batchedTrainer.ts';
 import { tinyParity } from './tiny.ts';
 
 /** A checkpoint row whose every value encodes (seed, step), so misplaced values show. */
 function row(seed: number, step: number): CheckpointRow {
-  const r = { step, epoch: step / 2, train_loss: 1 / (step + 1), train_acc: 0.5, eval_loss: 2 / (step + 1), eval_acc: 0.25 } as CheckpointRow;
+  const r = {
+    step,
+    epoch: step / 2,
+    train_loss: 1 / (step + 1),
+    train_acc: 0.5,
+    eval_loss: 2 / (step + 1),
+    eval_acc: 0.25,
+  } as CheckpointRow;
   METRIC_NAMES.forEach((m, i) => (r[m] = seed * 1000 + step + i / 100));
   r.metrics_gpu = 0;
   return r;
 }
 
-const entry = (seed: number, step: number, diverged?: string): SeedCheckpoint => ({ seed, row: row(seed, step), ...(diverged ? { diverged } : {}) });
+const entry = (seed: number, step: number, diverged?: string): SeedCheckpoint => ({
+  seed,
+  row: row(seed, step),
+  ...(diverged ? { diverged } : {}),
+});
 
 describe('newTrainingBundle', () => {
   it('one group named task/preset with the config (and extras), one empty run per seed with every column', () => {
@@ -30,7 +47,16 @@ describe('newTrainingBundle', () => {
       ['seed-8', 8],
     ]);
     for (const r of g.runs) expect(r.checkpoints).toEqual(Object.fromEntries(CHECKPOINT_COLUMNS.map((c) => [c, []])));
-    expect(CHECKPOINT_COLUMNS).toEqual(['step', 'epoch', 'train_loss', 'train_acc', 'eval_loss', 'eval_acc', ...METRIC_NAMES, 'metrics_gpu']);
+    expect(CHECKPOINT_COLUMNS).toEqual([
+      'step',
+      'epoch',
+      'train_loss',
+      'train_acc',
+      'eval_loss',
+      'eval_acc',
+      ...METRIC_NAMES,
+      'metrics_gpu',
+    ]);
     expect(runId(12)).toBe('seed-12');
   });
 });
@@ -65,7 +91,8 @@ describe('appendCheckpoints', () => {
 
   it('builds a bundle that the JSON reader accepts and reads back unchanged', () => {
     const b = newTrainingBundle(tinyParity(), [0, 1]);
-    for (let s = 0; s < 4; s++) appendCheckpoints(b, [entry(0, s), entry(1, s, s === 2 ? 'eval_loss is Infinity' : undefined)]);
+    for (let s = 0; s < 4; s++)
+      appendCheckpoints(b, [entry(0, s), entry(1, s, s === 2 ? 'eval_loss is Infinity' : undefined)]);
     expect(parseRunsJson(formatRunsJson(b), 'built.json')).toEqual(b);
   });
 });
@@ -74,7 +101,11 @@ describe('truncateAfter', () => {
   it('drops every column after the step, counts the dropped checkpoints, and clears a divergence that came later', () => {
     const b = newTrainingBundle(tinyParity(), [0, 1, 2]);
     for (const s of [0, 5, 10, 15])
-      appendCheckpoints(b, [entry(0, s), entry(1, s, s === 15 ? 'NaN weights' : undefined), entry(2, s, s === 5 ? 'NaN loss' : undefined)]);
+      appendCheckpoints(b, [
+        entry(0, s),
+        entry(1, s, s === 15 ? 'NaN weights' : undefined),
+        entry(2, s, s === 5 ? 'NaN loss' : undefined),
+      ]);
     expect(truncateAfter(b, 7)).toBe(2 + 2);
     const [r0, r1, r2] = b.groups[0].runs;
     for (const c of CHECKPOINT_COLUMNS) {

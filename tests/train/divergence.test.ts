@@ -51,7 +51,9 @@ describe('diverging runs are marked, not crashed on', () => {
       expect(run.diverged, `${run.id}`).toBeDefined();
       expect(run.diverged!.step).toBeGreaterThan(0);
       const last = run.checkpoints.l2.length - 1;
-      expect(Number.isFinite(run.checkpoints.l2[last]) && Number.isFinite(run.checkpoints.train_loss[last])).toBe(false);
+      expect(Number.isFinite(run.checkpoints.l2[last]) && Number.isFinite(run.checkpoints.train_loss[last])).toBe(
+        false,
+      );
     }
   });
 });
@@ -62,12 +64,26 @@ describe('bad settings give clear errors', () => {
     expect(() => new BatchedTrainer(parity, [])).toThrow('need at least one seed');
     const big = await createTaskModel(tinyParity({ batchSize: 65 }));
     expect(() => new BatchedTrainer(big, [0])).toThrow('batch size 65 is larger than the 64 training examples');
-    expect(() => trainingConfig('sparse-parity', 'fast')).toThrow("unknown preset 'fast' for sparse-parity; presets: paper, quick");
-    expect(() => trainingConfig('mnist', 'paper')).toThrow("unknown task 'mnist'; tasks: modular-addition, sparse-parity");
-    expect(() => trainingConfig('sparse-parity', 'paper', { learningRate: NaN })).toThrow('learning rate must be a finite number > 0, got NaN');
-    expect(() => trainingConfig('sparse-parity', 'paper', { learningRate: Infinity })).toThrow('learning rate must be a finite number > 0, got Infinity');
-    expect(() => trainingConfig('sparse-parity', 'paper', { epochs: 0 })).toThrow('epochs must be a whole number ≥ 1, got 0');
-    expect(() => trainingConfig('sparse-parity', 'paper', { model: { 'layer-norm': true } })).toThrow('--layer-norm applies to modular-addition only');
-    await expect(createTaskModel(tinyModAdd({ trainFraction: 1.5 }))).rejects.toThrow('trainFraction must be in (0, 1), got 1.5');
+    expect(() => trainingConfig('sparse-parity', 'fast')).toThrow(
+      "unknown preset 'fast' for sparse-parity; presets: paper, quick",
+    );
+    expect(() => trainingConfig('mnist', 'paper')).toThrow(
+      "unknown task 'mnist'; tasks: modular-addition, sparse-parity",
+    );
+    expect(() => trainingConfig('sparse-parity', 'paper', { learningRate: NaN })).toThrow(
+      'learning rate must be a finite number > 0, got NaN',
+    );
+    expect(() => trainingConfig('sparse-parity', 'paper', { learningRate: Infinity })).toThrow(
+      'learning rate must be a finite number > 0, got Infinity',
+    );
+    expect(() => trainingConfig('sparse-parity', 'paper', { epochs: 0 })).toThrow(
+      'epochs must be a whole number ≥ 1, got 0',
+    );
+    expect(() => trainingConfig('sparse-parity', 'paper', { model: { 'layer-norm': true } })).toThrow(
+      '--layer-norm applies to modular-addition only',
+    );
+    await expect(createTaskModel(tinyModAdd({ trainFraction: 1.5 }))).rejects.toThrow(
+      'trainFraction must be in (0, 1), got 1.5',
+    );
   });
 });

@@ -3,11 +3,20 @@ import { classifyFailure } from '../../src/train/failures.ts';
 
 describe('classifyFailure: what stopped training, so the lab can say what to do', () => {
   it("IndexedDB's QuotaExceededError, also wrapped as a store failure's cause, is a full storage", () => {
-    const quota = new DOMException('The transaction was aborted, so the request cannot be fulfilled.', 'QuotaExceededError');
-    for (const e of [quota, new Error('could not save', { cause: quota }), Object.assign(new Error('Quota exceeded.'), { name: 'QuotaExceededError' })]) {
+    const quota = new DOMException(
+      'The transaction was aborted, so the request cannot be fulfilled.',
+      'QuotaExceededError',
+    );
+    for (const e of [
+      quota,
+      new Error('could not save', { cause: quota }),
+      Object.assign(new Error('Quota exceeded.'), { name: 'QuotaExceededError' }),
+    ]) {
       const f = classifyFailure(e);
       expect(f.kind).toBe('storage-full');
-      expect(f.message).toMatch(/storage for the lab is full .*delete old sessions, then resume — nothing saved so far is lost/);
+      expect(f.message).toMatch(
+        /storage for the lab is full .*delete old sessions, then resume — nothing saved so far is lost/,
+      );
     }
   });
 

@@ -12,7 +12,10 @@ beforeAll(async () => {
 });
 
 /** tfjs loss and gradients for seed 0's first batch; the float64 loss of the same parameters; finite differences. */
-async function check(model: TaskModel, f64Loss: (w: Params, x: Int32Array | Float32Array, y: Int32Array | Float32Array, n: number) => number) {
+async function check(
+  model: TaskModel,
+  f64Loss: (w: Params, x: Int32Array | Float32Array, y: Int32Array | Float32Array, n: number) => number,
+) {
   const trainer = new BatchedTrainer(model, [7]);
   // Move away from the symmetric init a little, so every parameter has a gradient worth checking.
   for (let i = 0; i < 3; i++) trainer.step();
@@ -24,10 +27,14 @@ async function check(model: TaskModel, f64Loss: (w: Params, x: Int32Array | Floa
   const xs = tf.tensor(x, [1, n, w], model.inputDtype);
   const ys = tf.tensor(y, [1, n], model.labelDtype);
   const vars = Object.values(trainer.params);
-  const { value, grads } = tf.variableGrads(() => tf.mean(model.exampleLoss(model.forward(trainer.params, xs), ys)) as tf.Scalar, vars);
+  const { value, grads } = tf.variableGrads(
+    () => tf.mean(model.exampleLoss(model.forward(trainer.params, xs), ys)) as tf.Scalar,
+    vars,
+  );
   const tfLoss = (await value.data())[0];
   const params: Params = {};
-  for (const [name, v] of Object.entries(trainer.params)) params[name] = Float64Array.from((await v.data()) as Float32Array);
+  for (const [name, v] of Object.entries(trainer.params))
+    params[name] = Float64Array.from((await v.data()) as Float32Array);
   const refLoss = f64Loss(params, x, y, n);
   expect(Math.abs(tfLoss - refLoss) / Math.abs(refLoss), 'forward: tfjs loss vs float64 reference').toBeLessThan(1e-5);
   const rng = createRng(1, 'fd');
@@ -59,7 +66,9 @@ describe('gradients match finite differences of float64 references', () => {
   it('sparse parity MLP (hinge loss)', async () => {
     const model = await createTaskModel(tinyParity());
     const s = model.config.model;
-    await check(model, (w, x, y, n) => parityLoss(w, x as Float32Array, y as Float32Array, n, Number(s.bits), Number(s.hidden)));
+    await check(model, (w, x, y, n) =>
+      parityLoss(w, x as Float32Array, y as Float32Array, n, Number(s.bits), Number(s.hidden)),
+    );
   });
 
   for (const layerNorm of [false, true]) {
@@ -67,7 +76,14 @@ describe('gradients match finite differences of float64 references', () => {
       const cfg = tinyModAdd({ layerNorm });
       const model = await createTaskModel(cfg);
       const s = cfg.model;
-      const dims: ModAddDims = { p: Number(s.modulus), d: Number(s.dModel), h: Number(s.heads), dh: Number(s.dHead), m: Number(s.dMlp), layerNorm };
+      const dims: ModAddDims = {
+        p: Number(s.modulus),
+        d: Number(s.dModel),
+        h: Number(s.heads),
+        dh: Number(s.dHead),
+        m: Number(s.dMlp),
+        layerNorm,
+      };
       await check(model, (w, x, y, n) => modAddLoss(w, x as Int32Array, y as Int32Array, n, dims));
     });
   }

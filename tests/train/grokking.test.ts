@@ -34,7 +34,8 @@ describe('grokking on a CPU', () => {
       if (!trainer.atCheckpoint()) continue;
       for (const [i, e] of (await trainer.checkpoint()).entries()) {
         if (memorizedAt[i] === null && e.row.train_acc >= 0.99 && e.row.eval_acc < 0.5) memorizedAt[i] = trainer.epoch;
-        if (memorizedAt[i] !== null && generalizedAt[i] === null && e.row.eval_acc >= 0.9) generalizedAt[i] = trainer.epoch;
+        if (memorizedAt[i] !== null && generalizedAt[i] === null && e.row.eval_acc >= 0.9)
+          generalizedAt[i] = trainer.epoch;
       }
     }
     trainer.dispose();

@@ -36,7 +36,12 @@ describe("the models' included parameters give the fixture metrics", () => {
       matrices: ['W_Q', 'W_K', 'W_V', 'W_O', 'W_in', 'W_out'],
       biases: ['b_in', 'b_out'],
     },
-    { file: 'parity.json', config: trainingConfig('sparse-parity', 'paper'), matrices: ['W1', 'W2'], biases: ['b1', 'b2'] },
+    {
+      file: 'parity.json',
+      config: trainingConfig('sparse-parity', 'paper'),
+      matrices: ['W1', 'W2'],
+      biases: ['b1', 'b2'],
+    },
   ];
   for (const c of cases) {
     it(c.file, async () => {
@@ -69,7 +74,8 @@ describe("the models' included parameters give the fixture metrics", () => {
       });
       const metrics = await trainer.metrics();
       for (const seed of [0, 1])
-        for (const [k, expected] of Object.entries(f!.expected)) expectClose(metrics[seed][k as never], expected, 1e-6, 0, `${c.file} seed ${seed} ${k}`);
+        for (const [k, expected] of Object.entries(f!.expected))
+          expectClose(metrics[seed][k as never], expected, 1e-6, 0, `${c.file} seed ${seed} ${k}`);
       trainer.dispose();
     });
   }

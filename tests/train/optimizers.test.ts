@@ -8,7 +8,14 @@ beforeAll(async () => {
   await selectBackend({ requested: 'cpu' });
 });
 
-const ADAMW: OptimizerSpec = { kind: 'adamw', learningRate: 1e-2, beta1: 0.9, beta2: 0.98, epsilon: 1e-8, weightDecay: 0.5 };
+const ADAMW: OptimizerSpec = {
+  kind: 'adamw',
+  learningRate: 1e-2,
+  beta1: 0.9,
+  beta2: 0.98,
+  epsilon: 1e-8,
+  weightDecay: 0.5,
+};
 const SGD: OptimizerSpec = { kind: 'sgd', learningRate: 0.1, weightDecay: 0.01 };
 const SHAPES: Record<string, number[]> = { w: [3, 4, 5], b: [3, 7] };
 const STEPS = 6;
@@ -22,7 +29,10 @@ function problem(seed: number) {
   const init: Record<string, number[]> = {};
   const grads: Record<string, number[]>[] = [];
   for (const [name, shape] of Object.entries(SHAPES)) init[name] = f32(size(shape), 1);
-  for (let t = 0; t < STEPS; t++) grads.push(Object.fromEntries(Object.entries(SHAPES).map(([name, shape]) => [name, f32(size(shape), 0.1 * (t + 1))])));
+  for (let t = 0; t < STEPS; t++)
+    grads.push(
+      Object.fromEntries(Object.entries(SHAPES).map(([name, shape]) => [name, f32(size(shape), 0.1 * (t + 1))])),
+    );
   return { init, grads };
 }
 
@@ -66,13 +76,17 @@ async function run(spec: OptimizerSpec, seed: number, alive: number[] | null = n
   const state = createOptimizerState(spec, params);
   const mask = alive ? tf.tensor1d(alive, 'float32') : null;
   for (const g of grads) {
-    const gt = Object.fromEntries(Object.keys(SHAPES).map((name) => [name, tf.tensor(pick(name, g[name]).values, params[name].shape, 'float32')]));
+    const gt = Object.fromEntries(
+      Object.keys(SHAPES).map((name) => [name, tf.tensor(pick(name, g[name]).values, params[name].shape, 'float32')]),
+    );
     applyUpdate(spec, state, params, gt, mask);
     Object.values(gt).forEach((x) => x.dispose());
   }
   const out: Record<string, Float32Array> = {};
   for (const [name, p] of Object.entries(params)) out[name] = (await p.data()) as Float32Array;
-  const slots = await Promise.all(Object.entries(state.slots).map(async ([name, s]) => [name, await Promise.all(s.map((x) => x.data()))] as const));
+  const slots = await Promise.all(
+    Object.entries(state.slots).map(async ([name, s]) => [name, await Promise.all(s.map((x) => x.data()))] as const),
+  );
   Object.values(params).forEach((p) => p.dispose());
   Object.values(state.slots)
     .flat()
@@ -92,7 +106,9 @@ describe('applyUpdate', () => {
           init[name],
           grads.map((g) => g[name]),
         );
-        ref.forEach((r, i) => expect(Math.abs(out[name][i] - r), `${name}[${i}]`).toBeLessThanOrEqual(2e-6 * Math.max(1, Math.abs(r))));
+        ref.forEach((r, i) =>
+          expect(Math.abs(out[name][i] - r), `${name}[${i}]`).toBeLessThanOrEqual(2e-6 * Math.max(1, Math.abs(r))),
+        );
         // the update did something: a wrong rule would not hide behind an unchanged parameter
         expect(ref.some((r, i) => Math.abs(r - init[name][i]) > 1e-3)).toBe(true);
       }
@@ -114,10 +130,15 @@ describe('applyUpdate', () => {
       const masked = await run(spec, 3, [1, 0, 1]);
       for (const name of Object.keys(SHAPES)) {
         const per = size(SHAPES[name]) / 3;
-        expect(Array.from(masked.out[name].subarray(per, 2 * per))).toEqual(Array.from(Float32Array.from(free.init[name].slice(per, 2 * per))));
+        expect(Array.from(masked.out[name].subarray(per, 2 * per))).toEqual(
+          Array.from(Float32Array.from(free.init[name].slice(per, 2 * per))),
+        );
         for (const s of [0, 2])
-          expect(Array.from(masked.out[name].subarray(s * per, (s + 1) * per))).toEqual(Array.from(free.out[name].subarray(s * per, (s + 1) * per)));
-        for (const slot of masked.slots[name] ?? []) expect(Array.from(slot.subarray(per, 2 * per))).toEqual(new Array(per).fill(0));
+          expect(Array.from(masked.out[name].subarray(s * per, (s + 1) * per))).toEqual(
+            Array.from(free.out[name].subarray(s * per, (s + 1) * per)),
+          );
+        for (const slot of masked.slots[name] ?? [])
+          expect(Array.from(slot.subarray(per, 2 * per))).toEqual(new Array(per).fill(0));
       }
     });
   }

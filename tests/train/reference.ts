@@ -1,10 +1,17 @@
 /**
- * Float64 reference implementations of both models, written straight from SPEC §3 on plain arrays,
+ * Float64 reference implementations of both models, written straight from method.md §2 on plain arrays,
  * to check the tfjs models' forward passes and (by finite differences) their gradients.
  */
 export type Params = Record<string, Float64Array>;
 
-export function parityLoss(w: Params, x: Float32Array, y: Float32Array, n: number, bits: number, hidden: number): number {
+export function parityLoss(
+  w: Params,
+  x: Float32Array,
+  y: Float32Array,
+  n: number,
+  bits: number,
+  hidden: number,
+): number {
   let total = 0;
   for (let e = 0; e < n; e++) {
     let f = w.b2[0];
@@ -58,7 +65,8 @@ export function modAddLoss(w: Params, tokens: Int32Array, labels: Int32Array, n:
       const mx = Math.max(...scores);
       const ex = scores.map((s) => Math.exp(s - mx));
       const sum = ex.reduce((a, b) => a + b, 0);
-      for (let pos = 0; pos < 3; pos++) for (let r = 0; r < dh; r++) z[head * dh + r] += (ex[pos] / sum) * values[pos][r];
+      for (let pos = 0; pos < 3; pos++)
+        for (let r = 0; r < dh; r++) z[head * dh + r] += (ex[pos] / sum) * values[pos][r];
     }
     let x: Float64Array<ArrayBufferLike> = Float64Array.from({ length: d }, (_, c) => {
       let s = resid[2][c];

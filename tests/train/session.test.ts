@@ -24,7 +24,12 @@ async function interruptedAt(cfg: TrainingConfig, seeds: number[], stopAt: numbe
   const second = await openSession(cfg, seeds, { resume: first.store.resumePoint() });
   const done = await second.session.start();
   second.session.dispose();
-  return { stopped, done, bundle: second.session.bundle, batches: replayFlushes(second.store.flushes, replayFlushes(first.store.flushes)) };
+  return {
+    stopped,
+    done,
+    bundle: second.session.bundle,
+    batches: replayFlushes(second.store.flushes, replayFlushes(first.store.flushes)),
+  };
 }
 
 const parity = tinyParity({ epochs: 3 }); // 4 steps per epoch, checkpoints at steps 4, 8, 12
@@ -35,18 +40,32 @@ for (const backend of ['wasm', 'cpu'] as const) {
     const cases: [string, TrainingConfig, number[]][] = [
       // first step, mid-epoch, right at a checkpoint, just after one, the step before the end
       ['sparse parity', parity, [1, 2, 4, 5, 8, 11]],
-      ...(backend === 'wasm' ? ([['modular addition (AdamW)', modAdd, [2, 3, 7]]] as [string, TrainingConfig, number[]][]) : []),
+      ...(backend === 'wasm'
+        ? ([['modular addition (AdamW)', modAdd, [2, 3, 7]]] as [string, TrainingConfig, number[]][])
+        : []),
     ];
     for (const [name, cfg, stops] of cases) {
       it(`${name}, stopped after steps ${stops.join(', ')}`, async () => {
         await selectBackend({ requested: backend });
         const seeds = [3, 4];
         const whole = await uninterrupted(cfg, seeds);
-        expect(whole.done).toMatchObject({ reason: 'complete', stepsDone: whole.done.totalSteps, checkpoints: cfg.epochs });
+        expect(whole.done).toMatchObject({
+          reason: 'complete',
+          stepsDone: whole.done.totalSteps,
+          checkpoints: cfg.epochs,
+        });
         for (const stopAt of stops) {
           const r = await interruptedAt(cfg, seeds, stopAt);
-          expect(r.stopped, `stopped after step ${stopAt}`).toMatchObject({ reason: 'stopped', stepsDone: stopAt, stepsRun: stopAt });
-          expect(r.done).toMatchObject({ reason: 'complete', stepsRun: whole.done.stepsDone - stopAt, checkpoints: cfg.epochs });
+          expect(r.stopped, `stopped after step ${stopAt}`).toMatchObject({
+            reason: 'stopped',
+            stepsDone: stopAt,
+            stepsRun: stopAt,
+          });
+          expect(r.done).toMatchObject({
+            reason: 'complete',
+            stepsRun: whole.done.stepsDone - stopAt,
+            checkpoints: cfg.epochs,
+          });
           expect(r.bundle, `stopped after step ${stopAt}`).toStrictEqual(whole.bundle);
           // A transactional store that applied every flush holds exactly the uninterrupted rows.
           expect(r.batches, `stopped after step ${stopAt}`).toStrictEqual(whole.batches);
@@ -139,8 +158,15 @@ describe('driving a session', () => {
     expect(done).toMatchObject({ reason: 'stopped', stepsDone: 9, stepsRun: 9, checkpoints: 2 });
     expect(h.store.flushes.map((f) => f.reason)).toEqual(['save', 'stop']);
     expect(h.store.last.newCheckpoints.map((b) => b.step)).toEqual([8]);
-    expect(h.events.filter((e) => e.type === 'saved').map((e) => (e as { stepsDone: number }).stepsDone)).toEqual([5, 9]);
-    expect(h.session.bundle.groups[0].config).toMatchObject({ trainingId: 'test-run', seeds: 2, seedStart: 0, backend: 'wasm' });
+    expect(h.events.filter((e) => e.type === 'saved').map((e) => (e as { stepsDone: number }).stepsDone)).toEqual([
+      5, 9,
+    ]);
+    expect(h.session.bundle.groups[0].config).toMatchObject({
+      trainingId: 'test-run',
+      seeds: 2,
+      seedStart: 0,
+      backend: 'wasm',
+    });
   });
 
   it('yields to its host between steps at most every yieldEveryMs', async () => {
@@ -167,7 +193,9 @@ describe('driving a session', () => {
     const done = await h.session.start();
     h.session.dispose();
     const diverged = h.events.filter((e) => e.type === 'diverged');
-    expect(diverged).toEqual([{ type: 'diverged', seed: 1, step: 6, reason: expect.stringMatching(/not finite at step 6/) }]);
+    expect(diverged).toEqual([
+      { type: 'diverged', seed: 1, step: 6, reason: expect.stringMatching(/not finite at step 6/) },
+    ]);
     expect(done).toMatchObject({ reason: 'complete', diverged: [{ seed: 1, step: 6 }] });
     const runs = h.session.bundle.groups[0].runs;
     expect(runs[1].checkpoints.step).toEqual([3, 6]);
@@ -178,7 +206,10 @@ describe('driving a session', () => {
 
   it('when every seed has diverged the session ends early and says so', async () => {
     await selectBackend({ requested: 'wasm' });
-    const h = await openSession(tinyParity({ epochs: 6, optimizer: { kind: 'sgd', learningRate: 1e6, weightDecay: 0.01 } }), [0, 1]);
+    const h = await openSession(
+      tinyParity({ epochs: 6, optimizer: { kind: 'sgd', learningRate: 1e6, weightDecay: 0.01 } }),
+      [0, 1],
+    );
     const done = await h.session.start();
     h.session.dispose();
     expect(done.reason).toBe('all-diverged');
@@ -215,10 +246,12 @@ describe('driving a session', () => {
     );
     const anonymous = first.store.resumePoint();
     delete anonymous.bundle.groups[0].config.trainingId;
-    await expect(openSession(parity, [0, 1], { resume: anonymous })).rejects.toThrow('memory bundle: cannot resume: it has no training id');
-    await expect(openSession(tinyParity({ epochs: 3, batchSize: 8 }), [0, 1], { resume: first.store.resumePoint() })).rejects.toThrow(
-      'memory bundle: cannot resume: the configuration differs from the saved one',
+    await expect(openSession(parity, [0, 1], { resume: anonymous })).rejects.toThrow(
+      'memory bundle: cannot resume: it has no training id',
     );
+    await expect(
+      openSession(tinyParity({ epochs: 3, batchSize: 8 }), [0, 1], { resume: first.store.resumePoint() }),
+    ).rejects.toThrow('memory bundle: cannot resume: the configuration differs from the saved one');
     await expect(openSession(parity, [0, 1, 2], { resume: first.store.resumePoint() })).rejects.toThrow(
       'memory bundle: cannot resume: it trains seeds 0…1 (2), not 0…2 (3)',
     );

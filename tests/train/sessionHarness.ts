@@ -64,7 +64,11 @@ export interface Harness {
   on: (listener: (e: SessionEvent, session: TrainingSession) => void) => void;
 }
 
-export async function openSession(cfg: TrainingConfig, seeds: number[], options: Partial<SessionOptions> = {}): Promise<Harness> {
+export async function openSession(
+  cfg: TrainingConfig,
+  seeds: number[],
+  options: Partial<SessionOptions> = {},
+): Promise<Harness> {
   const store = (options.store as MemoryStore | undefined) ?? new MemoryStore();
   const events: SessionEvent[] = [];
   const listeners: ((e: SessionEvent, session: TrainingSession) => void)[] = [];
@@ -85,6 +89,9 @@ export async function openSession(cfg: TrainingConfig, seeds: number[], options:
 }
 
 /** Resolves at the first event of `type` the harness records. */
-export function nextEvent<T extends SessionEvent['type']>(h: Harness, type: T): Promise<Extract<SessionEvent, { type: T }>> {
+export function nextEvent<T extends SessionEvent['type']>(
+  h: Harness,
+  type: T,
+): Promise<Extract<SessionEvent, { type: T }>> {
   return new Promise((resolve) => h.on((e) => e.type === type && resolve(e as Extract<SessionEvent, { type: T }>)));
 }

@@ -16,7 +16,10 @@ function sample(): SavedState {
       alive: [1, 0],
       divergedAt: [null, 6],
       params: { w: Float32Array.from([1.5, -0, NaN, Infinity, -3e-38, 7]), b: Float32Array.from([0.25]) },
-      slots: { w: [Float32Array.from([1, 2, 3, 4, 5, 6]), Float32Array.from([6, 5, 4, 3, 2, 1])], b: [Float32Array.from([9]), Float32Array.from([8])] },
+      slots: {
+        w: [Float32Array.from([1, 2, 3, 4, 5, 6]), Float32Array.from([6, 5, 4, 3, 2, 1])],
+        b: [Float32Array.from([9]), Float32Array.from([8])],
+      },
     },
   };
 }
@@ -50,7 +53,9 @@ describe('training state codec', () => {
   it('round-trips every value bit for bit (NaN, -0, Infinity, subnormals) with the run identity', () => {
     const saved = sample();
     const bytes = encodeState(saved);
-    expect(new TextDecoder().decode(bytes.subarray(0, FIRST_LINE))).toMatch(/^TRAINMAP-STATE\/2 murmur3:[0-9a-f]{8}\n$/);
+    expect(new TextDecoder().decode(bytes.subarray(0, FIRST_LINE))).toMatch(
+      /^TRAINMAP-STATE\/2 murmur3:[0-9a-f]{8}\n$/,
+    );
     const back = decodeState(bytes, 'runs.json.state');
     expect(back).toStrictEqual(saved);
     expect(Object.is(back.state.params.w[1], -0)).toBe(true);
@@ -66,21 +71,27 @@ describe('training state codec', () => {
     for (const at of [0, 20, FIRST_LINE, FIRST_LINE + 5, valuesAt - 1, valuesAt, valuesAt + 9, bytes.length - 1]) {
       const bad = bytes.slice();
       bad[at] ^= 0x04;
-      expect(() => decodeState(bad, 'runs.json.state'), `byte ${at} changed`).toThrow(/^runs\.json\.state: (checksum mismatch|not a Trainmap training state)/);
+      expect(() => decodeState(bad, 'runs.json.state'), `byte ${at} changed`).toThrow(
+        /^runs\.json\.state: (checksum mismatch|not a Trainmap training state)/,
+      );
     }
     const edited = bytes.slice();
     new Float32Array(edited.buffer, valuesAt, 1)[0] = 1.25;
     expect(() => decodeState(edited, 'runs.json.state')).toThrow(
       /^runs\.json\.state: checksum mismatch \(recorded [0-9a-f]{8}, contents hash to [0-9a-f]{8}\): the file was altered or damaged; refusing to resume from it$/,
     );
-    expect(() => decodeState(bytes.subarray(0, bytes.length - 4), 'cut.state')).toThrow(/^cut\.state: checksum mismatch/);
+    expect(() => decodeState(bytes.subarray(0, bytes.length - 4), 'cut.state')).toThrow(
+      /^cut\.state: checksum mismatch/,
+    );
     expect(() => decodeState(bytes.subarray(0, 10), 'tiny.state')).toThrow(
       "tiny.state: not a Trainmap training state (it does not start with 'TRAINMAP-STATE/2 murmur3:…')",
     );
   });
 
   it('a file that is not a state, and a state of the old format, get their own sentences', () => {
-    expect(() => decodeState(new TextEncoder().encode('{"format": "trainmap.runs/1"}'), 'runs.json')).toThrow('runs.json: not a Trainmap training state');
+    expect(() => decodeState(new TextEncoder().encode('{"format": "trainmap.runs/1"}'), 'runs.json')).toThrow(
+      'runs.json: not a Trainmap training state',
+    );
     expect(() => decodeState(new TextEncoder().encode('TRAINMAP-STATE/1\n{"config":{}}\n'), 'old.state')).toThrow(
       'old.state: written by an older Trainmap, without a checksum or run identity, so it cannot be resumed safely; start the run again',
     );
@@ -88,7 +99,18 @@ describe('training state codec', () => {
 
   it('a header missing a field, or with a wrong one, says which (even when the checksum matches)', () => {
     const { header, values } = split(encodeState(sample()));
-    for (const field of ['config', 'seeds', 'backend', 'trainingId', 'epoch', 'batch', 'optimizerStep', 'alive', 'divergedAt', 'tensors']) {
+    for (const field of [
+      'config',
+      'seeds',
+      'backend',
+      'trainingId',
+      'epoch',
+      'batch',
+      'optimizerStep',
+      'alive',
+      'divergedAt',
+      'tensors',
+    ]) {
       const { [field]: _gone, ...rest } = header;
       expect(() => decodeState(rebuild(JSON.stringify(rest), values), 's.state'), field).toThrow(
         new RegExp(`^s\\.state: the state header has no '${field}' \\(`),
@@ -101,13 +123,24 @@ describe('training state codec', () => {
       ['divergedAt', [null, 'x'], /has a bad 'divergedAt'/],
       ['seeds', [], /has a bad 'seeds': \[\] is not a non-empty list of whole seeds/],
       ['trainingId', '', /has a bad 'trainingId'/],
-      ['config', { task: 'sparse-parity' }, /has a bad 'config'.* is not a training configuration with whole epochs ≥ 1/],
+      [
+        'config',
+        { task: 'sparse-parity' },
+        /has a bad 'config'.* is not a training configuration with whole epochs ≥ 1/,
+      ],
       ['tensors', [{ param: 'w', slot: -2, length: 6 }], /has a bad 'tensors'/],
     ];
     for (const [field, value, message] of wrong)
-      expect(() => decodeState(rebuild(JSON.stringify({ ...header, [field]: value }), values), 's.state'), field).toThrow(message);
-    expect(() => decodeState(rebuild('[1, 2]', values), 's.state')).toThrow('s.state: the state header is not a JSON object');
-    expect(() => decodeState(rebuild('{"config": ', values), 's.state')).toThrow(/^s\.state: the header is not valid JSON/);
+      expect(
+        () => decodeState(rebuild(JSON.stringify({ ...header, [field]: value }), values), 's.state'),
+        field,
+      ).toThrow(message);
+    expect(() => decodeState(rebuild('[1, 2]', values), 's.state')).toThrow(
+      's.state: the state header is not a JSON object',
+    );
+    expect(() => decodeState(rebuild('{"config": ', values), 's.state')).toThrow(
+      /^s\.state: the header is not valid JSON/,
+    );
     const tensors = header.tensors as { length: number }[];
     const longer = { ...header, tensors: tensors.map((t, i) => (i === 0 ? { ...t, length: t.length + 1 } : t)) };
     expect(() => decodeState(rebuild(JSON.stringify(longer), values), 's.state')).toThrow(

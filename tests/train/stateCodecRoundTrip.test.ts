@@ -39,7 +39,15 @@ function sgdState(): SavedState {
     trainingId: 'run-sgd',
     seeds: [0],
     backend: 'cpu',
-    state: { epoch: 0, batch: 0, optimizerStep: 0, alive: [1], divergedAt: [null], params: { w1: values(12 * 32, 7), b1: values(32, 8) }, slots: {} },
+    state: {
+      epoch: 0,
+      batch: 0,
+      optimizerStep: 0,
+      alive: [1],
+      divergedAt: [null],
+      params: { w1: values(12 * 32, 7), b1: values(32, 8) },
+      slots: {},
+    },
   };
 }
 
@@ -89,8 +97,12 @@ describe('decodeState rejects what is not a whole training state, naming the fil
   const text = (s: string) => new TextEncoder().encode(s);
 
   it('empty input and other files', () => {
-    expect(() => decodeState(new Uint8Array(0), 'runs/state.bin')).toThrow('runs/state.bin: not a Trainmap training state');
-    expect(() => decodeState(text('{"format":"trainmap.runs/1"}'), 'runs.json')).toThrow('runs.json: not a Trainmap training state');
+    expect(() => decodeState(new Uint8Array(0), 'runs/state.bin')).toThrow(
+      'runs/state.bin: not a Trainmap training state',
+    );
+    expect(() => decodeState(text('{"format":"trainmap.runs/1"}'), 'runs.json')).toThrow(
+      'runs.json: not a Trainmap training state',
+    );
     expect(() => decodeState(text('TRAINMAP-STATE/2\n{}\n'))).toThrow('state: not a Trainmap training state');
   });
 

@@ -28,9 +28,17 @@ for (const backend of ['wasm', 'cpu'] as const) {
     const cases: [string, TrainingConfig, number][] = [
       ['sparse parity, checkpoint every epoch, k = 3', tinyParity({ epochs: 7 }), 3],
       // checkpoints at epochs 2, 4, 6 and the final 7: ordinals 0…3
-      ['sparse parity, checkpoint every 2 epochs with an off-grid final epoch, k = 2', tinyParity({ epochs: 7, checkpointEvery: 2 }), 2],
+      [
+        'sparse parity, checkpoint every 2 epochs with an off-grid final epoch, k = 2',
+        tinyParity({ epochs: 7, checkpointEvery: 2 }),
+        2,
+      ],
       ...(backend === 'wasm'
-        ? ([['modular addition (15 matrices a seed), k = 2', tinyModAdd({}, { epochs: 5 }), 2]] as [string, TrainingConfig, number][])
+        ? ([['modular addition (15 matrices a seed), k = 2', tinyModAdd({}, { epochs: 5 }), 2]] as [
+            string,
+            TrainingConfig,
+            number,
+          ][])
         : []),
     ];
     for (const [name, cfg, k] of cases) {
@@ -97,7 +105,10 @@ describe('resuming a run with sv-every 3 equals the uninterrupted run, bit for b
       await second.session.start();
       second.session.dispose();
       expect(second.session.bundle, `stopped after step ${stopAt}`).toStrictEqual(whole.bundle);
-      expect(replayFlushes(second.store.flushes, replayFlushes(first.store.flushes)), `stopped after step ${stopAt}`).toStrictEqual(whole.batches);
+      expect(
+        replayFlushes(second.store.flushes, replayFlushes(first.store.flushes)),
+        `stopped after step ${stopAt}`,
+      ).toStrictEqual(whole.batches);
     }
   });
 

@@ -19,7 +19,10 @@ export function tinyParity(over: Partial<TrainingConfig> = {}): TrainingConfig {
 }
 
 /** A modular-addition configuration small enough for many test runs. */
-export function tinyModAdd(model: Partial<Record<string, number | boolean>> = {}, over: Partial<TrainingConfig> = {}): TrainingConfig {
+export function tinyModAdd(
+  model: Partial<Record<string, number | boolean>> = {},
+  over: Partial<TrainingConfig> = {},
+): TrainingConfig {
   return {
     task: 'modular-addition',
     preset: 'tiny',

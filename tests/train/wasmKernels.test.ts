@@ -14,12 +14,22 @@ function randomF32(n: number, seed: number): Float32Array {
 }
 
 /** Float64 batched product of row-major [S, m, k] and [S, k, n] arrays (after any transposes). */
-function reference(a: Float32Array, b: Float32Array, s: number, m: number, k: number, n: number, ta: boolean, tb: boolean): Float64Array {
+function reference(
+  a: Float32Array,
+  b: Float32Array,
+  s: number,
+  m: number,
+  k: number,
+  n: number,
+  ta: boolean,
+  tb: boolean,
+): Float64Array {
   const out = new Float64Array(s * m * n);
   const A = (i: number, r: number, c: number) => (ta ? a[i * m * k + c * m + r] : a[i * m * k + r * k + c]);
   const B = (i: number, r: number, c: number) => (tb ? b[i * k * n + c * k + r] : b[i * k * n + r * n + c]);
   for (let i = 0; i < s; i++)
-    for (let r = 0; r < m; r++) for (let c = 0; c < n; c++) for (let p = 0; p < k; p++) out[i * m * n + r * n + c] += A(i, r, p) * B(i, p, c);
+    for (let r = 0; r < m; r++)
+      for (let c = 0; c < n; c++) for (let p = 0; p < k; p++) out[i * m * n + r * n + c] += A(i, r, p) * B(i, p, c);
   return out;
 }
 

@@ -21,7 +21,10 @@ describe('comparison rows (the paper’s Table 1, one row per group)', () => {
       converged: times.length,
     });
     expect(row.convergenceMean).toBeCloseTo(mean, 12);
-    expect(row.convergenceSd).toBeCloseTo(Math.sqrt(times.reduce((a, t) => a + (t - mean) ** 2, 0) / (times.length - 1)), 12);
+    expect(row.convergenceSd).toBeCloseTo(
+      Math.sqrt(times.reduce((a, t) => a + (t - mean) ** 2, 0) / (times.length - 1)),
+      12,
+    );
     const cells = comparisonCells(row);
     expect(cells).toHaveLength(COMPARISON_COLUMNS.length);
     expect(cells[6]).toBe(`linear (${Math.round(100 * st.verdict.support)}%)`);

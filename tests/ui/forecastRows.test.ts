@@ -10,7 +10,8 @@ const file = resolve(import.meta.dirname, '../../static/samples/sparse-parity-pa
 
 function partialReport(n: number): AnalysisReport {
   const b = parseRunsCsv(readFileSync(file, 'utf8'), file);
-  for (const run of b.groups[0].runs) for (const c of Object.keys(run.checkpoints)) run.checkpoints[c] = run.checkpoints[c].slice(0, n);
+  for (const run of b.groups[0].runs)
+    for (const c of Object.keys(run.checkpoints)) run.checkpoints[c] = run.checkpoints[c].slice(0, n);
   return analyzeRuns(b, { states: 6, stabilityRestarts: 0 });
 }
 
@@ -25,7 +26,10 @@ describe('the forecast panel and the ribbon marks', () => {
       /^\d+ runs? not converged yet; forecast to reach the converged states? [\d, ]+\.( [^.]*already in a converged state[^.]*\.)? Tried on the converged runs, .* off by \d+\.\d checkpoints on average/,
     );
     for (const r of view.rows) expect(r.expected).toMatch(/^\d+ ± \d+$|^likely never$/);
-    const option = ribbonChartOption(report, 'convergence') as { series: { name?: string; data: number[][] }[]; xAxis: { max: number } };
+    const option = ribbonChartOption(report, 'convergence') as {
+      series: { name?: string; data: number[][] }[];
+      xAxis: { max: number };
+    };
     const marks = option.series.find((s) => s.name === 'forecast')!;
     expect(marks.data).toHaveLength(f.runs.filter((r) => r.checkpoint !== null).length);
     expect(option.xAxis.max).toBeGreaterThanOrEqual(Math.max(...marks.data.map((d) => d[0])));
@@ -47,7 +51,9 @@ describe('the forecast panel and the ribbon marks', () => {
 
   it('says why there is none', () => {
     const report = partialReport(60);
-    expect(forecastView(report).headline).toBe('No forecast: no run has converged yet, so there are no converged states to forecast the others into.');
+    expect(forecastView(report).headline).toBe(
+      'No forecast: no run has converged yet, so there are no converged states to forecast the others into.',
+    );
     expect(forecastView({ ...report, forecast: undefined }).headline).toMatch(/made before forecasts existed/);
   });
 });

@@ -45,7 +45,11 @@ describe('map panel: what the chart is given', () => {
     const { links, nodes } = mapChartData(report, { selectedRun: run.key });
     const visited = new Set(run.path);
     for (const l of links)
-      expect(l.onPath).toBe(visited.has(l.from) && visited.has(l.to) && run.path!.some((s, t) => t > 0 && run.path![t - 1] === l.from && s === l.to));
+      expect(l.onPath).toBe(
+        visited.has(l.from) &&
+          visited.has(l.to) &&
+          run.path!.some((s, t) => t > 0 && run.path![t - 1] === l.from && s === l.to),
+      );
     expect(links.filter((l) => l.onPath).every((l) => l.lineStyle.opacity === 1)).toBe(true);
     expect(nodes.filter((n) => !visited.has(n.state)).every((n) => n.itemStyle.opacity === 0.3)).toBe(true);
   });
@@ -62,10 +66,15 @@ describe('map panel: what the chart is given', () => {
     // Names from imported files are text, never markup: not HTML in the tooltip, not a template in a label.
     const hostile = mapChartData({
       ...report,
-      map: { ...report.map, nodes: report.map.nodes.map((x) => ({ ...x, topFeatures: [{ feature: '{b}|{a}', importance: 1 }] })) },
+      map: {
+        ...report.map,
+        nodes: report.map.nodes.map((x) => ({ ...x, topFeatures: [{ feature: '{b}|{a}', importance: 1 }] })),
+      },
     });
     expect(hostile.nodes[0].label.formatter()).toContain('{b}|{a}');
-    expect(mapTooltip({ dataType: 'node', data: { ...n, topFeatures: '<img src=x onerror=alert(1)>' } })).not.toContain('<img');
+    expect(mapTooltip({ dataType: 'node', data: { ...n, topFeatures: '<img src=x onerror=alert(1)>' } })).not.toContain(
+      '<img',
+    );
   });
 
   it('the accessible summary states the number of states, the edges, the verdict and the detours', () => {
@@ -85,7 +94,8 @@ describe('map panel: what the chart is given', () => {
     }
     const placed = placeStates(fork);
     const span = Math.max(...placed.map((p) => p.x));
-    for (const a of placed) for (const b of placed) if (a !== b && a.lane === b.lane) expect(Math.abs(a.x - b.x)).toBeGreaterThan(span / 12);
+    for (const a of placed)
+      for (const b of placed) if (a !== b && a.lane === b.lane) expect(Math.abs(a.x - b.x)).toBeGreaterThan(span / 12);
     expect(mapSummaryText(fork)).toMatch(/The map is forking, supported by \d+% of \d+ comparable restarts?; /);
     expect(mapChartOption(fork).series).toHaveLength(1);
   });

@@ -3,7 +3,11 @@ import { curveSeries, curvesChartOption, runOfPoint, stateSegments } from '../..
 import { echarts } from '../../src/ui/charts/echarts.ts';
 import { mapChartOption } from '../../src/ui/charts/mapChart.ts';
 import { stateColor } from '../../src/ui/charts/palette.ts';
-import { coefficientChartOption, convergenceHistogram, histogramChartOption } from '../../src/ui/charts/regressionChart.ts';
+import {
+  coefficientChartOption,
+  convergenceHistogram,
+  histogramChartOption,
+} from '../../src/ui/charts/regressionChart.ts';
 import { ribbonChartOption, ribbonRuns } from '../../src/ui/charts/ribbonChart.ts';
 import { selectionChartOption, selectionHeadline } from '../../src/ui/charts/selectionChart.ts';
 import { forkingSample, sparseParitySample } from './sampleReport.ts';
@@ -17,14 +21,19 @@ describe('ribbon panel', () => {
     const byConv = ribbonRuns(report, 'convergence');
     const times = byConv.map((r) => (r.convergence!.converged ? r.convergence!.checkpoint : Infinity));
     expect(times).toEqual([...times].sort((a, b) => a - b));
-    const option = ribbonChartOption(report, 'convergence') as { series: { data: number[][] }[]; yAxis: { data: string[] } };
+    const option = ribbonChartOption(report, 'convergence') as {
+      series: { data: number[][] }[];
+      yAxis: { data: string[] };
+    };
     // Rows are listed bottom-up in ECharts; the first in display order is the last category.
     expect(option.yAxis.data.at(-1)).toBe(byConv[0].key);
     const stretchesOf = option.series[0].data;
     // A rectangle per stretch in one state: expanding them back gives every run's Viterbi path exactly.
     expect(stretchesOf.length).toBeLessThan(byConv.reduce((n, r) => n + r.path!.length, 0) / 10);
     option.yAxis.data.forEach((key, row) => {
-      const path = stretchesOf.filter((c) => c[2] === row).flatMap(([from, to, , state]) => new Array(to - from).fill(state));
+      const path = stretchesOf
+        .filter((c) => c[2] === row)
+        .flatMap(([from, to, , state]) => new Array(to - from).fill(state));
       expect(path, key).toEqual(report.runs.find((r) => r.key === key)!.path);
     });
     const row = option.yAxis.data.indexOf(byConv[0].key);
@@ -48,7 +57,9 @@ describe('curves panel', () => {
     expect(series).toHaveLength(40);
     const run = report.runs.find((r) => r.key === series[0].key)!;
     expect(series[0].points.map((p) => p[2])).toEqual(run.path);
-    expect(series[0].points.map((p) => p[0])).toEqual(bundle.groups[0].runs.find((r) => r.id === run.id)!.checkpoints.step);
+    expect(series[0].points.map((p) => p[0])).toEqual(
+      bundle.groups[0].runs.find((r) => r.id === run.id)!.checkpoints.step,
+    );
     const segments = stateSegments(series[0].points);
     expect(segments.map((s) => s.state)).toEqual(run.path!.filter((s, t) => t === 0 || run.path![t - 1] !== s));
     // Neighbouring segments share their boundary point, so each run is drawn unbroken.
@@ -58,7 +69,12 @@ describe('curves panel', () => {
   it('one series per state (a handful however many runs), every run in it apart by gaps; a selected run comes forward', () => {
     const key = report.runs[3].key;
     const option = curvesChartOption(bundle, report, 'l2', key) as {
-      series: { name: string; color: string; data: (number | null)[][]; lineStyle: { opacity: number; width: number } }[];
+      series: {
+        name: string;
+        color: string;
+        data: (number | null)[][];
+        lineStyle: { opacity: number; width: number };
+      }[];
     };
     const visited = report.map.nodes.filter((n) => n.runs > 0);
     const perState = option.series.filter((s) => s.name.startsWith('state '));
@@ -92,7 +108,9 @@ describe('curves panel', () => {
 
 describe('model selection and regression panels', () => {
   it('held-out LL, BIC and AIC against K, the chosen K pinned', () => {
-    const option = selectionChartOption(report) as { series: { name: string; data: number[][]; markPoint?: { data: { coord: number[] }[] } }[] };
+    const option = selectionChartOption(report) as {
+      series: { name: string; data: number[][]; markPoint?: { data: { coord: number[] }[] } }[];
+    };
     const rows = report.selection.rows;
     expect(option.series.map((s) => s.name)).toEqual(['held-out LL', 'BIC', 'AIC']);
     expect(option.series[1].data).toEqual(rows.map((r) => [r.k, r.bic]));
@@ -113,7 +131,9 @@ describe('model selection and regression panels', () => {
   it('coefficients per visited state and a histogram of convergence checkpoints that counts every converged run once', () => {
     const coef = coefficientChartOption(report) as { series: { data: { value: number }[] }[] };
     const reg = report.regression as { coefficients: number[]; states: number[] };
-    expect(coef.series[0].data.map((d) => d.value)).toEqual(reg.states.filter((k) => Number.isFinite(reg.coefficients[k])).map((k) => reg.coefficients[k]));
+    expect(coef.series[0].data.map((d) => d.value)).toEqual(
+      reg.states.filter((k) => Number.isFinite(reg.coefficients[k])).map((k) => reg.coefficients[k]),
+    );
     const h = convergenceHistogram(report);
     const converged = report.runs.filter((r) => r.convergence?.converged).map((r) => r.convergence!.checkpoint);
     expect(h.counts.reduce((a, b) => a + b, 0)).toBe(converged.length);

@@ -8,8 +8,13 @@ import { parseRunsCsv, type RunBundle } from '../../src/io/index.ts';
 const root = resolve(import.meta.dirname, '../..');
 
 export function sparseParitySample(): { bundle: RunBundle; report: AnalysisReport } {
-  const bundle = parseRunsCsv(readFileSync(resolve(root, 'static/samples/sparse-parity-paper.csv'), 'utf8'), 'sparse-parity-paper.csv');
-  const report = reviveNonFinite(JSON.parse(readFileSync(resolve(root, 'static/samples/sparse-parity-paper.analysis.json'), 'utf8'))) as AnalysisReport;
+  const bundle = parseRunsCsv(
+    readFileSync(resolve(root, 'static/samples/sparse-parity-paper.csv'), 'utf8'),
+    'sparse-parity-paper.csv',
+  );
+  const report = reviveNonFinite(
+    JSON.parse(readFileSync(resolve(root, 'static/samples/sparse-parity-paper.analysis.json'), 'utf8')),
+  ) as AnalysisReport;
   return { bundle, report };
 }
 
@@ -18,7 +23,10 @@ let forking: { bundle: RunBundle; report: AnalysisReport } | null = null;
 /** The synthetic forking sample analyzed at its true K (4): a fork, and a detour. */
 export function forkingSample(): { bundle: RunBundle; report: AnalysisReport } {
   if (!forking) {
-    const bundle = parseRunsCsv(readFileSync(resolve(root, 'static/samples/synthetic-forking.csv'), 'utf8'), 'synthetic-forking.csv');
+    const bundle = parseRunsCsv(
+      readFileSync(resolve(root, 'static/samples/synthetic-forking.csv'), 'utf8'),
+      'synthetic-forking.csv',
+    );
     forking = { bundle, report: analyzeRuns(bundle, { states: 4, restarts: 3, seed: 0 }) };
   }
   return forking;

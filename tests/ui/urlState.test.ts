@@ -2,7 +2,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseArgs } from '../../src/cli/args.ts';
 import { hasUnsafeText, MESSAGE_MAX_BYTES } from '../../src/io/safeText.ts';
-import { analyzeOptions, presetValues, TRAINING_SETTINGS, trainingRequest, type SettingValues } from '../../src/settings/index.ts';
+import {
+  analyzeOptions,
+  presetValues,
+  TRAINING_SETTINGS,
+  trainingRequest,
+  type SettingValues,
+} from '../../src/settings/index.ts';
 import {
   decodeLabUrl,
   encodeLabUrl,
@@ -18,8 +24,12 @@ import {
 import { getTask, taskNames } from '../../tasks/index.ts';
 import { anyText } from '../helpers/arbitraries.ts';
 
-const DEFAULTS = Object.fromEntries(URL_TRAINING_SETTINGS.filter((s) => s.default !== undefined).map((s) => [s.name, s.default]));
-const ANALYSIS_DEFAULTS = Object.fromEntries(URL_ANALYSIS_SETTINGS.filter((s) => s.default !== undefined).map((s) => [s.name, s.default]));
+const DEFAULTS = Object.fromEntries(
+  URL_TRAINING_SETTINGS.filter((s) => s.default !== undefined).map((s) => [s.name, s.default]),
+);
+const ANALYSIS_DEFAULTS = Object.fromEntries(
+  URL_ANALYSIS_SETTINGS.filter((s) => s.default !== undefined).map((s) => [s.name, s.default]),
+);
 const base = (task: string, preset: string): SettingValues => ({ ...DEFAULTS, ...presetValues(task, preset) });
 
 const decode = (search: string) => decodeLabUrl(search);
@@ -29,7 +39,10 @@ describe('the URL and the CLI mean the same run', () => {
   it('?task=modular-addition&preset=quick&seeds=8&layer-norm=1 is `trainmap run --task modular-addition --preset quick --seeds 8 --layer-norm`', () => {
     const { state, problems } = decode('?task=modular-addition&preset=quick&seeds=8&layer-norm=1');
     expect(problems).toEqual([]);
-    const { flags } = parseArgs(['--task', 'modular-addition', '--preset', 'quick', '--seeds', '8', '--layer-norm'], TRAINING_SETTINGS);
+    const { flags } = parseArgs(
+      ['--task', 'modular-addition', '--preset', 'quick', '--seeds', '8', '--layer-norm'],
+      TRAINING_SETTINGS,
+    );
     const fromCli = trainingRequest(flags);
     expect(trainingRequest(state.training)).toEqual(fromCli);
     expect(fromCli.config.model.layerNorm).toBe(true);
@@ -70,12 +83,21 @@ describe('only what differs from the preset is written', () => {
 
   it('changes are written in the table order, booleans as 1/0, then teacher mode', () => {
     const training = { ...base('modular-addition', 'quick'), 'layer-norm': true, seeds: 8, lr: 0.002 };
-    const text = encodeLabUrl({ training, analysis: { ...ANALYSIS_DEFAULTS, states: 4, 'avoid-degenerate': false }, hide: ['lr', 'map'], lock: true });
-    expect(text).toBe('task=modular-addition&preset=quick&seeds=8&lr=0.002&layer-norm=1&states=4&avoid-degenerate=0&hide=map,lr&lock=1&v=1');
+    const text = encodeLabUrl({
+      training,
+      analysis: { ...ANALYSIS_DEFAULTS, states: 4, 'avoid-degenerate': false },
+      hide: ['lr', 'map'],
+      lock: true,
+    });
+    expect(text).toBe(
+      'task=modular-addition&preset=quick&seeds=8&lr=0.002&layer-norm=1&states=4&avoid-degenerate=0&hide=map,lr&lock=1&v=1',
+    );
   });
 
   it('a value that equals the preset in another spelling is not written', () => {
-    expect(encodeLabUrl({ training: { ...base('sparse-parity', 'quick'), seeds: '40', epochs: '200' } })).toBe('task=sparse-parity&preset=quick&v=1');
+    expect(encodeLabUrl({ training: { ...base('sparse-parity', 'quick'), seeds: '40', epochs: '200' } })).toBe(
+      'task=sparse-parity&preset=quick&v=1',
+    );
   });
 
   it('an empty link is the table default task and preset, as `trainmap run` with no flags', () => {
@@ -99,7 +121,9 @@ const validState: fc.Arbitrary<LabUrlState> = fc
     const p = base(task, preset);
     const or = <T>(presetValue: unknown, arb: fc.Arbitrary<T>) => fc.oneof(fc.constant(presetValue as T), arb);
     const positive = fc.double({ min: Number.MIN_VALUE, max: 1e3, noNaN: true });
-    const text = fc.string({ unit: 'grapheme', minLength: 1, maxLength: 12 }).filter((s) => s.trim() !== '' && s.split(',').some((f) => f.trim() !== ''));
+    const text = fc
+      .string({ unit: 'grapheme', minLength: 1, maxLength: 12 })
+      .filter((s) => s.trim() !== '' && s.split(',').some((f) => f.trim() !== ''));
     const training = fc.record({
       seeds: or(p.seeds, fc.integer({ min: 1, max: 64 })),
       'seed-start': or(p['seed-start'], fc.integer({ min: 0, max: 2 ** 31 - 1 })),
@@ -178,7 +202,9 @@ describe('round trip', () => {
 
 describe('problems are reported and ignored, never thrown', () => {
   it('an out-of-range or malformed value keeps the preset value, with a sentence', () => {
-    const { state, problems } = decode('task=sparse-parity&preset=quick&seeds=0&epochs=abc&batch-size=2.5&weight-decay=-1&backend=tpu');
+    const { state, problems } = decode(
+      'task=sparse-parity&preset=quick&seeds=0&epochs=abc&batch-size=2.5&weight-decay=-1&backend=tpu',
+    );
     expect(problems.map((p) => p.message)).toEqual([
       'seeds=0 was ignored: --seeds must be at least 1',
       'epochs=abc was ignored: --epochs must be a finite number',
@@ -186,7 +212,11 @@ describe('problems are reported and ignored, never thrown', () => {
       'weight-decay=-1 was ignored: --weight-decay must be at least 0',
       'backend=tpu was ignored: --backend must be one of webgpu, wasm, cpu, webgl, auto',
     ]);
-    expect(problems[0]).toEqual({ key: 'seeds', value: '0', message: 'seeds=0 was ignored: --seeds must be at least 1' });
+    expect(problems[0]).toEqual({
+      key: 'seeds',
+      value: '0',
+      message: 'seeds=0 was ignored: --seeds must be at least 1',
+    });
     expect(state.training).toEqual(base('sparse-parity', 'quick'));
   });
 
@@ -229,7 +259,9 @@ describe('problems are reported and ignored, never thrown', () => {
 
   it('layer-norm for a task that does not take it is a problem', () => {
     const { state, problems } = decode('task=sparse-parity&preset=quick&layer-norm=1');
-    expect(problems.map((p) => p.message)).toEqual(['layer-norm=1 was ignored: --layer-norm applies to modular-addition only']);
+    expect(problems.map((p) => p.message)).toEqual([
+      'layer-norm=1 was ignored: --layer-norm applies to modular-addition only',
+    ]);
     expect('layer-norm' in state.training).toBe(false);
   });
 
@@ -256,7 +288,9 @@ describe('problems are reported and ignored, never thrown', () => {
   it('a repeated key: the last wins, reported', () => {
     const { state, problems } = decode('seeds=4&seeds=16&seeds=8');
     expect(state.training.seeds).toBe(8);
-    expect(problems).toEqual([{ key: 'seeds', value: '8', message: 'seeds was given 3 times; only the last, 8, was read' }]);
+    expect(problems).toEqual([
+      { key: 'seeds', value: '8', message: 'seeds was given 3 times; only the last, 8, was read' },
+    ]);
     // The last is the one read even when it is the bad one.
     const bad = decode('seeds=4&seeds=0');
     expect(bad.state.training.seeds).toBe(40);
@@ -284,7 +318,9 @@ describe('problems are reported and ignored, never thrown', () => {
     }
     expect(problems[0].value).toMatch(/^x{30,60}…\(10000 characters\)$/);
     expect(problems[0].message).toBe(`seeds=${problems[0].value} was ignored: --seeds must be a finite number`);
-    expect(problems[1].message).toBe('backend=\\x1B]0;pwned\\x07\\u202Eevil was ignored: --backend must be one of webgpu, wasm, cpu, webgl, auto');
+    expect(problems[1].message).toBe(
+      'backend=\\x1B]0;pwned\\x07\\u202Eevil was ignored: --backend must be one of webgpu, wasm, cpu, webgl, auto',
+    );
     expect(problems[2].message).toBe(
       "hide=\\x1B[2J was ignored: hide takes the names of panels (map, ribbons, curves, selection, regression, sessions, training, import, export, groups, forecast) and of the lab's settings",
     );
@@ -293,7 +329,9 @@ describe('problems are reported and ignored, never thrown', () => {
   });
 
   it('__proto__ and other prototype names as keys or values pollute nothing', () => {
-    const { state, problems } = decode('__proto__=1&__proto__[polluted]=1&constructor=x&prototype=y&hasOwnProperty=z&toString=1&hide=__proto__,toString');
+    const { state, problems } = decode(
+      '__proto__=1&__proto__[polluted]=1&constructor=x&prototype=y&hasOwnProperty=z&toString=1&hide=__proto__,toString',
+    );
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(Object.getPrototypeOf(state.training)).toBe(Object.prototype);
     for (const o of [state, state.training, state.analysis]) {
@@ -302,7 +340,16 @@ describe('problems are reported and ignored, never thrown', () => {
     }
     expect(state.training).toEqual(base('sparse-parity', 'paper'));
     expect(state.hide).toEqual([]);
-    expect(problems.map((p) => p.key)).toEqual(['hide', 'hide', '__proto__', '__proto__[polluted]', 'constructor', 'prototype', 'hasOwnProperty', 'toString']);
+    expect(problems.map((p) => p.key)).toEqual([
+      'hide',
+      'hide',
+      '__proto__',
+      '__proto__[polluted]',
+      'constructor',
+      'prototype',
+      'hasOwnProperty',
+      'toString',
+    ]);
   });
 
   it('a link of thousands of bad keys lists a bounded number of problems', () => {
@@ -314,7 +361,10 @@ describe('problems are reported and ignored, never thrown', () => {
 
   it('any text at all decodes without throwing to a state the run and the analysis accept, with safe messages', () => {
     const key = fc.oneof(fc.constantFrom(...HIDEABLE, 'v', 'hide', 'lock', '__proto__'), anyText(12));
-    const pairs = fc.array(fc.tuple(key, fc.oneof(anyText(30), fc.constantFrom('0', '1', '-1', '1e400', 'auto', 'NaN', ''))), { maxLength: 12 });
+    const pairs = fc.array(
+      fc.tuple(key, fc.oneof(anyText(30), fc.constantFrom('0', '1', '-1', '1e400', 'auto', 'NaN', ''))),
+      { maxLength: 12 },
+    );
     const search = fc.oneof(
       pairs.map((ps) => new URLSearchParams(ps).toString()),
       anyText(80),
@@ -339,7 +389,19 @@ describe('problems are reported and ignored, never thrown', () => {
 describe('teacher mode', () => {
   it('panel names and setting names never collide, and hide takes both', () => {
     expect(new Set(HIDEABLE).size).toBe(HIDEABLE.length);
-    expect(LAB_PANELS).toEqual(['map', 'ribbons', 'curves', 'selection', 'regression', 'sessions', 'training', 'import', 'export', 'groups', 'forecast']);
+    expect(LAB_PANELS).toEqual([
+      'map',
+      'ribbons',
+      'curves',
+      'selection',
+      'regression',
+      'sessions',
+      'training',
+      'import',
+      'export',
+      'groups',
+      'forecast',
+    ]);
     const { state, problems } = decode('hide=backend, lr,map,,forecast,lr,k-max&lock=1');
     expect(problems).toEqual([]);
     // In HIDEABLE order (panels, then settings in table order), each once.
@@ -367,12 +429,20 @@ describe('teacher mode', () => {
 
   it("studentLink is the page's address with this state and teacher mode, replacing any query or fragment", () => {
     const { state } = decode('task=modular-addition&preset=quick&seeds=8&hide=sessions');
-    const link = studentLink(state, { hide: ['backend', 'lr', 'export'], lock: true }, 'https://lab.example.org/trainmap/?task=sparse-parity#map');
-    expect(link).toBe('https://lab.example.org/trainmap/?task=modular-addition&preset=quick&seeds=8&hide=export,lr,backend&lock=1&v=1');
+    const link = studentLink(
+      state,
+      { hide: ['backend', 'lr', 'export'], lock: true },
+      'https://lab.example.org/trainmap/?task=sparse-parity#map',
+    );
+    expect(link).toBe(
+      'https://lab.example.org/trainmap/?task=modular-addition&preset=quick&seeds=8&hide=export,lr,backend&lock=1&v=1',
+    );
     const back = decode(link.slice(link.indexOf('?')));
     expect(back.problems).toEqual([]);
     expect(back.state).toEqual({ ...state, hide: ['export', 'lr', 'backend'], lock: true });
-    expect(studentLink(state, { hide: [], lock: false }, '/lab')).toBe('/lab?task=modular-addition&preset=quick&seeds=8&v=1');
+    expect(studentLink(state, { hide: [], lock: false }, '/lab')).toBe(
+      '/lab?task=modular-addition&preset=quick&seeds=8&v=1',
+    );
   });
 });
 
@@ -391,6 +461,9 @@ describe('presetChoices', () => {
       expect(c.teaching).toBe(def.presets[c.name].teaching === true);
       expect(c.description).not.toMatch(/\n/);
     }
-    expect(choices.slice(0, firstOther).map((c) => `${c.task}/${c.name}`)).toEqual(['sparse-parity/quick', 'modular-addition/quick']);
+    expect(choices.slice(0, firstOther).map((c) => `${c.task}/${c.name}`)).toEqual([
+      'sparse-parity/quick',
+      'modular-addition/quick',
+    ]);
   });
 });

@@ -4,7 +4,7 @@
  * state is no phase of training, and it puts spurious forks and edges on the map, so fits are checked
  * for it and the check is reported.
  */
-import { ANALYSIS_DEFAULTS } from '../defaults.ts';
+import { HMM_DEFAULTS } from './defaults.ts';
 
 export interface DegenerateFinding {
   /** 'alternation': two states swapping with each other; 'flicker': one state visited only briefly by most runs. */
@@ -26,9 +26,9 @@ export interface DegeneracyThresholds {
 }
 
 export const DEFAULT_DEGENERACY: DegeneracyThresholds = {
-  dwell: ANALYSIS_DEFAULTS.degenerateDwell,
-  runShare: ANALYSIS_DEFAULTS.degenerateRunShare,
-  alternationProbability: ANALYSIS_DEFAULTS.alternationProbability,
+  dwell: HMM_DEFAULTS.degenerateDwell,
+  runShare: HMM_DEFAULTS.degenerateRunShare,
+  alternationProbability: HMM_DEFAULTS.alternationProbability,
 };
 
 interface Visits {
@@ -73,7 +73,8 @@ export function findDegenerateStates(
 ): DegenerateFinding[] {
   const nested = typeof (transmat as ArrayLike<unknown>)[0] === 'object';
   const k = nested ? (transmat as readonly number[][]).length : Math.round(Math.sqrt(transmat.length));
-  const a = (i: number, j: number): number => (nested ? (transmat as readonly number[][])[i][j] : (transmat as ArrayLike<number>)[i * k + j]);
+  const a = (i: number, j: number): number =>
+    nested ? (transmat as readonly number[][])[i][j] : (transmat as ArrayLike<number>)[i * k + j];
   const visits = visitsOf(paths, k);
   const dwell = visits.map((v) => (v.segments > 0 ? v.checkpoints / v.segments : NaN));
   const short = dwell.map((d) => d < thresholds.dwell);
@@ -103,7 +104,10 @@ export function findDegenerateStates(
 }
 
 /** The same findings with states renumbered: new state i is old state order[i]. */
-export function renumberFindings(findings: readonly DegenerateFinding[], order: readonly number[]): DegenerateFinding[] {
+export function renumberFindings(
+  findings: readonly DegenerateFinding[],
+  order: readonly number[],
+): DegenerateFinding[] {
   const inverse = new Array<number>(order.length);
   order.forEach((old, i) => (inverse[old] = i));
   return findings.map((f) => {

@@ -56,7 +56,8 @@ const eStepsRun: Record<EStepKernels, number> = { simd: 0, javascript: 0 };
  * JavaScript where WebAssembly SIMD is missing. Workspaces already created keep their kernels.
  */
 export function setEStepKernels(kernels: EStepKernels): void {
-  if (kernels !== 'simd' && kernels !== 'javascript') throw new Error(`E-step kernels must be 'simd' or 'javascript', got '${String(kernels)}'`);
+  if (kernels !== 'simd' && kernels !== 'javascript')
+    throw new Error(`E-step kernels must be 'simd' or 'javascript', got '${String(kernels)}'`);
   preferredKernels = kernels;
 }
 

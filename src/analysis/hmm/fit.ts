@@ -1,7 +1,7 @@
 import { createRng } from '../../numeric/rng.ts';
 import { EStepWorkspace, emptyStats, expectationStep } from './estep.ts';
 import { factorGaussians } from './gaussian.ts';
-import { ANALYSIS_DEFAULTS } from '../defaults.ts';
+import { HMM_DEFAULTS } from './defaults.ts';
 import { initialParams, type InitMethod } from './init.ts';
 import { maximizationStep } from './mstep.ts';
 import { packSequences } from './observations.ts';
@@ -24,7 +24,7 @@ export interface FitOptions {
   kmeansInits?: number;
   /**
    * Pseudo-counts on every self-transition (a sticky Dirichlet prior on the rows, MAP-EM). Default 0:
-   * plain EM, as hmmlearn; the analysis passes its own default (ANALYSIS_DEFAULTS.stickyPrior).
+   * plain EM, as hmmlearn; the analysis passes its own default (HMM_DEFAULTS.stickyPrior).
    */
   stickyPrior?: number;
 }
@@ -57,19 +57,27 @@ export function fitObservations(obs: ObservationSet, options: FitOptions): FlatF
   if (k > obs.nObservations) {
     throw new Error(`cannot fit ${k} states to ${obs.nObservations} checkpoints: every state needs at least one`);
   }
-  const maxIterations = options.maxIterations ?? ANALYSIS_DEFAULTS.maxIterations;
-  const tolerance = options.tolerance ?? ANALYSIS_DEFAULTS.tolerance;
-  const prior = options.covariancePrior ?? ANALYSIS_DEFAULTS.covariancePrior;
+  const maxIterations = options.maxIterations ?? HMM_DEFAULTS.maxIterations;
+  const tolerance = options.tolerance ?? HMM_DEFAULTS.tolerance;
+  const prior = options.covariancePrior ?? HMM_DEFAULTS.covariancePrior;
   const sticky = options.stickyPrior ?? 0;
-  if (!(sticky >= 0 && Number.isFinite(sticky))) throw new Error(`stickyPrior must be a finite number ≥ 0, got ${sticky}`);
+  if (!(sticky >= 0 && Number.isFinite(sticky)))
+    throw new Error(`stickyPrior must be a finite number ≥ 0, got ${sticky}`);
   let params: FlatParams;
   if (options.start) {
     validateParams(options.start, obs.nFeatures);
-    if (options.start.startprob.length !== k) throw new Error(`start has ${options.start.startprob.length} states, nStates is ${k}`);
+    if (options.start.startprob.length !== k)
+      throw new Error(`start has ${options.start.startprob.length} states, nStates is ${k}`);
     params = toFlat(options.start);
   } else {
-    const rng = createRng(options.seed ?? ANALYSIS_DEFAULTS.seed, 'hmm-init', k);
-    params = initialParams(obs, k, rng, options.init ?? ANALYSIS_DEFAULTS.init, options.kmeansInits ?? ANALYSIS_DEFAULTS.kmeansInits);
+    const rng = createRng(options.seed ?? HMM_DEFAULTS.seed, 'hmm-init', k);
+    params = initialParams(
+      obs,
+      k,
+      rng,
+      options.init ?? HMM_DEFAULTS.init,
+      options.kmeansInits ?? HMM_DEFAULTS.kmeansInits,
+    );
   }
   const ws = new EStepWorkspace(obs, k);
   const history: number[] = [];

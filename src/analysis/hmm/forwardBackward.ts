@@ -81,7 +81,8 @@ export function forwardBackward(
       for (let i = 0; i < k; i++) s += alpha[prev + i] * transmat[i * k + j];
       c += alpha[cur + j] = s * b[cur + j];
     }
-    if (!(c > 0) || !Number.isFinite(c)) return logSpaceForwardBackward(logB, length, startprob, transmat, gamma, xiSum);
+    if (!(c > 0) || !Number.isFinite(c))
+      return logSpaceForwardBackward(logB, length, startprob, transmat, gamma, xiSum);
     scale[t] = c;
     const inv = 1 / c;
     for (let j = 0; j < k; j++) alpha[cur + j] *= inv;
@@ -163,7 +164,9 @@ export function logSpaceForwardBackward(
     for (let t = 0; t < length - 1; t++) {
       for (let i = 0; i < k; i++) {
         for (let j = 0; j < k; j++) {
-          xiSum[i * k + j] += Math.exp(la[t * k + i] + logA[i * k + j] + logB[(t + 1) * k + j] + lb[(t + 1) * k + j] - logLik);
+          xiSum[i * k + j] += Math.exp(
+            la[t * k + i] + logA[i * k + j] + logB[(t + 1) * k + j] + lb[(t + 1) * k + j] - logLik,
+          );
         }
       }
     }

@@ -44,7 +44,12 @@ export function regularizedCholesky(cov: Float64Array, d: number, chol: Float64A
   throw new Error('covariance could not be made positive definite');
 }
 
-export function factorGaussians(nStates: number, nFeatures: number, means: Float64Array, covars: Float64Array): GaussianFactors {
+export function factorGaussians(
+  nStates: number,
+  nFeatures: number,
+  means: Float64Array,
+  covars: Float64Array,
+): GaussianFactors {
   const d = nFeatures;
   const dd = d * d;
   const invChol = new Float64Array(nStates * dd);
@@ -64,7 +69,13 @@ export function factorGaussians(nStates: number, nFeatures: number, means: Float
  * z = L⁻¹(x − μ) is computed for eight checkpoints at once: the short triangular loops are where the
  * time goes, and sharing each L⁻¹ load across eight rows cuts it by more than half.
  */
-export function gaussianLogDensities(g: GaussianFactors, data: Float64Array, row0: number, count: number, out: Float64Array): void {
+export function gaussianLogDensities(
+  g: GaussianFactors,
+  data: Float64Array,
+  row0: number,
+  count: number,
+  out: Float64Array,
+): void {
   const { nStates: kk, nFeatures: d, means, invChol, logNorm } = g;
   const dd = d * d;
   const diff = new Float64Array(8 * d);

@@ -41,7 +41,9 @@ export function emissionLogLikelihoods(p: FlatParams, obs: ObservationSet): Floa
 
 /** Viterbi paths of every packed sequence. */
 export function decodeObservations(p: FlatParams, obs: ObservationSet): Int32Array[] {
-  return emissionLogLikelihoods(p, obs).map((logB, s) => viterbiPath(logB, obs.lengths[s], p.startprob, p.transmat).path);
+  return emissionLogLikelihoods(p, obs).map(
+    (logB, s) => viterbiPath(logB, obs.lengths[s], p.startprob, p.transmat).path,
+  );
 }
 
 /** Most likely state path of one sequence. */
@@ -58,6 +60,14 @@ export function posteriors(params: HMMParams, sequence: number[][]): number[][] 
   const [logB] = emissionLogLikelihoods(p, obs);
   const k = p.nStates;
   const gamma = new Float64Array(sequence.length * k);
-  forwardBackward(logB, sequence.length, p.startprob, p.transmat, gamma, null, new ForwardBackwardWorkspace(sequence.length, k));
+  forwardBackward(
+    logB,
+    sequence.length,
+    p.startprob,
+    p.transmat,
+    gamma,
+    null,
+    new ForwardBackwardWorkspace(sequence.length, k),
+  );
   return Array.from({ length: sequence.length }, (_, t) => Array.from(gamma.subarray(t * k, (t + 1) * k)));
 }

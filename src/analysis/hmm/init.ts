@@ -1,6 +1,6 @@
 import { covarianceOfRows } from '../../numeric/linalg.ts';
 import type { Rng } from '../../numeric/rng.ts';
-import { ANALYSIS_DEFAULTS } from '../defaults.ts';
+import { HMM_DEFAULTS } from './defaults.ts';
 import { kMeans } from './kmeans.ts';
 import type { FlatParams, ObservationSet } from './types.ts';
 
@@ -12,7 +12,13 @@ import type { FlatParams, ObservationSet } from './types.ts';
  */
 export type InitMethod = 'hmmlearn' | 'sticky';
 
-export function initialParams(obs: ObservationSet, k: number, rng: Rng, method: InitMethod, kmeansInits: number = ANALYSIS_DEFAULTS.kmeansInits): FlatParams {
+export function initialParams(
+  obs: ObservationSet,
+  k: number,
+  rng: Rng,
+  method: InitMethod,
+  kmeansInits: number = HMM_DEFAULTS.kmeansInits,
+): FlatParams {
   const d = obs.nFeatures;
   const { centers } = kMeans(obs.data, obs.nObservations, d, k, rng, kmeansInits);
   const cov = covarianceOfRows(obs.data, obs.nObservations, d);
@@ -31,7 +37,8 @@ export function initialParams(obs: ObservationSet, k: number, rng: Rng, method: 
     const stay = k === 1 ? 1 : Math.min(0.99, Math.max(0.5, 1 - k / meanLength));
     for (let i = 0; i < k; i++) {
       const jitter = rng.dirichlet(alpha);
-      for (let j = 0; j < k; j++) transmat[i * k + j] = i === j ? stay : ((1 - stay) * (jitter[j] + 1 / k)) / (1 - jitter[i] + (k - 1) / k);
+      for (let j = 0; j < k; j++)
+        transmat[i * k + j] = i === j ? stay : ((1 - stay) * (jitter[j] + 1 / k)) / (1 - jitter[i] + (k - 1) / k);
     }
   }
   return { nStates: k, nFeatures: d, startprob, transmat, means: centers, covars };

@@ -10,7 +10,15 @@ export interface KMeansResult {
  * Lloyd's k-means with greedy k-means++ seeding (2 + ln K candidates per center, as scikit-learn),
  * stopping when the centers move less than 1e-4 × the mean feature variance. Best of `nInit` runs.
  */
-export function kMeans(data: Float64Array, n: number, d: number, k: number, rng: Rng, nInit = 2, maxIter = 100): KMeansResult {
+export function kMeans(
+  data: Float64Array,
+  n: number,
+  d: number,
+  k: number,
+  rng: Rng,
+  nInit = 2,
+  maxIter = 100,
+): KMeansResult {
   if (k > n) throw new Error(`k-means needs at least ${k} points, got ${n}`);
   const tol = 1e-4 * meanVariance(data, n, d);
   let best: KMeansResult | null = null;
@@ -87,7 +95,15 @@ export function kMeansPlusPlus(data: Float64Array, n: number, d: number, k: numb
   return centers;
 }
 
-function lloyd(data: Float64Array, n: number, d: number, centers: Float64Array, k: number, tol: number, maxIter: number): KMeansResult {
+function lloyd(
+  data: Float64Array,
+  n: number,
+  d: number,
+  centers: Float64Array,
+  k: number,
+  tol: number,
+  maxIter: number,
+): KMeansResult {
   const label = new Int32Array(n);
   const sums = new Float64Array(k * d);
   const counts = new Float64Array(k);

@@ -84,11 +84,14 @@ export function matchStatesByOverlap(
   kCandidate: number,
 ): number[] {
   if (referencePaths.length !== candidatePaths.length)
-    throw new Error(`matchStatesByOverlap: ${referencePaths.length} reference paths but ${candidatePaths.length} candidate paths`);
+    throw new Error(
+      `matchStatesByOverlap: ${referencePaths.length} reference paths but ${candidatePaths.length} candidate paths`,
+    );
   const overlap = Array.from({ length: kReference }, () => new Array<number>(kCandidate).fill(0));
   referencePaths.forEach((ref, r) => {
     const cand = candidatePaths[r];
-    if (cand.length !== ref.length) throw new Error(`matchStatesByOverlap: path ${r} has ${ref.length} and ${cand.length} checkpoints`);
+    if (cand.length !== ref.length)
+      throw new Error(`matchStatesByOverlap: path ${r} has ${ref.length} and ${cand.length} checkpoints`);
     for (let t = 0; t < ref.length; t++) overlap[ref[t]][cand[t]]++;
   });
   if (kCandidate <= kReference) {

@@ -47,7 +47,8 @@ export function validateParams(p: HMMParams, nFeatures?: number): void {
     }
   });
   p.covars.forEach((c, i) => {
-    if (c.length !== d || c.some((r) => r.length !== d)) throw new Error(`HMM parameters: covars[${i}] must be ${d}×${d}`);
+    if (c.length !== d || c.some((r) => r.length !== d))
+      throw new Error(`HMM parameters: covars[${i}] must be ${d}×${d}`);
   });
   const all = [...p.startprob, ...p.transmat.flat(), ...p.means.flat(), ...p.covars.flat(2)];
   if (all.some((x) => !Number.isFinite(x))) throw new Error('HMM parameters: contain NaN or Infinity');

@@ -5,7 +5,11 @@ import { validateParams } from './params.ts';
 import type { HMMParams } from './types.ts';
 
 /** Draws sequences and their hidden states from a Gaussian HMM (for tests, benchmarks and sample bundles). */
-export function sampleGaussianHMM(params: HMMParams, lengths: readonly number[], rng: Rng): { sequences: number[][][]; states: number[][] } {
+export function sampleGaussianHMM(
+  params: HMMParams,
+  lengths: readonly number[],
+  rng: Rng,
+): { sequences: number[][][]; states: number[][] } {
   validateParams(params);
   const k = params.startprob.length;
   const d = params.means[0].length;

@@ -2,7 +2,12 @@
  * Most likely state path given emission log-likelihoods (T×K). Ties go to the lowest state index,
  * as in hmmlearn, so paths agree with it exactly.
  */
-export function viterbiPath(logB: Float64Array, length: number, startprob: Float64Array, transmat: Float64Array): { path: Int32Array; logProbability: number } {
+export function viterbiPath(
+  logB: Float64Array,
+  length: number,
+  startprob: Float64Array,
+  transmat: Float64Array,
+): { path: Int32Array; logProbability: number } {
   const k = startprob.length;
   const logA = transmat.map(Math.log);
   const lattice = new Float64Array(length * k);

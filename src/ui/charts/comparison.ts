@@ -25,7 +25,10 @@ export function comparisonRow(group: string, report: AnalysisReport): Comparison
   const included = report.runs.filter((r) => r.included);
   const times = included.filter((r) => r.convergence?.converged).map((r) => r.convergence!.checkpoint);
   const mean = times.length ? times.reduce((a, b) => a + b, 0) / times.length : null;
-  const sd = times.length > 1 && mean !== null ? Math.sqrt(times.reduce((a, t) => a + (t - mean) ** 2, 0) / (times.length - 1)) : null;
+  const sd =
+    times.length > 1 && mean !== null
+      ? Math.sqrt(times.reduce((a, t) => a + (t - mean) ** 2, 0) / (times.length - 1))
+      : null;
   return {
     group,
     runs: included.length,
@@ -57,7 +60,9 @@ export function comparisonCells(r: ComparisonRow): string[] {
     `${num(r.dissimilarity)} / ${num(r.labelFree)}`,
     `${r.shape}${r.shapeSupport !== null ? ` (${Math.round(100 * r.shapeSupport)}%)` : ''}`,
     r.detours.length ? r.detours.join(', ') : 'none',
-    r.convergenceMean === null ? `none of ${r.runs}` : `${num(r.convergenceMean, 0)} ± ${num(r.convergenceSd, 0)} (${r.converged}/${r.runs})`,
+    r.convergenceMean === null
+      ? `none of ${r.runs}`
+      : `${num(r.convergenceMean, 0)} ± ${num(r.convergenceSd, 0)} (${r.converged}/${r.runs})`,
   ];
 }
 

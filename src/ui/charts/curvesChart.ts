@@ -11,7 +11,9 @@ export interface CurveSeries {
 /** [step, value, state] per checkpoint of every included run that has the column; NaN values are left out. */
 export function curveSeries(bundle: RunBundle, report: AnalysisReport, column: string): CurveSeries[] {
   const multi = bundle.groups.length > 1;
-  const byKey = new Map(bundle.groups.flatMap((g) => g.runs.map((run) => [multi ? `${g.name}/${run.id}` : run.id, run] as const)));
+  const byKey = new Map(
+    bundle.groups.flatMap((g) => g.runs.map((run) => [multi ? `${g.name}/${run.id}` : run.id, run] as const)),
+  );
   return report.runs
     .filter((r) => r.included && r.path)
     .flatMap((r) => {
@@ -21,14 +23,17 @@ export function curveSeries(bundle: RunBundle, report: AnalysisReport, column: s
       const points: [number, number, number][] = [];
       // The decoded path covers the checkpoints analyzed; later rows (arrived since) carry the last state.
       for (let t = 0; t < values.length; t++) {
-        if (Number.isFinite(values[t])) points.push([run.checkpoints.step[t], values[t], r.path![Math.min(t, r.path!.length - 1)]]);
+        if (Number.isFinite(values[t]))
+          points.push([run.checkpoints.step[t], values[t], r.path![Math.min(t, r.path!.length - 1)]]);
       }
       return [{ key: r.key, points }];
     });
 }
 
 /** A run's points split where its state changes; neighbouring segments share their end point so the line is unbroken. */
-export function stateSegments(points: readonly [number, number, number][]): { state: number; points: [number, number][] }[] {
+export function stateSegments(
+  points: readonly [number, number, number][],
+): { state: number; points: [number, number][] }[] {
   const out: { state: number; points: [number, number][] }[] = [];
   for (let i = 0; i < points.length; i++) {
     const [x, y, state] = points[i];
@@ -70,7 +75,12 @@ export function curvesChartOption(
 }
 
 /** The same option from series already built (the panel keeps them to map clicks back to runs). */
-export function curvesOptionOf(series: readonly CurveSeries[], column: string, selectedRun: string | null = null, log = false): Record<string, unknown> {
+export function curvesOptionOf(
+  series: readonly CurveSeries[],
+  column: string,
+  selectedRun: string | null = null,
+  log = false,
+): Record<string, unknown> {
   const positive = series.every((s) => s.points.every((p) => p[1] > 0));
   const byState = stateSeriesData(series);
   const selected = series.find((s) => s.key === selectedRun);
@@ -81,7 +91,11 @@ export function curvesOptionOf(series: readonly CurveSeries[], column: string, s
     title: { text: column, left: 'center', top: 0, textStyle: { fontSize: 12, fontWeight: 'normal' } },
     xAxis: { type: 'value', name: 'step', nameLocation: 'middle', nameGap: 22 },
     yAxis: { type: log && positive ? 'log' : 'value', scale: true },
-    tooltip: { trigger: 'item', confine: true, formatter: (p: { data?: unknown[] }) => curveTooltip(series, column, p.data) },
+    tooltip: {
+      trigger: 'item',
+      confine: true,
+      formatter: (p: { data?: unknown[] }) => curveTooltip(series, column, p.data),
+    },
     series: [
       ...states.map((state) => ({
         type: 'line',

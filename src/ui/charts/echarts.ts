@@ -1,6 +1,12 @@
 /** ECharts with only the parts the lab draws (graph, line, bar, custom, scatter, lines), for both canvas and SVG output. */
 import { BarChart, CustomChart, GraphChart, LineChart, LinesChart, ScatterChart } from 'echarts/charts';
-import { GridComponent, LegendComponent, MarkPointComponent, TitleComponent, TooltipComponent } from 'echarts/components';
+import {
+  GridComponent,
+  LegendComponent,
+  MarkPointComponent,
+  TitleComponent,
+  TooltipComponent,
+} from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { CanvasRenderer, SVGRenderer } from 'echarts/renderers';
 

@@ -61,7 +61,10 @@ function steps(path: readonly number[]): [number, number][] {
   return out;
 }
 
-export function mapChartData(report: AnalysisReport, view: MapView = {}): { nodes: MapNodeDatum[]; links: MapLinkDatum[]; xMax: number } {
+export function mapChartData(
+  report: AnalysisReport,
+  view: MapView = {},
+): { nodes: MapNodeDatum[]; links: MapLinkDatum[]; xMax: number } {
   const placed = placeStates(report);
   const detours = new Set(report.detours);
   const selected = view.selectedRun ? report.runs.find((r) => r.key === view.selectedRun) : undefined;
@@ -88,7 +91,9 @@ export function mapChartData(report: AnalysisReport, view: MapView = {}): { node
       label: {
         position: 'bottom',
         distance: 6,
-        ...chartLabel(`${p.state}${detour ? ' (detour)' : ''}\n${node.topFeatures.map((f) => safeText(f.feature, 40)).join(', ')}`),
+        ...chartLabel(
+          `${p.state}${detour ? ' (detour)' : ''}\n${node.topFeatures.map((f) => safeText(f.feature, 40)).join(', ')}`,
+        ),
         fontSize: 11,
         color: detour ? DETOUR_COLOR : INK,
         lineHeight: 14,
@@ -116,7 +121,11 @@ export function mapChartData(report: AnalysisReport, view: MapView = {}): { node
       // The run count stays on the edge; what changes along it shows on hover and in the transitions table.
       label: { ...chartLabel(`${e.runs}${supportText}`), fontSize: 10, color: selected && !onPath ? MUTED : INK },
       emphasis: {
-        label: { ...chartLabel(`${e.from}→${e.to}: ${e.runs} run${e.runs === 1 ? '' : 's'}, p ${e.probability.toFixed(2)} · ${safeText(e.label, 160)}`) },
+        label: {
+          ...chartLabel(
+            `${e.from}→${e.to}: ${e.runs} run${e.runs === 1 ? '' : 's'}, p ${e.probability.toFixed(2)} · ${safeText(e.label, 160)}`,
+          ),
+        },
       },
       change: safeText(e.label, 160),
       lineStyle: {
@@ -172,7 +181,10 @@ export function mapChartOption(report: AnalysisReport, view: MapView = {}): Reco
 export function mapTooltip(p: { dataType?: string; data?: unknown }): string {
   if (p.dataType === 'node') {
     const n = p.data as MapNodeDatum;
-    const runs = n.visitors.length > 12 ? `${n.visitors.slice(0, 12).join(', ')} and ${n.visitors.length - 12} more` : n.visitors.join(', ');
+    const runs =
+      n.visitors.length > 12
+        ? `${n.visitors.slice(0, 12).join(', ')} and ${n.visitors.length - 12} more`
+        : n.visitors.join(', ');
     return [
       `<b>state ${n.state}</b>${n.detour ? ' — detour' : ''}`,
       `occupancy ${(100 * n.occupancy).toFixed(1)}% · ${n.runs} runs`,

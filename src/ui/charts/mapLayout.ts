@@ -13,13 +13,17 @@ export interface PlacedState {
 const LANES = [0, 1, -1, 2, -2];
 
 export function placeStates(report: AnalysisReport): PlacedState[] {
-  const nodes = report.map.nodes.filter((n) => n.runs > 0).sort((a, b) => a.meanFirstVisit - b.meanFirstVisit || a.state - b.state);
+  const nodes = report.map.nodes
+    .filter((n) => n.runs > 0)
+    .sort((a, b) => a.meanFirstVisit - b.meanFirstVisit || a.state - b.state);
   const span = Math.max(1, ...nodes.map((n) => n.meanFirstVisit));
   // Two states closer than this share no lane.
   const near = span / 12;
   const placed: PlacedState[] = [];
   for (const n of nodes) {
-    const lane = LANES.find((l) => placed.every((p) => p.lane !== l || Math.abs(p.x - n.meanFirstVisit) > near)) ?? LANES[placed.length % LANES.length];
+    const lane =
+      LANES.find((l) => placed.every((p) => p.lane !== l || Math.abs(p.x - n.meanFirstVisit) > near)) ??
+      LANES[placed.length % LANES.length];
     placed.push({ state: n.state, x: n.meanFirstVisit, lane, size: 18 + 46 * Math.sqrt(n.occupancy) });
   }
   return placed;

@@ -6,8 +6,13 @@ export function mapSummaryText(report: AnalysisReport): string {
   const included = report.runs.filter((r) => r.included).length;
   const edges = report.map.edges.map((e) => `${e.from}→${e.to} (${e.runs} run${e.runs === 1 ? '' : 's'})`);
   const st = report.stability && !('skipped' in report.stability) ? report.stability : null;
-  const support = st ? `, supported by ${Math.round(100 * st.verdict.support)}% of ${st.comparable} comparable restart${st.comparable === 1 ? '' : 's'}` : '';
-  const shape = (report.map.shape === 'linear' ? `linear${report.map.order ? ` (${report.map.order.join(' → ')})` : ''}` : 'forking') + support;
+  const support = st
+    ? `, supported by ${Math.round(100 * st.verdict.support)}% of ${st.comparable} comparable restart${st.comparable === 1 ? '' : 's'}`
+    : '';
+  const shape =
+    (report.map.shape === 'linear'
+      ? `linear${report.map.order ? ` (${report.map.order.join(' → ')})` : ''}`
+      : 'forking') + support;
   const detours = report.detours.length ? `detour states: ${report.detours.join(', ')}` : 'no detour states';
   return [
     `${visited.length} state${visited.length === 1 ? '' : 's'} over ${included} run${included === 1 ? '' : 's'}.`,

@@ -11,14 +11,24 @@ export function coefficientChartOption(report: AnalysisReport): Record<string, u
     animation: false,
     grid: { left: 56, right: 12, top: 16, bottom: 36 },
     tooltip: { trigger: 'item' },
-    xAxis: { type: 'category', data: states.map((k) => `${k}${detours.has(k) ? ' ⚑' : ''}`), name: 'state', nameLocation: 'middle', nameGap: 22 },
+    xAxis: {
+      type: 'category',
+      data: states.map((k) => `${k}${detours.has(k) ? ' ⚑' : ''}`),
+      name: 'state',
+      nameLocation: 'middle',
+      nameGap: 22,
+    },
     yAxis: { type: 'value', name: 'checkpoints', scale: false },
     series: [
       {
         type: 'bar',
         data: states.map((k) => ({
           value: reg.coefficients[k],
-          itemStyle: { color: stateColor(k), borderColor: detours.has(k) ? DETOUR_COLOR : undefined, borderWidth: detours.has(k) ? 2 : 0 },
+          itemStyle: {
+            color: stateColor(k),
+            borderColor: detours.has(k) ? DETOUR_COLOR : undefined,
+            borderWidth: detours.has(k) ? 2 : 0,
+          },
         })),
       },
     ],
@@ -26,7 +36,10 @@ export function coefficientChartOption(report: AnalysisReport): Record<string, u
 }
 
 /** Converged runs' convergence checkpoints in bins; censored runs (not converged yet) counted apart. */
-export function convergenceHistogram(report: AnalysisReport, bins = 12): { edges: number[]; counts: number[]; censored: number } {
+export function convergenceHistogram(
+  report: AnalysisReport,
+  bins = 12,
+): { edges: number[]; counts: number[]; censored: number } {
   const runs = report.runs.filter((r) => r.included && r.convergence);
   const times = runs.filter((r) => r.convergence!.converged).map((r) => r.convergence!.checkpoint);
   const censored = runs.length - times.length;

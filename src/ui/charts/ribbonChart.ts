@@ -27,14 +27,20 @@ export function stretches(path: readonly number[]): [number, number, number][] {
  * The ribbons as one rectangle per stretch of a run in one state (a few per run), not a cell per checkpoint:
  * 40 runs × 300 checkpoints draw as ~250 shapes, so redraws stay cheap on the page's thread.
  */
-export function ribbonChartOption(report: AnalysisReport, order: RibbonOrder, selectedRun: string | null = null): Record<string, unknown> {
+export function ribbonChartOption(
+  report: AnalysisReport,
+  order: RibbonOrder,
+  selectedRun: string | null = null,
+): Record<string, unknown> {
   const runs = ribbonRuns(report, order);
   const longest = Math.max(1, ...runs.map((r) => r.path!.length));
   // Rows top to bottom in display order: ECharts puts category 0 at the bottom, so reverse.
   const rows = [...runs].reverse();
   const data: [number, number, number, number][] = [];
   rows.forEach((r, y) => stretches(r.path!).forEach(([from, to, s]) => data.push([from, to, y, s])));
-  const converged = rows.flatMap((r, y) => (r.convergence?.converged ? [[r.convergence.checkpoint + 0.5, y] as [number, number]] : []));
+  const converged = rows.flatMap((r, y) =>
+    r.convergence?.converged ? [[r.convergence.checkpoint + 0.5, y] as [number, number]] : [],
+  );
   // Where each run still training is forecast to converge (a hollow diamond past its end, and a dotted line to it).
   const forecast = report.forecast && !('skipped' in report.forecast) ? report.forecast.runs : [];
   const ahead = rows.flatMap((r, y) => {
@@ -45,7 +51,15 @@ export function ribbonChartOption(report: AnalysisReport, order: RibbonOrder, se
   return {
     animation: false,
     grid: { left: 80, right: 16, top: 8, bottom: 36 },
-    xAxis: { type: 'value', min: 0, max: xMax, name: 'checkpoint', nameLocation: 'middle', nameGap: 22, splitLine: { show: false } },
+    xAxis: {
+      type: 'value',
+      min: 0,
+      max: xMax,
+      name: 'checkpoint',
+      nameLocation: 'middle',
+      nameGap: 22,
+      splitLine: { show: false },
+    },
     yAxis: {
       type: 'category',
       data: rows.map((r) => r.key),
@@ -100,7 +114,10 @@ export function ribbonChartOption(report: AnalysisReport, order: RibbonOrder, se
         symbol: 'emptyDiamond',
         symbolSize: 8,
         itemStyle: { color: '#111' },
-        tooltip: { formatter: (p: { value: number[] }) => `forecast: converges near checkpoint ${p.value[0].toFixed(0)} (± ${p.value[2].toFixed(0)})` },
+        tooltip: {
+          formatter: (p: { value: number[] }) =>
+            `forecast: converges near checkpoint ${p.value[0].toFixed(0)} (± ${p.value[2].toFixed(0)})`,
+        },
         z: 3,
       },
     ],

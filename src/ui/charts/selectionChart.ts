@@ -5,8 +5,10 @@ import type { AnalysisReport } from '../../analysis/index.ts';
 export function selectionHeadline(report: AnalysisReport): string {
   const heldOut = report.runs.filter((r) => r.role === 'held-out').length;
   const data = `${heldOut} held-out run${heldOut === 1 ? '' : 's'}, ${report.selection.nHeldOutObservations} checkpoints`;
-  if (typeof report.settings.states === 'number') return `K = ${report.selection.chosenK}, fixed by the states setting (no selection over K) · ${data}`;
-  const by = report.selection.kCriterion === 'mean' ? 'lowest mean BIC over restarts' : 'lowest BIC of the best restart';
+  if (typeof report.settings.states === 'number')
+    return `K = ${report.selection.chosenK}, fixed by the states setting (no selection over K) · ${data}`;
+  const by =
+    report.selection.kCriterion === 'mean' ? 'lowest mean BIC over restarts' : 'lowest BIC of the best restart';
   return `chosen K = ${report.selection.chosenK} (${by}) · ${data}`;
 }
 

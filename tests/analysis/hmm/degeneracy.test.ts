@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { describeFinding, findDegenerateStates, formatProbability, renumberFindings } from '../../../src/analysis/index.ts';
+import {
+  describeFinding,
+  findDegenerateStates,
+  formatProbability,
+  renumberFindings,
+} from '../../../src/analysis/index.ts';
 
 /** A path that sits in `a`, alternates b, c, b, c… for `n` checkpoints, then sits in `d`. */
 function alternatingPath(a: number, b: number, c: number, d: number, n: number): number[] {
@@ -17,7 +22,9 @@ describe('degenerate states', () => {
   it('flags two states that swap at every checkpoint, with their probabilities, dwell and runs', () => {
     const paths = Array.from({ length: 10 }, () => alternatingPath(0, 1, 2, 3, 30));
     const found = findDegenerateStates(alternating, paths);
-    expect(found).toEqual([{ kind: 'alternation', states: [1, 2], meanDwell: [1, 1], runs: 10, nRuns: 10, probabilities: [0.97, 0.99999] }]);
+    expect(found).toEqual([
+      { kind: 'alternation', states: [1, 2], meanDwell: [1, 1], runs: 10, nRuns: 10, probabilities: [0.97, 0.99999] },
+    ]);
     expect(describeFinding(found[0])).toBe(
       'states 1 and 2 alternate (1→2 with probability 0.970, 2→1 with 0.99999; mean dwell 1.0 and 1.0 checkpoints; 10 of 10 runs visit them)',
     );
@@ -31,7 +38,11 @@ describe('degenerate states', () => {
       [0, 0.95, 0.05],
       [0, 0, 1],
     ];
-    const paths = Array.from({ length: 8 }, () => [...new Array(30).fill(0), ...new Array(30).fill(1), ...new Array(30).fill(2)]);
+    const paths = Array.from({ length: 8 }, () => [
+      ...new Array(30).fill(0),
+      ...new Array(30).fill(1),
+      ...new Array(30).fill(2),
+    ]);
     expect(findDegenerateStates(sticky, paths)).toEqual([]);
   });
 
@@ -44,7 +55,9 @@ describe('degenerate states', () => {
     const brief = [...new Array(30).fill(0), 1, ...new Array(10).fill(0), 1, ...new Array(30).fill(2)];
     const plain = [...new Array(40).fill(0), ...new Array(30).fill(2)];
     const most = [...new Array(6).fill(brief), ...new Array(4).fill(plain)];
-    expect(findDegenerateStates(k3, most)).toEqual([{ kind: 'flicker', states: [1], meanDwell: [1], runs: 6, nRuns: 10 }]);
+    expect(findDegenerateStates(k3, most)).toEqual([
+      { kind: 'flicker', states: [1], meanDwell: [1], runs: 6, nRuns: 10 },
+    ]);
     const few = [...new Array(2).fill(brief), ...new Array(8).fill(plain)];
     expect(findDegenerateStates(k3, few)).toEqual([]);
   });

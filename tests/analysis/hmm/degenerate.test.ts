@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { fitGaussianHMM, packSequences, planSelection, selectModel, viterbi, type HMMParams } from '../../../src/analysis/index.ts';
+import {
+  fitGaussianHMM,
+  packSequences,
+  planSelection,
+  selectModel,
+  viterbi,
+  type HMMParams,
+} from '../../../src/analysis/index.ts';
 import { createRng } from '../../../src/numeric/index.ts';
 import { ForwardBackwardWorkspace, forwardBackward } from '../../../src/analysis/hmm/forwardBackward.ts';
 
@@ -8,7 +15,8 @@ function finite(p: HMMParams): boolean {
 }
 
 const rng = createRng(5, 'degenerate');
-const noisy = (n: number, d: number, shift: number) => Array.from({ length: n }, () => Array.from({ length: d }, () => shift + rng.normal()));
+const noisy = (n: number, d: number, shift: number) =>
+  Array.from({ length: n }, () => Array.from({ length: d }, () => shift + rng.normal()));
 
 describe('degenerate fits are repaired and reported, never NaN', () => {
   it('a covariance that goes singular mid-fit (a state owning identical checkpoints)', () => {
@@ -71,7 +79,15 @@ describe('degenerate fits are repaired and reported, never NaN', () => {
     const logB = Float64Array.from([0, -2000, -2000, 0, 0, -2000]);
     const gamma = new Float64Array(6);
     // Start forbids state 1 where the first observation is likely: the scaled pass underflows to 0.
-    const r = forwardBackward(logB, 3, Float64Array.from([0, 1]), Float64Array.from([0.5, 0.5, 0.5, 0.5]), gamma, null, new ForwardBackwardWorkspace(3, 2));
+    const r = forwardBackward(
+      logB,
+      3,
+      Float64Array.from([0, 1]),
+      Float64Array.from([0.5, 0.5, 0.5, 0.5]),
+      gamma,
+      null,
+      new ForwardBackwardWorkspace(3, 2),
+    );
     expect(r.usedLogSpace).toBe(true);
     expect(Number.isFinite(r.logLikelihood)).toBe(true);
     gamma.forEach((g) => expect(Number.isFinite(g)).toBe(true));

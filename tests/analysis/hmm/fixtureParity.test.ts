@@ -114,5 +114,7 @@ describe.each(KERNELS)('Gaussian HMM matches hmmlearn on every fixture in hmm/ (
 });
 
 it('setEStepKernels refuses a name it does not know', () => {
-  expect(() => setEStepKernels('gpu' as EStepKernels)).toThrow("E-step kernels must be 'simd' or 'javascript', got 'gpu'");
+  expect(() => setEStepKernels('gpu' as EStepKernels)).toThrow(
+    "E-step kernels must be 'simd' or 'javascript', got 'gpu'",
+  );
 });

@@ -48,7 +48,9 @@ describe('gaussianLogDensities', () => {
             covars.subarray(s * d * d, (s + 1) * d * d),
             d,
           );
-          expect(Math.abs(out[t * k + s] - ref), `row ${t}, state ${s}`).toBeLessThanOrEqual(1e-10 * Math.max(1, Math.abs(ref)));
+          expect(Math.abs(out[t * k + s] - ref), `row ${t}, state ${s}`).toBeLessThanOrEqual(
+            1e-10 * Math.max(1, Math.abs(ref)),
+          );
         }
       }
     });
@@ -106,8 +108,12 @@ describe('regularizedCholesky', () => {
       [1, 1e5],
       [1e5, 1],
     ]);
-    expect(() => regularizedCholesky(hopeless, 2, new Float64Array(4))).toThrow('covariance could not be made positive definite');
-    expect(() => regularizedCholesky(flatten2d([[NaN]]), 1, new Float64Array(1))).toThrow('covariance contains NaN or Infinity');
+    expect(() => regularizedCholesky(hopeless, 2, new Float64Array(4))).toThrow(
+      'covariance could not be made positive definite',
+    );
+    expect(() => regularizedCholesky(flatten2d([[NaN]]), 1, new Float64Array(1))).toThrow(
+      'covariance contains NaN or Infinity',
+    );
   });
 
   it('factorGaussians reports the ridge per state and uses the regularized covariance in the normalization', () => {

@@ -7,7 +7,9 @@ import { covarianceOfRows } from '../../../src/numeric/linalg.ts';
 import { createRng } from '../../../src/numeric/rng.ts';
 
 const rng = createRng(2, 'init-data');
-const seqs = Array.from({ length: 4 }, (_, r) => Array.from({ length: 25 }, () => [rng.normal() + r, 3 * rng.normal(), rng.next()]));
+const seqs = Array.from({ length: 4 }, (_, r) =>
+  Array.from({ length: 25 }, () => [rng.normal() + r, 3 * rng.normal(), rng.next()]),
+);
 const obs = packSequences(seqs);
 const d = obs.nFeatures;
 
@@ -23,13 +25,18 @@ describe('initialParams', () => {
       expect(p.nStates).toBe(k);
       expect(p.nFeatures).toBe(d);
       // the means are exactly what k-means gives from the same stream, drawn first
-      expect(Array.from(p.means)).toEqual(Array.from(kMeans(obs.data, obs.nObservations, d, k, createRng(7), 2).centers));
+      expect(Array.from(p.means)).toEqual(
+        Array.from(kMeans(obs.data, obs.nObservations, d, k, createRng(7), 2).centers),
+      );
       const cov = covarianceOfRows(obs.data, obs.nObservations, d);
       for (let i = 0; i < k; i++) {
-        for (let a = 0; a < d; a++) for (let b = 0; b < d; b++) expect(p.covars[i * d * d + a * d + b]).toBe(cov[a * d + b] + (a === b ? 1e-3 : 0));
+        for (let a = 0; a < d; a++)
+          for (let b = 0; b < d; b++)
+            expect(p.covars[i * d * d + a * d + b]).toBe(cov[a * d + b] + (a === b ? 1e-3 : 0));
       }
       expect(Math.abs(sum(p.startprob) - 1)).toBeLessThan(1e-12);
-      for (let i = 0; i < k; i++) expect(Math.abs(sum(p.transmat.subarray(i * k, (i + 1) * k)) - 1)).toBeLessThan(1e-12);
+      for (let i = 0; i < k; i++)
+        expect(Math.abs(sum(p.transmat.subarray(i * k, (i + 1) * k)) - 1)).toBeLessThan(1e-12);
       expect([...p.startprob, ...p.transmat].every((x) => x >= 0)).toBe(true);
     });
   }
@@ -55,6 +62,8 @@ describe('initialParams', () => {
 
   it('the same stream gives the same start; another stream another', () => {
     expect(initialParams(obs, 3, createRng(4), 'hmmlearn')).toEqual(initialParams(obs, 3, createRng(4), 'hmmlearn'));
-    expect(initialParams(obs, 3, createRng(4), 'hmmlearn').transmat).not.toEqual(initialParams(obs, 3, createRng(5), 'hmmlearn').transmat);
+    expect(initialParams(obs, 3, createRng(4), 'hmmlearn').transmat).not.toEqual(
+      initialParams(obs, 3, createRng(5), 'hmmlearn').transmat,
+    );
   });
 });

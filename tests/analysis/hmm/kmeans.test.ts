@@ -26,7 +26,8 @@ const row = (x: Float64Array, i: number, d: number) => x.subarray(i * d, (i + 1)
 /** Inertia of the data against given centers, each point to its nearest center. */
 function inertiaOf(data: Float64Array, n: number, d: number, centers: Float64Array, k: number): number {
   let s = 0;
-  for (let t = 0; t < n; t++) s += Math.min(...Array.from({ length: k }, (_, c) => sqDist(row(data, t, d), row(centers, c, d))));
+  for (let t = 0; t < n; t++)
+    s += Math.min(...Array.from({ length: k }, (_, c) => sqDist(row(data, t, d), row(centers, c, d))));
   return s;
 }
 
@@ -44,7 +45,10 @@ describe('kMeans', () => {
     const res = kMeans(data, n, d, 4, createRng(2));
     const matched = new Set<number>();
     for (const m of truth) {
-      const c = [0, 1, 2, 3].reduce((best, c) => (sqDist(row(res.centers, c, d), m) < sqDist(row(res.centers, best, d), m) ? c : best), 0);
+      const c = [0, 1, 2, 3].reduce(
+        (best, c) => (sqDist(row(res.centers, c, d), m) < sqDist(row(res.centers, best, d), m) ? c : best),
+        0,
+      );
       expect(sqDist(row(res.centers, c, d), m)).toBeLessThan(0.1);
       matched.add(c);
     }
@@ -72,14 +76,17 @@ describe('kMeans', () => {
     const counts = new Array(k).fill(0);
     for (let t = 0; t < n; t++) {
       let best = 0;
-      for (let c = 1; c < k; c++) if (sqDist(row(data, t, d), row(res.centers, c, d)) < sqDist(row(data, t, d), row(res.centers, best, d))) best = c;
+      for (let c = 1; c < k; c++)
+        if (sqDist(row(data, t, d), row(res.centers, c, d)) < sqDist(row(data, t, d), row(res.centers, best, d)))
+          best = c;
       counts[best]++;
       for (let j = 0; j < d; j++) sums[best * d + j] += data[t * d + j];
     }
     // Lloyd stops when centers move less than 1e-4 × the mean variance (squared), so they sit within ~1e-2 of the means.
     for (let c = 0; c < k; c++) {
       expect(counts[c]).toBeGreaterThan(0);
-      for (let j = 0; j < d; j++) expect(Math.abs(res.centers[c * d + j] - sums[c * d + j] / counts[c])).toBeLessThan(2e-2);
+      for (let j = 0; j < d; j++)
+        expect(Math.abs(res.centers[c * d + j] - sums[c * d + j] / counts[c])).toBeLessThan(2e-2);
     }
   });
 

@@ -9,7 +9,9 @@ function atMeans(means: number[]): HMMParams {
   const k = means.length;
   return {
     startprob: new Array(k).fill(1 / k),
-    transmat: Array.from({ length: k }, (_, i) => Array.from({ length: k }, (_, j) => (k === 1 ? 1 : i === j ? 0.5 : 0.5 / (k - 1)))),
+    transmat: Array.from({ length: k }, (_, i) =>
+      Array.from({ length: k }, (_, j) => (k === 1 ? 1 : i === j ? 0.5 : 0.5 / (k - 1))),
+    ),
     means: means.map((m) => [m]),
     covars: means.map((_, i) => [[1 + i]]),
   };

@@ -49,11 +49,17 @@ describe('maximizationStep', () => {
     expect(Array.from(p.transmat)).toEqual([0.25, 0.75, 0.5, 0.5]);
     for (let i = 0; i < k; i++) {
       const w = gamma.reduce((a, g) => a + g[i], 0);
-      const mean = Array.from({ length: d }, (_, a) => gamma.reduce((acc, g, t) => acc + g[i] * obs.data[t * d + a], 0) / w);
+      const mean = Array.from(
+        { length: d },
+        (_, a) => gamma.reduce((acc, g, t) => acc + g[i] * obs.data[t * d + a], 0) / w,
+      );
       mean.forEach((m, a) => expect(p.means[i * d + a]).toBeCloseTo(m, 12));
       for (let a = 0; a < d; a++) {
         for (let b = 0; b < d; b++) {
-          const c = gamma.reduce((acc, g, t) => acc + g[i] * (obs.data[t * d + a] - mean[a]) * (obs.data[t * d + b] - mean[b]), 0);
+          const c = gamma.reduce(
+            (acc, g, t) => acc + g[i] * (obs.data[t * d + a] - mean[a]) * (obs.data[t * d + b] - mean[b]),
+            0,
+          );
           expect(p.covars[i * d * d + a * d + b]).toBeCloseTo((c + prior) / w, 12);
         }
       }
@@ -98,7 +104,8 @@ describe('maximizationStep', () => {
     const worst = worstExplainedRow(obs, prev);
     expect(Array.from(p.means.subarray(d, 2 * d))).toEqual(Array.from(obs.data.subarray(worst * d, (worst + 1) * d)));
     const cov = covarianceOfRows(obs.data, n, d);
-    for (let a = 0; a < d; a++) for (let b = 0; b < d; b++) expect(p.covars[d * d + a * d + b]).toBe(cov[a * d + b] + (a === b ? 1e-3 : 0));
+    for (let a = 0; a < d; a++)
+      for (let b = 0; b < d; b++) expect(p.covars[d * d + a * d + b]).toBe(cov[a * d + b] + (a === b ? 1e-3 : 0));
     expect(p.means.every(Number.isFinite) && p.covars.every(Number.isFinite)).toBe(true);
   });
 });

@@ -28,8 +28,12 @@ describe('packSequences', () => {
     expect(() => packSequences([[[]]])).toThrow('sequence 0 is empty or has no features');
     expect(() => packSequences([[[1]], []])).toThrow('sequence 1 is empty');
     expect(() => packSequences([[[1, 2]], [[1, 2], [3]]])).toThrow('sequence 1, step 1: 1 features, expected 2');
-    expect(() => packSequences([[[1, 2]], [[1, NaN]]])).toThrow('sequence 1, step 0, feature 1: NaN is not a finite number');
-    expect(() => packSequences([[[Infinity]]])).toThrow('sequence 0, step 0, feature 0: Infinity is not a finite number');
+    expect(() => packSequences([[[1, 2]], [[1, NaN]]])).toThrow(
+      'sequence 1, step 0, feature 1: NaN is not a finite number',
+    );
+    expect(() => packSequences([[[Infinity]]])).toThrow(
+      'sequence 0, step 0, feature 0: Infinity is not a finite number',
+    );
   });
 });
 

@@ -51,9 +51,17 @@ describe('validateParams', () => {
   const broken: [string, (p: HMMParams) => void, string][] = [
     ['empty startprob', (p) => (p.startprob = []), 'HMM parameters: startprob is empty'],
     ['startprob not summing to 1', (p) => (p.startprob = [0.5, 0.6]), 'HMM parameters: startprob does not sum to 1'],
-    ['a missing transition row', (p) => p.transmat.pop(), 'HMM parameters: expected 2 states in transmat, means and covars'],
+    [
+      'a missing transition row',
+      (p) => p.transmat.pop(),
+      'HMM parameters: expected 2 states in transmat, means and covars',
+    ],
     ['a missing covariance', (p) => p.covars.pop(), 'HMM parameters: expected 2 states in transmat, means and covars'],
-    ['a row not summing to 1', (p) => (p.transmat[1] = [0.5, 0.6]), 'HMM parameters: transmat row 1 must have 2 entries summing to 1'],
+    [
+      'a row not summing to 1',
+      (p) => (p.transmat[1] = [0.5, 0.6]),
+      'HMM parameters: transmat row 1 must have 2 entries summing to 1',
+    ],
     ['a short row', (p) => (p.transmat[0] = [1]), 'HMM parameters: transmat row 0 must have 2 entries summing to 1'],
     ['a covariance of the wrong size', (p) => p.covars[1].pop(), 'HMM parameters: covars[1] must be 3×3'],
     ['a ragged covariance', (p) => p.covars[0][2].pop(), 'HMM parameters: covars[0] must be 3×3'],

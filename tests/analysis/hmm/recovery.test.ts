@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { decodeObservations, matchStates, packSequences, permutePath, sampleGaussianHMM, selectModel, fromFlat } from '../../../src/analysis/index.ts';
+import {
+  decodeObservations,
+  matchStates,
+  packSequences,
+  permutePath,
+  sampleGaussianHMM,
+  selectModel,
+  fromFlat,
+} from '../../../src/analysis/index.ts';
 import { createRng } from '../../../src/numeric/index.ts';
 import { knownHmm } from '../../helpers/knownHmm.ts';
 

@@ -55,11 +55,15 @@ describe('sampleGaussianHMM', () => {
     for (let k = 0; k < 2; k++) {
       const xs = sequences.flatMap((s, r) => s.filter((_, t) => states[r][t] === k));
       const mean = [0, 1].map((j) => xs.reduce((a, x) => a + x[j], 0) / xs.length);
-      mean.forEach((m, j) => expect(Math.abs(m - model.means[k][j])).toBeLessThan(5 * Math.sqrt(model.covars[k][j][j] / xs.length)));
+      mean.forEach((m, j) =>
+        expect(Math.abs(m - model.means[k][j])).toBeLessThan(5 * Math.sqrt(model.covars[k][j][j] / xs.length)),
+      );
       for (let a = 0; a < 2; a++) {
         for (let b = 0; b < 2; b++) {
           const c = xs.reduce((acc, x) => acc + (x[a] - mean[a]) * (x[b] - mean[b]), 0) / (xs.length - 1);
-          expect(Math.abs(c - model.covars[k][a][b])).toBeLessThan(0.05 * Math.sqrt(model.covars[k][a][a] * model.covars[k][b][b]) + 0.01);
+          expect(Math.abs(c - model.covars[k][a][b])).toBeLessThan(
+            0.05 * Math.sqrt(model.covars[k][a][a] * model.covars[k][b][b]) + 0.01,
+          );
         }
       }
     }
@@ -71,6 +75,8 @@ describe('sampleGaussianHMM', () => {
   });
 
   it('validates the parameters first', () => {
-    expect(() => sampleGaussianHMM({ ...model, startprob: [0.5, 0.6] }, [3], createRng(0))).toThrow('HMM parameters: startprob does not sum to 1');
+    expect(() => sampleGaussianHMM({ ...model, startprob: [0.5, 0.6] }, [3], createRng(0))).toThrow(
+      'HMM parameters: startprob does not sum to 1',
+    );
   });
 });

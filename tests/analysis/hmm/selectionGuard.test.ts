@@ -18,7 +18,14 @@ import { toFlat } from '../../../src/analysis/hmm/params.ts';
 import { createRng } from '../../../src/numeric/index.ts';
 import { knownHmm } from '../../helpers/knownHmm.ts';
 
-const alternation: DegenerateFinding = { kind: 'alternation', states: [1, 2], meanDwell: [1, 1], runs: 8, nRuns: 10, probabilities: [0.97, 0.99] };
+const alternation: DegenerateFinding = {
+  kind: 'alternation',
+  states: [1, 2],
+  meanDwell: [1, 1],
+  runs: 8,
+  nRuns: 10,
+  probabilities: [0.97, 0.99],
+};
 
 /** A result carrying only what the guard and the criteria read. */
 function result(k: number, restart: number, ll: number, degenerate = false): FitJobResult {
@@ -36,15 +43,33 @@ describe('the degeneracy guard', () => {
   const n = 1000; // held-out checkpoints: 0.15 nats each is 150 nats
 
   it('uses the best clean restart when the best is degenerate and the clean one is within the tolerance', () => {
-    const { used, guard } = pickRestart([result(3, 0, -1000), result(3, 1, -900, true), result(3, 2, -1010)], n, 0.15, true);
+    const { used, guard } = pickRestart(
+      [result(3, 0, -1000), result(3, 1, -900, true), result(3, 2, -1010)],
+      n,
+      0.15,
+      true,
+    );
     expect(used!.job.restart).toBe(0);
-    expect(guard).toEqual({ action: 'avoided', degenerateRestart: 1, findings: [alternation], usedRestart: 0, cleanRestart: 0, gapPerCheckpoint: 0.1 });
+    expect(guard).toEqual({
+      action: 'avoided',
+      degenerateRestart: 1,
+      findings: [alternation],
+      usedRestart: 0,
+      cleanRestart: 0,
+      gapPerCheckpoint: 0.1,
+    });
   });
 
   it('keeps the degenerate best, and says so, when every clean restart is further below', () => {
     const { used, guard } = pickRestart([result(3, 0, -1100), result(3, 1, -900, true)], n, 0.15, true);
     expect(used!.job.restart).toBe(1);
-    expect(guard).toMatchObject({ action: 'kept', degenerateRestart: 1, usedRestart: 1, cleanRestart: 0, gapPerCheckpoint: 0.2 });
+    expect(guard).toMatchObject({
+      action: 'kept',
+      degenerateRestart: 1,
+      usedRestart: 1,
+      cleanRestart: 0,
+      gapPerCheckpoint: 0.2,
+    });
     const none = pickRestart([result(3, 0, -950, true), result(3, 1, -900, true)], n, 0.15, true);
     expect(none.used!.job.restart).toBe(1);
     expect(none.guard).toEqual({ action: 'kept', degenerateRestart: 1, findings: [alternation], usedRestart: 1 });
@@ -101,7 +126,9 @@ describe('choosing K by the best restart or by the mean over restarts', () => {
     }
     expect(new Set(boot.map((j) => j.resample!.join())).size).toBe(4);
     expect(planSelection(obs, { kMax: 3, restarts: 2, bootstrap: 4, seed: 7 }).jobs).toEqual(plan.jobs);
-    expect(planSelection(obs, { states: 2, restarts: 2, bootstrap: 4 }).jobs.every((j) => j.stage === undefined)).toBe(true);
+    expect(planSelection(obs, { states: 2, restarts: 2, bootstrap: 4 }).jobs.every((j) => j.stage === undefined)).toBe(
+      true,
+    );
     expect(() => planSelection(obs, { bootstrap: -1 })).toThrow(/bootstrap must be a whole number ≥ 0, got -1/);
   });
 
@@ -147,12 +174,20 @@ describe('the sticky Dirichlet prior on transition rows', () => {
     const seqs = sampleGaussianHMM(knownHmm(3, 3, 8), new Array(8).fill(60), createRng(8, 's')).sequences;
     const obs = packSequences(seqs);
     const plain = fitObservations(obs, { nStates: 3, seed: 2, tolerance: -Infinity, maxIterations: 15 });
-    const sticky = fitObservations(obs, { nStates: 3, seed: 2, tolerance: -Infinity, maxIterations: 15, stickyPrior: 200 });
+    const sticky = fitObservations(obs, {
+      nStates: 3,
+      seed: 2,
+      tolerance: -Infinity,
+      maxIterations: 15,
+      stickyPrior: 200,
+    });
     const diag = (f: typeof plain) => [0, 1, 2].map((i) => f.params.transmat[i * 3 + i]);
     diag(sticky).forEach((d, i) => expect(d).toBeGreaterThan(diag(plain)[i]));
     for (let i = 1; i < sticky.logLikelihoodHistory.length; i++) {
       expect(sticky.logLikelihoodHistory[i]).toBeGreaterThanOrEqual(sticky.logLikelihoodHistory[i - 1] - 1e-6);
     }
-    expect(() => fitObservations(obs, { nStates: 3, stickyPrior: -1 })).toThrow(/stickyPrior must be a finite number ≥ 0, got -1/);
+    expect(() => fitObservations(obs, { nStates: 3, stickyPrior: -1 })).toThrow(
+      /stickyPrior must be a finite number ≥ 0, got -1/,
+    );
   });
 });

@@ -3,7 +3,12 @@ import { viterbiPath } from '../../../src/analysis/hmm/viterbi.ts';
 import { createRng } from '../../../src/numeric/rng.ts';
 
 /** The best path by enumerating all K^T of them; ties go to the lexicographically first path. */
-function bruteForce(logB: Float64Array, t: number, start: Float64Array, trans: Float64Array): { path: number[]; logProbability: number } {
+function bruteForce(
+  logB: Float64Array,
+  t: number,
+  start: Float64Array,
+  trans: Float64Array,
+): { path: number[]; logProbability: number } {
   const k = start.length;
   let best = { path: [] as number[], logProbability: -Infinity };
   const path = new Array<number>(t).fill(0);
@@ -62,13 +67,23 @@ describe('viterbiPath', () => {
   it('breaks ties towards the lowest state index, as hmmlearn does', () => {
     const k = 3;
     const t = 4;
-    const r = viterbiPath(new Float64Array(t * k), t, new Float64Array(k).fill(1 / k), new Float64Array(k * k).fill(1 / k));
+    const r = viterbiPath(
+      new Float64Array(t * k),
+      t,
+      new Float64Array(k).fill(1 / k),
+      new Float64Array(k * k).fill(1 / k),
+    );
     expect(Array.from(r.path)).toEqual([0, 0, 0, 0]);
     expect(r.logProbability).toBeCloseTo(t * Math.log(1 / 3), 12);
   });
 
   it('a single checkpoint takes the best start × emission', () => {
-    const r = viterbiPath(Float64Array.from([-3, -1, -2]), 1, Float64Array.from([0.2, 0.3, 0.5]), new Float64Array(9).fill(1 / 3));
+    const r = viterbiPath(
+      Float64Array.from([-3, -1, -2]),
+      1,
+      Float64Array.from([0.2, 0.3, 0.5]),
+      new Float64Array(9).fill(1 / 3),
+    );
     expect(Array.from(r.path)).toEqual([1]);
     expect(r.logProbability).toBeCloseTo(Math.log(0.3) - 1, 14);
   });

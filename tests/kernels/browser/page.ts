@@ -47,7 +47,8 @@ async function main(): Promise<PageResult> {
       if (p.role === 'bias') return void biases.push(mine);
       const [rows, cols] = p.shape.slice(-2);
       const count = p.shape.length === 3 ? p.shape[0] : 1;
-      for (let h = 0; h < count; h++) matrices.push({ rows, cols, data: mine.subarray(h * rows * cols, (h + 1) * rows * cols) });
+      for (let h = 0; h < count; h++)
+        matrices.push({ rows, cols, data: mine.subarray(h * rows * cols, (h + 1) * rows * cols) });
     });
     const m = computeWeightMetrics(matrices, biases);
     return METRIC_NAMES.map((k) => m[k]);
@@ -55,7 +56,9 @@ async function main(): Promise<PageResult> {
   const info = adapter.info;
   return {
     adapter: [info.vendor, info.architecture, info.description].filter(Boolean).join(' '),
-    gpu: Array.from({ length: SEEDS }, (_, s) => Array.from(r.metrics.subarray(s * METRICS_PER_SEED, (s + 1) * METRICS_PER_SEED))),
+    gpu: Array.from({ length: SEEDS }, (_, s) =>
+      Array.from(r.metrics.subarray(s * METRICS_PER_SEED, (s + 1) * METRICS_PER_SEED)),
+    ),
     cpu,
   };
 }

@@ -36,7 +36,18 @@ interface KernelExports {
     out: number,
     diff: number,
   ): void;
-  moments(x: number, dp: number, d: number, n: number, k: number, gamma: number, negl: number, obs: number, oo: number, wx: number): void;
+  moments(
+    x: number,
+    dp: number,
+    d: number,
+    n: number,
+    k: number,
+    gamma: number,
+    negl: number,
+    obs: number,
+    oo: number,
+    wx: number,
+  ): void;
   forwardBackward(
     logB: number,
     len: number,
@@ -314,7 +325,19 @@ export class SimdWorkspace {
     if (out.length < count * k) throw new Error(`out holds ${out.length} values, fewer than ${count}×${k}`);
     if (count === 0) return;
     const { layout } = this;
-    this.ex.densities(this.xT, this.np, this.nFeatures, k, layout.means, layout.ichol, layout.lnorm, row0, count, layout.out, this.diff);
+    this.ex.densities(
+      this.xT,
+      this.np,
+      this.nFeatures,
+      k,
+      layout.means,
+      layout.ichol,
+      layout.lnorm,
+      row0,
+      count,
+      layout.out,
+      this.diff,
+    );
     const o = layout.out >> 3;
     out.set(this.heap.subarray(o, o + count * k));
   }
@@ -331,7 +354,13 @@ export class SimdWorkspace {
    * bit for bit, as estep.ts's accumulateMoments(data, N, gamma, k, d, stats, ws).
    * gamma is N×K row-major; obs K×D and obsObs K×D×D are read and updated in place.
    */
-  accumulateMoments(gamma: Float64Array, nStates: number, negligible: Float64Array, obs: Float64Array, obsObs: Float64Array): void {
+  accumulateMoments(
+    gamma: Float64Array,
+    nStates: number,
+    negligible: Float64Array,
+    obs: Float64Array,
+    obsObs: Float64Array,
+  ): void {
     const k = nStates;
     const n = this.nObservations;
     const d = this.nFeatures;
@@ -378,9 +407,12 @@ export class SimdWorkspace {
     xiSum: Float64Array | null,
   ): SequenceStats {
     const k = startprob.length;
-    if (!(Number.isInteger(length) && length >= 1)) throw new Error(`sequence length must be a positive integer, got ${length}`);
-    if (logB.length < length * k || gamma.length < length * k) throw new Error('logB or gamma is shorter than length×K');
-    if (transmat.length < k * k || (xiSum && xiSum.length < k * k)) throw new Error('transmat or xiSum is shorter than K×K');
+    if (!(Number.isInteger(length) && length >= 1))
+      throw new Error(`sequence length must be a positive integer, got ${length}`);
+    if (logB.length < length * k || gamma.length < length * k)
+      throw new Error('logB or gamma is shorter than length×K');
+    if (transmat.length < k * k || (xiSum && xiSum.length < k * k))
+      throw new Error('transmat or xiSum is shorter than K×K');
     this.ensureCapacity(k, length);
     const { heap, layout: L } = this;
     const kp = k + (k & 1);

@@ -1,7 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { EStepWorkspace, NEGLIGIBLE_SHARE, accumulateMoments, emptyStats, expectationStep } from '../../../../src/analysis/hmm/estep.ts';
+import {
+  EStepWorkspace,
+  NEGLIGIBLE_SHARE,
+  accumulateMoments,
+  emptyStats,
+  expectationStep,
+} from '../../../../src/analysis/hmm/estep.ts';
 import { ForwardBackwardWorkspace, forwardBackward } from '../../../../src/analysis/hmm/forwardBackward.ts';
 import { factorGaussians, gaussianLogDensities, type GaussianFactors } from '../../../../src/analysis/hmm/gaussian.ts';
 import { packSequences } from '../../../../src/analysis/hmm/observations.ts';
@@ -190,7 +196,12 @@ describe('SIMD accumulateMoments matches estep.ts', () => {
     for (const k of [2, 8, 3, 12]) {
       const gamma = randomGamma(n, k, u);
       const negligible = new Float64Array(k);
-      const [obsJ, ooJ, obsW, ooW] = [new Float64Array(k * d), new Float64Array(k * d * d), new Float64Array(k * d), new Float64Array(k * d * d)];
+      const [obsJ, ooJ, obsW, ooW] = [
+        new Float64Array(k * d),
+        new Float64Array(k * d * d),
+        new Float64Array(k * d),
+        new Float64Array(k * d * d),
+      ];
       accumulateMoments(data, n, gamma, k, d, obsJ, ooJ, negligible);
       ws.accumulateMoments(gamma, k, negligible, obsW, ooW);
       expect(bitEqual(obsJ, obsW) && bitEqual(ooJ, ooW), `K=${k}`).toBe(true);
@@ -223,10 +234,18 @@ describe('SIMD kernels at large D', () => {
         expect(maxRelDiff(js, wasm), `densities D=${d} K=${k}`).toBeLessThanOrEqual(REL);
         const gamma = randomGamma(n, k, u);
         const negligible = new Float64Array(k).fill(1e-3);
-        const [obsJ, ooJ, obsW, ooW] = [new Float64Array(k * d), new Float64Array(k * d * d), new Float64Array(k * d), new Float64Array(k * d * d)];
+        const [obsJ, ooJ, obsW, ooW] = [
+          new Float64Array(k * d),
+          new Float64Array(k * d * d),
+          new Float64Array(k * d),
+          new Float64Array(k * d * d),
+        ];
         accumulateMoments(data, n, gamma, k, d, obsJ, ooJ, negligible);
         ws.accumulateMoments(gamma, k, negligible, obsW, ooW);
-        expect(Math.max(maxRelDiff(obsJ, obsW, maxAbs(obsJ)), maxRelDiff(ooJ, ooW, maxAbs(ooJ))), `moments D=${d} K=${k}`).toBeLessThanOrEqual(REL);
+        expect(
+          Math.max(maxRelDiff(obsJ, obsW, maxAbs(obsJ)), maxRelDiff(ooJ, ooW, maxAbs(ooJ))),
+          `moments D=${d} K=${k}`,
+        ).toBeLessThanOrEqual(REL);
       }
     }
   });
@@ -246,7 +265,14 @@ describe('SIMD forwardBackward matches forwardBackward.ts', () => {
     return { startprob, transmat };
   }
 
-  function compare(ws: SimdWorkspace, logB: Float64Array, len: number, k: number, startprob: Float64Array, transmat: Float64Array): number {
+  function compare(
+    ws: SimdWorkspace,
+    logB: Float64Array,
+    len: number,
+    k: number,
+    startprob: Float64Array,
+    transmat: Float64Array,
+  ): number {
     const gJ = new Float64Array(len * k);
     const gW = new Float64Array(len * k).fill(NaN);
     const xiJ = Float64Array.from({ length: k * k }, (_, i) => i / 7);
@@ -296,7 +322,25 @@ describe('SIMD forwardBackward matches forwardBackward.ts', () => {
     const bytes = Uint8Array.from(atob(KERNELS_WASM_BASE64), (c) => c.charCodeAt(0));
     const wexp = new WebAssembly.Instance(new WebAssembly.Module(bytes), {}).exports.exp as (x: number) => number;
     const u = rng(7);
-    const xs = [0, -0, 1, -1, 0.5, -0.5, 1e-20, -1e-20, 709.78, 709.8, -745.1, -745.2, -708.5, -740, Infinity, -Infinity, NaN];
+    const xs = [
+      0,
+      -0,
+      1,
+      -1,
+      0.5,
+      -0.5,
+      1e-20,
+      -1e-20,
+      709.78,
+      709.8,
+      -745.1,
+      -745.2,
+      -708.5,
+      -740,
+      Infinity,
+      -Infinity,
+      NaN,
+    ];
     for (let i = 0; i < 20000; i++) xs.push(-60 * u(), 1500 * (u() - 0.5), 2 * (u() - 0.5));
     let worst = 0;
     for (const x of xs) {
@@ -362,7 +406,8 @@ describe('the SIMD E-step equals the JavaScript one on the hmm fixtures', () => 
           for (let a = 0; a < d; a++) means[i * d + a] = sJ.obs[i * d + a] / w;
           for (let a = 0; a < d; a++) {
             for (let b = 0; b <= a; b++) {
-              const c = sJ.obsObs[i * d * d + a * d + b] / w - means[i * d + a] * means[i * d + b] + (a === b ? 0.01 : 0);
+              const c =
+                sJ.obsObs[i * d * d + a * d + b] / w - means[i * d + a] * means[i * d + b] + (a === b ? 0.01 : 0);
               covars[i * d * d + a * d + b] = c;
               covars[i * d * d + b * d + a] = c;
             }

@@ -1,13 +1,14 @@
-import { createRng } from '../../numeric/rng.ts';
-import { aic, bic, nFreeParameters } from './criteria.ts';
-import { ANALYSIS_DEFAULTS } from '../defaults.ts';
-import { linearOrder, pathEdges } from '../map.ts';
-import { findDegenerateStates, type DegenerateFinding } from './degeneracy.ts';
-import { fitObservations, type FlatFitResult } from './fit.ts';
-import { decodeObservations, scoreObservations } from './inference.ts';
-import type { InitMethod } from './init.ts';
-import { subsetObservations } from './observations.ts';
-import type { FitWarning, HMMParams, ObservationSet } from './types.ts';
+import { createRng } from '../numeric/rng.ts';
+import { mean } from '../numeric/stats.ts';
+import { aic, bic, nFreeParameters } from './hmm/criteria.ts';
+import { ANALYSIS_DEFAULTS } from './defaults.ts';
+import { linearOrder, pathEdges } from './map.ts';
+import { findDegenerateStates, type DegenerateFinding } from './hmm/degeneracy.ts';
+import { fitObservations, type FlatFitResult } from './hmm/fit.ts';
+import { decodeObservations, scoreObservations } from './hmm/inference.ts';
+import type { InitMethod } from './hmm/init.ts';
+import { subsetObservations } from './hmm/observations.ts';
+import type { FitWarning, HMMParams, ObservationSet } from './hmm/types.ts';
 
 export interface SelectionOptions {
   /** Fit exactly this many states instead of sweeping kMin..kMax. */
@@ -146,11 +147,16 @@ export interface SelectionProgress {
 }
 
 /** Seeded split of run indices, 80/20 by default; a run is never split. */
-export function splitRuns(nRuns: number, seed: number, heldOutFraction: number = ANALYSIS_DEFAULTS.heldOutFraction): { train: number[]; heldOut: number[] } {
+export function splitRuns(
+  nRuns: number,
+  seed: number,
+  heldOutFraction: number = ANALYSIS_DEFAULTS.heldOutFraction,
+): { train: number[]; heldOut: number[] } {
   if (nRuns < 2) {
     throw new Error(`model selection needs at least 2 runs (some to fit, at least one held out); got ${nRuns}`);
   }
-  if (!(heldOutFraction > 0 && heldOutFraction < 1)) throw new Error(`held-out fraction must be in (0, 1), got ${heldOutFraction}`);
+  if (!(heldOutFraction > 0 && heldOutFraction < 1))
+    throw new Error(`held-out fraction must be in (0, 1), got ${heldOutFraction}`);
   const order = Array.from({ length: nRuns }, (_, i) => i);
   createRng(seed, 'split').shuffle(order);
   const nHeld = Math.min(nRuns - 1, Math.max(1, Math.round(heldOutFraction * nRuns)));
@@ -174,15 +180,18 @@ export function restartSeed(seed: number, k: number, restart: number): number {
 export function planSelection(obs: ObservationSet, options: SelectionOptions = {}): SelectionPlan {
   const seed = options.seed ?? ANALYSIS_DEFAULTS.seed;
   const restarts = options.restarts ?? ANALYSIS_DEFAULTS.restarts;
-  if (!Number.isInteger(restarts) || restarts < 1) throw new Error(`restarts must be a positive integer, got ${restarts}`);
+  if (!Number.isInteger(restarts) || restarts < 1)
+    throw new Error(`restarts must be a positive integer, got ${restarts}`);
   const replicates = options.bootstrap ?? ANALYSIS_DEFAULTS.bootstrap;
-  if (!Number.isInteger(replicates) || replicates < 0) throw new Error(`bootstrap must be a whole number ≥ 0, got ${replicates}`);
+  if (!Number.isInteger(replicates) || replicates < 0)
+    throw new Error(`bootstrap must be a whole number ≥ 0, got ${replicates}`);
   const { train, heldOut } = splitRuns(obs.lengths.length, seed, options.heldOutFraction);
   const trainObs = subsetObservations(obs, train);
   const heldOutObs = subsetObservations(obs, heldOut);
   let ks: number[];
   if (options.states !== undefined) {
-    if (!Number.isInteger(options.states) || options.states < 1) throw new Error(`states must be a positive integer, got ${options.states}`);
+    if (!Number.isInteger(options.states) || options.states < 1)
+      throw new Error(`states must be a positive integer, got ${options.states}`);
     const why = unsupportedReason(options.states, trainObs.nObservations, obs.nFeatures);
     if (why) throw new Error(`the data do not support ${options.states} states: ${why}`);
     ks = [options.states];
@@ -199,7 +208,8 @@ export function planSelection(obs: ObservationSet, options: SelectionOptions = {
     const why = unsupportedReason(k, trainObs.nObservations, obs.nFeatures);
     if (why) skipped.set(k, why);
   }
-  if (skipped.size === ks.length) throw new Error(`too few checkpoints for any number of states: ${skipped.get(ks[0])}`);
+  if (skipped.size === ks.length)
+    throw new Error(`too few checkpoints for any number of states: ${skipped.get(ks[0])}`);
   const fitted = ks.filter((k) => !skipped.has(k));
   const jobs: FitJob[] = [];
   for (const k of fitted) {
@@ -212,7 +222,14 @@ export function planSelection(obs: ObservationSet, options: SelectionOptions = {
       const resample = train.map(() => Math.floor(rng.next() * train.length));
       for (const k of fitted) {
         for (let r = 0; r < restarts; r++) {
-          jobs.push({ k, restart: r, seed: createRng(seed, 'bootstrap-restart', b, k, r).nextUint32(), stage: 'bootstrap', replicate: b, resample });
+          jobs.push({
+            k,
+            restart: r,
+            seed: createRng(seed, 'bootstrap-restart', b, k, r).nextUint32(),
+            stage: 'bootstrap',
+            replicate: b,
+            resample,
+          });
         }
       }
     }
@@ -234,7 +251,12 @@ export function stabilityJobs(plan: SelectionPlan, k: number): FitJob[] {
  * One restart: fit on the training runs (or a bootstrap resample of them), score the held-out runs, and
  * decode every run to check the fit for degenerate states. Pure; safe to run in a worker.
  */
-export function runFitJob(trainObs: ObservationSet, heldOutObs: ObservationSet, job: FitJob, options: SelectionOptions): FitJobResult {
+export function runFitJob(
+  trainObs: ObservationSet,
+  heldOutObs: ObservationSet,
+  job: FitJob,
+  options: SelectionOptions,
+): FitJobResult {
   try {
     const data = job.resample ? subsetObservations(trainObs, job.resample) : trainObs;
     const fit = fitObservations(data, {
@@ -259,7 +281,14 @@ export function runFitJob(trainObs: ObservationSet, heldOutObs: ObservationSet, 
       shape: linearOrder(paths, pathEdges(paths)) ? 'linear' : 'forking',
     };
   } catch (e) {
-    return { job, fit: null, heldOutLogLikelihood: NaN, heldOutPerRun: [], degenerate: [], error: e instanceof Error ? e.message : String(e) };
+    return {
+      job,
+      fit: null,
+      heldOutLogLikelihood: NaN,
+      heldOutPerRun: [],
+      degenerate: [],
+      error: e instanceof Error ? e.message : String(e),
+    };
   }
 }
 
@@ -273,7 +302,9 @@ export function pickRestart(
   within: number = ANALYSIS_DEFAULTS.comparableWithin,
   avoidDegenerate: boolean = ANALYSIS_DEFAULTS.avoidDegenerate,
 ): { used?: FitJobResult; guard?: RestartGuard } {
-  const ok = results.filter((r) => r.fit && Number.isFinite(r.heldOutLogLikelihood)).sort((a, b) => a.job.restart - b.job.restart);
+  const ok = results
+    .filter((r) => r.fit && Number.isFinite(r.heldOutLogLikelihood))
+    .sort((a, b) => a.job.restart - b.job.restart);
   let best: FitJobResult | undefined;
   let clean: FitJobResult | undefined;
   for (const r of ok) {
@@ -296,10 +327,6 @@ export function pickRestart(
   };
 }
 
-function mean(xs: readonly number[]): number {
-  return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN;
-}
-
 /** The K with the lowest value (the smaller K on a tie), or undefined when none is finite. */
 export function argminK<R extends { k: number }>(rows: readonly R[], value: (row: R) => number): number | undefined {
   let top: { k: number; v: number } | undefined;
@@ -317,7 +344,9 @@ export function assembleSelection(plan: SelectionPlan, results: readonly FitJobR
   const o = plan.options;
   const criterion = o.criterion ?? ANALYSIS_DEFAULTS.criterion;
   // In job order, whatever order the runner returned them in: the same selection from any runner.
-  const ordered = [...results].sort((a, b) => a.job.k - b.job.k || a.job.restart - b.job.restart || (a.job.replicate ?? 0) - (b.job.replicate ?? 0));
+  const ordered = [...results].sort(
+    (a, b) => a.job.k - b.job.k || a.job.restart - b.job.restart || (a.job.replicate ?? 0) - (b.job.replicate ?? 0),
+  );
   const selectionResults = ordered.filter((r) => r.job.stage !== 'bootstrap');
   const used = new Map<number, FitJobResult>();
   const rows: SelectionRow[] = plan.ks.map((k) => {
@@ -326,7 +355,11 @@ export function assembleSelection(plan: SelectionPlan, results: readonly FitJobR
     if (top) used.set(k, top);
     const ll = top ? top.heldOutLogLikelihood : NaN;
     const finite = mine.filter((r) => Number.isFinite(r.heldOutLogLikelihood)).map((r) => r.heldOutLogLikelihood);
-    const skipped = plan.skipped.get(k) ?? (mine.length > 0 && !top ? `every restart failed: ${mine[0].error ?? 'non-finite held-out likelihood'}` : undefined);
+    const skipped =
+      plan.skipped.get(k) ??
+      (mine.length > 0 && !top
+        ? `every restart failed: ${mine[0].error ?? 'non-finite held-out likelihood'}`
+        : undefined);
     return {
       k,
       nParameters: nFreeParameters(k, d),
@@ -353,7 +386,8 @@ export function assembleSelection(plan: SelectionPlan, results: readonly FitJobR
   });
   const byBest = argminK(rows, (r) => r.bic);
   const byMean = argminK(rows, (r) => r.meanBic);
-  if (byBest === undefined || byMean === undefined) throw new Error(`no model could be fitted: ${rows.map((r) => `K=${r.k}: ${r.skipped}`).join('; ')}`);
+  if (byBest === undefined || byMean === undefined)
+    throw new Error(`no model could be fitted: ${rows.map((r) => `K=${r.k}: ${r.skipped}`).join('; ')}`);
   const chosenK = criterion === 'mean' ? byMean : byBest;
   const top = used.get(chosenK)!;
   return {
@@ -374,7 +408,11 @@ export function assembleSelection(plan: SelectionPlan, results: readonly FitJobR
 }
 
 /** Runs jobs in this thread, reporting each as it finishes. */
-export function runJobsHere(plan: SelectionPlan, jobs: readonly FitJob[], onResult?: (r: FitJobResult, done: number) => void): FitJobResult[] {
+export function runJobsHere(
+  plan: SelectionPlan,
+  jobs: readonly FitJob[],
+  onResult?: (r: FitJobResult, done: number) => void,
+): FitJobResult[] {
   return jobs.map((job, i) => {
     const r = runFitJob(plan.trainObs, plan.heldOutObs, job, plan.options);
     onResult?.(r, i + 1);
@@ -383,7 +421,11 @@ export function runJobsHere(plan: SelectionPlan, jobs: readonly FitJob[], onResu
 }
 
 /** Model selection in this thread. */
-export function selectModel(obs: ObservationSet, options: SelectionOptions = {}, onProgress?: (p: SelectionProgress) => void): ModelSelection {
+export function selectModel(
+  obs: ObservationSet,
+  options: SelectionOptions = {},
+  onProgress?: (p: SelectionProgress) => void,
+): ModelSelection {
   const plan = planSelection(obs, options);
   const results = runJobsHere(plan, plan.jobs, (r, done) =>
     onProgress?.({ done, total: plan.jobs.length, job: r.job, heldOutLogLikelihood: r.heldOutLogLikelihood }),

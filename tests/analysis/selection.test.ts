@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { packSequences, planSelection, sampleGaussianHMM, selectModel, splitRuns } from '../../../src/analysis/index.ts';
-import { createRng } from '../../../src/numeric/index.ts';
-import { restartInit } from '../../../src/analysis/hmm/selection.ts';
-import { knownHmm } from '../../helpers/knownHmm.ts';
+import { packSequences, planSelection, sampleGaussianHMM, selectModel, splitRuns } from '../../src/analysis/index.ts';
+import { createRng } from '../../src/numeric/index.ts';
+import { restartInit } from '../../src/analysis/selection.ts';
+import { knownHmm } from '../helpers/knownHmm.ts';
 
 describe('model selection plumbing', () => {
   it('splits runs 80/20 by seed, never splitting a run, the same way for the same seed', () => {
@@ -17,7 +17,13 @@ describe('model selection plumbing', () => {
   });
 
   it("'mixed' alternates sticky and hmmlearn starts over restarts; other choices apply to all", () => {
-    expect([0, 1, 2, 3, 4].map((r) => restartInit('mixed', r))).toEqual(['sticky', 'hmmlearn', 'sticky', 'hmmlearn', 'sticky']);
+    expect([0, 1, 2, 3, 4].map((r) => restartInit('mixed', r))).toEqual([
+      'sticky',
+      'hmmlearn',
+      'sticky',
+      'hmmlearn',
+      'sticky',
+    ]);
     expect(restartInit('sticky', 3)).toBe('sticky');
     expect(restartInit(undefined, 3)).toBeUndefined();
   });
