@@ -4,6 +4,7 @@
  */
 import { eStepKernelBench, emIterationBench, modelSelectionBench } from './hmm.ts';
 import { analyzeLargeBench } from './analyzeLarge.ts';
+import { analysisScalingBench } from './analysisScaling.ts';
 import { initComparisonBench } from './initComparison.ts';
 import { mlMatrixOracleBench } from './mlMatrixOracle.ts';
 import { stabilityBench } from './stability.ts';
@@ -28,6 +29,7 @@ const all: Record<string, () => Promise<BenchResult>> = {
   train: trainThroughputBench,
   'ml-matrix': mlMatrixOracleBench,
   large: analyzeLargeBench,
+  scaling: analysisScalingBench,
   metrics: () => metricsBench(),
   'svd-accuracy': svdAccuracyBench,
   lab: labBench,

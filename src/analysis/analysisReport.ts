@@ -1,5 +1,6 @@
 /** The one result type of an analysis (what the CLI prints, the page draws and an export holds), and its options. */
 import type { BagOfStatesRegression } from './bagOfStates.ts';
+import type { Dissimilarities } from './dissimilarity.ts';
 import type { ForecastResult } from './forecast.ts';
 import { ANALYSIS_DEFAULTS } from './defaults.ts';
 import type { SelectionOptions, SelectionProgress, SelectionRow } from './selection.ts';
@@ -7,6 +8,8 @@ import type { HMMParams } from './hmm/types.ts';
 import type { KChoice } from './kChoice.ts';
 import type { TrainingMap } from './map.ts';
 import type { StabilityReport } from './stability.ts';
+import type { PreviousFit } from './stateNumbering.ts';
+import type { SupportAcrossK } from './supportAcrossK.ts';
 
 export const ANALYSIS_FORMAT = 'trainmap.analysis/1';
 
@@ -17,15 +20,23 @@ export interface AnalyzeOptions extends SelectionOptions {
   threshold?: number;
   accuracyColumn?: string;
   /**
-   * A previous fit whose state numbering should be kept: matched by the runs' decoded paths where they are given
-   * (what both fits decoded of the same runs), otherwise by state means.
+   * A previous fit whose state identities (colours) should carry over: matched by the runs' decoded paths where
+   * they are given (what both fits decoded of the same runs), otherwise by state means. Numbers still follow
+   * first visits (method.md §7).
    */
-  previous?: { params: HMMParams; features: string[]; paths?: { key: string; path: number[] }[] };
+  previous?: PreviousFit;
   onProgress?: (p: AnalysisProgress) => void;
 }
 
+/**
+ * Where a long analysis is. After the fits: 'decode' (the shown fit; then each restart compared with it, and each
+ * fit at another plausible K, with done/total) and 'map' (map and regression, then the dissimilarities).
+ */
 export type AnalysisProgress =
-  { phase: 'prepare' | 'decode' | 'map' } | ({ phase: 'select' | 'stability' } & SelectionProgress);
+  | { phase: 'prepare' | 'decode' | 'map'; step?: AnalysisStep; done?: number; total?: number }
+  | ({ phase: 'select' | 'stability' } & SelectionProgress);
+
+export type AnalysisStep = 'shown-fit' | 'restarts' | 'other-k' | 'map' | 'dissimilarity';
 
 /** The settings an analysis actually used, every default filled in (recorded in the exported analysis). */
 export interface AnalysisSettings {
@@ -94,13 +105,46 @@ export interface AnalysisWarning {
     | 'few-held-out'
     | 'never-converged'
     | 'regression'
-    | 'degenerate-fit';
+    | 'degenerate-fit'
+    | 'degenerate-replaced'
+    | 'indistinguishable-k'
+    | 'k-at-top'
+    | 'regression-not-significant';
   message: string;
   run?: string;
   feature?: string;
   state?: number;
   /** The states a warning is about when it concerns more than one (an alternating pair). */
   states?: number[];
+  /** The K a caveat is about, and the Ks it names (the plausible Ks, for 'indistinguishable-k'). */
+  k?: number;
+  ks?: number[];
+  /** 'degenerate-replaced': the degenerate best restart, and the clean restart shown instead. */
+  restart?: number;
+  replacedBy?: number;
+  /** 'regression-not-significant': the F-test's p-value. */
+  pValue?: number;
+  /** 'few-held-out': how many runs were held out. */
+  heldOutRuns?: number;
+}
+
+/**
+ * The warnings that qualify how far the map can be trusted (as opposed to notes about the data): the page and the
+ * CLI show every one of them with the map.
+ */
+export const CAVEAT_KINDS = [
+  'degenerate-replaced',
+  'degenerate-fit',
+  'indistinguishable-k',
+  'k-at-top',
+  'few-held-out',
+  'regression-not-significant',
+] as const satisfies readonly AnalysisWarning['kind'][];
+
+export type CaveatKind = (typeof CAVEAT_KINDS)[number];
+
+export function caveatsOf(report: Pick<AnalysisReport, 'warnings'>): AnalysisWarning[] {
+  return report.warnings.filter((w) => (CAVEAT_KINDS as readonly string[]).includes(w.kind));
 }
 
 export interface RunSummary {
@@ -139,9 +183,14 @@ export interface AnalysisReport {
   map: TrainingMap;
   regression: BagOfStatesRegression | { skipped: string };
   detours: number[];
-  dissimilarity: { stateIndex: number; labelFree: number };
-  /** How sure the map is: supports over comparable restarts at the chosen K, and how firmly K was chosen. */
-  stability: (StabilityReport & { kChoice: KChoice; selectionRestart: number }) | { skipped: string; kChoice: KChoice };
+  dissimilarity: Dissimilarities;
+  /**
+   * How sure the map is: supports over comparable restarts at the chosen K, how firmly K was chosen, and the
+   * supports over every plausible K (`acrossK`; absent in analyses exported before it existed).
+   */
+  stability:
+    | (StabilityReport & { kChoice: KChoice; selectionRestart: number; acrossK?: SupportAcrossK })
+    | { skipped: string; kChoice: KChoice };
   /** When each run that has not converged yet should converge, and how well that worked on the runs that did (absent in analyses exported before it existed). */
   forecast?: ForecastResult;
   warnings: AnalysisWarning[];

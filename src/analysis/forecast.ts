@@ -13,7 +13,7 @@
  * naive forecast (the median convergence time of the other converged runs) for scale.
  */
 import { solveLinear } from '../numeric/linalg.ts';
-import { median } from '../numeric/stats.ts';
+import { medianWithout } from '../numeric/stats.ts';
 import { filteredPosteriors } from './hmm/filter.ts';
 import { emissionLogLikelihoods } from './hmm/inference.ts';
 import { toFlat } from './hmm/params.ts';
@@ -221,6 +221,10 @@ export function convergenceForecast(input: ForecastInput): ForecastResult {
   });
 
   const times = convergence.flatMap((c, r) => (c.converged ? [{ r, c: c.checkpoint }] : []));
+  // The naive forecast is the other runs' median: one sort, then each run's leave-one-out median in O(1).
+  const sortedTimes = Float64Array.from(times, (x) => x.c).sort();
+  const rankOf = new Map<number, number>();
+  [...times].sort((a, b) => a.c - b.c).forEach((x, i) => rankOf.set(x.r, i));
   const cuts: BacktestCut[] = BACKTEST_FRACTIONS.map((fraction) => {
     const errors: number[] = [];
     const naive: number[] = [];
@@ -234,8 +238,7 @@ export function convergenceForecast(input: ForecastInput): ForecastResult {
         continue;
       }
       errors.push(Math.abs(t + f.wait - c));
-      const others = times.filter((x) => x.r !== r).map((x) => x.c);
-      if (others.length) naive.push(Math.abs(Math.max(t + 1, median(others)) - c));
+      if (times.length > 1) naive.push(Math.abs(Math.max(t + 1, medianWithout(sortedTimes, rankOf.get(r)!)) - c));
     }
     const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
     return {

@@ -14,7 +14,15 @@ export {
 export { aic, bic, nFreeParameters } from './hmm/criteria.ts';
 export { packSequences, subsetObservations } from './hmm/observations.ts';
 export { toFlat, fromFlat, validateParams } from './hmm/params.ts';
-export { matchStates, matchStatesByOverlap, matchStatesByPaths, permuteParams, permutePath } from './hmm/matching.ts';
+export {
+  assignStates,
+  matchStates,
+  matchStatesByOverlap,
+  matchStatesByPaths,
+  meansCost,
+  permuteParams,
+  permutePath,
+} from './hmm/matching.ts';
 export {
   findDegenerateStates,
   renumberFindings,
@@ -50,7 +58,19 @@ export { convergenceTimes, type Convergence } from './convergence.ts';
 export { olsImplicitIntercept, type OlsResult } from './regression.ts';
 export { bagOfStatesRegression, type BagOfStatesRegression } from './bagOfStates.ts';
 export { detourStates } from './detours.ts';
-export { occupancy, wassersteinOnIndices, trajectoryDissimilarity, labelFreeDissimilarity } from './dissimilarity.ts';
+export {
+  occupancy,
+  wassersteinOnIndices,
+  trajectoryDissimilarity,
+  labelFreeDissimilarity,
+  estimateLabelFreeDissimilarity,
+  dissimilarities,
+  EXACT_PAIR_LIMIT,
+  SAMPLED_PAIRS,
+  type Dissimilarities,
+  type DissimilarityEstimate,
+  type DissimilarityMethod,
+} from './dissimilarity.ts';
 export {
   buildTrainingMap,
   rankFeatures,
@@ -74,16 +94,34 @@ export {
 } from './stability.ts';
 export { assessKChoice, type KChoice, type KWins } from './kChoice.ts';
 export { analyzeRuns, analyzeRunsWith, analyzePrepared } from './pipeline.ts';
+export { finishAnalysis, type FittedAnalysis } from './finishAnalysis.ts';
+export { firstVisitOrder, numberStates, type PreviousFit, type StateNumbering } from './stateNumbering.ts';
+export {
+  plausibleKs,
+  chanceOfEachK,
+  assessSupportAcrossK,
+  describeSupport,
+  describeVerdict,
+  formatKs,
+  type PlausibleK,
+  type KSupport,
+  type SupportAcrossK,
+} from './supportAcrossK.ts';
+export { AnalysisInputError, analysisInputProblem, type AnalysisInputProblem } from './analysisInputError.ts';
 export {
   ANALYSIS_FORMAT,
+  CAVEAT_KINDS,
+  caveatsOf,
   resolveSettings,
+  type CaveatKind,
   type AnalyzeOptions,
   type AnalysisReport,
   type AnalysisProgress,
+  type AnalysisStep,
   type AnalysisSettings,
   type AnalysisWarning,
   type RunSummary,
 } from './analysisReport.ts';
 export { prepareRuns, type PreparedRuns } from './prepareRuns.ts';
 export { warmRefit, warmRefitObstacle } from './warmRefit.ts';
-export { exportedAnalysisOf, previousFitOf, PreviousFitError } from './previousFit.ts';
+export { exportedAnalysisOf, previousFitOf, previousOfReport, PreviousFitError } from './previousFit.ts';

@@ -8,7 +8,10 @@ export interface FeatureImportance {
 }
 
 export interface MapNode {
+  /** The state's number: states are numbered by mean first visit (method.md §7). */
   state: number;
+  /** What follows the state across refits (colours): matched to the previous fit's states (method.md §7). */
+  identity: number;
   /** Fraction of all decoded checkpoints in this state. */
   occupancy: number;
   checkpoints: number;
@@ -74,12 +77,14 @@ export function collapse(path: ArrayLike<number>): number[] {
 /**
  * method.md §8: nodes are states, an edge j→k exists only if some run's Viterbi path takes it; node labels
  * are the top features by precision, edge labels the destination's top features with their mean change.
+ * `identity` gives each state's identity (method.md §7); by default its number.
  */
 export function buildTrainingMap(
   params: HMMParams,
   paths: readonly ArrayLike<number>[],
   features: readonly string[],
   convergence?: readonly number[],
+  identity?: readonly number[],
   topN = 3,
 ): TrainingMap {
   const k = params.startprob.length;
@@ -104,6 +109,7 @@ export function buildTrainingMap(
     const topFeatures = ranked[state].slice(0, topN);
     return {
       state,
+      identity: identity?.[state] ?? state,
       occupancy: total > 0 ? checkpoints / total : 0,
       checkpoints,
       runs,

@@ -2,6 +2,7 @@
 import { column, DEFAULT_FEATURES, hasColumn, type RunBundle } from '../io/runBundle.ts';
 import { quoted, quotedList, safeText } from '../io/safeText.ts';
 import type { AnalysisReport, AnalysisWarning, AnalyzeOptions, RunSummary } from './analysisReport.ts';
+import { AnalysisInputError } from './analysisInputError.ts';
 import { ANALYSIS_DEFAULTS } from './defaults.ts';
 import { NormalizationError, NORMALIZATION_WINDOW, zScoreRun } from './normalize.ts';
 
@@ -22,14 +23,19 @@ export interface PreparedRuns {
 
 export function prepareRuns(bundle: RunBundle, options: AnalyzeOptions): PreparedRuns {
   const requested = options.features ?? [...DEFAULT_FEATURES];
-  if (requested.length === 0) throw new Error('no features chosen');
+  if (requested.length === 0) throw new AnalysisInputError('no features chosen', { kind: 'no-features' });
   const all = bundle.groups.flatMap((g) => g.runs.map((run) => ({ group: g.name, run })));
-  if (all.length === 0) throw new Error('the bundle holds no runs');
+  if (all.length === 0) throw new AnalysisInputError('the bundle holds no runs', { kind: 'no-runs' });
   const columns = new Set(all.flatMap(({ run }) => Object.keys(run.checkpoints)));
   const unknown = requested.filter((f) => !columns.has(f));
   if (unknown.length > 0) {
-    throw new Error(
-      `unknown feature${unknown.length > 1 ? 's' : ''} ${quotedList(unknown)}; columns in the bundle: ${safeText([...columns].join(', '), 400)}`,
+    const available = numericColumns(all.map(({ run }) => run));
+    const plural = unknown.length > 1 ? 's' : '';
+    throw new AnalysisInputError(
+      options.features
+        ? `unknown feature${plural} ${quotedList(unknown)}; columns in the bundle: ${safeText([...columns].join(', '), 400)}`
+        : `the bundle lacks the default feature${plural} ${quotedList(unknown)} (the 14 weight metrics); choose features among its numeric columns: ${available.length ? safeText(available.join(', '), 400) : 'none'}`,
+      { kind: 'missing-features', missing: unknown, available },
     );
   }
   const multi = bundle.groups.length > 1;
@@ -74,8 +80,9 @@ export function prepareRuns(bundle: RunBundle, options: AnalyzeOptions): Prepare
   if (included.length < 2) {
     const why = warnings.slice(0, 5).map((w) => w.message);
     if (warnings.length > 5) why.push(`and ${warnings.length - 5} more`);
-    throw new Error(
+    throw new AnalysisInputError(
       `too few runs to analyze: ${included.length} usable of ${runs.length} (the held-out split needs at least 2)${why.length ? '; ' + why.join('; ') : ''}`,
+      { kind: 'too-few-runs', usable: included.length, runs: runs.length, needed: 2 },
     );
   }
   const accuracyColumn = options.accuracyColumn ?? ANALYSIS_DEFAULTS.accuracyColumn;
@@ -111,8 +118,9 @@ export function prepareRuns(bundle: RunBundle, options: AnalyzeOptions): Prepare
     }
   });
   if (keep.length === 0)
-    throw new Error(
+    throw new AnalysisInputError(
       `every feature is constant within every run (${safeText(requested.join(', '), 300)}); nothing to model`,
+      { kind: 'constant-features', features: [...requested] },
     );
   const features = keep.map((j) => requested[j]);
   if (options.previous && !sameFeatures(options.previous.features, features)) {
@@ -192,6 +200,15 @@ function accuracyWarnings(
       });
   }
   return out;
+}
+
+/** Columns a feature could be chosen from: every column but `step` with a finite value in some run, in first-seen order. */
+function numericColumns(runs: readonly RunBundle['groups'][number]['runs'][number][]): string[] {
+  const out = new Set<string>();
+  for (const run of runs)
+    for (const [name, values] of Object.entries(run.checkpoints))
+      if (name !== 'step' && !out.has(name) && values.some(Number.isFinite)) out.add(name);
+  return [...out];
 }
 
 /** The same features in the same order (the previous fit's means line up with this one's). */

@@ -9,6 +9,7 @@ import { reviveNonFinite } from '../io/analysisJson.ts';
 import { ANALYSIS_FORMAT, type AnalysisReport } from './analysisReport.ts';
 import { validateParams } from './hmm/params.ts';
 import type { HMMParams } from './hmm/types.ts';
+import type { PreviousFit } from './stateNumbering.ts';
 
 export class PreviousFitError extends Error {
   constructor(file: string, detail: string) {
@@ -28,8 +29,11 @@ function describe(v: unknown): string {
   return typeof v === 'object' ? 'an object' : `${typeof v} ${safeText(String(v), 40)}`;
 }
 
-/** The previous fit in a bundle read from `file` (an exported analysis); throws PreviousFitError saying what is missing or malformed. */
-export function previousFitOf(bundle: RunBundle, file: string): { params: HMMParams; features: string[] } {
+/**
+ * The previous fit in a bundle read from `file` (an exported analysis), with its states' identities; throws
+ * PreviousFitError saying what is missing or malformed.
+ */
+export function previousFitOf(bundle: RunBundle, file: string): PreviousFit {
   const fail = (detail: string): never => {
     throw new PreviousFitError(file, detail);
   };
@@ -80,7 +84,27 @@ export function previousFitOf(bundle: RunBundle, file: string): { params: HMMPar
   } catch (e) {
     fail(`analysis.model.params: ${e instanceof Error ? e.message : String(e)}`);
   }
-  return { params: fit, features: features as string[] };
+  return { params: fit, features: features as string[], ...identityOf(a, k) };
+}
+
+/** The identities of an exported analysis's states, when it recorded valid ones (older exports did not). */
+function identityOf(a: Record<string, unknown>, k: number): { identity?: number[] } {
+  const map = own(a, 'map');
+  const nodes = isObject(map) ? own(map, 'nodes') : undefined;
+  if (!Array.isArray(nodes) || nodes.length !== k) return {};
+  const identity = nodes.map((n) => (isObject(n) ? own(n, 'identity') : undefined));
+  const valid = identity.every((x) => Number.isInteger(x) && (x as number) >= 0) && new Set(identity).size === k;
+  return valid ? { identity: identity as number[] } : {};
+}
+
+/** What a refit carries over from a report it follows: the fit, what it decoded of each run, and its identities. */
+export function previousOfReport(report: AnalysisReport): PreviousFit {
+  return {
+    params: report.model.params,
+    features: report.features,
+    paths: report.runs.flatMap((r) => (r.path ? [{ key: r.key, path: r.path }] : [])),
+    identity: report.map.nodes.map((n) => n.identity ?? n.state),
+  };
 }
 
 /**
@@ -102,5 +126,8 @@ export function exportedAnalysisOf(bundle: RunBundle, file: string): AnalysisRep
   const map = own(a, 'map') as Record<string, unknown>;
   if (!Array.isArray(own(map, 'nodes')) || !Array.isArray(own(map, 'edges')))
     throw new PreviousFitError(file, 'analysis.map has no nodes and edges');
-  return reviveNonFinite(structuredClone(a)) as AnalysisReport;
+  const report = reviveNonFinite(structuredClone(a)) as AnalysisReport;
+  // Exported before states had identities: each state's identity is its number.
+  for (const node of report.map.nodes) node.identity ??= node.state;
+  return report;
 }

@@ -1,6 +1,7 @@
 import { createRng } from '../numeric/rng.ts';
 import { mean } from '../numeric/stats.ts';
 import { aic, bic, nFreeParameters } from './hmm/criteria.ts';
+import { AnalysisInputError } from './analysisInputError.ts';
 import { ANALYSIS_DEFAULTS } from './defaults.ts';
 import { linearOrder, pathEdges } from './map.ts';
 import { findDegenerateStates, type DegenerateFinding } from './hmm/degeneracy.ts';
@@ -153,7 +154,10 @@ export function splitRuns(
   heldOutFraction: number = ANALYSIS_DEFAULTS.heldOutFraction,
 ): { train: number[]; heldOut: number[] } {
   if (nRuns < 2) {
-    throw new Error(`model selection needs at least 2 runs (some to fit, at least one held out); got ${nRuns}`);
+    throw new AnalysisInputError(
+      `model selection needs at least 2 runs (some to fit, at least one held out); got ${nRuns}`,
+      { kind: 'too-few-runs', usable: nRuns, runs: nRuns, needed: 2 },
+    );
   }
   if (!(heldOutFraction > 0 && heldOutFraction < 1))
     throw new Error(`held-out fraction must be in (0, 1), got ${heldOutFraction}`);
@@ -193,7 +197,14 @@ export function planSelection(obs: ObservationSet, options: SelectionOptions = {
     if (!Number.isInteger(options.states) || options.states < 1)
       throw new Error(`states must be a positive integer, got ${options.states}`);
     const why = unsupportedReason(options.states, trainObs.nObservations, obs.nFeatures);
-    if (why) throw new Error(`the data do not support ${options.states} states: ${why}`);
+    if (why)
+      throw new AnalysisInputError(`the data do not support ${options.states} states: ${why}`, {
+        kind: 'too-few-checkpoints',
+        checkpoints: trainObs.nObservations,
+        needed: options.states * (obs.nFeatures + 1),
+        runs: obs.lengths.length,
+        features: obs.nFeatures,
+      });
     ks = [options.states];
   } else {
     const kMin = options.kMin ?? ANALYSIS_DEFAULTS.kMin;
@@ -209,7 +220,16 @@ export function planSelection(obs: ObservationSet, options: SelectionOptions = {
     if (why) skipped.set(k, why);
   }
   if (skipped.size === ks.length)
-    throw new Error(`too few checkpoints for any number of states: ${skipped.get(ks[0])}`);
+    throw new AnalysisInputError(
+      `too little data for a map: ${obs.lengths.length} runs of ${obs.nObservations} checkpoints in all; ${skipped.get(ks[0])}; add runs or longer runs, or choose fewer features`,
+      {
+        kind: 'too-few-checkpoints',
+        checkpoints: trainObs.nObservations,
+        needed: ks[0] * (obs.nFeatures + 1),
+        runs: obs.lengths.length,
+        features: obs.nFeatures,
+      },
+    );
   const fitted = ks.filter((k) => !skipped.has(k));
   const jobs: FitJob[] = [];
   for (const k of fitted) {

@@ -7,7 +7,7 @@
 import { bagOfStatesRegression } from './bagOfStates.ts';
 import { ANALYSIS_DEFAULTS } from './defaults.ts';
 import { detourStates } from './detours.ts';
-import { labelFreeDissimilarity, occupancy, trajectoryDissimilarity } from './dissimilarity.ts';
+import { dissimilarities, occupancy } from './dissimilarity.ts';
 import { renumberFindings, type DegenerateFinding } from './hmm/degeneracy.ts';
 import { decodeObservations } from './hmm/inference.ts';
 import { matchStates, matchStatesByOverlap, permuteParams, permutePath } from './hmm/matching.ts';
@@ -105,6 +105,15 @@ export interface StabilityInput {
   nHeldOutObservations: number;
   comparableWithin?: number;
   matching?: StabilityMatching;
+  /** Called after each restart is decoded and compared, for progress. */
+  onFit?: (done: number, total: number) => void;
+  /** Seeds the sample of run pairs for the label-free dissimilarity when there are too many pairs (method.md §12). */
+  seed?: number;
+}
+
+function dissimilarityValues(occ: readonly number[][], means: readonly number[][], seed?: number) {
+  const { stateIndex, labelFree } = dissimilarities(occ, means, { seed });
+  return { stateIndex, labelFree };
 }
 
 export function spread(values: readonly number[]): Spread {
@@ -196,7 +205,7 @@ function describeFit(
     visited: Array.from({ length: k }, (_, s) => s).filter((s) => paths.some((p) => p.includes(s))),
     detours,
     rSquared,
-    dissimilarity: { stateIndex: trajectoryDissimilarity(occ), labelFree: labelFreeDissimilarity(occ, params.means) },
+    dissimilarity: dissimilarityValues(occ, params.means, input.seed),
   };
 }
 
@@ -210,7 +219,11 @@ export function assessStability(input: StabilityInput): StabilityReport {
     throw new Error(`stability: the shown restart ${input.shownRestart} is not among the fits`);
   const best = ok.reduce((a, b) => (b.heldOutLogLikelihood > a.heldOutLogLikelihood ? b : a));
   const fits = ok
-    .map((r) => describeFit(r, input, best.heldOutLogLikelihood, best.heldOutPerRun, matching, within))
+    .map((r, i) => {
+      const f = describeFit(r, input, best.heldOutLogLikelihood, best.heldOutPerRun, matching, within);
+      input.onFit?.(i + 1, ok.length);
+      return f;
+    })
     .sort((a, b) => b.heldOutLogLikelihood - a.heldOutLogLikelihood || a.restart - b.restart);
   const shownFit = fits.find((f) => f.shown)!;
   // The shown fit always counts, also when the degeneracy guard picked it below the tolerance.

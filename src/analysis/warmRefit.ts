@@ -8,8 +8,10 @@ import type { RunBundle } from '../io/runBundle.ts';
 import type { AnalysisReport, AnalyzeOptions } from './analysisReport.ts';
 import { packSequences } from './hmm/observations.ts';
 import { assembleSelection, planSelection, runFitJob } from './selection.ts';
-import { finishAnalysis } from './pipeline.ts';
+import { finishAnalysis } from './finishAnalysis.ts';
+import { assessKChoice } from './kChoice.ts';
 import { prepareRuns, sameFeatures } from './prepareRuns.ts';
+import { previousOfReport } from './previousFit.ts';
 
 /** Why a warm refit cannot follow this report (the page then runs a full selection), or null. */
 export function warmRefitObstacle(previous: AnalysisReport, features: readonly string[]): string | null {
@@ -21,12 +23,11 @@ export function warmRefitObstacle(previous: AnalysisReport, features: readonly s
 export function warmRefit(bundle: RunBundle, previous: AnalysisReport, options: AnalyzeOptions = {}): AnalysisReport {
   const k = previous.model.params.startprob.length;
   const requested = options.features ?? previous.settings.features;
-  const paths = previous.runs.flatMap((r) => (r.path ? [{ key: r.key, path: r.path }] : []));
   const opts: AnalyzeOptions = {
     ...options,
     features: requested,
     stabilityRestarts: 0,
-    previous: { params: previous.model.params, features: previous.features, paths },
+    previous: previousOfReport(previous),
   };
   const prep = prepareRuns(bundle, opts);
   const obstacle = warmRefitObstacle(previous, prep.features);
@@ -41,7 +42,9 @@ export function warmRefit(bundle: RunBundle, previous: AnalysisReport, options: 
     plan.options,
   );
   if (!result.fit) throw new Error(`the warm refit failed: ${result.error}`);
-  const report = finishAnalysis(prep, assembleSelection(plan, [result]), [], opts, obs);
+  const selection = assembleSelection(plan, [result]);
+  const kChoice = assessKChoice(selection, { seed: opts.seed, nFeatures: obs.nFeatures });
+  const report = finishAnalysis(prep, { selection, extra: [], kChoice, plausible: [] }, opts, obs);
   return {
     ...report,
     // The curves over K and the stability stay those of the last full analysis; only the chosen K's fit moves on.

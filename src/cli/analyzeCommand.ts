@@ -5,6 +5,7 @@ import {
   analyzeRunsWith,
   previousFitOf,
   type AnalysisProgress,
+  type AnalysisStep,
   type AnalyzeOptions,
   type HMMParams,
 } from '../analysis/index.ts';
@@ -23,7 +24,7 @@ import { formatDuration, ProgressLine } from './progressLine.ts';
 import { formatSummary } from './summary.ts';
 import { analysisFigureSvg } from '../render/analysisFigure.ts';
 import { writeFileAtomic } from './atomicFile.ts';
-import { checkOutputs, defaultOutput, figurePath } from './outputPaths.ts';
+import { checkOutputPlace, checkOutputs, defaultOutput, figurePath } from './outputPaths.ts';
 
 export { writeFileAtomic };
 
@@ -58,13 +59,24 @@ export async function analysisOptionsFromFlags(flags: Flags): Promise<AnalyzeOpt
   return { ...options, previous: flags.previous ? await previousFit(String(flags.previous)) : undefined };
 }
 
+const STEP_TEXT: Record<AnalysisStep, string> = {
+  'shown-fit': 'decoding every run with Viterbi under the shown fit',
+  restarts: 'decoding the restarts at the chosen K and matching their states',
+  'other-k': 'decoding the comparable fits at the other plausible K',
+  map: 'building the map, regression and forecast',
+  dissimilarity: 'computing the trajectory dissimilarities',
+};
+
+type FitProgress = Extract<AnalysisProgress, { job: unknown }>;
+const isFitProgress = (p: AnalysisProgress): p is FitProgress => p.phase === 'select' || p.phase === 'stability';
+
 function describeProgress(p: AnalysisProgress, started: number): string {
-  if (p.phase !== 'select' && p.phase !== 'stability')
-    return {
-      prepare: 'normalizing runs…',
-      decode: 'decoding every run with Viterbi, matching the stability fits…',
-      map: 'building the map and regression…',
-    }[p.phase];
+  if (!isFitProgress(p)) {
+    const text = p.step
+      ? STEP_TEXT[p.step]
+      : { prepare: 'normalizing runs', decode: 'decoding', map: 'building the map' }[p.phase];
+    return `${text}${p.done !== undefined && p.total !== undefined ? `: ${p.done}/${p.total}` : ''}…`;
+  }
   const elapsed = (Date.now() - started) / 1000;
   const eta = (elapsed / p.done) * (p.total - p.done);
   const what =
@@ -93,8 +105,10 @@ export async function analyzeAndReport(
   const opts: AnalyzeOptions = {
     ...options,
     onProgress: (p) => {
-      phases.enter(p.phase, 'done' in p ? p.total : 0);
-      progress.update(describeProgress(p, phases.since()), p.phase !== 'select' && p.phase !== 'stability');
+      const fitting = isFitProgress(p);
+      phases.enter(p.phase, fitting ? p.total : 0);
+      // A new step is shown at once; counts within a step as often as the line allows.
+      progress.update(describeProgress(p, phases.since()), !fitting && p.done === undefined);
     },
   };
   let report;
@@ -170,19 +184,20 @@ function listFolder(folder: string): { files: string[]; ignored: string[] } {
   return { files, ignored };
 }
 
-/** What `analyze` reads: one bundle file, a folder, or several files, and where its analysis goes by default. */
-export async function readInputs(
-  positional: readonly string[],
-): Promise<{ bundle: RunBundle; source: string; out: string; inputs: string[]; notes: string[] }> {
+/** What `analyze` will read and where its analysis goes by default, from the paths alone (folders listed, nothing read). */
+export function planInputs(positional: readonly string[]): {
+  paths: string[];
+  source: string;
+  out: string;
+  group?: string;
+  notes: string[];
+} {
   if (positional.length === 0)
     throw new UsageError(
       'analyze takes a bundle file (.csv or .json), a folder of per-run files, or several files; got none',
     );
-  if (positional.length === 1 && !isDirectory(positional[0])) {
-    const file = positional[0];
-    const imported = await importBytes([{ name: file, bytes: readBytes(file) }]);
-    return { bundle: imported.bundle, source: file, out: defaultOutput(file), inputs: [file], notes: imported.notes };
-  }
+  if (positional.length === 1 && !isDirectory(positional[0]))
+    return { paths: [positional[0]], source: positional[0], out: defaultOutput(positional[0]), notes: [] };
   const notes: string[] = [];
   const paths: string[] = [];
   for (const p of positional) {
@@ -196,18 +211,25 @@ export async function readInputs(
         );
     } else paths.push(p);
   }
-  const files = paths.map((name) => ({ name, bytes: readBytes(name) }));
   const folder = positional.length === 1 ? positional[0].replace(/[\\/]+$/, '') : commonFolder(paths);
   const group = basename(resolve(folder)) || 'runs';
-  const imported = await importBytes(files, group);
-  const out = positional.length === 1 ? `${folder}.analysis.json` : join(folder, `${group}.analysis.json`);
   return {
-    bundle: imported.bundle,
+    paths,
     source: positional.length === 1 ? positional[0] : `${paths.length} files in ${folder}`,
-    out,
-    inputs: paths,
-    notes: [...imported.notes, ...notes],
+    out: positional.length === 1 ? `${folder}.analysis.json` : join(folder, `${group}.analysis.json`),
+    group,
+    notes,
   };
+}
+
+/** What `analyze` reads: one bundle file, a folder, or several files, and where its analysis goes by default. */
+export async function readInputs(
+  positional: readonly string[],
+): Promise<{ bundle: RunBundle; source: string; out: string; inputs: string[]; notes: string[] }> {
+  const { paths, source, out, group, notes } = planInputs(positional);
+  const files = paths.map((name) => ({ name, bytes: readBytes(name) }));
+  const imported = group === undefined ? await importBytes(files) : await importBytes(files, group);
+  return { bundle: imported.bundle, source, out, inputs: paths, notes: [...imported.notes, ...notes] };
 }
 
 function commonFolder(paths: readonly string[]): string {
@@ -218,8 +240,11 @@ function commonFolder(paths: readonly string[]): string {
 }
 
 export async function analyzeCommand(positional: string[], flags: Flags): Promise<void> {
-  const { bundle, source, out: defaultOut, inputs, notes } = await readInputs(positional);
   const given = flags.out as string | undefined;
+  // Before anything is read: parsing a large bundle alone takes a while, and none of it is worth doing for an
+  // analysis or figure that cannot be written.
+  checkOutputPlace(given ?? planInputs(positional).out, positional[0] ?? '');
+  const { bundle, source, out: defaultOut, inputs, notes } = await readInputs(positional);
   const out = given ?? defaultOut;
   for (const input of inputs) checkOutputs(input, out, given === undefined);
   const options = await analysisOptionsFromFlags(flags);

@@ -1,10 +1,10 @@
 /**
- * Where `trainmap analyze` writes, checked before any work starts: the analysis and its figure may not
- * replace the input bundle (same path, or the same file by another name or link), and --out must name a
- * file in a place where one can be created.
+ * Where `trainmap analyze` and `trainmap run` write, checked before any work starts: the analysis and its figure
+ * may not replace the input bundle (same path, or the same file by another name or link), and every output must
+ * go where a file can actually be created, proven by creating (and removing) one there.
  */
-import { statSync, type Stats } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { closeSync, mkdtempSync, openSync, rmdirSync, statSync, unlinkSync, type Stats } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { safeText } from '../io/index.ts';
 import { UsageError } from './args.ts';
 
@@ -36,14 +36,22 @@ function sameFile(a: string, b: string): boolean {
 
 const show = (p: string) => safeText(p, 200);
 
-/** Refuses outputs that would overwrite the input or cannot be files, naming both paths; `defaulted` when --out was not given. */
-export function checkOutputs(input: string, out: string, defaulted: boolean): void {
-  const outStat = statOrNull(out);
-  if (/[\\/]$/.test(out) || outStat?.isDirectory()) {
+/**
+ * Refuses, before anything is read, an analysis path that names a directory or where the analysis or its figure
+ * cannot be written; `input` (the first input) only serves the example name in the message.
+ */
+export function checkOutputPlace(out: string, input: string): void {
+  if (/[\\/]$/.test(out) || statOrNull(out)?.isDirectory()) {
     throw new UsageError(
       `--out ${show(out)} is a directory; name the file to write, e.g. --out ${show(resolve(out, defaultOutput(input).replace(/^.*[\\/]/, '')))}`,
     );
   }
+  proveWritable(out);
+  proveWritable(figurePath(out));
+}
+
+/** Refuses outputs that would overwrite the input, naming both paths; `defaulted` when --out was not given. */
+export function checkOutputs(input: string, out: string, defaulted: boolean): void {
   if (sameFile(input, out)) {
     throw new UsageError(
       defaulted
@@ -57,13 +65,47 @@ export function checkOutputs(input: string, out: string, defaulted: boolean): vo
       `the figure ${show(figure)} (beside --out ${show(out)}) would replace the input ${show(input)}; choose another --out`,
     );
   }
-  // The nearest existing ancestor must be a directory, or the writes would fail after the whole analysis.
-  for (let dir = dirname(resolve(out)); ; dir = dirname(dir)) {
-    const st = statOrNull(dir);
-    if (st) {
-      if (!st.isDirectory()) throw new UsageError(`cannot write ${show(out)}: ${show(dir)} is a file, not a directory`);
-      break;
-    }
-    if (dirname(dir) === dir) break;
+}
+
+const REASONS: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'read-only file system',
+  ENOENT: 'no such file or directory',
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'disk quota exceeded',
+  ENOTDIR: 'a part of the path is not a directory',
+};
+
+function reason(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code ?? '';
+  return REASONS[code] ?? `${code || 'error'}: ${(e as Error).message}`;
+}
+
+/**
+ * Proves that `file` can be written as the atomic writer does it (folders created, then a temporary beside the
+ * file renamed over it): a probe file is created and removed in its folder, or, when that folder does not exist
+ * yet, a probe folder in the nearest folder that does. Refuses with the path and the reason otherwise.
+ */
+export function proveWritable(file: string): void {
+  const folder = dirname(resolve(file));
+  let base = folder;
+  let st = statOrNull(base);
+  while (!st && dirname(base) !== base) st = statOrNull((base = dirname(base)));
+  if (st && !st.isDirectory())
+    throw new UsageError(`cannot write ${show(file)}: ${show(base)} is a file, not a directory`);
+  const tag = `.trainmap-probe-${process.pid}-`;
+  try {
+    if (base === folder) {
+      const probe = join(folder, `${tag}${basename(file)}`);
+      closeSync(openSync(probe, 'wx'));
+      unlinkSync(probe);
+    } else rmdirSync(mkdtempSync(join(base, tag)));
+  } catch (e) {
+    throw new UsageError(
+      base === folder
+        ? `cannot write ${show(file)}: its folder ${show(folder)} does not accept a new file (${reason(e)})`
+        : `cannot write ${show(file)}: its folder ${show(folder)} does not exist and cannot be created in ${show(base)} (${reason(e)})`,
+    );
   }
 }

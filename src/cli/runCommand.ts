@@ -19,6 +19,7 @@ import { analyzeAndReport } from './analyzeCommand.ts';
 import { UsageError, type Flags } from './args.ts';
 import { removeStaleTemporaries } from './atomicFile.ts';
 import { checkOutPaths, FileRunStore, readResume, statePath } from './fileRunStore.ts';
+import { figurePath, proveWritable } from './outputPaths.ts';
 import { acquireRunLock } from './runLock.ts';
 import { printDone, printStart, runPrinter } from './runPrinter.ts';
 
@@ -71,12 +72,22 @@ export function runSettingsFromFlags(positional: string[], flags: Flags): RunSet
 
 // ---- The driver. ----
 
+/** Where `run --analyze` writes the analysis of `out`. */
+const analysisPathOf = (out: string) => out.replace(/\.json$/i, '') + '.analysis.json';
+
 const note = (message: string) => void process.stderr.write(message + '\n');
 
 export async function runCommand(positional: string[], flags: Flags): Promise<number | void> {
   const settings = runSettingsFromFlags(positional, flags);
   const { out } = settings;
   checkOutPaths(out);
+  // Proven before training: a run of hours must not end in an unwritable bundle, state or analysis.
+  for (const file of [
+    out,
+    statePath(out),
+    ...(settings.analyze ? [analysisPathOf(out), figurePath(analysisPathOf(out))] : []),
+  ])
+    proveWritable(file);
   if (settings.resume && !existsSync(out)) throw new Error(`${out}: nothing to resume (no such file)`);
   mkdirSync(dirname(out), { recursive: true });
   const lock = acquireRunLock(out, note);
@@ -156,7 +167,7 @@ async function train(settings: RunSettings): Promise<number | void> {
     return 130;
   }
   if (settings.analyze) {
-    const analysisOut = out.replace(/\.json$/i, '') + '.analysis.json';
+    const analysisOut = analysisPathOf(out);
     await analyzeAndReport(
       session.bundle,
       out,

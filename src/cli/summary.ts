@@ -1,4 +1,14 @@
-import { describeFinding, type AnalysisReport, type AnalysisWarning, type StabilityReport } from '../analysis/index.ts';
+import {
+  caveatsOf,
+  CAVEAT_KINDS,
+  describeFinding,
+  describeSupport,
+  describeVerdict,
+  type AnalysisReport,
+  type AnalysisWarning,
+  type StabilityReport,
+  type SupportAcrossK,
+} from '../analysis/index.ts';
 import { safeText } from '../io/index.ts';
 
 /** Names from the bundle (run ids, features) and sentences about them, escaped and cut for the terminal. */
@@ -94,7 +104,32 @@ export function stabilitySection(report: AnalysisReport): string[] {
   const degenerate = s.fits.filter((f) => f.comparable && f.degenerate.length);
   for (const f of degenerate)
     out.push(`  comparable restart ${f.restart} is degenerate: ${f.degenerate.map(describeFinding).join('; ')}`);
+  if (st.acrossK) out.push(...acrossKLines(st.acrossK));
   return out;
+}
+
+/** The supports over every plausible K: what each K contributes and why it counts. */
+function acrossKLines(a: SupportAcrossK): string[] {
+  const out = [
+    `Support across the plausible K (${a.ks.length > 1 ? 'each weighted by its chance of being chosen' : 'only the chosen K is plausible'}): verdict ${describeVerdict(a)}`,
+  ];
+  for (const k of a.perK)
+    out.push(
+      `  K=${k.k}, weight ${pct0(k.weight)} (${k.reasons.join('; ')}): ${k.comparable} of ${k.restarts} restarts comparable, ${k.linear} linear, ${k.forking} forking${Number.isFinite(k.verdictShare) ? ` (${pct0(k.verdictShare)} ${a.verdict.shape})` : ''}`,
+    );
+  const others = a.edges.filter((e) => !e.shown && e.support > 0);
+  if (others.length)
+    out.push(
+      `  edges of comparable fits not in the shown map: ${others.map((e) => `${e.from} → ${e.to} (${pct0(e.support)})`).join(', ')}`,
+    );
+  return out;
+}
+
+/** An edge's or detour's support as printed: across K where the analysis has it, else at the chosen K. */
+function supportOf(report: AnalysisReport, pick: (s: StabilityReport | SupportAcrossK) => number | undefined): string {
+  const st = report.stability;
+  if ('skipped' in st) return '—';
+  return pct0((st.acrossK ? pick(st.acrossK) : pick(st)) ?? NaN);
 }
 
 /** The readable summary the CLI prints after an analysis. */
@@ -188,7 +223,11 @@ export function formatSummary(report: AnalysisReport, source: string, options: {
 
   const map = report.map;
   const verdictSupport =
-    'skipped' in st ? '' : `; verdict support ${pct0(st.verdict.support)} of ${st.comparable} comparable fits`;
+    'skipped' in st
+      ? ''
+      : st.acrossK
+        ? `; verdict support ${describeSupport(st.acrossK.verdict.support, st.acrossK)} (at K=${st.k} alone: ${pct0(st.verdict.support)} of ${st.comparable} comparable fits)`
+        : `; verdict support ${pct0(st.verdict.support)} of ${st.comparable} comparable fits`;
   out.push(
     '',
     `Training map: ${map.shape}${map.order ? ` (${map.order.join(' → ')})` : ''}, ${map.nodes.filter((n) => n.runs > 0).length} visited states${verdictSupport}`,
@@ -197,7 +236,7 @@ export function formatSummary(report: AnalysisReport, source: string, options: {
     table(
       ['state', 'occupancy', 'runs', 'first visit', 'most important features'],
       map.nodes.map((n) => [
-        String(n.state),
+        n.identity === undefined || n.identity === n.state ? String(n.state) : `${n.state} (identity ${n.identity})`,
         pct(n.occupancy),
         String(n.runs),
         fmt(n.meanFirstVisit),
@@ -215,7 +254,7 @@ export function formatSummary(report: AnalysisReport, source: string, options: {
           `${e.from} → ${e.to}`,
           e.probability.toFixed(3),
           String(e.runs),
-          'skipped' in st ? '—' : pct0(st.edges.find((x) => x.from === e.from && x.to === e.to)?.support ?? NaN),
+          supportOf(report, (x) => x.edges.find((y) => y.from === e.from && y.to === e.to)?.support),
           e.meanConvergence !== undefined ? fmt(e.meanConvergence) : '—',
           sentence(e.label),
         ]),
@@ -241,7 +280,7 @@ export function formatSummary(report: AnalysisReport, source: string, options: {
     );
     out.push(
       report.detours.length
-        ? `Detour states: ${report.detours.map((d) => ('skipped' in st ? String(d) : `${d} (support ${pct0(st.detours.find((x) => x.state === d)?.support ?? NaN)})`)).join(', ')} (positive coefficient, skipped by at least one converged run)${r.significant ? '' : ' — but the regression is not significant'}`
+        ? `Detour states: ${report.detours.map((d) => ('skipped' in st ? String(d) : `${d} (support ${supportOf(report, (x) => x.detours.find((y) => y.state === d)?.support)})`)).join(', ')} (positive coefficient, skipped by at least one converged run)${r.significant ? '' : ' — but the regression is not significant'}`
         : 'Detour states: none',
     );
   }
@@ -261,7 +300,14 @@ export function formatSummary(report: AnalysisReport, source: string, options: {
     if (excluded.length > MAX_LINES_PER_KIND)
       out.push(`  … and ${excluded.length - MAX_LINES_PER_KIND} more (every one is in the analysis file)`);
   }
-  const other = report.warnings.filter((w) => w.kind !== 'run-excluded');
+  const caveats = caveatsOf(report);
+  if (caveats.length) {
+    out.push('', 'Caveats (how far to trust this map):');
+    out.push(...noteLines(caveats));
+  }
+  const other = report.warnings.filter(
+    (w) => w.kind !== 'run-excluded' && !(CAVEAT_KINDS as readonly string[]).includes(w.kind),
+  );
   if (other.length) {
     out.push('', 'Notes:');
     out.push(...noteLines(other));

@@ -9,7 +9,7 @@ export {
   flatten2d,
   solveLinear,
 } from './linalg.ts';
-export { mean, median } from './stats.ts';
+export { mean, median, medianWithout } from './stats.ts';
 export { fDistributionSurvival, regularizedBeta, logGamma } from './specialFunctions.ts';
 export { earthMoversDistance, solveTransport, type TransportSolution } from './transport.ts';
 export { hungarian } from './hungarian.ts';

@@ -120,7 +120,7 @@ function mapPanel(report: AnalysisReport): string {
         cx: p.x,
         cy: p.y,
         r: p.r,
-        fill: stateColor(p.state),
+        fill: stateColor(n.identity ?? p.state),
         'fill-opacity': 0.85,
         stroke: detours.has(p.state) ? '#c00' : '#333',
         'stroke-width': detours.has(p.state) ? 3 : 1,
@@ -314,7 +314,7 @@ function pathsPanel(report: AnalysisReport, x0: number, y0: number, w: number, h
           y,
           width: (t - start) * cw + 0.3,
           height: Math.max(1, rowH - 0.5),
-          fill: stateColor(path[start]),
+          fill: stateColor(report.map.nodes[path[start]]?.identity ?? path[start]),
         }),
       );
       start = t;

@@ -158,7 +158,7 @@ describe('analyzeRuns: the whole pipeline on a run bundle', () => {
     );
   });
 
-  it('keeps the state numbering of a previous fit', () => {
+  it('numbers states by first visit, and carries the identities of a previous fit', () => {
     const prev = report.model.params;
     const swapped = {
       ...prev,
@@ -171,8 +171,17 @@ describe('analyzeRuns: the whole pipeline on a run bundle', () => {
       ],
     };
     const r = analyzeRuns(smallBundle(), { ...quick, previous: { params: swapped, features: report.features } });
-    expect(r.runs[0].path![0]).toBe(1);
-    expect(r.model.params.means[0]).toEqual(report.model.params.means[1]);
+    // Numbers read in time order whatever came before; the identities (colours) follow the previous states.
+    expect(r.runs[0].path).toEqual(report.runs[0].path);
+    expect(r.model.params.means).toEqual(report.model.params.means);
+    expect(report.map.nodes.map((n) => n.identity)).toEqual([0, 1]);
+    expect(r.map.nodes.map((n) => n.identity)).toEqual([1, 0]);
+    // Given identities of its own, the previous fit hands those on.
+    const named = analyzeRuns(smallBundle(), {
+      ...quick,
+      previous: { params: swapped, features: report.features, identity: [7, 3] },
+    });
+    expect(named.map.nodes.map((n) => n.identity)).toEqual([3, 7]);
   });
 });
 

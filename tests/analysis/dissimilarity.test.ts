@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { labelFreeDissimilarity, occupancy, wassersteinOnIndices } from '../../src/analysis/index.ts';
+import {
+  dissimilarities,
+  estimateLabelFreeDissimilarity,
+  labelFreeDissimilarity,
+  occupancy,
+  trajectoryDissimilarity,
+  wassersteinOnIndices,
+} from '../../src/analysis/index.ts';
 import { createRng, earthMoversDistance } from '../../src/numeric/index.ts';
 import { bruteForceTransport } from '../helpers/transportBruteForce.ts';
 
@@ -103,6 +110,76 @@ describe('dissimilarity', () => {
     expect(Number.isFinite(d) && d > 0).toBe(true);
     // Symmetric in its pairs: reversing the runs gives the same mean.
     expect(labelFreeDissimilarity([...occ].reverse(), means)).toBeCloseTo(d, 9);
+  });
+
+  it('the closed form of the state-index dissimilarity equals the mean over every pair, ties and all', () => {
+    const pairwise = (occ: number[][]) => {
+      let sum = 0;
+      for (let i = 0; i < occ.length; i++)
+        for (let j = i + 1; j < occ.length; j++) sum += wassersteinOnIndices(occ[i], occ[j]);
+      return sum / ((occ.length * (occ.length - 1)) / 2);
+    };
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 1e6 }),
+        fc.integer({ min: 2, max: 40 }),
+        fc.integer({ min: 1, max: 8 }),
+        (seed, n, k) => {
+          const rng = createRng(seed, 'closed-form');
+          // Paths of 1 to 6 checkpoints, so many runs share an occupancy and many cumulative values tie.
+          const occ = Array.from({ length: n }, () =>
+            occupancy(
+              Array.from({ length: 1 + rng.int(6) }, () => rng.int(k)),
+              k,
+            ),
+          );
+          expect(trajectoryDissimilarity(occ)).toBeCloseTo(pairwise(occ), 12);
+        },
+      ),
+      { numRuns: 200 },
+    );
+    expect(trajectoryDissimilarity([[1, 0]])).toBeNaN();
+  });
+
+  it('the label-free dissimilarity is exact over the distinct occupancies, and sampled, with its standard error, beyond the limit', () => {
+    const rng = createRng(5, 'label-free');
+    const means = Array.from({ length: 5 }, () => [rng.normal() * 3, rng.normal() * 3]);
+    const brute = (occ: number[][]) => {
+      const cost = means.map((a) => means.map((b) => Math.hypot(a[0] - b[0], a[1] - b[1])));
+      let sum = 0;
+      for (let i = 0; i < occ.length; i++)
+        for (let j = i + 1; j < occ.length; j++) sum += earthMoversDistance(occ[i], occ[j], cost);
+      return sum / ((occ.length * (occ.length - 1)) / 2);
+    };
+    // 300 runs of 3 checkpoints: 35 distinct occupancies, so every pair is covered exactly by 595 problems.
+    const short = Array.from({ length: 300 }, () => occupancy([rng.int(5), rng.int(5), rng.int(5)], 5));
+    const exact = estimateLabelFreeDissimilarity(short, means);
+    expect(exact).toMatchObject({ method: 'exact', pairs: 44850, totalPairs: 44850, standardError: 0 });
+    expect(exact.value).toBeCloseTo(brute(short), 10);
+    // 150 runs of 40 checkpoints: nearly all distinct, more pairs than the limit allows, so a seeded sample.
+    const long = Array.from({ length: 150 }, () =>
+      occupancy(
+        Array.from({ length: 40 }, () => rng.int(5)),
+        5,
+      ),
+    );
+    const sampled = estimateLabelFreeDissimilarity(long, means, { seed: 3, exactPairLimit: 1000, sampledPairs: 2000 });
+    expect(sampled).toMatchObject({ method: 'sampled', pairs: 2000, totalPairs: 11175 });
+    expect(sampled.standardError).toBeGreaterThan(0);
+    // The truth lies within 4 standard errors (a 1-in-15,000 miss for a normal mean), and the same seed gives the same value.
+    expect(Math.abs(sampled.value - brute(long))).toBeLessThan(4 * sampled.standardError);
+    expect(estimateLabelFreeDissimilarity(long, means, { seed: 3, exactPairLimit: 1000, sampledPairs: 2000 })).toEqual(
+      sampled,
+    );
+    const both = dissimilarities(long, means, { seed: 3, exactPairLimit: 1000, sampledPairs: 2000 });
+    expect(both.labelFree).toBe(sampled.value);
+    expect(both.method.stateIndex).toEqual({
+      method: 'closed-form',
+      pairs: 11175,
+      totalPairs: 11175,
+      standardError: 0,
+    });
+    expect(both.method.labelFree.method).toBe('sampled');
   });
 
   it('rejects distributions of different mass', () => {

@@ -124,8 +124,10 @@ describe('the guard against an alternation artifact', () => {
     // Every fit above the shown one is degenerate: it is the best clean fit.
     for (const f of s.fits.filter((x) => x.heldOutLogLikelihood > shown.heldOutLogLikelihood))
       expect(f.degenerate.length).toBeGreaterThan(0);
-    const w = report.warnings.filter((x) => x.kind === 'degenerate-fit');
+    const w = report.warnings.filter((x) => x.kind === 'degenerate-replaced');
+    expect(report.warnings.filter((x) => x.kind === 'degenerate-fit')).toEqual([]);
     expect(w).toHaveLength(1);
+    expect([w[0].restart, w[0].replacedBy]).toEqual([s.bestRestart, s.shownRestart]);
     expect(w[0].message).toMatch(
       new RegExp(
         `the restart with the best held-out likelihood \\(restart ${s.bestRestart}\\) is degenerate .*restart ${s.shownRestart}, 0\\.\\d{3} nats per held-out checkpoint below it and without degenerate states, is shown instead`,

@@ -28,14 +28,18 @@ describe('warmRefit: the live refit at the current K', () => {
     expect(warm.refit?.mode).toBe('warm');
     expect(warm.selection.chosenK).toBe(4);
     expect(warm.runs.every((r) => !r.included || r.path?.length === 200)).toBe(true);
-    // Matched states: on the checkpoints both decoded, the numbering agrees with the earlier decoding as well as any
-    // renumbering of the warm states could (checked over all 4! permutations).
+    // Matched states: on the checkpoints both decoded, the identities agree with the earlier decoding (whose
+    // identities are its numbers) as well as any renumbering of the warm states could (all 4! permutations).
     const agreement = (perm: number[]) =>
       warm.runs.reduce((n, r, i) => n + (early.runs[i].path ?? []).filter((s, t) => s === perm[r.path![t]]).length, 0);
-    const identity = agreement([0, 1, 2, 3]);
+    expect(early.map.nodes.map((n) => n.identity)).toEqual([0, 1, 2, 3]);
+    const byIdentity = agreement(warm.map.nodes.map((n) => n.identity));
     const best = Math.max(...permutations([0, 1, 2, 3]).map(agreement));
-    expect(identity).toBe(best);
-    expect(identity / early.runs.reduce((n, r) => n + r.path!.length, 0)).toBeGreaterThan(0.8);
+    expect(byIdentity).toBe(best);
+    expect(byIdentity / early.runs.reduce((n, r) => n + r.path!.length, 0)).toBeGreaterThan(0.8);
+    // Numbers read in time order at every refit: mean first visits never decrease with the state number.
+    const firsts = warm.map.nodes.filter((n) => n.runs > 0).map((n) => n.meanFirstVisit);
+    expect(firsts).toEqual([...firsts].sort((a, b) => a - b));
     // Warm-started EM needs few iterations; a cold fit of the same K needs more than one.
     expect(warm.model.iterations).toBeLessThanOrEqual(early.model.iterations);
     // The earlier selection's curves are carried, not recomputed.

@@ -29,7 +29,7 @@ describe('trainmap analyze', () => {
     expect(r.stdout).toMatch(/Model selection: fit on 12 runs, scored on 3 held-out runs/);
     expect(r.stdout).toMatch(/\*\s+2\s+241/);
     expect(r.stdout).toMatch(
-      /Training map: linear \(0 → 1\), 2 visited states; verdict support 100% of \d+ comparable fits/,
+      /Training map: linear \(0 → 1\), 2 visited states; verdict support 100% of \d+ fits?, K = 2 \(at K=2 alone: 100% of \d+ comparable fits\)/,
     );
     expect(r.stdout).toMatch(/edge\s+p\s+runs\s+support\s+mean conv\./);
     expect(r.stdout).toMatch(/0 → 1\s+[\d.]+\s+15\s+100%/);
@@ -73,7 +73,7 @@ describe('trainmap analyze', () => {
     expect(again.analysis.model).toEqual(JSON.parse(readFileSync(out, 'utf8')).analysis.model);
   });
 
-  it('keeps state numbering from --previous and reads its own export back', () => {
+  it('--previous carries the identities (colours) of an earlier analysis, numbers still by first visit; reads its own export back', () => {
     const out = join(dir, 'report.json');
     const r = trainmap([
       'analyze',
@@ -96,6 +96,8 @@ describe('trainmap analyze', () => {
     expect(second.runs.map((x: { path: number[] }) => x.path)).toEqual(
       first.runs.map((x: { path: number[] }) => x.path),
     );
+    const identities = (a: { map: { nodes: { identity: number }[] } }) => a.map.nodes.map((n) => n.identity);
+    expect(identities(second)).toEqual(identities(first));
   });
 
   it('a missing file, a malformed bundle and a non-analysis --previous give clear errors and exit 1', () => {

@@ -7,13 +7,49 @@ function sqDistance(a: readonly number[], b: readonly number[]): number {
   return s;
 }
 
+/** Squared distances between a candidate fit's state means (rows) and a reference fit's (columns). */
+export function meansCost(reference: HMMParams, candidate: HMMParams): number[][] {
+  return candidate.means.map((m) => reference.means.map((r) => sqDistance(m, r)));
+}
+
+/**
+ * The minimum-cost one-to-one assignment on a candidate × reference cost matrix of any shape: for each candidate
+ * state, its reference state, or −1 when there are more candidate states than reference states and it is left over.
+ */
+export function assignStates(cost: readonly (readonly number[])[]): number[] {
+  const kc = cost.length;
+  const kr = kc ? cost[0].length : 0;
+  if (kc <= kr) return hungarian(cost);
+  const referenceToCandidate = hungarian(Array.from({ length: kr }, (_, r) => cost.map((row) => row[r])));
+  const out = new Array<number>(kc).fill(-1);
+  referenceToCandidate.forEach((c, r) => (out[c] = r));
+  return out;
+}
+
+/** The checkpoints (as a negative cost) a candidate's decoding puts in state a where the reference's put state b, over their common prefix run by run. */
+export function pathsCost(
+  referencePaths: readonly (ArrayLike<number> | undefined)[],
+  candidatePaths: readonly ArrayLike<number>[],
+  kReference: number,
+  kCandidate: number,
+): number[][] {
+  const overlap = Array.from({ length: kCandidate }, () => new Array<number>(kReference).fill(0));
+  candidatePaths.forEach((c, r) => {
+    const ref = referencePaths[r];
+    if (!ref) return;
+    const n = Math.min(c.length, ref.length);
+    for (let t = 0; t < n; t++) if (c[t] < kCandidate && ref[t] < kReference) overlap[c[t]][ref[t]]++;
+  });
+  return overlap.map((row) => row.map((v) => -v));
+}
+
 /**
  * Matches a new fit's states to a reference fit's by their means (Hungarian on squared Euclidean
  * distance). Returns `order`: new state order[i] plays the role of reference state i; states beyond
  * the reference's count keep their relative order after the matched ones.
  */
 export function matchStates(reference: HMMParams, candidate: HMMParams): number[] {
-  return orderFromCost(candidate.means.map((m) => reference.means.map((r) => sqDistance(m, r))));
+  return orderFromCost(meansCost(reference, candidate));
 }
 
 /**
@@ -27,14 +63,7 @@ export function matchStatesByPaths(
   kReference: number,
   kCandidate: number,
 ): number[] {
-  const overlap = Array.from({ length: kCandidate }, () => new Array<number>(kReference).fill(0));
-  candidatePaths.forEach((c, r) => {
-    const ref = referencePaths[r];
-    if (!ref) return;
-    const n = Math.min(c.length, ref.length);
-    for (let t = 0; t < n; t++) if (c[t] < kCandidate && ref[t] < kReference) overlap[c[t]][ref[t]]++;
-  });
-  return orderFromCost(overlap.map((row) => row.map((v) => -v)));
+  return orderFromCost(pathsCost(referencePaths, candidatePaths, kReference, kCandidate));
 }
 
 /** `order` from a candidate × reference cost matrix (see matchStates). */

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { matchStates, permuteParams, permutePath } from '../../../src/analysis/hmm/matching.ts';
+import {
+  assignStates,
+  matchStates,
+  meansCost,
+  permuteParams,
+  permutePath,
+} from '../../../src/analysis/hmm/matching.ts';
 import type { HMMParams } from '../../../src/analysis/hmm/types.ts';
 import { createRng } from '../../../src/numeric/rng.ts';
 import { knownHmm } from '../../helpers/knownHmm.ts';
@@ -84,5 +90,16 @@ describe('permuteParams and permutePath', () => {
     const p = knownHmm(3, 1, 1);
     expect(() => permuteParams(p, [0, 1])).toThrow('permuteParams: order must be a permutation of the states');
     expect(() => permuteParams(p, [0, 1, 1])).toThrow('permuteParams: order must be a permutation of the states');
+  });
+});
+
+describe('assignStates: one-to-one matching of any shape', () => {
+  it('matches every candidate when there are fewer, and leaves the extra candidates out when there are more', () => {
+    const reference = atMeans([0, 10, 20]);
+    expect(assignStates(meansCost(reference, atMeans([19, 1])))).toEqual([2, 0]);
+    expect(assignStates(meansCost(reference, atMeans([21, 9, 0.5])))).toEqual([2, 1, 0]);
+    // Four candidates for three references, least total squared distance: 12 takes 20 (64) rather than 30 (100).
+    expect(assignStates(meansCost(reference, atMeans([11, -1, 30, 12])))).toEqual([1, 0, -1, 2]);
+    expect(assignStates([])).toEqual([]);
   });
 });
