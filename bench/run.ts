@@ -5,6 +5,7 @@
 import { eStepKernelBench, emIterationBench, modelSelectionBench } from './hmm.ts';
 import { analyzeLargeBench } from './analyzeLarge.ts';
 import { analysisScalingBench } from './analysisScaling.ts';
+import { supportAcrossKBench } from './supportAcrossK.ts';
 import { initComparisonBench } from './initComparison.ts';
 import { mlMatrixOracleBench } from './mlMatrixOracle.ts';
 import { stabilityBench } from './stability.ts';
@@ -30,6 +31,7 @@ const all: Record<string, () => Promise<BenchResult>> = {
   'ml-matrix': mlMatrixOracleBench,
   large: analyzeLargeBench,
   scaling: analysisScalingBench,
+  'support-k': supportAcrossKBench,
   metrics: () => metricsBench(),
   'svd-accuracy': svdAccuracyBench,
   lab: labBench,

@@ -64,6 +64,8 @@ describe('warmRefit: the live refit at the current K', () => {
     );
     const total = warm.runs.reduce((n, r) => n + (r.path?.length ?? 0), 0);
     expect(agree / total).toBeGreaterThan(0.95);
+    // Both carry the earlier report's identities the same way.
+    expect(cold.map.nodes.map((n) => n.identity)).toEqual(warm.map.nodes.map((n) => n.identity));
   });
 
   it('refuses when the features changed, so the caller runs a full selection', () => {

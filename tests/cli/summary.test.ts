@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { analyzeRuns } from '../../src/analysis/index.ts';
+import { analyzeRuns, caveatsOf, describeVerdict } from '../../src/analysis/index.ts';
 import { parseRunsCsv, formatRunsCsv, type RunBundle } from '../../src/io/index.ts';
 import { formatSummary } from '../../src/cli/summary.ts';
 import { smallBundle } from '../helpers/bundles.ts';
@@ -82,5 +82,20 @@ describe('the CLI summary', () => {
     expect(formatSummary(report, 'runs.csv')).toContain(
       "Notes:\n  run 'seed-0': rows were not in step order (line 3: step 0 after step 10); they were sorted by step",
     );
+  });
+
+  it('says what the exported analysis says: the support across K, and every caveat under its own heading', () => {
+    const report = analyzeRuns(smallBundle(10, 120), { restarts: 2, kMax: 2, stabilityRestarts: 3 });
+    const text = formatSummary(report, 'runs.csv');
+    const s = report.stability as Exclude<typeof report.stability, { skipped: string }>;
+    expect(text).toContain(`Support across the plausible K`);
+    expect(text).toContain(`verdict ${describeVerdict(s.acrossK!)}`);
+    const caveats = caveatsOf(report);
+    expect(caveats.map((c) => c.kind)).toEqual(expect.arrayContaining(['few-held-out', 'k-at-top']));
+    const block = text.slice(text.indexOf('Caveats (how far to trust this map):'));
+    for (const c of caveats) expect(block).toContain(c.message);
+    // A caveat is not repeated among the notes.
+    const notes = text.slice(text.indexOf('\nNotes:'));
+    for (const c of caveats) expect(notes.includes(c.message)).toBe(false);
   });
 });
