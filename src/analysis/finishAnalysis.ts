@@ -235,10 +235,14 @@ export function stabilityOf(
     seed: options.seed,
     onFit: (done, total) => options.onProgress?.({ phase: 'decode', step: 'restarts', done, total }),
   });
+  // Without a list of plausible K (a caller that fitted only the chosen K), the supports rest on that K alone.
+  const plausible: readonly PlausibleK[] = fitted.plausible.length
+    ? fitted.plausible
+    : [{ k, chosen: true, chance: 1, restartShare: 1, weight: 1, reasons: ['chosen'] }];
   const acrossK = assessSupportAcrossK({
-    plausible: fitted.plausible,
+    plausible,
     stability,
-    fits: fitted.plausible.flatMap((p) => fitsAt(fitted, p.k)),
+    fits: plausible.flatMap((p) => fitsAt(fitted, p.k)),
     shownParams: model.params,
     shownDetours: detours,
     obs,

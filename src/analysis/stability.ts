@@ -218,6 +218,7 @@ export function assessStability(input: StabilityInput): StabilityReport {
   if (!ok.some((r) => r.job.restart === input.shownRestart))
     throw new Error(`stability: the shown restart ${input.shownRestart} is not among the fits`);
   const best = ok.reduce((a, b) => (b.heldOutLogLikelihood > a.heldOutLogLikelihood ? b : a));
+  input.onFit?.(0, ok.length);
   const fits = ok
     .map((r, i) => {
       const f = describeFit(r, input, best.heldOutLogLikelihood, best.heldOutPerRun, matching, within);

@@ -231,6 +231,7 @@ export function assessSupportAcrossK(input: SupportAcrossKInput): SupportAcrossK
   };
   const total = others.reduce((n, p) => n + comparableAt(p.k).comparable.length, 0);
   let done = 0;
+  if (total > 0) input.onFit?.(0, total);
   for (const p of plausible) {
     let restarts: number;
     let list: FitView[];

@@ -108,7 +108,7 @@ export async function analyzeAndReport(
       const fitting = isFitProgress(p);
       phases.enter(p.phase, fitting ? p.total : 0);
       // A new step is shown at once; counts within a step as often as the line allows.
-      progress.update(describeProgress(p, phases.since()), !fitting && p.done === undefined);
+      progress.update(describeProgress(p, phases.since()), !fitting && !p.done);
     },
   };
   let report;
