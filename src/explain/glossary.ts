@@ -47,10 +47,10 @@ const GROUP_WORDS: Record<MetricGroup, MetricWords> = {
     low: 'tightly packed biases',
   },
   spectrum: {
-    rise: 'singular values spread apart',
-    fall: 'singular values even out',
-    high: 'uneven singular values',
-    low: 'even singular values',
+    rise: 'stretch grows uneven',
+    fall: 'stretch evens out',
+    high: 'uneven stretch',
+    low: 'even stretch',
   },
   diagonal: { rise: 'diagonals grow', fall: 'diagonals shrink', high: 'large diagonals', low: 'small diagonals' },
 };
@@ -111,9 +111,14 @@ export const METRICS: Readonly<Record<string, MetricEntry>> = Object.freeze({
 
 const own = (o: object, key: string) => Object.prototype.hasOwnProperty.call(o, key);
 
+/** Longest name of another column shown in words; the rest is cut with an ellipsis. */
+const NAME_CHARS = 28;
+
 /** A metric's plain name; any other column keeps its own name, as text and cut to fit a label. */
 export function metricName(feature: string): string {
-  return own(METRICS, feature) ? METRICS[feature].name : safeText(feature, 40);
+  if (own(METRICS, feature)) return METRICS[feature].name;
+  const text = [...safeText(feature, 4 * NAME_CHARS + 40)];
+  return text.length > NAME_CHARS ? `${text.slice(0, NAME_CHARS - 1).join('')}…` : text.join('');
 }
 
 /** What a metric measures, in one line; for a column that is not one of the 14, says so. */

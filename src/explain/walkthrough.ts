@@ -147,9 +147,9 @@ function regressionStep(report: AnalysisReport): WalkStep {
       terms: [],
       focus: none,
     };
-  const fmtP = reg.fPValue < 0.001 ? reg.fPValue.toExponential(1) : reg.fPValue.toFixed(3);
+  const fmtP = reg.fPValue === 0 ? '≈ 0' : reg.fPValue < 0.001 ? reg.fPValue.toExponential(1) : reg.fPValue.toFixed(3);
   const lines = [
-    `How long runs spend in each state predicts when they converge with R² = ${reg.rSquared.toFixed(2)} (F-test p = ${fmtP}).`,
+    `How long runs spend in each state predicts when they converge with R² = ${reg.rSquared.toFixed(2)} (F-test p ${reg.fPValue === 0 ? fmtP : `= ${fmtP}`}).`,
   ];
   if (!reg.significant)
     lines.push('That is not significant (p ≥ 0.05): read the detours below as hints, not findings.');

@@ -209,7 +209,7 @@ function selectionPanel(report: AnalysisReport, x0: number, y0: number, w: numbe
       'font-size': 13,
       'font-weight': 'bold',
     });
-  const pad = { l: 70, r: 16, t: 30, b: 36 };
+  const pad = { l: 70, r: 16, t: 40, b: 36 };
   const ks = rows.map((r) => r.k);
   const series = [
     { name: 'BIC', color: '#e15759', values: rows.map((r) => r.bic) },
@@ -250,7 +250,7 @@ function selectionPanel(report: AnalysisReport, x0: number, y0: number, w: numbe
         'stroke-width': 2,
       }),
     );
-    parts.push(text(x0 + pad.l + 10 + i * 120, y0 + pad.t - 4, s.name, { 'font-size': 11, fill: s.color }));
+    parts.push(text(x0 + pad.l + 10 + i * 120, y0 + pad.t - 8, s.name, { 'font-size': 11, fill: s.color }));
   });
   parts.push(
     el('line', {

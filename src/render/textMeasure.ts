@@ -33,14 +33,15 @@ const OTHER: Record<string, number> = {
 };
 
 /** Bold text runs about this much wider. */
-const BOLD = 1.1;
+const BOLD = 1.2;
 
 /** Width in pixels of one line of text at `fontSize` px. */
 export function textWidth(text: string, fontSize: number, bold = false): number {
   let units = 0;
   for (const ch of text) {
     const code = ch.codePointAt(0)!;
-    units += code >= 32 && code <= 126 ? ASCII[code - 32] : (OTHER[ch] ?? 100);
+    // Half a unit per character makes up for the table's rounding to whole hundredths.
+    units += (code >= 32 && code <= 126 ? ASCII[code - 32] : (OTHER[ch] ?? 100)) + 0.5;
   }
   return (units / 100) * fontSize * (bold ? BOLD : 1);
 }

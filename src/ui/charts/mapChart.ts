@@ -244,6 +244,7 @@ export function mapChartOption(report: AnalysisReport, view: MapView = {}): Reco
         silent: true,
         tooltip: { show: false },
         symbolSize: 0,
+        itemStyle: { opacity: 1 },
         z: 5,
         data: labels.map((l) => ({ value: l.value, label: l.label })),
       },
