@@ -69,7 +69,7 @@ export function mapTitle(report: AnalysisReport, name?: string): string {
   const groups = new Set(report.runs.map((r) => r.group));
   const named = name ?? (groups.size === 1 ? [...groups][0] : '');
   const what = named ? `Training map of ${safeText(named, 80)}` : 'Training map';
-  return `${what}: ${report.map.shape}, K = ${report.selection.chosenK}`;
+  return `${what} (${report.map.shape}, K = ${report.selection.chosenK})`;
 }
 
 /** States with arrows to two or more others: where runs part ways. */

@@ -71,6 +71,10 @@ export function nodeDiameter(occupancy: number, scale = 1): number {
   return Math.max(18, (18 + 46 * Math.sqrt(Math.max(0, occupancy))) * scale);
 }
 
+/** How much nodes shrink on a small chart (full size from 700 × 200 pixels of plot). */
+export const nodeScale = (plotWidth: number, plotHeight: number): number =>
+  Math.max(0.55, Math.min(1, plotWidth / 700, plotHeight / 200));
+
 /** Arrow width by the runs taking it, relative to the busiest arrow. */
 export const edgeWidth = (runs: number, maxRuns: number): number => 1 + 7 * (runs / Math.max(1, maxRuns));
 
@@ -117,7 +121,7 @@ export function layoutMap(report: AnalysisReport, options: MapLayoutOptions): Ma
   const visited = report.map.nodes
     .filter((n) => n.runs > 0)
     .sort((a, b) => a.meanFirstVisit - b.meanFirstVisit || a.state - b.state);
-  const scale = Math.max(0.55, Math.min(1, plot.width / 700, plot.height / 260));
+  const scale = nodeScale(plot.width, plot.height);
   const radius = new Map(visited.map((n) => [n.state, nodeDiameter(n.occupancy, scale) / 2]));
   const rMax = Math.max(9, ...radius.values());
   const span = Math.max(1, ...visited.map((n) => n.meanFirstVisit));

@@ -8,7 +8,7 @@ import { formatRunsCsv, formatRunsJson, type RunBundle } from '../io/index.ts';
 import { mapLegend } from '../explain/legend.ts';
 import { figureHeader, legendBlock } from '../render/legendSvg.ts';
 import { echarts } from './charts/echarts.ts';
-import { mapChartData, mapChartOption } from './charts/mapChart.ts';
+import { MAP_MARGIN, mapChartData, mapChartOption } from './charts/mapChart.ts';
 
 export const bundleJson = (bundle: RunBundle): string =>
   formatRunsJson({ format: bundle.format, groups: bundle.groups });
@@ -40,7 +40,7 @@ export interface MapFigureOptions {
  */
 export function mapSvg(report: AnalysisReport, options: MapFigureOptions = {}): string {
   const width = options.width ?? 1000;
-  const mapHeight = options.mapHeight ?? 400;
+  const mapHeight = options.mapHeight ?? fittedMapHeight(report, width);
   const legend = mapLegend(report, options.name ? { name: options.name } : {});
   const header = figureHeader(legend, 16, 8, width - 32);
   const mapTop = Math.ceil(8 + header.height + 4);
@@ -55,6 +55,27 @@ export function mapSvg(report: AnalysisReport, options: MapFigureOptions = {}): 
     `<g id="legend">${key.svg}</g>`,
     '</svg>',
   ].join('\n');
+}
+
+/**
+ * The chart height a map needs at this width: a map in one lane takes far less than a forking one. Laid out at the
+ * full height first; the lower height is kept only when it leaves no label out that the full height placed.
+ */
+export function fittedMapHeight(report: AnalysisReport, width: number, full = 400): number {
+  const tall = mapChartData(report, { width, height: full }).layout;
+  const ys = [
+    ...tall.nodes.flatMap((n) => [n.cy - n.r, n.cy + n.r]),
+    ...[...tall.nodes, ...tall.edges].flatMap((x) =>
+      x.label ? [x.label.rect.y, x.label.rect.y + x.label.rect.height] : [],
+    ),
+  ];
+  if (ys.length === 0) return full;
+  const needed = Math.ceil(Math.max(...ys) - Math.min(...ys) + 40 + MAP_MARGIN.top + MAP_MARGIN.bottom);
+  if (needed >= full) return full;
+  // Never so low that the states shrink below their size on the full-height chart.
+  const keepScale = Math.ceil(200 * tall.scale + MAP_MARGIN.top + MAP_MARGIN.bottom);
+  const height = Math.max(keepScale, needed);
+  return mapChartData(report, { width, height }).layout.hidden.length <= tall.hidden.length ? height : full;
 }
 
 /** The exported map as a PNG at twice its size: the SVG document drawn on a canvas (in the page). */

@@ -35,8 +35,8 @@ describe('legend model', () => {
   });
 
   it('a title and a one-sentence summary: linear, with the order and how many fits agree', () => {
-    expect(mapTitle(report)).toBe('Training map of sparse-parity-paper: linear, K = 6');
-    expect(mapTitle(report, 'my class')).toBe('Training map of my class: linear, K = 6');
+    expect(mapTitle(report)).toBe('Training map of sparse-parity-paper (linear, K = 6)');
+    expect(mapTitle(report, 'my class')).toBe('Training map of my class (linear, K = 6)');
     expect(mapSentence(report)).toBe(
       'All 40 runs pass through the same 6 states in one order (0 → 1 → 2 → 3 → 4 → 5); 100% of 5 fits (K = 6) draw it linear.',
     );

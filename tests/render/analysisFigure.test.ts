@@ -64,7 +64,7 @@ describe('analysis figure', () => {
     const st = report.stability as Exclude<typeof report.stability, { skipped: string }>;
     // A title, and the map in one sentence with how many fits agree.
     expect(svg).toContain(`>${escapeXml(mapTitle(report))}</text>`);
-    expect(mapTitle(report)).toBe(`Training map of small: ${report.map.shape}, K = ${report.selection.chosenK}`);
+    expect(mapTitle(report)).toBe(`Training map of small (${report.map.shape}, K = ${report.selection.chosenK})`);
     const sentence = mapSentence(report);
     expect(sentence).toContain(`${Math.round(100 * st.verdict.support)}% of ${st.comparable} fit`);
     const words = [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]).join(' ');
@@ -106,7 +106,7 @@ describe('analysis figure', () => {
     expect(out).toMatch(/stroke="#999" stroke-width="1" stroke-dasharray="3 3"/);
     expect(out).toContain('>50%</text>');
     const none = analysisFigureSvg({ ...report, stability: { skipped: 'off', kChoice: st.kChoice } });
-    expect(none).toContain(`Training map of small: ${report.map.shape}, K = `);
+    expect(none).toContain(`Training map of small (${report.map.shape}, K = `);
     expect(none).not.toContain('stroke-dasharray="3 3"');
     expect(none).not.toMatch(/ fits? \(K = /);
   });

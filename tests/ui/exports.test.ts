@@ -15,7 +15,7 @@ describe('exported map', () => {
     expect(xmlWellFormedError(svg)).toBeNull();
     const texts = [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
     const all = texts.join(' ');
-    expect(texts[0]).toBe(escapeXml('Training map of Class <3> & "friends": linear, K = 6'));
+    expect(texts[0]).toBe(escapeXml('Training map of Class <3> & "friends" (linear, K = 6)'));
     expect(all).toContain(escapeXml(mapSentence(report)));
     for (const e of mapLegend(report).entries) expect(all).toContain(escapeXml(e.text));
     // The chart itself, nested at its place: every state's number and every arrow's label.
