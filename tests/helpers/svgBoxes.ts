@@ -23,10 +23,9 @@ const decode = (s: string) =>
     .replace(/&#39;|&apos;/g, "'")
     .replace(/&amp;/g, '&');
 
-/** [a, b, c, d, e, f] of an SVG transform made of translate / matrix / rotate / scale parts (applied left to right). */
-function parseTransform(t: string | undefined): number[] {
-  let m = [1, 0, 0, 1, 0, 0];
-  const mul = (p: number[], q: number[]) => [
+/** The product of two SVG matrices [a, b, c, d, e, f]: p applied after q. */
+function mul(p: readonly number[], q: readonly number[]): number[] {
+  return [
     p[0] * q[0] + p[2] * q[1],
     p[1] * q[0] + p[3] * q[1],
     p[0] * q[2] + p[2] * q[3],
@@ -34,6 +33,11 @@ function parseTransform(t: string | undefined): number[] {
     p[0] * q[4] + p[2] * q[5] + p[4],
     p[1] * q[4] + p[3] * q[5] + p[5],
   ];
+}
+
+/** [a, b, c, d, e, f] of an SVG transform made of translate / matrix / rotate / scale parts (applied left to right). */
+function parseTransform(t: string | undefined): number[] {
+  let m = [1, 0, 0, 1, 0, 0];
   for (const [, fn, args] of (t ?? '').matchAll(/(\w+)\(([^)]*)\)/g)) {
     const v = args
       .split(/[\s,]+/)
@@ -65,15 +69,7 @@ export function textBoxes(svg: string): TextBox[] {
       const nested = tag.startsWith('<svg')
         ? [1, 0, 0, 1, Number(attr(tag, 'x') ?? 0), Number(attr(tag, 'y') ?? 0)]
         : g;
-      const p = groups.at(-1)!;
-      groups.push([
-        p[0] * nested[0] + p[2] * nested[1],
-        p[1] * nested[0] + p[3] * nested[1],
-        p[0] * nested[2] + p[2] * nested[3],
-        p[1] * nested[2] + p[3] * nested[3],
-        p[0] * nested[4] + p[2] * nested[5] + p[4],
-        p[1] * nested[4] + p[3] * nested[5] + p[5],
-      ]);
+      groups.push(mul(groups.at(-1)!, nested));
       continue;
     }
     const text = decode(match[2]);
@@ -125,6 +121,21 @@ export function overlappingPairs(boxes: readonly TextBox[], tolerance = 0.5): [T
       if (w > tolerance && h > tolerance) pairs.push([a, b]);
     }
   return pairs;
+}
+
+/** Texts that reach out of a width × height picture, as "text" strings. */
+export function outside(boxes: readonly TextBox[], width: number, height: number): string[] {
+  return boxes
+    .filter((b) => b.x < -0.5 || b.y < -0.5 || b.x + b.width > width + 0.5 || b.y + b.height > height + 0.5)
+    .map((b) => b.text);
+}
+
+/** Everything wrong with the text of a picture: pairs that overlap ("a / b") and texts that reach out of it. */
+export function textProblems(boxes: readonly TextBox[], width: number, height: number): string[] {
+  return [
+    ...overlappingPairs(boxes).map(([a, b]) => `${a.text} / ${b.text}`),
+    ...outside(boxes, width, height).map((t) => `${t} (outside)`),
+  ];
 }
 
 /** Render an ECharts option to an SVG string on the server (no DOM). */

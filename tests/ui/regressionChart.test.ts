@@ -3,7 +3,7 @@ import { DEFAULT_FEATURES } from '../../src/io/index.ts';
 import { coefficientChartOption, histogramChartOption } from '../../src/ui/charts/regressionChart.ts';
 import { DETOUR_COLOR } from '../../src/ui/charts/palette.ts';
 import { mapReportSet } from '../helpers/mapReports.ts';
-import { overlappingPairs, renderSvg, textBoxes } from '../helpers/svgBoxes.ts';
+import { renderSvg, textBoxes, textProblems } from '../helpers/svgBoxes.ts';
 import { sparseParityReport } from './sampleReport.ts';
 
 describe('regression charts', () => {
@@ -32,15 +32,7 @@ describe('regression charts', () => {
           if (!option) continue;
           const boxes = textBoxes(await renderSvg(option, width, height));
           expect(boxes.length).toBeGreaterThan(3);
-          expect(
-            overlappingPairs(boxes).map(([a, b]) => `${a.text} / ${b.text}`),
-            `${name} ${width}`,
-          ).toEqual([]);
-          for (const b of boxes) {
-            expect(b.x, `${name} ${width}: ${b.text}`).toBeGreaterThanOrEqual(0);
-            expect(b.x + b.width, `${name} ${width}: ${b.text}`).toBeLessThanOrEqual(width);
-            expect(b.y + b.height, `${name} ${width}: ${b.text}`).toBeLessThanOrEqual(height);
-          }
+          expect(textProblems(boxes, width, height), `${name} ${width}`).toEqual([]);
         }
       }
   }, 60_000);

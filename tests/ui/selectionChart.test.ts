@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AnalysisReport } from '../../src/analysis/index.ts';
 import { selectionChartOption } from '../../src/ui/charts/selectionChart.ts';
-import { overlappingPairs, renderSvg, textBoxes } from '../helpers/svgBoxes.ts';
+import { renderSvg, textBoxes, textProblems } from '../helpers/svgBoxes.ts';
 import { sparseParityReport } from './sampleReport.ts';
 
 /** The shipped selection, one fixed K, and curves of a wider range with large values (long tick labels). */
@@ -34,16 +34,7 @@ describe('model selection chart', () => {
         expect(boxes.map((b) => b.text)).toEqual(
           expect.arrayContaining(['held-out LL', 'BIC / AIC', 'K (states)', `chosen K = ${report.selection.chosenK}`]),
         );
-        expect(
-          overlappingPairs(boxes).map(([a, b]) => `${a.text} / ${b.text}`),
-          `${name} ${width}`,
-        ).toEqual([]);
-        for (const b of boxes) {
-          expect(b.x, `${name} ${width}: ${b.text}`).toBeGreaterThanOrEqual(0);
-          expect(b.x + b.width, `${name} ${width}: ${b.text}`).toBeLessThanOrEqual(width);
-          expect(b.y, `${name} ${width}: ${b.text}`).toBeGreaterThanOrEqual(0);
-          expect(b.y + b.height, `${name} ${width}: ${b.text}`).toBeLessThanOrEqual(height);
-        }
+        expect(textProblems(boxes, width, height), `${name} ${width}`).toEqual([]);
       }
   }, 60_000);
 });
