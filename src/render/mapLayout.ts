@@ -118,10 +118,30 @@ export function layoutMap(report: AnalysisReport, options: MapLayoutOptions): Ma
   const { width, height } = options;
   const m = options.margin ?? { left: 8, right: 8, top: 8, bottom: 8 };
   const plot: Rect = { x: m.left, y: m.top, width: width - m.left - m.right, height: height - m.top - m.bottom };
+  const scale = nodeScale(plot.width, plot.height);
+  const { nodes, xDomain } = placeNodes(report, plot, scale);
+  const { edges, texts } = bendEdges(report, nodes, options);
+  const hidden = placeLabels(nodes, edges, texts, options, {
+    x: 2,
+    y: 2,
+    width: width - 4,
+    height: plot.y + plot.height - 2,
+  });
+  return { width, height, plot, xDomain, nodes, edges, scale, hidden };
+}
+
+/**
+ * Each visited state at its mean first visit, in the lane (from the middle outwards) that keeps it clear of the states
+ * placed before it, keeps arrows from running through states, and stays near the state most runs arrive from.
+ */
+function placeNodes(
+  report: AnalysisReport,
+  plot: Rect,
+  scale: number,
+): { nodes: LaidNode[]; xDomain: [number, number] } {
   const visited = report.map.nodes
     .filter((n) => n.runs > 0)
     .sort((a, b) => a.meanFirstVisit - b.meanFirstVisit || a.state - b.state);
-  const scale = nodeScale(plot.width, plot.height);
   const radius = new Map(visited.map((n) => [n.state, nodeDiameter(n.occupancy, scale) / 2]));
   const rMax = Math.max(9, ...radius.values());
   const span = Math.max(1, ...visited.map((n) => n.meanFirstVisit));
@@ -132,7 +152,6 @@ export function layoutMap(report: AnalysisReport, options: MapLayoutOptions): Ma
   const mid = plot.y + plot.height / 2;
   const laneGap = Math.max(2 * rMax * 0.8, Math.min(80, plot.height / 5));
   const edges = report.map.edges;
-
   const placed: LaidNode[] = [];
   const at = new Map<number, LaidNode>();
   for (const n of visited) {
@@ -175,7 +194,6 @@ export function layoutMap(report: AnalysisReport, options: MapLayoutOptions): Ma
     placed.push(node);
     at.set(n.state, node);
   }
-
   // The lanes used are centred in the plot, so a map that took the upper lanes does not leave the lower half empty.
   if (placed.length) {
     const top = Math.min(...placed.map((p) => p.cy - p.r));
@@ -183,11 +201,26 @@ export function layoutMap(report: AnalysisReport, options: MapLayoutOptions): Ma
     const shift = mid - (top + bottom) / 2;
     for (const p of placed) p.cy += shift;
   }
+  return { nodes: placed, xDomain };
+}
 
+/** Each arrow with the flattest curveness that keeps it off the states between its ends. */
+function bendEdges(
+  report: AnalysisReport,
+  placed: readonly LaidNode[],
+  options: MapLayoutOptions,
+): { edges: LaidEdge[]; texts: Map<LaidEdge, string[][]> } {
+  const at = new Map(placed.map((n) => [n.state, n]));
   const laid: LaidEdge[] = [];
   const texts = new Map<LaidEdge, string[][]>();
   const all = [
-    ...edges.map((e) => ({ from: e.from, to: e.to, runs: e.runs, extra: false, variants: options.edgeLabels?.(e) })),
+    ...report.map.edges.map((e) => ({
+      from: e.from,
+      to: e.to,
+      runs: e.runs,
+      extra: false,
+      variants: options.edgeLabels?.(e),
+    })),
     ...(options.extraEdges ?? []).map((e) => ({ from: e.from, to: e.to, runs: 0, extra: true, variants: [[e.text]] })),
   ];
   for (const e of all) {
@@ -228,12 +261,24 @@ export function layoutMap(report: AnalysisReport, options: MapLayoutOptions): Ma
     laid.push(edge);
     if (e.variants?.length) texts.set(edge, e.variants);
   }
+  return { edges: laid, texts };
+}
 
+/**
+ * Arrow labels first (busiest arrows first: they have the fewest good spots, all near their curve), then the states'
+ * labels. A label with no clean spot is left out (the tooltip and the legend still say it) rather than drawn over
+ * another; the labels left out are returned.
+ */
+function placeLabels(
+  placed: LaidNode[],
+  laid: LaidEdge[],
+  texts: Map<LaidEdge, string[][]>,
+  options: MapLayoutOptions,
+  bounds: Rect,
+): string[] {
   const circles: Circle[] = placed.map((p) => ({ cx: p.cx, cy: p.cy, r: p.r }));
-  const field = new LabelField({ x: 2, y: 2, width: width - 4, height: plot.y + plot.height - 2 }, circles);
+  const field = new LabelField(bounds, circles);
   for (const e of laid) field.addLine(samples(e.start, e.control, e.end), `${e.from}>${e.to}`);
-
-  // A label with no clean spot is left out (the tooltip and the legend still say it) rather than drawn over another.
   const hidden: string[] = [];
   const edgeFont = options.edgeFont ?? 10;
   const edgeLine = Math.round(edgeFont * 1.3);
@@ -257,8 +302,8 @@ export function layoutMap(report: AnalysisReport, options: MapLayoutOptions): Ma
     for (const near of [true, false]) {
       for (const lines of variants) {
         const box = textBox(lines, nodeFont, nodeLine);
-        const all = nodeCandidates(n, box.width + 4, box.height + 2);
-        const pick = field.choose(near ? all.slice(0, NEAR_SPOTS) : all);
+        const spots = nodeCandidates(n, box.width + 4, box.height + 2);
+        const pick = field.choose(near ? spots.slice(0, NEAR_SPOTS) : spots);
         if (!pick.clean) continue;
         field.keep(pick.rect);
         n.label = { lines, rect: pick.rect, fontSize: nodeFont, lineHeight: nodeLine };
@@ -268,7 +313,7 @@ export function layoutMap(report: AnalysisReport, options: MapLayoutOptions): Ma
     }
     if (variants.length && !n.label) hidden.push(String(n.state));
   }
-  return { width, height, plot, xDomain, nodes: placed, edges: laid, scale, hidden };
+  return hidden;
 }
 
 function nodeCandidates(n: LaidNode, w: number, h: number): Rect[] {
