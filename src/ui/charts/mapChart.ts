@@ -22,10 +22,16 @@ export interface MapView {
   /** The chart's size in pixels (the layout is made for it). */
   width?: number;
   height?: number;
+  /** A small map beside others: no axis name, state words only where they fit. */
+  compact?: boolean;
 }
 
 /** Room below the plot for the axis labels and the axis name. */
 export const MAP_MARGIN = { left: 8, right: 8, top: 8, bottom: 44 };
+/** A compact map's axis has labels and no name. */
+const COMPACT_MARGIN = { left: 6, right: 6, top: 6, bottom: 26 };
+
+const marginOf = (view: MapView) => (view.compact ? COMPACT_MARGIN : MAP_MARGIN);
 
 export interface MapNodeDatum {
   id: string;
@@ -99,7 +105,7 @@ export function mapChartData(
   const layout = layoutMap(report, {
     width: view.width ?? 720,
     height: view.height ?? 340,
-    margin: MAP_MARGIN,
+    margin: marginOf(view),
     nodeLabels: (s) => stateLabelVariants(words.get(s), detours.has(s)),
     edgeLabels: (e) => [[edgeLabelText(e.runs, edgeSupport(report, e.from, e.to))]],
   });
@@ -213,12 +219,12 @@ export function mapChartOption(report: AnalysisReport, view: MapView = {}): Reco
   const { nodes, links, labels, layout } = mapChartData(report, view);
   return {
     animationDurationUpdate: 300,
-    grid: { ...MAP_MARGIN },
+    grid: { ...marginOf(view) },
     xAxis: {
       type: 'value',
       min: layout.xDomain[0],
       max: layout.xDomain[1],
-      name: 'mean first visit (checkpoint)',
+      name: view.compact ? '' : 'mean first visit (checkpoint)',
       nameLocation: 'middle',
       nameGap: 26,
       splitLine: { show: false },
