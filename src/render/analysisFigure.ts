@@ -4,234 +4,212 @@
  * and every run's state path, ordered by convergence time.
  */
 import type { AnalysisReport } from '../analysis/index.ts';
+import { mapLegend } from '../explain/legend.ts';
+import { describeStates } from '../explain/stateWords.ts';
+import { edgeSupport, measuredStability, percent } from '../explain/support.ts';
 import { safeText } from '../io/safeText.ts';
-import { el, stateColor, text } from './svg.ts';
+import type { Point } from './labelPlacement.ts';
+import { figureHeader, legendBlock } from './legendSvg.ts';
+import { curvePoint, edgeWidth, layoutMap, type LaidEdge, type LaidLabel, type LaidNode } from './mapLayout.ts';
+import { colorOfState, DETOUR_COLOR } from './stateColor.ts';
+import { el, text } from './svg.ts';
 
 /** A feature name from the bundle as the figure shows it: as text only, escaped, cut to fit a label. */
 const label = (s: string) => safeText(s, 48);
 
 const W = 1100;
-const MAP_H = 380;
+const MAP_H = 360;
 const PANEL_H = 300;
 const FONT = 'font-family="system-ui, sans-serif"';
+const MAP_MARGIN = { left: 16, right: 16, top: 6, bottom: 30 };
 
-interface Placed {
-  state: number;
-  x: number;
-  y: number;
-  r: number;
+/** Tick values at a round step, about `count` of them, within [lo, hi]. */
+function roundTicks(lo: number, hi: number, count = 6): number[] {
+  const raw = (hi - lo) / count;
+  const mag = 10 ** Math.floor(Math.log10(raw || 1));
+  const step = [1, 2, 5, 10].map((f) => f * mag).find((s) => s >= raw) ?? 10 * mag;
+  const out: number[] = [];
+  for (let v = Math.ceil(lo / step) * step; v <= hi; v += step) out.push(Math.round(v * 1e9) / 1e9);
+  return out;
 }
 
-function placeNodes(report: AnalysisReport): Placed[] {
-  const nodes = [...report.map.nodes.filter((n) => n.runs > 0)].sort((a, b) => a.meanFirstVisit - b.meanFirstVisit);
-  const maxFirst = Math.max(1, ...nodes.map((n) => n.meanFirstVisit));
-  const left = 90;
-  const right = W - 220;
-  const radius = nodes.map((n) => 14 + 30 * Math.sqrt(n.occupancy));
-  // x follows the mean first visit, but consecutive states keep room for a labelled edge between them.
-  const xs = nodes.map((n) => left + ((right - left) * n.meanFirstVisit) / maxFirst);
-  for (let i = 1; i < xs.length; i++) xs[i] = Math.max(xs[i], xs[i - 1] + radius[i - 1] + radius[i] + 70);
-  const span = xs.length ? xs[xs.length - 1] - left : 0;
-  if (span > right - left) for (let i = 0; i < xs.length; i++) xs[i] = left + ((xs[i] - left) * (right - left)) / span;
-  const lanes = [MAP_H / 2, MAP_H / 2 - 110, MAP_H / 2 + 110, MAP_H / 2 - 55, MAP_H / 2 + 55];
-  const placed: Placed[] = [];
-  nodes.forEach((n, i) => {
-    const x = xs[i];
-    const r = radius[i];
-    // The first lane where this node keeps clear of those already placed.
-    const y =
-      lanes.find((ly) => placed.every((p) => Math.hypot(p.x - x, p.y - ly) > p.r + r + 24)) ??
-      lanes[placed.length % lanes.length];
-    placed.push({ state: n.state, x, y, r });
-  });
-  return placed;
+/** An arrow from the edge of one circle to the edge of the other, along the layout's curve. */
+function edgePath(e: LaidEdge, from: LaidNode, to: LaidNode): string {
+  const toward = (p: Point, q: Point, d: number) => {
+    const len = Math.max(1e-9, Math.hypot(q.x - p.x, q.y - p.y));
+    return { x: p.x + ((q.x - p.x) / len) * d, y: p.y + ((q.y - p.y) / len) * d };
+  };
+  const s = toward(e.start, e.control, from.r);
+  const t = toward(e.end, e.control, to.r + 4);
+  return `M${num(s.x)},${num(s.y)} Q${num(e.control.x)},${num(e.control.y)} ${num(t.x)},${num(t.y)}`;
 }
 
-function mapPanel(report: AnalysisReport): string {
-  const placed = placeNodes(report);
-  const at = new Map(placed.map((p) => [p.state, p]));
-  const maxRuns = Math.max(1, ...report.map.edges.map((e) => e.runs));
+const num = (x: number) => String(Math.round(x * 100) / 100);
+
+function labelText(l: LaidLabel, fill: string): string {
+  const r = l.rect;
+  const top = r.y + (r.height - l.lines.length * l.lineHeight) / 2;
+  return [
+    el('rect', { x: r.x, y: r.y, width: r.width, height: r.height, rx: 2, fill: '#ffffff', 'fill-opacity': 0.85 }),
+    ...l.lines.map((line, i) =>
+      text(r.x + r.width / 2, top + (i + 0.5) * l.lineHeight + l.fontSize * 0.35, line, {
+        'font-size': l.fontSize,
+        'text-anchor': 'middle',
+        fill,
+      }),
+    ),
+  ].join('');
+}
+
+/** The map, laid out by src/render/mapLayout.ts (as the page's chart is), at (0, y0). */
+function mapPanel(report: AnalysisReport, y0: number): { svg: string; scale: number; height: number } {
   const detours = new Set(report.detours);
-  const support = edgeSupport(report);
-  const parts: string[] = [];
-  parts.push(
+  const support = (from: number, to: number) => edgeSupport(report, from, to);
+  const words = new Map(describeStates(report).map((d) => [d.state, d]));
+  const st = measuredStability(report);
+  const ghosts = (st?.edges ?? [])
+    .filter((x) => !x.shown && x.support >= 0.25)
+    .map((x) => ({ from: x.from, to: x.to, text: percent(x.support) }));
+  const layout = layoutMap(report, {
+    width: W,
+    height: MAP_H,
+    margin: MAP_MARGIN,
+    nodeFont: 11,
+    edgeFont: 11,
+    nodeLabels: (s) => {
+      const d = words.get(s);
+      const w = d ? label(d.short) : '';
+      return detours.has(s) ? [[`detour · ${w}`], ['detour']] : [[w]];
+    },
+    edgeLabels: (e) => {
+      const edge = report.map.edges.find((x) => x.from === e.from && x.to === e.to)!;
+      const top = edge.changes[0];
+      const runs = `${e.runs} run${e.runs > 1 ? 's' : ''}${support(e.from, e.to) === undefined ? '' : ` · ${percent(support(e.from, e.to)!)}`}`;
+      const change = top ? `${label(top.feature)} ${top.delta >= 0 ? '↑' : '↓'}${Math.abs(top.delta).toFixed(2)}` : '';
+      return change ? [[runs, change], [runs]] : [[runs]];
+    },
+    extraEdges: ghosts,
+  });
+  const at = new Map(layout.nodes.map((n) => [n.state, n]));
+  const maxRuns = Math.max(1, ...report.map.edges.map((e) => e.runs));
+  const parts: string[] = [
     el(
       'defs',
       {},
-      el(
-        'marker',
-        {
-          id: 'arrow',
-          viewBox: '0 0 10 10',
-          refX: 9,
-          refY: 5,
-          markerWidth: 9,
-          markerHeight: 9,
-          markerUnits: 'userSpaceOnUse',
-          orient: 'auto-start-reverse',
-        },
-        el('path', { d: 'M0,0 L10,5 L0,10 z', fill: '#555' }),
-      ),
+      ['arrow', 'ghost-arrow']
+        .map((id) =>
+          el(
+            'marker',
+            {
+              id,
+              viewBox: '0 0 10 10',
+              refX: 9,
+              refY: 5,
+              markerWidth: 9,
+              markerHeight: 9,
+              markerUnits: 'userSpaceOnUse',
+              orient: 'auto-start-reverse',
+            },
+            el('path', { d: 'M0,0 L10,5 L0,10 z', fill: id === 'arrow' ? '#555' : '#999' }),
+          ),
+        )
+        .join(''),
     ),
+  ];
+  // The drawing keeps only the height it uses: a linear map in one lane needs far less than a forking one.
+  const { plot, xDomain } = layout;
+  const ys = [
+    ...layout.nodes.flatMap((n) => [n.cy - n.r, n.cy + n.r]),
+    ...[...layout.nodes, ...layout.edges].flatMap((x) =>
+      x.label ? [x.label.rect.y, x.label.rect.y + x.label.rect.height] : [],
+    ),
+    ...layout.edges.flatMap((e) => [0.25, 0.5, 0.75].map((t) => curvePoint(e.start, e.control, e.end, t).y)),
+  ];
+  const contentTop = (ys.length ? Math.min(...ys) : plot.y) - 4;
+  const axisY = Math.max(...ys, contentTop + 40) + 10;
+  const xOf = (v: number) => plot.x + ((v - xDomain[0]) / (xDomain[1] - xDomain[0])) * plot.width;
+  parts.push(el('line', { x1: plot.x, y1: axisY, x2: plot.x + plot.width, y2: axisY, stroke: '#bbb' }));
+  for (const v of roundTicks(Math.max(0, xDomain[0]), xDomain[1]))
+    parts.push(
+      el('line', { x1: xOf(v), y1: axisY, x2: xOf(v), y2: axisY + 4, stroke: '#bbb' }),
+      text(xOf(v), axisY + 15, String(v), { 'font-size': 10, 'text-anchor': 'middle', fill: '#777' }),
+    );
+  parts.push(
+    text(plot.x + plot.width, axisY + 27, 'mean first visit (checkpoint) →', {
+      'font-size': 10,
+      'text-anchor': 'end',
+      fill: '#777',
+    }),
   );
-  parts.push(...ghostEdges(report, at));
-  for (const e of report.map.edges) {
-    const a = at.get(e.from);
-    const b = at.get(e.to);
-    if (!a || !b) continue;
+  for (const e of layout.edges) {
+    const a = at.get(e.from)!;
+    const b = at.get(e.to)!;
+    if (e.extra) {
+      parts.push(
+        el('path', {
+          d: edgePath(e, a, b),
+          fill: 'none',
+          stroke: '#999',
+          'stroke-width': 1,
+          'stroke-dasharray': '3 3',
+          'marker-end': 'url(#ghost-arrow)',
+        }),
+      );
+      continue;
+    }
     const sup = support(e.from, e.to);
-    const dx = b.x - a.x;
-    const dy = b.y - a.y;
-    const len = Math.max(1, Math.hypot(dx, dy));
-    // Bend each edge to its left so j→k and k→j do not overlap.
-    const bend = 0.18 * len;
-    const mx = (a.x + b.x) / 2 - (dy / len) * bend;
-    const my = (a.y + b.y) / 2 + (dx / len) * bend;
-    const sx = a.x + (dx / len) * a.r;
-    const sy = a.y + (dy / len) * a.r;
-    const ex = b.x - (dx / len) * (b.r + 4);
-    const ey = b.y - (dy / len) * (b.r + 4);
     parts.push(
       el('path', {
-        d: `M${sx},${sy} Q${mx},${my} ${ex},${ey}`,
+        d: edgePath(e, a, b),
         fill: 'none',
         stroke: '#555',
         'stroke-opacity': sup === undefined ? 0.75 : 0.2 + 0.6 * sup,
-        'stroke-width': 1 + (5 * e.runs) / maxRuns,
+        'stroke-width': edgeWidth(e.runs, maxRuns),
         'stroke-dasharray': sup !== undefined && sup < 0.5 ? '6 4' : undefined,
         'marker-end': 'url(#arrow)',
       }),
     );
-    const top = e.changes[0];
-    const supText = sup === undefined ? '' : ` · ${Math.round(100 * sup)}%`;
-    const edgeLabel = `${e.runs} run${e.runs > 1 ? 's' : ''}${supText}`;
-    const change = top ? `${label(top.feature)} ${top.delta >= 0 ? '↑' : '↓'}${Math.abs(top.delta).toFixed(2)}` : '';
-    // Just beyond the curve's apex (a quadratic reaches half way to its control point), on its outer side.
-    const lx = (a.x + b.x) / 2 - (dy / len) * (bend / 2 + 14);
-    const ly = (a.y + b.y) / 2 + (dx / len) * (bend / 2 + 14) + 4;
-    parts.push(text(lx, ly, edgeLabel, { 'font-size': 11, 'text-anchor': 'middle', fill: '#333' }));
-    // The change goes on a second line so that labels of neighbouring edges do not run into each other.
-    if (change) parts.push(text(lx, ly + 12, change, { 'font-size': 10, 'text-anchor': 'middle', fill: '#555' }));
   }
-  for (const p of placed) {
-    const n = report.map.nodes[p.state];
+  for (const p of layout.nodes) {
+    const detour = detours.has(p.state);
     parts.push(
       el('circle', {
-        cx: p.x,
-        cy: p.y,
+        cx: p.cx,
+        cy: p.cy,
         r: p.r,
-        fill: stateColor(n.identity ?? p.state),
-        'fill-opacity': 0.85,
-        stroke: detours.has(p.state) ? '#c00' : '#333',
-        'stroke-width': detours.has(p.state) ? 3 : 1,
-        'stroke-dasharray': detours.has(p.state) ? '5 3' : undefined,
+        fill: colorOfState(report, p.state),
+        'fill-opacity': 0.9,
+        stroke: detour ? DETOUR_COLOR : '#333',
+        'stroke-width': detour ? 3 : 1,
+        'stroke-dasharray': detour ? '5 3' : undefined,
       }),
-    );
-    parts.push(
-      text(p.x, p.y + 4, String(p.state), {
+      text(p.cx, p.cy + 5, String(p.state), {
         'font-size': 14,
         'font-weight': 'bold',
         'text-anchor': 'middle',
         fill: '#fff',
       }),
     );
-    parts.push(
-      text(p.x, p.y - p.r - 8, n.topFeatures.map((f) => label(f.feature)).join(', '), {
-        'font-size': 10,
-        'text-anchor': 'middle',
-        fill: '#444',
-      }),
-    );
   }
-  const reg = report.regression;
-  const regText =
-    'skipped' in reg
-      ? 'regression skipped'
-      : `R² ${reg.rSquared.toFixed(3)}, p ${reg.fPValue < 1e-3 ? reg.fPValue.toExponential(1) : reg.fPValue.toFixed(3)}${reg.significant ? '' : ' (not significant)'}`;
-  const st = report.stability;
-  const verdict =
-    'skipped' in st
-      ? report.map.shape
-      : `${report.map.shape} (support ${Math.round(100 * st.verdict.support)}% of ${st.comparable} fits)`;
-  const title = `Training map: ${verdict}, K=${report.selection.chosenK} · ${regText} · detours: ${report.detours.length ? report.detours.join(', ') : 'none'} · dissimilarity ${report.dissimilarity.stateIndex.toFixed(3)}`;
-  parts.push(text(16, 24, title, { 'font-size': 15, 'font-weight': 'bold' }));
-  parts.push(
-    text(
-      16,
-      MAP_H - 26,
-      'left to right: order of first visit (spaced by mean checkpoint) · area: occupancy · edge width: runs taking it · dashed red: detour state',
-      {
-        'font-size': 11,
-        fill: '#666',
-      },
-    ),
-  );
-  parts.push(
-    text(
-      16,
-      MAP_H - 12,
-      'edge opacity and %: share of comparable restarts whose map has the edge (dashed: under 50%; grey dotted: edges of other restarts, not of this fit)',
-      {
-        'font-size': 11,
-        fill: '#666',
-      },
-    ),
-  );
-  return parts.join('');
-}
-
-/** Support of a shown edge across comparable restarts, or undefined when no stability report was made. */
-function edgeSupport(report: AnalysisReport): (from: number, to: number) => number | undefined {
-  const st = report.stability;
-  if ('skipped' in st) return () => undefined;
-  return (from, to) => st.edges.find((e) => e.from === from && e.to === to)?.support;
-}
-
-/** Edges other comparable restarts have and the shown fit lacks (a quarter of the fits or more), faint and dashed. */
-function ghostEdges(report: AnalysisReport, at: Map<number, Placed>): string[] {
-  const st = report.stability;
-  if ('skipped' in st) return [];
-  const parts: string[] = [];
-  for (const e of st.edges.filter((x) => !x.shown && x.support >= 0.25)) {
-    const a = at.get(e.from);
-    const b = at.get(e.to);
-    if (!a || !b) continue;
-    const dx = b.x - a.x;
-    const dy = b.y - a.y;
-    const len = Math.max(1, Math.hypot(dx, dy));
-    const bend = 0.3 * len;
-    const mx = (a.x + b.x) / 2 - (dy / len) * bend;
-    const my = (a.y + b.y) / 2 + (dx / len) * bend;
-    parts.push(
-      el('path', {
-        d: `M${a.x + (dx / len) * a.r},${a.y + (dy / len) * a.r} Q${mx},${my} ${b.x - (dx / len) * (b.r + 4)},${b.y - (dy / len) * (b.r + 4)}`,
-        fill: 'none',
-        stroke: '#999',
-        'stroke-width': 1,
-        'stroke-dasharray': '3 3',
-        'marker-end': 'url(#arrow)',
-      }),
-    );
-    parts.push(
-      text(
-        (a.x + b.x) / 2 - (dy / len) * (bend / 2 + 10),
-        (a.y + b.y) / 2 + (dx / len) * (bend / 2 + 10) + 4,
-        `${Math.round(100 * e.support)}%`,
-        {
-          'font-size': 10,
-          'text-anchor': 'middle',
-          fill: '#888',
-        },
-      ),
-    );
-  }
-  return parts;
+  for (const e of layout.edges) if (e.label) parts.push(labelText(e.label, e.extra ? '#888' : '#333'));
+  for (const p of layout.nodes)
+    if (p.label) parts.push(labelText(p.label, detours.has(p.state) ? DETOUR_COLOR : '#333'));
+  return {
+    svg: `<g id="map" transform="translate(0 ${num(y0 - contentTop)})">${parts.join('')}</g>`,
+    scale: layout.scale,
+    height: axisY + 30 - contentTop,
+  };
 }
 
 function selectionPanel(report: AnalysisReport, x0: number, y0: number, w: number, h: number): string {
   const rows = report.selection.rows.filter((r) => Number.isFinite(r.bic));
   if (rows.length === 0) return '';
-  const pad = { l: 70, r: 16, t: 30, b: 36 };
+  if (rows.length === 1)
+    return text(x0 + 8, y0 + 16, `K = ${rows[0].k} was fixed: no selection over K to draw.`, {
+      'font-size': 13,
+      'font-weight': 'bold',
+    });
+  const pad = { l: 70, r: 16, t: 40, b: 36 };
   const ks = rows.map((r) => r.k);
   const series = [
     { name: 'BIC', color: '#e15759', values: rows.map((r) => r.bic) },
@@ -272,7 +250,7 @@ function selectionPanel(report: AnalysisReport, x0: number, y0: number, w: numbe
         'stroke-width': 2,
       }),
     );
-    parts.push(text(x0 + pad.l + 10 + i * 120, y0 + pad.t - 4, s.name, { 'font-size': 11, fill: s.color }));
+    parts.push(text(x0 + pad.l + 10 + i * 120, y0 + pad.t - 8, s.name, { 'font-size': 11, fill: s.color }));
   });
   parts.push(
     el('line', {
@@ -297,7 +275,7 @@ function pathsPanel(report: AnalysisReport, x0: number, y0: number, w: number, h
   const rowH = (h - pad.t - pad.b) / sorted.length;
   const cw = (w - pad.l - pad.r) / longest;
   const parts = [
-    text(x0 + 8, y0 + 16, `State of every run over its checkpoints (sorted by convergence; ▏= converged)`, {
+    text(x0 + 8, y0 + 16, `Every run’s states over its checkpoints (by convergence; ▏ converged)`, {
       'font-size': 13,
       'font-weight': 'bold',
     }),
@@ -314,7 +292,7 @@ function pathsPanel(report: AnalysisReport, x0: number, y0: number, w: number, h
           y,
           width: (t - start) * cw + 0.3,
           height: Math.max(1, rowH - 0.5),
-          fill: stateColor(report.map.nodes[path[start]]?.identity ?? path[start]),
+          fill: colorOfState(report, path[start]),
         }),
       );
       start = t;
@@ -340,13 +318,25 @@ function pathsPanel(report: AnalysisReport, x0: number, y0: number, w: number, h
   return parts.join('');
 }
 
-export function analysisFigureSvg(report: AnalysisReport): string {
-  const h = MAP_H + PANEL_H;
+/**
+ * The figure: a title and the map in one sentence, the map, its legend (what every mark means and each state in
+ * words), then model selection and every run's path.
+ */
+export function analysisFigureSvg(report: AnalysisReport, options: { name?: string } = {}): string {
+  const legend = mapLegend(report, { ghostEdges: true, ...(options.name ? { name: options.name } : {}) });
+  const header = figureHeader(legend, 16, 8, W - 32);
+  const mapTop = 8 + header.height + 6;
+  const map = mapPanel(report, mapTop);
+  const key = legendBlock(legend, 16, mapTop + map.height + 6, W - 32, map.scale);
+  const panelsTop = mapTop + map.height + 6 + key.height + 16;
+  const h = panelsTop + PANEL_H;
   const body = [
     el('rect', { x: 0, y: 0, width: W, height: h, fill: '#fff' }),
-    mapPanel(report),
-    selectionPanel(report, 0, MAP_H, W * 0.45, PANEL_H),
-    pathsPanel(report, W * 0.47, MAP_H, W * 0.53, PANEL_H),
+    header.svg,
+    map.svg,
+    `<g id="legend">${key.svg}</g>`,
+    selectionPanel(report, 0, panelsTop, W * 0.45, PANEL_H),
+    pathsPanel(report, W * 0.47, panelsTop, W * 0.53, PANEL_H),
   ].join('\n');
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${h}" viewBox="0 0 ${W} ${h}" ${FONT}>\n${body}\n</svg>\n`;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${num(h)}" viewBox="0 0 ${W} ${num(h)}" ${FONT}>\n${body}\n</svg>\n`;
 }

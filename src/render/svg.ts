@@ -27,20 +27,4 @@ export function text(x: number, y: number, s: string, attrs: Record<string, stri
   return el('text', { x, y, ...attrs }, escapeXml(s));
 }
 
-/** A categorical palette with enough contrast for up to 12 states. */
-export const STATE_COLORS = [
-  '#4e79a7',
-  '#f28e2b',
-  '#59a14f',
-  '#e15759',
-  '#76b7b2',
-  '#edc948',
-  '#b07aa1',
-  '#ff9da7',
-  '#9c755f',
-  '#bab0ac',
-  '#1f77b4',
-  '#17becf',
-];
-
-export const stateColor = (k: number): string => STATE_COLORS[k % STATE_COLORS.length];
+export { STATE_COLORS, stateColor } from './stateColor.ts';

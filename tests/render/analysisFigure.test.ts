@@ -3,8 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { analyzeRuns, type AnalysisReport } from '../../src/analysis/index.ts';
 import { DEFAULT_FEATURES, type RunBundle } from '../../src/io/index.ts';
 import { analysisFigureSvg } from '../../src/render/analysisFigure.ts';
+import { mapLegend, mapSentence, mapTitle } from '../../src/explain/legend.ts';
+import { describeStates } from '../../src/explain/stateWords.ts';
 import { escapeXml } from '../../src/render/svg.ts';
 import { smallBundle } from '../helpers/bundles.ts';
+import { mapReportSet } from '../helpers/mapReports.ts';
+import { overlappingPairs, textBoxes } from '../helpers/svgBoxes.ts';
 import { anyText } from '../helpers/arbitraries.ts';
 import { RAW_CONTROL } from '../helpers/controls.ts';
 import { xmlWellFormedError } from '../helpers/xmlWellFormed.ts';
@@ -54,12 +58,22 @@ describe('analysis figure', () => {
     expect(xmlWellFormedError(svg)).toBeNull();
     expect(svg).not.toMatch(/NaN|undefined|Infinity/);
     const visited = report.map.nodes.filter((n) => n.runs > 0).length;
-    expect(svg.match(/<circle /g)?.length).toBe(visited);
-    expect(svg.match(/marker-end="url\(#arrow\)"/g)?.length).toBe(report.map.edges.length);
+    const map = /<g id="map"[^>]*>([\s\S]*?)<\/g>/.exec(svg)![1];
+    expect(map.match(/<circle /g)?.length).toBe(visited);
+    expect(map.match(/marker-end="url\(#arrow\)"/g)?.length).toBe(report.map.edges.length);
     const st = report.stability as Exclude<typeof report.stability, { skipped: string }>;
-    expect(svg).toContain(
-      `Training map: ${report.map.shape} (support ${Math.round(100 * st.verdict.support)}% of ${st.comparable} fits), K=${report.selection.chosenK}`,
-    );
+    // A title, and the map in one sentence with how many fits agree.
+    expect(svg).toContain(`>${escapeXml(mapTitle(report))}</text>`);
+    expect(mapTitle(report)).toBe(`Training map of small (${report.map.shape}, K = ${report.selection.chosenK})`);
+    const sentence = mapSentence(report);
+    expect(sentence).toContain(`${Math.round(100 * st.verdict.support)}% of ${st.comparable} fit`);
+    const words = [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]).join(' ');
+    expect(words).toContain(escapeXml(sentence));
+    // The legend: every entry's words, and each state with its plain words.
+    const legend = /<g id="legend">([\s\S]*)<\/g>/.exec(svg)![1];
+    const legendWords = [...legend.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]).join(' ');
+    for (const e of mapLegend(report, { ghostEdges: true }).entries) expect(legendWords).toContain(escapeXml(e.text));
+    for (const d of describeStates(report)) expect(legendWords).toContain(escapeXml(d.short));
     // Each edge's label carries its support.
     for (const e of report.map.edges)
       expect(svg).toMatch(
@@ -92,8 +106,9 @@ describe('analysis figure', () => {
     expect(out).toMatch(/stroke="#999" stroke-width="1" stroke-dasharray="3 3"/);
     expect(out).toContain('>50%</text>');
     const none = analysisFigureSvg({ ...report, stability: { skipped: 'off', kChoice: st.kChoice } });
-    expect(none).toContain(`Training map: ${report.map.shape}, K=`);
+    expect(none).toContain(`Training map of small (${report.map.shape}, K = `);
     expect(none).not.toContain('stroke-dasharray="3 3"');
+    expect(none).not.toMatch(/ fits? \(K = /);
   });
 
   it('escapes text, and turns characters XML cannot hold into visible escapes', () => {
@@ -119,9 +134,23 @@ describe('analysis figure', () => {
         const renamed: AnalysisReport = structuredClone(report);
         renamed.map.nodes.forEach((n) => n.topFeatures.forEach((f, i) => (f.feature = pick(n.state + i))));
         renamed.map.edges.forEach((e, k) => e.changes.forEach((c, i) => (c.feature = pick(k + i))));
+        renamed.features = renamed.features.map((_, i) => pick(i));
         expect(xmlWellFormedError(analysisFigureSvg(renamed))).toBeNull();
       }),
       { numRuns: 60 },
     );
+  });
+
+  it('no text of the figure overlaps another or leaves the figure, over the shipped map and sampled ones', () => {
+    for (const { name, report: r } of [{ name: 'small', report }, ...mapReportSet(DEFAULT_FEATURES)]) {
+      const figure = analysisFigureSvg(r);
+      const width = Number(/width="(\d+)"/.exec(figure)![1]);
+      const boxes = textBoxes(figure);
+      expect(
+        overlappingPairs(boxes).map(([a, b]) => `${a.text} / ${b.text}`),
+        name,
+      ).toEqual([]);
+      for (const b of boxes) expect(b.x >= 0 && b.x + b.width <= width, `${name}: ${b.text}`).toBe(true);
+    }
   });
 });

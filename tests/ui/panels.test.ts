@@ -107,14 +107,14 @@ describe('curves panel', () => {
 });
 
 describe('model selection and regression panels', () => {
-  it('held-out LL, BIC and AIC against K, the chosen K pinned', () => {
+  it('held-out LL, BIC and AIC against K, the chosen K marked', () => {
     const option = selectionChartOption(report) as {
-      series: { name: string; data: number[][]; markPoint?: { data: { coord: number[] }[] } }[];
+      series: { name: string; data: (string | number)[][]; markLine?: { data: { xAxis: string }[] } }[];
     };
     const rows = report.selection.rows;
     expect(option.series.map((s) => s.name)).toEqual(['held-out LL', 'BIC', 'AIC']);
-    expect(option.series[1].data).toEqual(rows.map((r) => [r.k, r.bic]));
-    expect(option.series[1].markPoint!.data[0].coord[0]).toBe(report.selection.chosenK);
+    expect(option.series[1].data).toEqual(rows.map((r) => [String(r.k), r.bic]));
+    expect(option.series[1].markLine!.data[0].xAxis).toBe(String(report.selection.chosenK));
   });
 
   it('the headline says how K was chosen, and that a fixed states setting chose nothing', () => {

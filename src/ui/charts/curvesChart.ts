@@ -1,11 +1,13 @@
 /** A column of every run against its step, each segment coloured by the state the run was in at that checkpoint. */
 import type { AnalysisReport } from '../../analysis/index.ts';
 import type { RunBundle } from '../../io/runBundle.ts';
-import { stateColor } from './palette.ts';
+import { colorOfState, stateColor } from './palette.ts';
 
 export interface CurveSeries {
   key: string;
   points: [number, number, number][];
+  /** A state's colour, by its identity in the report the series came from. */
+  colorOf?: (state: number) => string;
 }
 
 /** [step, value, state] per checkpoint of every included run that has the column; NaN values are left out. */
@@ -26,7 +28,7 @@ export function curveSeries(bundle: RunBundle, report: AnalysisReport, column: s
         if (Number.isFinite(values[t]))
           points.push([run.checkpoints.step[t], values[t], r.path![Math.min(t, r.path!.length - 1)]]);
       }
-      return [{ key: r.key, points }];
+      return [{ key: r.key, points, colorOf: (state: number) => colorOfState(report, state) }];
     });
 }
 
@@ -85,6 +87,7 @@ export function curvesOptionOf(
   const byState = stateSeriesData(series);
   const selected = series.find((s) => s.key === selectedRun);
   const states = [...byState.keys()].sort((a, b) => a - b);
+  const colorOf = series[0]?.colorOf ?? stateColor;
   return {
     animation: false,
     grid: { left: 56, right: 16, top: 24, bottom: 36 },
@@ -103,7 +106,7 @@ export function curvesOptionOf(
         data: byState.get(state),
         connectNulls: false,
         showSymbol: false,
-        color: stateColor(state),
+        color: colorOf(state),
         lineStyle: { width: 1.2, opacity: selected ? 0.15 : 0.8 },
         emphasis: { disabled: true },
       })),
@@ -113,7 +116,7 @@ export function curvesOptionOf(
             name: selected.key,
             data: seg.points.map(([x, y]) => [x, y, series.indexOf(selected)]),
             showSymbol: false,
-            color: stateColor(seg.state),
+            color: colorOf(seg.state),
             lineStyle: { width: 3, opacity: 1 },
             z: 5,
           }))

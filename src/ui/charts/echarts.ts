@@ -1,8 +1,9 @@
-/** ECharts with only the parts the lab draws (graph, line, bar, custom, scatter, lines), for both canvas and SVG output. */
+/** ECharts with only the parts the lab draws (graph, line, bar, custom, scatter, lines, with mark lines and points), for both canvas and SVG output. */
 import { BarChart, CustomChart, GraphChart, LineChart, LinesChart, ScatterChart } from 'echarts/charts';
 import {
   GridComponent,
   LegendComponent,
+  MarkLineComponent,
   MarkPointComponent,
   TitleComponent,
   TooltipComponent,
@@ -20,6 +21,7 @@ echarts.use([
   GridComponent,
   TooltipComponent,
   LegendComponent,
+  MarkLineComponent,
   MarkPointComponent,
   TitleComponent,
   CanvasRenderer,

@@ -1,18 +1,37 @@
 /**
- * The training map as an ECharts graph on a cartesian grid: states sized by occupancy and placed left to right by
- * mean first visit, edges weighted by the runs that take them (and by their support across restarts when the
- * analysis measured it), detour states ringed, a chosen run's path drawn over the rest.
+ * The training map as an ECharts graph on a cartesian grid, drawn from the pixel layout the CLI figure shares
+ * (src/render/mapLayout.ts): states sized by occupancy at their mean first visit, each numbered inside and named in
+ * plain words beside it, arrows as wide as the runs taking them and as faint as their support is low, detours ringed,
+ * a chosen run's path drawn over the rest. Labels sit in a layer of their own where the layout put them, so none
+ * covers a state or another label.
  */
 import type { AnalysisReport } from '../../analysis/index.ts';
+import { edgeLabelText } from '../../explain/legend.ts';
+import { describeStates, type StateDescription } from '../../explain/stateWords.ts';
+import { edgeSupport } from '../../explain/support.ts';
 import { safeText } from '../../io/safeText.ts';
+import { edgeWidth, layoutMap, type LaidLabel, type MapLayout } from '../../render/mapLayout.ts';
 import { chartLabel, type ChartLabel } from './chartText.ts';
-import { placeStates } from './mapLayout.ts';
-import { DETOUR_COLOR, INK, MUTED, stateColor } from './palette.ts';
+import { colorOfState, DETOUR_COLOR, INK, MUTED } from './palette.ts';
+
+export { measuredStability } from '../../explain/support.ts';
 
 export interface MapView {
   /** Key of the run whose path is lit (AnalysisReport.runs[].key). */
   selectedRun?: string | null;
+  /** The chart's size in pixels (the layout is made for it). */
+  width?: number;
+  height?: number;
+  /** A small map beside others: no axis name, state words only where they fit. */
+  compact?: boolean;
 }
+
+/** Room below the plot for the axis labels and the axis name. */
+export const MAP_MARGIN = { left: 8, right: 8, top: 8, bottom: 44 };
+/** A compact map's axis has labels and no name. */
+const COMPACT_MARGIN = { left: 6, right: 6, top: 6, bottom: 26 };
+
+const marginOf = (view: MapView) => (view.compact ? COMPACT_MARGIN : MAP_MARGIN);
 
 export interface MapNodeDatum {
   id: string;
@@ -21,11 +40,14 @@ export interface MapNodeDatum {
   state: number;
   symbolSize: number;
   itemStyle: Record<string, unknown>;
+  /** The state's number, inside its circle. */
   label: ChartLabel & Record<string, unknown>;
   detour: boolean;
   occupancy: number;
   runs: number;
   topFeatures: string;
+  /** The state in plain words ("weights shrink: L2 norm ↓0.6 SD, …"). */
+  words: string;
   /** Keys of the runs whose paths visit the state. */
   visitors: string[];
 }
@@ -37,21 +59,26 @@ export interface MapLinkDatum {
   to: number;
   runs: number;
   probability: number;
-  label: ChartLabel & { fontSize: number; color: string };
-  emphasis: { label: ChartLabel };
+  /** The arrow's label as drawn in the label layer ("36 · 100%"); not drawn by the graph itself. */
+  label: ChartLabel & { show: false };
   /** What changes along the edge (the destination's top features), as text. */
   change: string;
   lineStyle: { width: number; color: string; opacity: number; curveness: number; type?: string };
   /** On the selected run's path. */
   onPath: boolean;
-  /** Share of comparable restarts whose map has this edge (undefined when stability was not measured). */
+  /** Share of the fits whose map has this edge (undefined when stability was not measured). */
   support?: number;
 }
 
-/** The stability part of a report, when it was measured. */
-export function measuredStability(report: AnalysisReport) {
-  const st = report.stability;
-  return st && !('skipped' in st) ? st : null;
+/** One label of the label layer, centred where the layout placed it. */
+export interface MapLabelDatum {
+  /** `S3` for a state's words, `S1>S2` for an arrow's label. */
+  id: string;
+  value: [number, number];
+  text: string;
+  /** Its box on the chart, in pixels (for tests and hit checks). */
+  box: { x: number; y: number; width: number; height: number };
+  label: ChartLabel & Record<string, unknown>;
 }
 
 /** Consecutive distinct states of a path. */
@@ -61,56 +88,79 @@ function steps(path: readonly number[]): [number, number][] {
   return out;
 }
 
+/** A state's words as the map writes them, longest first: the layout takes the first that fits. */
+export function stateLabelVariants(d: StateDescription | undefined, detour: boolean): string[][] {
+  const words = d?.short ?? '';
+  const cut = words.length > 16 ? `${words.slice(0, 15)}…` : words;
+  if (detour) return [[`detour · ${words}`], [`detour · ${cut}`], ['detour']];
+  return [[words], [cut]].filter((v) => v[0] !== '');
+}
+
 export function mapChartData(
   report: AnalysisReport,
   view: MapView = {},
-): { nodes: MapNodeDatum[]; links: MapLinkDatum[]; xMax: number } {
-  const placed = placeStates(report);
+): { nodes: MapNodeDatum[]; links: MapLinkDatum[]; labels: MapLabelDatum[]; layout: MapLayout } {
   const detours = new Set(report.detours);
+  const words = new Map(describeStates(report).map((d) => [d.state, d]));
+  const layout = layoutMap(report, {
+    width: view.width ?? 720,
+    height: view.height ?? 340,
+    margin: marginOf(view),
+    nodeLabels: (s) => stateLabelVariants(words.get(s), detours.has(s)),
+    edgeLabels: (e) => [[edgeLabelText(e.runs, edgeSupport(report, e.from, e.to))]],
+  });
+  const { plot, xDomain } = layout;
+  const toData = (x: number, y: number): [number, number] => [
+    xDomain[0] + ((x - plot.x) / plot.width) * (xDomain[1] - xDomain[0]),
+    y - plot.y,
+  ];
   const selected = view.selectedRun ? report.runs.find((r) => r.key === view.selectedRun) : undefined;
   const pathEdges = new Set((selected?.path ? steps(selected.path) : []).map(([a, b]) => `${a}>${b}`));
   const pathStates = new Set(selected?.path ?? []);
   const maxRuns = Math.max(1, ...report.map.edges.map((e) => e.runs));
-  const nodes: MapNodeDatum[] = placed.map((p) => {
+  const labels: MapLabelDatum[] = [];
+  const nodes: MapNodeDatum[] = layout.nodes.map((p) => {
     const node = report.map.nodes[p.state];
     const detour = detours.has(p.state);
-    const dim = selected && !pathStates.has(p.state);
+    const dim = Boolean(selected && !pathStates.has(p.state));
+    if (p.label) labels.push(labelDatum(`S${p.state}`, p.label, toData, dim ? MUTED : detour ? DETOUR_COLOR : INK));
     return {
       id: `S${p.state}`,
       name: `state ${p.state}`,
-      value: [p.x, p.lane],
+      value: toData(p.cx, p.cy),
       state: p.state,
-      symbolSize: p.size,
+      symbolSize: 2 * p.r,
       itemStyle: {
-        color: stateColor(p.state),
+        color: colorOfState(report, p.state),
         opacity: dim ? 0.3 : 1,
         borderColor: detour ? DETOUR_COLOR : '#ffffff',
         borderWidth: detour ? 4 : 1.5,
         borderType: detour ? 'dashed' : 'solid',
       },
       label: {
-        position: 'bottom',
-        distance: 6,
-        ...chartLabel(
-          `${p.state}${detour ? ' (detour)' : ''}\n${node.topFeatures.map((f) => safeText(f.feature, 40)).join(', ')}`,
-        ),
-        fontSize: 11,
-        color: detour ? DETOUR_COLOR : INK,
-        lineHeight: 14,
+        ...chartLabel(String(p.state)),
+        position: 'inside',
+        fontSize: Math.min(12, Math.max(9, p.r * 0.9)),
+        fontWeight: 'bold',
+        color: '#ffffff',
+        textBorderColor: 'rgba(0,0,0,0.35)',
+        textBorderWidth: 2,
       },
       detour,
       occupancy: node.occupancy,
       runs: node.runs,
       topFeatures: node.label,
+      words: words.get(p.state)?.text ?? '',
       visitors: report.runs.filter((r) => r.path?.includes(p.state)).map((r) => r.key),
     };
   });
-  const stability = measuredStability(report);
+  const curveness = new Map(layout.edges.map((e) => [`${e.from}>${e.to}`, e]));
   const links: MapLinkDatum[] = report.map.edges.map((e) => {
     const onPath = pathEdges.has(`${e.from}>${e.to}`);
-    const support = stability?.edges.find((x) => x.from === e.from && x.to === e.to)?.support;
-    const supportText = support === undefined ? '' : ` · ${Math.round(100 * support)}%`;
-    const reverse = report.map.edges.some((o) => o.from === e.to && o.to === e.from);
+    const support = edgeSupport(report, e.from, e.to);
+    const laid = curveness.get(`${e.from}>${e.to}`);
+    if (laid?.label)
+      labels.push(labelDatum(`S${e.from}>S${e.to}`, laid.label, toData, selected && !onPath ? MUTED : INK, 0.85));
     return {
       source: `S${e.from}`,
       target: `S${e.to}`,
@@ -118,49 +168,70 @@ export function mapChartData(
       to: e.to,
       runs: e.runs,
       probability: e.probability,
-      // The run count stays on the edge; what changes along it shows on hover and in the transitions table.
-      label: { ...chartLabel(`${e.runs}${supportText}`), fontSize: 10, color: selected && !onPath ? MUTED : INK },
-      emphasis: {
-        label: {
-          ...chartLabel(
-            `${e.from}→${e.to}: ${e.runs} run${e.runs === 1 ? '' : 's'}, p ${e.probability.toFixed(2)} · ${safeText(e.label, 160)}`,
-          ),
-        },
-      },
+      label: { ...chartLabel(edgeLabelText(e.runs, support)), show: false },
       change: safeText(e.label, 160),
       lineStyle: {
-        width: 1 + 7 * (e.runs / maxRuns),
+        width: edgeWidth(e.runs, maxRuns),
         color: onPath ? INK : MUTED,
-        // Edges few comparable restarts agree on are drawn faint and dashed.
+        // Edges few fits agree on are drawn faint and dashed.
         opacity: selected ? (onPath ? 1 : 0.25) : support === undefined ? 0.85 : 0.3 + 0.6 * support,
         ...(support !== undefined && support < 0.5 ? { type: 'dashed' } : {}),
-        // Opposite edges bend apart so j→k and k→j stay readable.
-        curveness: reverse ? 0.25 : 0.08,
+        curveness: laid?.curveness ?? 0.08,
       },
       onPath,
       ...(support !== undefined ? { support } : {}),
     };
   });
-  return { nodes, links, xMax: Math.max(1, ...placed.map((p) => p.x)) };
+  return { nodes, links, labels, layout };
+}
+
+function labelDatum(
+  id: string,
+  laid: LaidLabel,
+  toData: (x: number, y: number) => [number, number],
+  color: string,
+  background = 0.9,
+): MapLabelDatum {
+  const r = laid.rect;
+  const text = laid.lines.join('\n');
+  return {
+    id,
+    value: toData(r.x + r.width / 2, r.y + r.height / 2),
+    text,
+    box: { ...r },
+    label: {
+      ...chartLabel(text),
+      position: 'inside',
+      align: 'center',
+      verticalAlign: 'middle',
+      fontSize: laid.fontSize,
+      lineHeight: laid.lineHeight,
+      color,
+      backgroundColor: `rgba(255,255,255,${background})`,
+      padding: [1, 2],
+      borderRadius: 2,
+    },
+  };
 }
 
 /** The ECharts option for the map panel. */
 export function mapChartOption(report: AnalysisReport, view: MapView = {}): Record<string, unknown> {
-  const { nodes, links, xMax } = mapChartData(report, view);
+  const { nodes, links, labels, layout } = mapChartData(report, view);
   return {
     animationDurationUpdate: 300,
-    grid: { left: 40, right: 60, top: 30, bottom: 60 },
+    grid: { ...marginOf(view) },
     xAxis: {
       type: 'value',
-      min: -0.06 * xMax,
-      max: 1.08 * xMax,
-      name: 'mean first visit (checkpoint)',
+      min: layout.xDomain[0],
+      max: layout.xDomain[1],
+      name: view.compact ? '' : 'mean first visit (checkpoint)',
       nameLocation: 'middle',
-      nameGap: 28,
+      nameGap: 26,
       splitLine: { show: false },
-      axisLabel: { showMinLabel: false, showMaxLabel: false },
+      axisLine: { onZero: false },
+      axisLabel: { showMinLabel: false, showMaxLabel: false, hideOverlap: true },
     },
-    yAxis: { type: 'value', min: -2.6, max: 2.6, show: false },
+    yAxis: { type: 'value', min: 0, max: layout.plot.height, inverse: true, show: false },
     tooltip: { trigger: 'item', confine: true, formatter: mapTooltip },
     series: [
       {
@@ -173,11 +244,21 @@ export function mapChartOption(report: AnalysisReport, view: MapView = {}): Reco
         emphasis: { focus: 'adjacency', lineStyle: { width: 6 } },
         lineStyle: { opacity: 0.85 },
       },
+      {
+        type: 'scatter',
+        name: 'labels',
+        silent: true,
+        tooltip: { show: false },
+        symbolSize: 0,
+        itemStyle: { opacity: 1 },
+        z: 5,
+        data: labels.map((l) => ({ value: l.value, label: l.label })),
+      },
     ],
   };
 }
 
-/** Hovering a state: its top features and its runs; hovering an edge: what changes along it. */
+/** Hovering a state: its words, top features and runs; hovering an edge: what changes along it. */
 export function mapTooltip(p: { dataType?: string; data?: unknown }): string {
   if (p.dataType === 'node') {
     const n = p.data as MapNodeDatum;
@@ -187,6 +268,7 @@ export function mapTooltip(p: { dataType?: string; data?: unknown }): string {
         : n.visitors.join(', ');
     return [
       `<b>state ${n.state}</b>${n.detour ? ' — detour' : ''}`,
+      ...(n.words ? [escapeHtml(n.words)] : []),
       `occupancy ${(100 * n.occupancy).toFixed(1)}% · ${n.runs} runs`,
       `most important features: ${escapeHtml(safeText(n.topFeatures, 200))}`,
       `runs: ${escapeHtml(runs)}`,
@@ -194,7 +276,7 @@ export function mapTooltip(p: { dataType?: string; data?: unknown }): string {
   }
   if (p.dataType === 'edge') {
     const e = p.data as MapLinkDatum;
-    const sup = e.support === undefined ? '' : `<br>in ${Math.round(100 * e.support)}% of comparable restarts`;
+    const sup = e.support === undefined ? '' : `<br>in ${Math.round(100 * e.support)}% of the fits`;
     return `<b>${e.from} → ${e.to}</b><br>${e.runs} runs · p ${e.probability.toFixed(3)}<br>${escapeHtml(e.change)}${sup}`;
   }
   return '';

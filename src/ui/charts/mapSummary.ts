@@ -1,14 +1,14 @@
 /** The map in words, for the panel's accessible text (screen readers and tests read it). */
 import type { AnalysisReport } from '../../analysis/index.ts';
+import { supportBasis, supportText, verdictSupport } from '../../explain/support.ts';
 
 export function mapSummaryText(report: AnalysisReport): string {
   const visited = report.map.nodes.filter((n) => n.runs > 0);
   const included = report.runs.filter((r) => r.included).length;
   const edges = report.map.edges.map((e) => `${e.from}→${e.to} (${e.runs} run${e.runs === 1 ? '' : 's'})`);
-  const st = report.stability && !('skipped' in report.stability) ? report.stability : null;
-  const support = st
-    ? `, supported by ${Math.round(100 * st.verdict.support)}% of ${st.comparable} comparable restart${st.comparable === 1 ? '' : 's'}`
-    : '';
+  const basis = supportBasis(report);
+  const share = verdictSupport(report);
+  const support = basis && share !== null ? `, supported by ${supportText(share, basis)}` : '';
   const shape =
     (report.map.shape === 'linear'
       ? `linear${report.map.order ? ` (${report.map.order.join(' → ')})` : ''}`

@@ -1,7 +1,9 @@
 /** The regression panel's two charts: coefficients per state (detours marked) and the spread of convergence times. */
 import type { AnalysisReport } from '../../analysis/index.ts';
-import { DETOUR_COLOR, stateColor } from './palette.ts';
+import { compactNumber } from './axisFormat.ts';
+import { colorOfState, DETOUR_COLOR } from './palette.ts';
 
+/** Bars in their states' colours; a detour's bar has the map's dashed red outline. */
 export function coefficientChartOption(report: AnalysisReport): Record<string, unknown> | null {
   if ('skipped' in report.regression) return null;
   const reg = report.regression;
@@ -9,25 +11,36 @@ export function coefficientChartOption(report: AnalysisReport): Record<string, u
   const states = reg.states.filter((k) => Number.isFinite(reg.coefficients[k]));
   return {
     animation: false,
-    grid: { left: 56, right: 12, top: 16, bottom: 36 },
+    grid: { left: 58, right: 12, top: 12, bottom: 40 },
     tooltip: { trigger: 'item' },
     xAxis: {
       type: 'category',
-      data: states.map((k) => `${k}${detours.has(k) ? ' ⚑' : ''}`),
+      data: states.map(String),
       name: 'state',
       nameLocation: 'middle',
-      nameGap: 22,
+      nameGap: 24,
+      // Every state is named; on a crowded axis ECharts drops the labels that would touch rather than overlap them.
+      axisLabel: { interval: 0, fontSize: states.length > 8 ? 10 : 11, hideOverlap: true },
     },
-    yAxis: { type: 'value', name: 'checkpoints', scale: false },
+    yAxis: {
+      type: 'value',
+      name: 'checkpoints',
+      nameLocation: 'middle',
+      nameRotate: 90,
+      nameGap: 42,
+      scale: false,
+      axisLabel: { formatter: compactNumber, fontSize: 11 },
+    },
     series: [
       {
         type: 'bar',
         data: states.map((k) => ({
           value: reg.coefficients[k],
           itemStyle: {
-            color: stateColor(k),
+            color: colorOfState(report, k),
             borderColor: detours.has(k) ? DETOUR_COLOR : undefined,
             borderWidth: detours.has(k) ? 2 : 0,
+            borderType: detours.has(k) ? 'dashed' : 'solid',
           },
         })),
       },
@@ -58,16 +71,25 @@ export function histogramChartOption(report: AnalysisReport): Record<string, unk
   if (h.counts.length === 0) return null;
   return {
     animation: false,
-    grid: { left: 40, right: 12, top: 16, bottom: 36 },
+    grid: { left: 44, right: 12, top: 12, bottom: 40 },
     tooltip: { trigger: 'item' },
     xAxis: {
       type: 'category',
       data: h.counts.map((_, i) => `${h.edges[i]}–${h.edges[i + 1] - 1}`),
       name: 'convergence checkpoint',
       nameLocation: 'middle',
-      nameGap: 22,
+      nameGap: 24,
+      axisLabel: { fontSize: 11, hideOverlap: true },
     },
-    yAxis: { type: 'value', minInterval: 1, name: 'runs' },
+    yAxis: {
+      type: 'value',
+      minInterval: 1,
+      name: 'runs',
+      nameLocation: 'middle',
+      nameRotate: 90,
+      nameGap: 28,
+      axisLabel: { formatter: compactNumber, fontSize: 11 },
+    },
     series: [{ type: 'bar', data: h.counts, itemStyle: { color: '#6b7b8c' } }],
   };
 }

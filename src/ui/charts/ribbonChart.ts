@@ -1,6 +1,6 @@
 /** One ribbon per run: its Viterbi path over checkpoints, a cell per checkpoint coloured by state. */
 import type { AnalysisReport, RunSummary } from '../../analysis/index.ts';
-import { stateColor } from './palette.ts';
+import { colorOfState } from './palette.ts';
 
 export type RibbonOrder = 'run' | 'convergence';
 
@@ -80,7 +80,10 @@ export function ribbonChartOption(
           return {
             type: 'rect',
             shape: { x: start[0], y: start[1] - height / 2, width: Math.max(1, end[0] - start[0]), height },
-            style: { fill: stateColor(api.value(3)), opacity: selectedRun && row?.key !== selectedRun ? 0.45 : 1 },
+            style: {
+              fill: colorOfState(report, api.value(3)),
+              opacity: selectedRun && row?.key !== selectedRun ? 0.45 : 1,
+            },
           };
         },
       },

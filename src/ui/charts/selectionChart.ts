@@ -1,5 +1,6 @@
 /** Model selection against K (the paper's Fig. 10): held-out log-likelihood, BIC and AIC, the chosen K marked. */
 import type { AnalysisReport } from '../../analysis/index.ts';
+import { compactNumber } from './axisFormat.ts';
 
 /** The panel's headline: the chosen K and how it was chosen (a fixed `states` setting is no selection at all). */
 export function selectionHeadline(report: AnalysisReport): string {
@@ -12,20 +13,40 @@ export function selectionHeadline(report: AnalysisReport): string {
   return `chosen K = ${report.selection.chosenK} (${by}) · ${data}`;
 }
 
+/**
+ * Axis names stand beside their axes (turned), the legend sits below the K axis and the chosen K is a dashed line
+ * labelled above the plot, so no label of the chart can land on another.
+ */
 export function selectionChartOption(report: AnalysisReport): Record<string, unknown> {
   const rows = report.selection.rows.filter((r) => Number.isFinite(r.bic));
   const chosen = report.selection.chosenK;
-  const point = (v: (r: (typeof rows)[number]) => number) => rows.map((r) => [r.k, v(r)]);
+  const ks = rows.map((r) => r.k);
+  const point = (v: (r: (typeof rows)[number]) => number) => rows.map((r) => [String(r.k), v(r)]);
+  const yAxis = (name: string, side: 'left' | 'right') => ({
+    type: 'value',
+    name,
+    position: side,
+    nameLocation: 'middle',
+    nameRotate: side === 'left' ? 90 : -90,
+    nameGap: 44,
+    scale: true,
+    splitLine: { show: side === 'left' },
+    axisLabel: { formatter: compactNumber, showMaxLabel: false, fontSize: 11 },
+  });
   return {
     animation: false,
-    grid: { left: 64, right: 64, top: 34, bottom: 36 },
-    legend: { top: 0, textStyle: { fontSize: 11 } },
+    grid: { left: 62, right: 62, top: 22, bottom: 62 },
+    legend: { bottom: 0, itemGap: 14, textStyle: { fontSize: 11 } },
     tooltip: { trigger: 'axis' },
-    xAxis: { type: 'value', name: 'K (states)', nameLocation: 'middle', nameGap: 22, minInterval: 1 },
-    yAxis: [
-      { type: 'value', name: 'held-out LL', scale: true },
-      { type: 'value', name: 'BIC / AIC', scale: true },
-    ],
+    xAxis: {
+      type: 'category',
+      data: ks.map(String),
+      name: 'K (states)',
+      nameLocation: 'middle',
+      nameGap: 24,
+      axisLabel: { fontSize: 11 },
+    },
+    yAxis: [yAxis('held-out LL', 'left'), yAxis('BIC / AIC', 'right')],
     series: [
       { type: 'line', name: 'held-out LL', data: point((r) => r.heldOutLogLikelihood), yAxisIndex: 0 },
       {
@@ -33,10 +54,12 @@ export function selectionChartOption(report: AnalysisReport): Record<string, unk
         name: 'BIC',
         data: point((r) => r.bic),
         yAxisIndex: 1,
-        markPoint: {
-          symbol: 'pin',
-          symbolSize: 36,
-          data: rows.filter((r) => r.k === chosen).map((r) => ({ coord: [r.k, r.bic], value: `K=${r.k}` })),
+        markLine: {
+          silent: true,
+          symbol: 'none',
+          lineStyle: { type: 'dashed', color: '#1f2933' },
+          label: { position: 'end', formatter: () => `chosen K = ${chosen}`, fontSize: 11, color: '#1f2933' },
+          data: ks.includes(chosen) ? [{ xAxis: String(chosen) }] : [],
         },
       },
       { type: 'line', name: 'AIC', data: point((r) => r.aic), yAxisIndex: 1, lineStyle: { type: 'dashed' } },
