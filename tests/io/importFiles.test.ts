@@ -34,7 +34,7 @@ describe('importing files of any format Trainmap reads', () => {
     expect(detectFormat({ name: 'seed0.csv', text: ',l1,code_sparsity,step\n0,1,2,3' })).toBe('authors-csv');
     expect(detectFormat({ name: 'run-a-tag-b.csv', text: 'Wall time,Step,Value\n1,2,3' })).toBe('tensorboard-csv');
     expect(() => detectFormat({ name: 'x.csv', text: 'a,b\n1,2' })).toThrow(
-      "x.csv, line 1: not a format Trainmap reads (header: a,b); expected a long CSV with run and step columns, the authors' per-run CSV (,l1,l2,trace,…,step), or a TensorBoard export (Wall time,Step,Value)",
+      "x.csv, line 1: not a format Trainmap reads (header: a,b); expected a long table with a run column (run, run_id, seed) and a step column (step, global_step, iteration, epoch), the authors' per-run CSV (,l1,l2,trace,…,step), a TensorBoard export (Wall time,Step,Value) or event file, or a W&B chart export (Step, <run> - <metric>, …)",
     );
     expect(() => detectFormat({ name: 'x.csv', text: '\n\n' })).toThrow('x.csv: the file is empty');
   });
