@@ -19,7 +19,7 @@ with each run stored a different way, as different writers store scalars:
   seed4         DT_DOUBLE in double_val, all tags of a step in one Event
   seed5         DT_DOUBLE in tensor_content, split over two files in the run's folder (steps < 25, then the rest)
 
-Float32 values are rounded as float32 in the long CSV too (written as the shortest decimal of that double), so the
+The accuracies are logged as train_accuracy and eval_accuracy, names the reader maps to ours. Float32 values are rounded as float32 in the long CSV too (written as the shortest decimal of that double), so the
 expected bundle is exact. And the damaged inputs, each named for what is wrong:
 
   tests/fixtures/tfevents-damaged/bad-data-crc/events.out.tfevents.1      a flipped byte in record 3's data
@@ -161,6 +161,9 @@ def read_long(path):
     return columns, runs
 
 
+# The accuracies are logged under the authors' names (their pipeline writes them so): the reader renames them to ours.
+TAG = {"train_acc": "train_accuracy", "eval_acc": "eval_accuracy"}
+
 HOW = {
     "seed0": ("simple", False),
     "seed1": ("simple", False),
@@ -182,7 +185,7 @@ def write_run(folder, run, rows, columns, how, together):
             step = int(r["step"])
             values = []
             for c in columns:
-                values.append(value(c, how, float(r[c]), c not in seen))
+                values.append(value(TAG.get(c, c), how, float(r[c]), c not in seen))
                 seen.add(c)
             wall = t0 + 1000 * k + i
             if together:

@@ -88,7 +88,8 @@ export class ImportError extends BundleError {
 
 function unitOf(problems: readonly ImportProblem[]): string {
   const runs = problems.filter((p) => p.run !== undefined).length;
-  return runs === problems.length ? 'runs' : runs === 0 ? 'files' : 'files or runs';
+  const unit = runs === problems.length ? 'run' : runs === 0 ? 'file' : 'file or run';
+  return problems.length === 1 ? unit : unit.replace(/(file|run)/g, '$1s');
 }
 
 export const FORMAT_NAMES: Record<ImportFormat, string> = {

@@ -28,10 +28,17 @@ export function seedInName(name: string): number | null {
   return m ? Number(m[1]) : null;
 }
 
-/** Joins each run's columns on their common steps; runs in natural order of their names, columns likewise. */
-export function joinRunSeries(byRun: ReadonlyMap<string, RunSeries>): JoinedRuns {
+/**
+ * Joins each run's columns on their common steps; runs in natural order of their names (seed2 before seed10), or in
+ * the order given (W&B's, the order of the chart's legend); columns in natural order.
+ */
+export function joinRunSeries(
+  byRun: ReadonlyMap<string, RunSeries>,
+  order: 'natural' | 'given' = 'natural',
+): JoinedRuns {
   const out: JoinedRuns = { runs: [], dropped: [], bad: [] };
-  for (const run of [...byRun.keys()].sort(naturalCompare)) {
+  const names = [...byRun.keys()];
+  for (const run of order === 'natural' ? names.sort(naturalCompare) : names) {
     const columns = [...byRun.get(run)!].sort((a, b) => naturalCompare(a[0], b[0]));
     const all = columns.map(([, c]) => c.series);
     const steps = [...all[0].keys()].filter((s) => all.every((x) => x.has(s))).sort((a, b) => a - b);

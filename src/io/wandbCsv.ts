@@ -262,7 +262,7 @@ export function readWandbFiles(files: readonly { name: string; text: string }[],
     if (bad.has(run)) byRun.delete(run);
     else byRun.set(run, renamed);
   }
-  const joined = joinRunSeries(byRun);
+  const joined = joinRunSeries(byRun, 'given');
   for (const b of joined.bad) bad.set(b.run, { run: b.run, file: b.error.file, error: b.error });
   return {
     bundle: {
