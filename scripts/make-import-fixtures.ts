@@ -193,7 +193,7 @@ for (const [metric, , value] of CHARTS) {
     lines.push(
       quotedCsv([
         10 * t,
-        ...wbRuns.flatMap((r) =>
+        ...wbRuns.flatMap((r): (string | number)[] =>
           gap(r, metric, t) ? ['', '', ''] : [value(r.rows[t]), value(r.rows[t]), value(r.rows[t])],
         ),
       ]),

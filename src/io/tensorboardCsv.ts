@@ -53,8 +53,8 @@ export interface TensorboardImport {
   tags: string[];
   /** Rows left out because another tag of the same run has no value at their step. */
   dropped: JoinedRuns['dropped'];
-  /** Runs left out, each with the first problem among its files. */
-  bad: { run: string; file: string; error: BundleError }[];
+  /** Runs left out, each with the first problem among its files; files whose run cannot be told have no run. */
+  bad: { run?: string; file: string; error: BundleError }[];
 }
 
 function parseSeries(text: string, file: string): Series {
@@ -117,11 +117,14 @@ export function readTensorboardFiles(
 ): TensorboardImport {
   const byRun = new Map<string, RunSeries>();
   const mapping = new Map<string, string>();
-  const bad = new Map<string, { run: string; file: string; error: BundleError }>();
+  const bad = new Map<string, { run?: string; file: string; error: BundleError }>();
   const { relative } = relativeToCommonFolder(files.map((f) => f.name));
   for (const [i, f] of files.entries()) {
     const rt = runAndTag(relative[i]);
-    if ('error' in rt) throw new BundleError(f.name, null, null, rt.error);
+    if ('error' in rt) {
+      bad.set(`file ${f.name}`, { file: f.name, error: new BundleError(f.name, null, null, rt.error) });
+      continue;
+    }
     const column = columnForTag(rt.tag);
     const tags: RunSeries = byRun.get(rt.run) ?? new Map();
     byRun.set(rt.run, tags);
