@@ -179,7 +179,6 @@ export function importFiles(files: readonly InputFile[], group?: string, options
       ).message,
     });
   }
-  if (problems.length && !options.skipBad) throw new ImportError(problems, 0);
   const name = group ?? (sorted.length === 1 ? baseName(sorted[0].name).replace(/\.[^.]*$/, '') : 'runs');
   const inputs = same.map((d) => d.file);
   const texts = () => inputs.map((f) => ({ name: f.name, text: textOf(f, cache) }));

@@ -4,6 +4,7 @@
  * column at other steps are left out and counted, never dropped silently.
  */
 import { BundleError } from './bundleError.ts';
+import { aliasesFor, type Rename } from './metricAliases.ts';
 import { naturalCompare } from './csvRecords.ts';
 import { newCheckpoints, type Run } from './runBundle.ts';
 import { quoted } from './safeText.ts';
@@ -72,4 +73,41 @@ export function describeDropped(dropped: JoinedRuns['dropped'], what: 'tag' | 'm
     (d) =>
       `run ${d.run}: ${d.rows} row${d.rows > 1 ? 's' : ''} of '${d.column}' left out (steps some other ${what} of the run did not log)`,
   );
+}
+
+/**
+ * Renames the columns of every run by the alias tables (metricAliases.ts, over the names of all runs together) and
+ * joins them. A run where a rename lands on a column it already has (or on `step`) is left out with why.
+ */
+export function renameAndJoin(
+  byRun: ReadonlyMap<string, RunSeries>,
+  order: 'natural' | 'given' = 'natural',
+): JoinedRuns & { renames: Rename[] } {
+  const renames = aliasesFor([...new Set([...byRun.values()].flatMap((m) => [...m.keys()]))]);
+  const to = new Map(renames.map((r) => [r.from, r.to]));
+  const renamed = new Map<string, RunSeries>();
+  const bad: JoinedRuns['bad'] = [];
+  for (const [run, columns] of byRun) {
+    const out: RunSeries = new Map();
+    for (const [name, c] of columns) {
+      const column = to.get(name) ?? name;
+      const other = [...columns.keys()].find((o) => o !== name && (to.get(o) ?? o) === column);
+      if (column === 'step' || other !== undefined) {
+        bad.push({
+          run,
+          error: new BundleError(
+            c.file,
+            null,
+            null,
+            `run ${quoted(run)}: ${quoted(name)} would become column '${column}', which ${other !== undefined ? `${quoted(other)} also becomes` : 'the steps fill'}`,
+          ),
+        });
+        break;
+      }
+      out.set(column, c);
+    }
+    if (out.size === columns.size) renamed.set(run, out);
+  }
+  const joined = joinRunSeries(renamed, order);
+  return { ...joined, bad: [...bad, ...joined.bad], renames };
 }

@@ -7,10 +7,10 @@
  */
 import { BundleError } from './bundleError.ts';
 import { baseName, naturalCompare, relativeToCommonFolder } from './csvRecords.ts';
-import { aliasesFor, type Rename } from './metricAliases.ts';
+import type { Rename } from './metricAliases.ts';
 import { RUN_BUNDLE_FORMAT, type RunBundle } from './runBundle.ts';
 import { quoted } from './safeText.ts';
-import { joinRunSeries, type JoinedRuns, type RunSeries } from './seriesJoin.ts';
+import { renameAndJoin, type JoinedRuns, type RunSeries } from './seriesJoin.ts';
 import { readEventFile, type ScalarPoints } from './tfEvents.ts';
 
 export interface ByteInput {
@@ -96,53 +96,22 @@ export function readEventFiles(files: readonly ByteInput[], group: string): Even
     }
   });
   for (const run of bad.keys()) tags.delete(run);
-  const allTags = [...new Set([...tags.values()].flatMap((t) => [...t.keys()]))];
-  const renames = aliasesFor(allTags);
-  const column = new Map(allTags.map((t) => [t, t]));
-  for (const r of renames) column.set(r.from, r.to);
   const byRun = new Map<string, RunSeries>();
   for (const [run, series] of tags) {
-    const cols: RunSeries = new Map();
-    for (const [tag, t] of series) {
-      const name = column.get(tag)!;
-      const other = [...series.keys()].find((o) => o !== tag && column.get(o) === name);
-      if (name === 'step' || other !== undefined) {
-        bad.set(run, {
-          run,
-          file: t.file,
-          error: new BundleError(
-            t.file,
-            null,
-            null,
-            `tag ${quoted(tag)} would become column '${name}', which ${other !== undefined ? `tag ${quoted(other)} also becomes` : 'the steps fill'}`,
-          ),
-        });
-        break;
-      }
-      cols.set(name, { file: t.file, series: t.series });
-    }
-    if (!bad.has(run) && cols.size === 0)
+    if (series.size === 0) {
+      const file = sorted[runOf.indexOf(run)].name;
+      const others = skippedTags.filter((t) => t.run === run).map((t) => t.tag);
+      const only = others.length ? ` (only ${others.join(', ')}, which are not scalars)` : '';
       bad.set(run, {
         run,
-        file: [...series.values()][0]?.file ?? sorted[runOf.indexOf(run)].name,
-        error: new BundleError(
-          sorted[runOf.indexOf(run)].name,
-          null,
-          null,
-          `run ${quoted(run)} holds no scalars${
-            skippedTags.some((s) => s.run === run)
-              ? ` (only ${skippedTags
-                  .filter((s) => s.run === run)
-                  .map((s) => s.tag)
-                  .join(', ')}: not scalars)`
-              : ''
-          }`,
-        ),
+        file,
+        error: new BundleError(file, null, null, `run ${quoted(run)} holds no scalars${only}`),
       });
-    if (!bad.has(run)) byRun.set(run, cols);
+    } else byRun.set(run, new Map([...series].map(([tag, t]) => [tag, { file: t.file, series: t.series }])));
   }
-  const joined = joinRunSeries(byRun);
+  const joined = renameAndJoin(byRun);
   for (const b of joined.bad) bad.set(b.run, { run: b.run, file: b.error.file, error: b.error });
+  const renames = joined.renames;
   return {
     bundle: {
       format: RUN_BUNDLE_FORMAT,

@@ -15,10 +15,10 @@
  */
 import { BundleError } from './bundleError.ts';
 import { csvRecordsOf, parseNumberCell, stem } from './csvRecords.ts';
-import { aliasesFor, type Rename } from './metricAliases.ts';
+import type { Rename } from './metricAliases.ts';
 import { RUN_BUNDLE_FORMAT, type RunBundle } from './runBundle.ts';
 import { quoted, quotedList } from './safeText.ts';
-import { joinRunSeries, type JoinedRuns, type RunSeries, type Series } from './seriesJoin.ts';
+import { renameAndJoin, type JoinedRuns, type RunSeries, type Series } from './seriesJoin.ts';
 
 const COMPANION = /__(MIN|MAX)$/;
 /** W&B's random sampling returns at most this many points per line. */
@@ -237,33 +237,9 @@ export function readWandbFiles(files: readonly { name: string; text: string }[],
     }
   }
   for (const key of bad.keys()) byRun.delete(key);
-  const names = [...new Set([...byRun.values()].flatMap((m) => [...m.keys()]))];
-  const renames = aliasesFor(names);
-  const to = new Map(renames.map((r) => [r.from, r.to]));
-  for (const [run, metrics] of byRun) {
-    const renamed: RunSeries = new Map();
-    for (const [metric, s] of metrics) {
-      const name = to.get(metric) ?? metric;
-      if (renamed.has(name) || name === 'step') {
-        bad.set(run, {
-          run,
-          file: s.file,
-          error: new BundleError(
-            s.file,
-            null,
-            null,
-            `run ${quoted(run)}: metric ${quoted(metric)} would become column '${name}', which is taken`,
-          ),
-        });
-        break;
-      }
-      renamed.set(name, s);
-    }
-    if (bad.has(run)) byRun.delete(run);
-    else byRun.set(run, renamed);
-  }
-  const joined = joinRunSeries(byRun, 'given');
+  const joined = renameAndJoin(byRun, 'given');
   for (const b of joined.bad) bad.set(b.run, { run: b.run, file: b.error.file, error: b.error });
+  const renames = joined.renames;
   return {
     bundle: {
       format: RUN_BUNDLE_FORMAT,

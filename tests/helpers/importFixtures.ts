@@ -1,5 +1,6 @@
 /** The import fixtures (tests/fixtures/*-format), read as a folder listing or a file picker hands them over. */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { expect } from 'vitest';
 import { join, resolve } from 'node:path';
 import { analyzeRuns, type AnalysisReport, type AnalyzeOptions } from '../../src/analysis/index.ts';
 import { parseRunsCsv, type RunBundle } from '../../src/io/index.ts';
@@ -35,8 +36,14 @@ export const QUICK: AnalyzeOptions = { kMax: 3, restarts: 2, stabilityRestarts: 
 export const runsOf = (b: RunBundle) =>
   b.groups.flatMap((g) => g.runs.map((r) => ({ id: r.id, checkpoints: { ...r.checkpoints } })));
 
-/** Both bundles analyzed with the same options. */
-export const analyzeBoth = (a: RunBundle, b: RunBundle, options: AnalyzeOptions = QUICK) => [
-  analysisOf(analyzeRuns(a, options)),
-  analysisOf(analyzeRuns(b, options)),
-];
+/**
+ * The acceptance check of every import format: the imported bundle holds the same runs as its long twin, column for
+ * column, and analyzes exactly alike. Returns the analysis.
+ */
+export function expectLikeTwin(imported: RunBundle, twinFile: string, options: AnalyzeOptions = QUICK) {
+  const twin = longTwin(twinFile);
+  expect(runsOf(imported)).toEqual(runsOf(twin));
+  const a = analysisOf(analyzeRuns(imported, options));
+  expect(a).toEqual(analysisOf(analyzeRuns(twin, options)));
+  return a;
+}
