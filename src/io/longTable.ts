@@ -216,7 +216,8 @@ export function readLongTable(input: string | Uint8Array, file: string): LongTab
       fail(byRun.get(key)!, notNumber(file, line, j, raw, header[j], delimiter));
   });
   const names = kept.filter((ci) => ci !== si).map((ci) => header[valueCols[ci]]);
-  const renames = aliasesFor(names);
+  const ours = delimiter === ',' && roles.run === 'run' && roles.step === 'step';
+  const renames = aliasesFor(names, !ours);
   const target = new Map(names.map((n) => [n, n]));
   for (const r of renames) target.set(r.from, r.to);
   const owner = new Map<string, string>();

@@ -15,7 +15,8 @@
  *   [shape[0], -1]), so the numbers are theirs; the definitions are the ones of docs/method.md §3.
  *
  * A table applies to a header that holds at least one name only that tool writes (`distinctive`); then all of its
- * names are renamed, and the renaming is reported. Names that only one tool could mean are renamed always (`always`).
+ * names are renamed, and the renaming is reported. Names that only one tool could mean are renamed always (`ALWAYS`),
+ * except in our own long CSV.
  */
 import { AUTHORS_COLUMNS, AUTHORS_ONLY } from './authorsCsv.ts';
 
@@ -76,14 +77,17 @@ export interface Rename {
   tool: string;
 }
 
-/** The renames that apply to a set of column names (only names that change; in the order given). */
-export function aliasesFor(names: readonly string[]): Rename[] {
+/**
+ * The renames that apply to a set of column names (only names that change; in the order given). `always` false leaves
+ * out the renames made without a tool's table (our own CSV keeps the names its writer chose).
+ */
+export function aliasesFor(names: readonly string[], always = true): Rename[] {
   const present = new Set(names);
   const tables = ALIAS_TABLES.filter((t) => t.distinctive.some((d) => present.has(d)));
   const out: Rename[] = [];
   for (const name of names) {
     const table = tables.find((t) => Object.hasOwn(t.aliases, name));
-    const to = table ? table.aliases[name] : Object.hasOwn(ALWAYS, name) ? ALWAYS[name] : name;
+    const to = table ? table.aliases[name] : always && Object.hasOwn(ALWAYS, name) ? ALWAYS[name] : name;
     if (to !== name) out.push({ from: name, to, tool: table?.tool ?? ALIAS_TABLES[0].tool });
   }
   return out;
