@@ -5,7 +5,18 @@ import globals from 'globals';
 import ts from 'typescript-eslint';
 
 export default ts.config(
-  { ignores: ['node_modules/', 'dist/', 'out/', '.bench/', '.dev/', '.gpu/', 'src/analysis/hmm/simd/kernelsWasm.ts'] },
+  {
+    ignores: [
+      'node_modules/',
+      'dist/',
+      'out/',
+      '.bench/',
+      '.dev/',
+      '.gpu/',
+      'src/analysis/hmm/simd/kernelsWasm.ts',
+      'src/io/proto/*_pb.ts',
+    ],
+  },
   js.configs.recommended,
   ...ts.configs.recommended,
   ...svelte.configs['flat/recommended'],

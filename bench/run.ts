@@ -18,6 +18,7 @@ import { liveRefitBench } from './liveRefit.ts';
 import { forecastBench } from './forecast.ts';
 import { labImportBench } from './labImport.ts';
 import { svEveryBench } from './svEvery.ts';
+import { tfeventsBench } from './tfevents.ts';
 import { printTable, writeResult, type BenchResult } from './harness.ts';
 
 const all: Record<string, () => Promise<BenchResult>> = {
@@ -39,6 +40,7 @@ const all: Record<string, () => Promise<BenchResult>> = {
   forecast: forecastBench,
   'lab-import': labImportBench,
   'sv-every': svEveryBench,
+  tfevents: tfeventsBench,
 };
 
 const wanted = process.argv.slice(2);

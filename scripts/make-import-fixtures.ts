@@ -6,6 +6,12 @@
  *   tests/fixtures/authors-format/seed{0..5}.csv   pandas to_csv of their get_stats_for_run columns
  *   tests/fixtures/authors-format.csv              the same runs, long format
  *   tests/fixtures/tensorboard-format/run-seed{r}-tag-{tag}.csv, and tensorboard-format.csv likewise
+ *   tests/fixtures/polypythias-format.tsv, and polypythias-format.csv: the layout PolyPythias' extract_metrics.py
+ *     writes (EleutherAI/pythia, polypythias/training-maps/extract_metrics.py at 6fc22995fe4d1c9f17a6961fd31951c4c7efe3ca:
+ *     `df[["seed", "step"] + metrics].to_csv(sep="\t", index=False)`, sorted by seed and step), with their names
+ *   tests/fixtures/wandb-format/*.csv, and wandb-format.csv: W&B chart exports, one chart per metric as W&B exports
+ *     them (src/io/wandbCsv.ts describes the shape), one with a run that skipped a step
+ *   (TensorBoard event files are written by an independent Python writer: scripts/make_tfevents_fixtures.py)
  *
  *   npx tsx scripts/make-import-fixtures.ts
  */
@@ -127,6 +133,84 @@ write(join(root, 'tensorboard-format.csv'), [
   ['run', 'step', ...TAGS.map((t) => t[1])].join(','),
   ...tbRuns.flatMap((run) => run.rows.map((r, t) => [run.id, 100 * (t + 1), ...TAGS.map((tg) => tg[2](r))].join(','))),
 ]);
+// PolyPythias' extract_metrics.py layout: tab-separated, seed and step first, their 14 names in their order.
+const POLY: [theirs: string, ours: string][] = [
+  ['L1', 'l1'],
+  ['L2', 'l2'],
+  ['L1/L2', 'l1_over_l2'],
+  ['mu_w', 'weight_mean'],
+  ['median_w', 'weight_median'],
+  ['sigma_w', 'weight_var'],
+  ['mu_b', 'bias_mean'],
+  ['median_b', 'bias_median'],
+  ['sigma_b', 'bias_var'],
+  ['trace', 'trace'],
+  ['lambda_max', 'spectral'],
+  ['trace/lambda', 'trace_over_spectral'],
+  ['mu_lambda', 'sv_mean'],
+  ['sigma_lambda', 'sv_var'],
+];
+const metricOf = (r: (typeof data)[0]['rows'][0], ours: string) => r.metrics[METRICS.findIndex((m) => m[0] === ours)];
+const seedOf = (id: string) => Number(id.replace('seed', ''));
+write(join(root, 'polypythias-format.tsv'), [
+  ['seed', 'step', ...POLY.map((p) => p[0])].join('\t'),
+  ...data.flatMap((run) =>
+    run.rows.map((r) => [seedOf(run.id), 1000 * r.epoch, ...POLY.map((p) => metricOf(r, p[1]))].join('\t')),
+  ),
+]);
+write(join(root, 'polypythias-format.csv'), [
+  ['run', 'step', ...POLY.map((p) => p[1])].join(','),
+  ...data.flatMap((run) =>
+    run.rows.map((r) => [seedOf(run.id), 1000 * r.epoch, ...POLY.map((p) => metricOf(r, p[1]))].join(',')),
+  ),
+]);
+
+// W&B chart exports of four runs: one chart per metric, runs named like W&B's generated names, steps every 10.
+// In the eval_accuracy chart, run "brisk-haze-2" has no point at its 5th step: that step is no checkpoint of it.
+const wb = join(root, 'wandb-format');
+rmSync(wb, { recursive: true, force: true });
+mkdirSync(wb, { recursive: true });
+const wbRuns = data
+  .slice(0, 4)
+  .map((run, i) => ({ ...run, name: ['calm-sun-1', 'brisk-haze-2', 'wild-pond-3', 'dry-leaf-4'][i] }));
+const CHARTS: [metric: string, column: string, value: (r: (typeof data)[0]['rows'][0]) => number][] = [
+  ['l1', 'l1', (r) => r.metrics[0]],
+  ['l2', 'l2', (r) => r.metrics[1]],
+  ['trace', 'trace', (r) => r.metrics[2]],
+  ['spectral', 'spectral', (r) => r.metrics[3]],
+  ['eval_accuracy', 'eval_acc', (r) => r.evalAcc],
+];
+const quotedCsv = (cells: (string | number)[]) => cells.map((c) => `"${c}"`).join(',');
+const gap = (run: (typeof wbRuns)[0], metric: string, t: number) =>
+  run.name === 'brisk-haze-2' && metric === 'eval_accuracy' && t === 4;
+for (const [metric, , value] of CHARTS) {
+  const header = [
+    'Step',
+    ...wbRuns.flatMap((r) => [`${r.name} - ${metric}`, `${r.name} - ${metric}__MIN`, `${r.name} - ${metric}__MAX`]),
+  ];
+  const lines = [quotedCsv(header)];
+  for (let t = 0; t < length; t++)
+    lines.push(
+      quotedCsv([
+        10 * t,
+        ...wbRuns.flatMap((r): (string | number)[] =>
+          gap(r, metric, t) ? ['', '', ''] : [value(r.rows[t]), value(r.rows[t]), value(r.rows[t])],
+        ),
+      ]),
+    );
+  write(
+    join(wb, `wandb_export_2026-01-0${CHARTS.findIndex((c) => c[0] === metric) + 1}T10_00_00.000+00_00.csv`),
+    lines,
+  );
+}
+write(join(root, 'wandb-format.csv'), [
+  ['run', 'step', ...CHARTS.map((c) => c[1])].join(','),
+  ...wbRuns.flatMap((run) =>
+    run.rows.flatMap((r, t) =>
+      gap(run, 'eval_accuracy', t) ? [] : [[run.name, 10 * t, ...CHARTS.map((c) => c[2](r))].join(',')],
+    ),
+  ),
+]);
 console.log(
-  `wrote ${runs} authors' files, ${tbRuns.length * TAGS.length} TensorBoard exports and their long-format twins under ${root}`,
+  `wrote ${runs} authors' files, ${tbRuns.length * TAGS.length} TensorBoard exports, a PolyPythias table, ${CHARTS.length} W&B exports and their long-format twins under ${root}`,
 );

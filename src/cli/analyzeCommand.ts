@@ -10,7 +10,16 @@ import {
   type HMMParams,
 } from '../analysis/index.ts';
 import { importBytes } from '../io/importBytes.ts';
-import { formatRunsJson, naturalCompare, readBundle, safeText, type RunBundle } from '../io/index.ts';
+import {
+  formatRunsJson,
+  ImportError,
+  isEventFileName,
+  naturalCompare,
+  readBundle,
+  safeText,
+  type ImportProblem,
+  type RunBundle,
+} from '../io/index.ts';
 import {
   ANALYSIS_SETTINGS,
   ANALYZE_CLI_SETTINGS,
@@ -28,7 +37,15 @@ import { checkOutputPlace, checkOutputs, defaultOutput, figurePath } from './out
 
 export { writeFileAtomic };
 
-export const ANALYZE_FLAGS: readonly SettingSpec[] = [...ANALYSIS_SETTINGS, ...ANALYZE_CLI_SETTINGS];
+/** Partial imports: analyze what can be read, listing what cannot (by default any unreadable file or run refuses all). */
+const SKIP_BAD: SettingSpec = {
+  name: 'skip-bad',
+  type: 'boolean',
+  help: 'analyze the files and runs that can be read, listing each one that cannot and why (default: refuse the import)',
+  surface: 'cli',
+};
+
+export const ANALYZE_FLAGS: readonly SettingSpec[] = [...ANALYSIS_SETTINGS, ...ANALYZE_CLI_SETTINGS, SKIP_BAD];
 
 /** A file's bytes, or an error that says in words why they cannot be read (`what` names the file's role). */
 export function readBytes(file: string, what = 'the bundle'): Uint8Array {
@@ -166,20 +183,30 @@ function isDirectory(path: string): boolean {
   }
 }
 
+const TABLE = /\.(csv|tsv|json)(\.gz)?$/i;
+/** How deep TensorBoard event files are looked for (logdir/run/train/events… is three levels). */
+const EVENT_DEPTH = 6;
+
 /**
- * The files of a folder that can hold runs: .csv and .json at the top, and .csv one folder down (TensorBoard
- * exports kept in a folder per run). Earlier analyses written into the folder are left out.
+ * The files of a folder that can hold runs: tables (.csv, .tsv, .json) at the top, .csv one folder down (TensorBoard
+ * exports kept in a folder per run), and TensorBoard event files at any depth (a folder per run, as TensorBoard lays
+ * them out). Earlier analyses written into the folder are left out.
  */
-function listFolder(folder: string): { files: string[]; ignored: string[] } {
+function listFolder(folder: string, depth = 0): { files: string[]; ignored: string[] } {
   const files: string[] = [];
   const ignored: string[] = [];
   const entries = readdirSync(folder, { withFileTypes: true }).sort((a, b) => naturalCompare(a.name, b.name));
   for (const e of entries) {
     const path = join(folder, e.name);
     if (e.isDirectory()) {
-      for (const f of readdirSync(path).sort(naturalCompare)) (/\.csv$/i.test(f) ? files : ignored).push(join(path, f));
+      if (depth >= EVENT_DEPTH) continue;
+      const below = listFolder(path, depth + 1);
+      files.push(...below.files);
+      ignored.push(...below.ignored);
     } else if (/\.analysis\.json$/i.test(e.name)) ignored.push(path);
-    else (/\.(csv|json)$/i.test(e.name) ? files : ignored).push(path);
+    else if (isEventFileName(e.name) || (depth === 0 && TABLE.test(e.name)) || (depth === 1 && /\.csv$/i.test(e.name)))
+      files.push(path);
+    else ignored.push(path);
   }
   return { files, ignored };
 }
@@ -203,7 +230,8 @@ export function planInputs(positional: readonly string[]): {
   for (const p of positional) {
     if (isDirectory(p)) {
       const { files, ignored } = listFolder(p);
-      if (files.length === 0) throw new Error(`${p}: no .csv or .json files in this folder`);
+      if (files.length === 0)
+        throw new Error(`${p}: no .csv, .tsv or .json files, and no TensorBoard event files, in this folder`);
       paths.push(...files);
       if (ignored.length)
         notes.push(
@@ -225,11 +253,26 @@ export function planInputs(positional: readonly string[]): {
 /** What `analyze` reads: one bundle file, a folder, or several files, and where its analysis goes by default. */
 export async function readInputs(
   positional: readonly string[],
-): Promise<{ bundle: RunBundle; source: string; out: string; inputs: string[]; notes: string[] }> {
+  options: { skipBad?: boolean } = {},
+): Promise<{
+  bundle: RunBundle;
+  source: string;
+  out: string;
+  inputs: string[];
+  notes: string[];
+  skipped: ImportProblem[];
+}> {
   const { paths, source, out, group, notes } = planInputs(positional);
   const files = paths.map((name) => ({ name, bytes: readBytes(name) }));
-  const imported = group === undefined ? await importBytes(files) : await importBytes(files, group);
-  return { bundle: imported.bundle, source, out, inputs: paths, notes: [...imported.notes, ...notes] };
+  const imported = await importBytes(files, group, options);
+  return {
+    bundle: imported.bundle,
+    source,
+    out,
+    inputs: paths,
+    notes: [...imported.notes, ...notes],
+    skipped: imported.skipped,
+  };
 }
 
 function commonFolder(paths: readonly string[]): string {
@@ -239,16 +282,39 @@ function commonFolder(paths: readonly string[]): string {
   return common.join('/') || '/';
 }
 
+/** Reads the inputs; a refused import lists each file or run that cannot be read on stderr, then says how to go on. */
+async function readOrExplain(positional: string[], skipBad: boolean): ReturnType<typeof readInputs> {
+  try {
+    return await readInputs(positional, { skipBad });
+  } catch (e) {
+    if (!(e instanceof ImportError) || e.problems.length === 0) throw e;
+    if (e.problems.length > 1 || e.readable > 0)
+      process.stderr.write(e.problems.map((p) => `cannot read: ${safeText(p.message, 1000)}`).join('\n') + '\n');
+    if (e.readable === 0) throw e;
+    throw new Error(
+      `${e.problems.length} ${e.problems.length === 1 ? 'file or run' : 'files or runs'} of this import cannot be read (listed above); the other ${e.readable} run${e.readable > 1 ? 's' : ''} can be: rerun with --skip-bad to analyze them`,
+      { cause: e },
+    );
+  }
+}
+
 export async function analyzeCommand(positional: string[], flags: Flags): Promise<void> {
+  const skipBad = Boolean(flags['skip-bad']);
   const given = flags.out as string | undefined;
   // Before anything is read: parsing a large bundle alone takes a while, and none of it is worth doing for an
   // analysis or figure that cannot be written.
   checkOutputPlace(given ?? planInputs(positional).out, positional[0] ?? '');
-  const { bundle, source, out: defaultOut, inputs, notes } = await readInputs(positional);
+  const { bundle, source, out: defaultOut, inputs, notes, skipped } = await readOrExplain(positional, skipBad);
   const out = given ?? defaultOut;
   for (const input of inputs) checkOutputs(input, out, given === undefined);
   const options = await analysisOptionsFromFlags(flags);
   if (notes.length) process.stdout.write(notes.map((n) => `import: ${safeText(n, 400)}`).join('\n') + '\n\n');
+  if (skipped.length)
+    process.stdout.write(
+      `skipped ${skipped.length} ${skipped.length === 1 ? 'file or run' : 'files or runs'} that cannot be read (--skip-bad):\n${skipped
+        .map((p) => `  ${p.run !== undefined ? `run ${safeText(p.run, 80)}: ` : ''}${safeText(p.message, 1000)}`)
+        .join('\n')}\n\n`,
+    );
   const workers = (flags.workers as number | undefined) ?? defaultWorkerCount();
   await analyzeAndReport(bundle, source, options, out, workers, {
     quiet: Boolean(flags.quiet),

@@ -19,8 +19,7 @@
  * Rows are sorted by step, as their make_hmm_data does (files list their checkpoints in glob order).
  */
 import { BundleError } from './bundleError.ts';
-import { parseNumberCell } from './csvBundle.ts';
-import { csvRecordsOf, stem } from './csvRecords.ts';
+import { csvRecordsOf, parseNumberCell, stem } from './csvRecords.ts';
 import { RUN_BUNDLE_FORMAT, type Checkpoints, type Run, type RunBundle } from './runBundle.ts';
 
 export const AUTHORS_COLUMNS: Readonly<Record<string, string>> = {
@@ -48,7 +47,7 @@ export const AUTHORS_COLUMNS: Readonly<Record<string, string>> = {
 };
 
 /** Columns only the authors' files have: one of them (and `step` or `epoch`) marks the format. */
-const AUTHORS_ONLY = [
+export const AUTHORS_ONLY: readonly string[] = [
   'code_sparsity',
   'computational_sparsity',
   'mean_lambda',
@@ -69,7 +68,7 @@ function isIndexCell(cell: string): boolean {
 export function isAuthorsHeader(header: readonly string[]): boolean {
   const names = header.filter((h, j) => !(j === 0 && isIndexCell(h)));
   return (
-    !names.includes('run') &&
+    !['run', 'run_id', 'seed'].some((r) => names.includes(r)) &&
     (names.includes('step') || names.includes('epoch')) &&
     names.some((h) => AUTHORS_ONLY.includes(h))
   );
@@ -175,33 +174,58 @@ export function parseAuthorsRunCsv(text: string, file: string): AuthorsRun {
   };
 }
 
-/** Several authors' per-run files (one per seed) as one group of runs. */
-export function parseAuthorsRunFiles(
-  files: readonly { name: string; text: string }[],
-  group: string,
-): { bundle: RunBundle; mapping: { from: string; to: string }[]; indexColumns: number; stepFromEpoch: number } {
-  const parsed = files.map((f) => parseAuthorsRunCsv(f.text, f.name));
+export interface AuthorsImport {
+  bundle: RunBundle;
+  mapping: { from: string; to: string }[];
+  indexColumns: number;
+  stepFromEpoch: number;
+  /** Files that cannot be read (each is one run), with the located reason. */
+  bad: { file: string; error: BundleError }[];
+}
+
+/** Several authors' per-run files (one per seed) as one group of runs; a file that cannot be read is left out. */
+export function readAuthorsRunFiles(files: readonly { name: string; text: string }[], group: string): AuthorsImport {
+  const parsed: { file: string; run: AuthorsRun }[] = [];
+  const bad: AuthorsImport['bad'] = [];
   const ids = new Map<string, string>();
-  parsed.forEach((p, i) => {
-    const other = ids.get(p.run.id);
-    if (other !== undefined)
-      throw new BundleError(
-        files[i].name,
-        null,
-        null,
-        `run id '${p.run.id}' (from the file name) is also the id of ${other}`,
-      );
-    ids.set(p.run.id, files[i].name);
-  });
+  for (const f of files) {
+    try {
+      const run = parseAuthorsRunCsv(f.text, f.name);
+      const other = ids.get(run.run.id);
+      if (other !== undefined)
+        throw new BundleError(
+          f.name,
+          null,
+          null,
+          `run id '${run.run.id}' (from the file name) is also the id of ${other}`,
+        );
+      ids.set(run.run.id, f.name);
+      parsed.push({ file: f.name, run });
+    } catch (e) {
+      if (!(e instanceof BundleError)) throw e;
+      bad.push({ file: f.name, error: e });
+    }
+  }
   const mapping = new Map<string, string>();
-  for (const p of parsed) for (const m of p.mapping) mapping.set(m.from, m.to);
+  for (const p of parsed) for (const m of p.run.mapping) mapping.set(m.from, m.to);
   return {
     bundle: {
       format: RUN_BUNDLE_FORMAT,
-      groups: [{ name: group, config: { importedFrom: 'authors-csv' }, runs: parsed.map((p) => p.run) }],
+      groups: [{ name: group, config: { importedFrom: 'authors-csv' }, runs: parsed.map((p) => p.run.run) }],
     },
     mapping: [...mapping].map(([from, to]) => ({ from, to })),
-    indexColumns: parsed.filter((p) => p.indexColumn).length,
-    stepFromEpoch: parsed.filter((p) => p.stepFrom === 'epoch').length,
+    indexColumns: parsed.filter((p) => p.run.indexColumn).length,
+    stepFromEpoch: parsed.filter((p) => p.run.stepFrom === 'epoch').length,
+    bad,
   };
+}
+
+/** The strict form: the first file that cannot be read is thrown. */
+export function parseAuthorsRunFiles(
+  files: readonly { name: string; text: string }[],
+  group: string,
+): Omit<AuthorsImport, 'bad'> {
+  const r = readAuthorsRunFiles(files, group);
+  if (r.bad.length) throw r.bad[0].error;
+  return r;
 }

@@ -1,8 +1,9 @@
 import { safeMessage, safeText } from './safeText.ts';
 
 /**
- * A problem in an input file, located precisely enough to fix it by hand. The message is one line under
- * 1 KB with every control character escaped (safeText), whatever the file name or the detail hold.
+ * A problem in an input file, located precisely enough to fix it by hand: by line and column in a text file, by byte
+ * offset in a binary one. The message is one line under 1 KB with every control character escaped (safeText),
+ * whatever the file name or the detail hold.
  */
 export class BundleError extends Error {
   readonly file: string;
@@ -12,12 +13,14 @@ export class BundleError extends Error {
     readonly line: number | null,
     readonly column: number | null,
     detail: string,
+    readonly byte: number | null = null,
   ) {
     const shownFile = safeText(file, 200);
     const safeDetail = safeMessage(detail);
+    const where = byte !== null ? `, byte ${byte}` : '';
     super(
       safeMessage(
-        `${shownFile}${line !== null ? `, line ${line}` : ''}${column !== null ? `, column ${column}` : ''}: ${safeDetail}`,
+        `${shownFile}${line !== null ? `, line ${line}` : ''}${column !== null ? `, column ${column}` : ''}${where}: ${safeDetail}`,
       ),
     );
     this.name = 'BundleError';

@@ -1,28 +1,43 @@
 /**
- * Files in, one bundle out, for the CLI and the page alike: a single bundle file (our CSV or JSON, an exported
- * analysis, gzipped or not, UTF-8 or UTF-16), or one or more per-run files of another tool (the authors' CSVs,
- * TensorBoard exports). Every failure is a BundleError naming the file, line and column.
+ * Files in, one bundle out, for the CLI and the page alike: importFiles over the files' bytes, each decompressed first
+ * when it is gzip (a file that does not decompress is a problem like any other). Every failure names its file and
+ * where in it; see importFiles for what is refused and what `skipBad` lets through.
  */
-import { bundleText, isGzip } from './decodeText.ts';
-import { importFiles, type ImportResult } from './importFiles.ts';
-import { readBundle } from './readBundle.ts';
+import { BundleError } from './bundleError.ts';
+import { gunzipBundle, isGzip } from './decodeText.ts';
+import {
+  ImportError,
+  importFiles,
+  type ImportOptions,
+  type ImportProblem,
+  type ImportResult,
+  type InputFile,
+} from './importFiles.ts';
 
 export interface ByteFile {
   name: string;
   bytes: Uint8Array;
 }
 
-export async function importBytes(files: readonly ByteFile[], group?: string): Promise<ImportResult> {
-  if (files.length === 1) {
-    const [{ name, bytes }] = files;
-    // JSON (maybe gzipped) is ours; a CSV may be ours or another tool's, which importFiles recognizes.
-    if (/\.json(\.gz)?$/i.test(name) || isGzip(bytes)) {
-      const bundle = await readBundle(bytes, name);
-      return { bundle, format: 'trainmap-json', mapping: [], notes: [] };
+export async function importBytes(
+  files: readonly ByteFile[],
+  group?: string,
+  options: ImportOptions = {},
+): Promise<ImportResult> {
+  const inputs: InputFile[] = [];
+  const problems: ImportProblem[] = [];
+  for (const f of files) {
+    if (!isGzip(f.bytes)) {
+      inputs.push(f);
+      continue;
+    }
+    try {
+      inputs.push({ name: f.name, bytes: await gunzipBundle(f.bytes, f.name) });
+    } catch (e) {
+      if (!(e instanceof BundleError)) throw e;
+      problems.push({ file: f.name, message: e.message });
     }
   }
-  return importFiles(
-    files.map((f) => ({ name: f.name, text: bundleText(f.bytes, f.name) })),
-    group,
-  );
+  if (inputs.length === 0) throw new ImportError(problems, 0);
+  return importFiles(inputs, group, { ...options, problems });
 }

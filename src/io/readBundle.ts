@@ -1,12 +1,9 @@
-import { isAuthorsHeader } from './authorsCsv.ts';
 import { BundleError } from './bundleError.ts';
 import { parseRunsCsv } from './csvBundle.ts';
-import { csvHeaderOf } from './csvRecords.ts';
 import { bundleText, gunzipBundle } from './decodeText.ts';
-import { importFiles } from './importFiles.ts';
+import { detectFormat, importFiles } from './importFiles.ts';
 import { parseRunsJson } from './jsonBundle.ts';
 import type { RunBundle } from './runBundle.ts';
-import { isTensorboardHeader } from './tensorboardCsv.ts';
 
 /**
  * Parses a bundle by its file name's ending (.csv or .json, before any .gz); content sniffing when the name
@@ -28,10 +25,17 @@ export async function readBundle(input: string | Uint8Array, file: string): Prom
   return readBundleText(typeof input === 'string' ? input : await gunzipBundle(input, file), file);
 }
 
-/** A single authors' per-run CSV or TensorBoard export is read as a one-run bundle (see importFiles). */
+/**
+ * A long table (our CSV among them) with its own messages; any other delimited format another tool writes (the authors'
+ * per-run CSV, a TensorBoard or W&B export) through importFiles.
+ */
 function readCsv(text: string, file: string): RunBundle {
-  const header = text.trim() ? csvHeaderOf(text, file) : null;
-  if (header && (isTensorboardHeader(header.cells) || isAuthorsHeader(header.cells)))
-    return importFiles([{ name: file, text }]).bundle;
-  return parseRunsCsv(text, file);
+  let format;
+  try {
+    format = detectFormat({ name: file, text });
+  } catch {
+    return parseRunsCsv(text, file); // our reader says what a long table lacks
+  }
+  if (format === 'trainmap-csv' || format === 'long-table') return parseRunsCsv(text, file);
+  return importFiles([{ name: file, text }]).bundle;
 }

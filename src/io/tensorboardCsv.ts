@@ -7,9 +7,9 @@
  */
 import { AUTHORS_COLUMNS } from './authorsCsv.ts';
 import { BundleError } from './bundleError.ts';
-import { parseNumberCell } from './csvBundle.ts';
-import { baseName, csvRecordsOf, naturalCompare, relativeToCommonFolder } from './csvRecords.ts';
-import { RUN_BUNDLE_FORMAT, type Checkpoints, type RunBundle } from './runBundle.ts';
+import { baseName, csvRecordsOf, naturalCompare, parseNumberCell, relativeToCommonFolder } from './csvRecords.ts';
+import { RUN_BUNDLE_FORMAT, type RunBundle } from './runBundle.ts';
+import { joinRunSeries, type JoinedRuns, type RunSeries, type Series } from './seriesJoin.ts';
 
 const HEADER = ['wall time', 'step', 'value'];
 
@@ -52,10 +52,12 @@ export interface TensorboardImport {
   runs: string[];
   tags: string[];
   /** Rows left out because another tag of the same run has no value at their step. */
-  dropped: { run: string; tag: string; rows: number }[];
+  dropped: JoinedRuns['dropped'];
+  /** Runs left out, each with the first problem among its files; files whose run cannot be told have no run. */
+  bad: { run?: string; file: string; error: BundleError }[];
 }
 
-function parseSeries(text: string, file: string): Map<number, number> {
+function parseSeries(text: string, file: string): Series {
   const records = csvRecordsOf(text, file);
   const first = records.next();
   if (first.done)
@@ -73,7 +75,7 @@ function parseSeries(text: string, file: string): Map<number, number> {
       `expected the header Wall time,Step,Value of a TensorBoard scalar export, got '${first.value.cells.join(',')}'`,
     );
   }
-  const series = new Map<number, number>();
+  const series: Series = new Map();
   const lines = new Map<number, number>();
   for (const { line, cells } of records) {
     if (cells.length !== 3)
@@ -105,66 +107,72 @@ function parseSeries(text: string, file: string): Map<number, number> {
   return series;
 }
 
-/** A folder of TensorBoard scalar exports as one group of runs. */
+/**
+ * A folder of TensorBoard scalar exports as one group of runs. A file that cannot be read leaves its run out (`bad`,
+ * with the located reason); a file whose run cannot be told is thrown, as it belongs to no run.
+ */
+export function readTensorboardFiles(
+  files: readonly { name: string; text: string }[],
+  group: string,
+): TensorboardImport {
+  const byRun = new Map<string, RunSeries>();
+  const mapping = new Map<string, string>();
+  const bad = new Map<string, { run?: string; file: string; error: BundleError }>();
+  const { relative } = relativeToCommonFolder(files.map((f) => f.name));
+  for (const [i, f] of files.entries()) {
+    const rt = runAndTag(relative[i]);
+    if ('error' in rt) {
+      bad.set(`file ${f.name}`, { file: f.name, error: new BundleError(f.name, null, null, rt.error) });
+      continue;
+    }
+    const column = columnForTag(rt.tag);
+    const tags: RunSeries = byRun.get(rt.run) ?? new Map();
+    byRun.set(rt.run, tags);
+    mapping.set(rt.tag, column);
+    const other = tags.get(column);
+    try {
+      if (other)
+        throw new BundleError(
+          f.name,
+          null,
+          null,
+          `run '${rt.run}' has tag '${rt.tag}' (column '${column}') twice: also in ${other.file}`,
+        );
+      if (column === 'step')
+        throw new BundleError(
+          f.name,
+          null,
+          null,
+          `tag '${rt.tag}' would become the 'step' column, which the Step column already fills`,
+        );
+      tags.set(column, { file: f.name, series: parseSeries(f.text, f.name) });
+    } catch (e) {
+      if (!(e instanceof BundleError)) throw e;
+      if (!bad.has(rt.run)) bad.set(rt.run, { run: rt.run, file: f.name, error: e });
+    }
+  }
+  for (const run of bad.keys()) byRun.delete(run);
+  const joined = joinRunSeries(byRun);
+  for (const b of joined.bad) bad.set(b.run, { run: b.run, file: b.error.file, error: b.error });
+  const runs = joined.runs;
+  return {
+    bundle: { format: RUN_BUNDLE_FORMAT, groups: [{ name: group, config: { importedFrom: 'tensorboard-csv' }, runs }] },
+    mapping: [...mapping].map(([from, to]) => ({ from, to })).sort((a, b) => naturalCompare(a.from, b.from)),
+    runs: runs.map((r) => r.id),
+    tags: [...new Set(runs.flatMap((r) => Object.keys(r.checkpoints).filter((c) => c !== 'step')))].sort(
+      naturalCompare,
+    ),
+    dropped: joined.dropped,
+    bad: [...bad.values()],
+  };
+}
+
+/** The strict form: the first file that cannot be read is thrown. */
 export function parseTensorboardFiles(
   files: readonly { name: string; text: string }[],
   group: string,
 ): TensorboardImport {
-  const byRun = new Map<string, Map<string, { file: string; series: Map<number, number> }>>();
-  const mapping = new Map<string, string>();
-  const { relative } = relativeToCommonFolder(files.map((f) => f.name));
-  for (const [i, f] of files.entries()) {
-    const rt = runAndTag(relative[i]);
-    if ('error' in rt) throw new BundleError(f.name, null, null, rt.error);
-    const column = columnForTag(rt.tag);
-    const tags = byRun.get(rt.run) ?? new Map();
-    const other = tags.get(column);
-    if (other)
-      throw new BundleError(
-        f.name,
-        null,
-        null,
-        `run '${rt.run}' has tag '${rt.tag}' (column '${column}') twice: also in ${other.file}`,
-      );
-    if (column === 'step')
-      throw new BundleError(
-        f.name,
-        null,
-        null,
-        `tag '${rt.tag}' would become the 'step' column, which the Step column already fills`,
-      );
-    tags.set(column, { file: f.name, series: parseSeries(f.text, f.name) });
-    byRun.set(rt.run, tags);
-    mapping.set(rt.tag, column);
-  }
-  const dropped: TensorboardImport['dropped'] = [];
-  const runNames = [...byRun.keys()].sort(naturalCompare);
-  const runs = runNames.map((run) => {
-    const tags = byRun.get(run)!;
-    const series = [...tags.values()].map((t) => t.series);
-    // A checkpoint is a step every tag of the run logged; the rest is reported, not dropped silently.
-    const steps = [...series[0].keys()].filter((s) => series.every((x) => x.has(s))).sort((a, b) => a - b);
-    if (steps.length === 0) {
-      throw new BundleError(
-        [...tags.values()][0].file,
-        null,
-        null,
-        `run '${run}': its tags (${[...tags.keys()].join(', ')}) share no step, so no checkpoint has every value`,
-      );
-    }
-    const checkpoints = { step: steps } as Checkpoints;
-    for (const [column, t] of [...tags].sort((a, b) => naturalCompare(a[0], b[0]))) {
-      checkpoints[column] = steps.map((s) => t.series.get(s)!);
-      if (t.series.size > steps.length) dropped.push({ run, tag: column, rows: t.series.size - steps.length });
-    }
-    const seed = /seed[_-]?(\d+)/i.exec(run);
-    return { id: run, seed: seed ? Number(seed[1]) : null, checkpoints };
-  });
-  return {
-    bundle: { format: RUN_BUNDLE_FORMAT, groups: [{ name: group, config: { importedFrom: 'tensorboard-csv' }, runs }] },
-    mapping: [...mapping].map(([from, to]) => ({ from, to })).sort((a, b) => naturalCompare(a.from, b.from)),
-    runs: runNames,
-    tags: [...new Set([...byRun.values()].flatMap((t) => [...t.keys()]))].sort(naturalCompare),
-    dropped,
-  };
+  const r = readTensorboardFiles(files, group);
+  if (r.bad.length) throw r.bad[0].error;
+  return r;
 }

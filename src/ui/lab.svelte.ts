@@ -26,7 +26,7 @@ import { classifyFailure } from '../train/failures.ts';
 import { AnalysisClient } from './analysisClient.ts';
 import type { RibbonOrder } from './charts/ribbonChart.ts';
 import { LiveAnalysis } from './liveAnalysis.svelte.ts';
-import { importInWorker } from './importClient.ts';
+import { importInWorker, importTitle, readImportFiles, type Imported } from './importClient.ts';
 import { loadSample } from './sample.ts';
 import { TrainingGroup } from './trainingGroup.svelte.ts';
 
@@ -34,6 +34,8 @@ export interface Source {
   kind: 'sample' | 'training' | 'import' | 'pooled';
   title: string;
   note: string;
+  /** What the import of this source noted (format, mapping, what was left out): it belongs to this source only. */
+  importNotes?: string[];
 }
 
 export class Lab {
@@ -59,9 +61,10 @@ export class Lab {
   /** A sentence about something that went wrong outside the analysis (loading, storage, training). */
   notice = $state('');
   stored = $state.raw<GroupRecord[]>([]);
-  /** The import in progress, in words ('' when none), and what the last import noted. */
+  /** The import in progress, in words ('' when none). */
   importing = $state('');
-  importNotes = $state.raw<string[]>([]);
+  /** An import some of whose files or runs could not be read, waiting for the user to analyze the rest. */
+  pendingImport = $state.raw<{ result: Imported; title: string } | null>(null);
   storage = $state.raw<{ used: number; quota: number } | null>(null);
 
   /** Opened from a link with a setup: its settings stay in the controls (no other stored session is reopened over them). */
@@ -262,30 +265,40 @@ export class Lab {
   async importFiles(files: File[]): Promise<void> {
     if (files.length === 0) return;
     this.notice = '';
+    this.pendingImport = null;
     const total = files.reduce((n, f) => n + f.size, 0);
     this.importing = `reading ${files.length} file${files.length > 1 ? 's' : ''} (${(total / 2 ** 20).toFixed(1)} MiB)…`;
     try {
-      const bytes = await Promise.all(
-        files.map(async (f) => ({ name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) })),
-      );
-      const result = await importInWorker(bytes, (m) => (this.importing = m));
-      const key = `import-${Date.now().toString(36)}`;
-      const view = new LiveAnalysis(this.client, key, result.bundle, this.analysisOptions());
-      this.views.set(key, view);
-      if (result.analysis) view.adopt(result.analysis, 'stored');
-      else view.changed();
-      this.importNotes = [...result.notes, ...(result.analysisProblem ? [result.analysisProblem] : [])];
-      const runs = result.bundle.groups.reduce((n, g) => n + g.runs.length, 0);
-      this.show(view, null, {
-        kind: 'import',
-        title: `Imported: ${files.length === 1 ? files[0].name : `${files.length} files`} (${runs} runs)`,
-        note: result.analysis ? 'the exported analysis, as it was' : 'analyzed here, in the analysis worker',
-      });
+      const result = await importInWorker(await readImportFiles(files), (m) => (this.importing = m));
+      // Some files or runs could not be read: nothing is shown until the user chooses to analyze the rest.
+      if (result.skipped.length) this.pendingImport = { result, title: importTitle(files, result) };
+      else this.showImport(result, importTitle(files, result));
     } catch (e) {
       this.notice = `Import failed, nothing changed: ${(e as Error).message}`;
     } finally {
       this.importing = '';
     }
+  }
+
+  /** Analyzes the readable part of the pending import (what was left out stays listed in its notes). */
+  analyzePendingImport(): void {
+    const pending = this.pendingImport;
+    this.pendingImport = null;
+    if (pending) this.showImport(pending.result, pending.title);
+  }
+
+  private showImport(result: Imported, title: string): void {
+    const key = `import-${Date.now().toString(36)}`;
+    const view = new LiveAnalysis(this.client, key, result.bundle, this.analysisOptions());
+    this.views.set(key, view);
+    if (result.analysis) view.adopt(result.analysis, 'stored');
+    else view.changed();
+    this.show(view, null, {
+      kind: 'import',
+      title,
+      note: result.analysis ? 'the exported analysis, as it was' : 'analyzed here, in the analysis worker',
+      importNotes: [...result.notes, ...(result.analysisProblem ? [result.analysisProblem] : [])],
+    });
   }
 
   async deleteStored(id: string): Promise<void> {

@@ -1,6 +1,6 @@
 /**
  * Web Worker: reads imported files into a bundle off the page's thread (a 40-run × 1000-checkpoint CSV is tens of
- * megabytes), and takes the analysis out of an exported one. A thin adapter over src/io.
+ * megabytes, a TensorBoard logdir hundreds), and takes the analysis out of an exported one. A thin adapter over src/io.
  */
 import { exportedAnalysisOf } from '../analysis/index.ts';
 import { importBytes, safeMessage } from '../io/index.ts';
@@ -22,7 +22,8 @@ scope.onmessage = async (e: MessageEvent<ImportRequest>) => {
           message: `parsing ${req.files.length} file${req.files.length > 1 ? 's' : ''} (${(bytes / 2 ** 20).toFixed(1)} MiB)…`,
         });
         const group = req.files.length > 1 ? 'imported runs' : undefined;
-        const { bundle, notes } = await importBytes(req.files, group);
+        // Read whatever can be read; the page lists what could not and lets the user decide (importClient.ts).
+        const { bundle, notes, skipped } = await importBytes(req.files, group, { skipBad: true });
         let analysis = null;
         let analysisProblem = null;
         if (bundle.analysis !== undefined) {
@@ -34,7 +35,7 @@ scope.onmessage = async (e: MessageEvent<ImportRequest>) => {
           }
           delete bundle.analysis;
         }
-        reply({ type: 'imported', id: req.id, bundle, notes, analysis, analysisProblem });
+        reply({ type: 'imported', id: req.id, bundle, notes, skipped, analysis, analysisProblem });
       } catch (err) {
         reply({ type: 'failed', id: req.id, message: safeMessage(err instanceof Error ? err.message : String(err)) });
       }

@@ -12,6 +12,7 @@ import type {
   SelectionOptions,
 } from '../analysis/index.ts';
 import type { ByteFile } from '../io/importBytes.ts';
+import type { ImportProblem } from '../io/importFiles.ts';
 import type { RunBundle } from '../io/runBundle.ts';
 import type { FailureKind } from '../train/failures.ts';
 import type { BackendName } from '../train/backendNames.ts';
@@ -103,6 +104,8 @@ export type ImportReply =
       id: number;
       bundle: RunBundle;
       notes: string[];
+      /** Files or runs that could not be read, each with its located reason (the page offers to go on without them). */
+      skipped: ImportProblem[];
       analysis: AnalysisReport | null;
       analysisProblem: string | null;
     }

@@ -88,6 +88,32 @@ describe('trainmap analyze on a folder of per-run files', () => {
       /run-seed0-tag-l1\.csv: is TensorBoard scalar CSV exports .*, but 6 other files .* are the authors' per-run CSV format .* a folder or list of files must hold one format/,
     );
     const empty = mkdtempSync(join(dir, 'empty-'));
-    expect(trainmap(['analyze', empty, ...quick]).stderr).toContain(`${empty}: no .csv or .json files in this folder`);
+    expect(trainmap(['analyze', empty, ...quick]).stderr).toContain(
+      `${empty}: no .csv, .tsv or .json files, and no TensorBoard event files, in this folder`,
+    );
+  });
+
+  it('a TensorBoard logdir with one damaged run: refused with each problem listed, analyzed without it under --skip-bad', () => {
+    const logdir = join(dir, 'logdir');
+    cpSync(join(fixtures, 'tfevents-format'), logdir, { recursive: true });
+    cpSync(join(fixtures, 'tfevents-damaged', 'truncated'), join(logdir, 'seed9'), { recursive: true });
+    writeFileSync(join(logdir, 'notes.md'), 'what these runs are\n');
+    const refused = trainmap(['analyze', logdir, ...quick]);
+    expect(refused.code).toBe(1);
+    const located = `${join(logdir, 'seed9', 'events.out.tfevents.1')}, byte 202: truncated record`;
+    expect(refused.stderr).toContain(`cannot read: ${located}`);
+    expect(refused.stderr).toContain(
+      'trainmap analyze: 1 file or run of this import cannot be read (listed above); the other 6 runs can be: rerun with --skip-bad to analyze them',
+    );
+    const r = trainmap(['analyze', logdir, '--skip-bad', ...quick]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`skipped 1 file or run that cannot be read (--skip-bad):\n  run seed9: ${located}`);
+    expect(r.stdout).toContain('import: read 8 files as TensorBoard event files');
+    expect(r.stdout).toContain('import: left out 1 file that holds no runs: notes.md');
+    // What was analyzed is the six sound runs, as the long twin of the fixture.
+    const long = join(dir, 'tfevents-format.csv');
+    cpSync(join(fixtures, 'tfevents-format.csv'), long);
+    expect(trainmap(['analyze', long, ...quick, '--out', join(dir, 'tfe-long.analysis.json')]).code).toBe(0);
+    expect(analysisIn(`${logdir}.analysis.json`)).toEqual(analysisIn(join(dir, 'tfe-long.analysis.json')));
   });
 });

@@ -104,14 +104,18 @@ describe('trainmap analyze --previous gets its own sentence for each way it can 
 describe('trainmap analyze on hostile and unusual input', () => {
   it('control characters and a 10 MB cell are escaped and cut in the error, which stays one line under 1 KB', () => {
     const hostile = join(dir, 'hostile.csv');
-    writeFileSync(hostile, `run,step,l1\n"\u001b[31mred",0,"\u001b]0;owned\u0007${'z'.repeat(10 * 2 ** 20)}"\n`);
+    // The hostile cell sits in a column that holds numbers too (a column of text alone is left out, and named).
+    writeFileSync(
+      hostile,
+      `run,step,l1\n"\u001b[31mred",0,1\n"\u001b[31mred",1,"\u001b]0;owned\u0007${'z'.repeat(10 * 2 ** 20)}"\n`,
+    );
     const r = trainmap(['analyze', hostile, ...quick]);
     expect(r.code).toBe(1);
     expect(r.stderr).not.toMatch(RAW_BUT_NEWLINE);
     const line = lastLine(r.stderr);
     expect(Buffer.byteLength(line)).toBeLessThan(1024);
     expect(line).toMatch(
-      /^trainmap analyze: .*hostile\.csv, line 2, column 3: '\\x1B\]0;owned\\x07z+…\(10485770 characters\)' in column 'l1' is not a number$/,
+      /^trainmap analyze: .*hostile\.csv, line 3, column 3: '\\x1B\]0;owned\\x07z+…\(10485770 characters\)' in column 'l1' is not a number$/,
     );
     const unknown = trainmap(['constructor']);
     expect(unknown.code).toBe(2);

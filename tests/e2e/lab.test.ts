@@ -6,22 +6,13 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { parseRunsJson } from '../../src/io/index.ts';
 import { trainmap } from '../helpers/cli.ts';
 import { labPerFile, shots } from './labPerFile.ts';
-import { setControl, storedGroups, storedRows, waitForStatus } from './labPage.ts';
+import { storedGroups, storedRows, tinyRun, waitForStatus } from './labPage.ts';
 
 const lab = labPerFile();
-
-async function tinyRun(page: Page, backend: string, epochs: number, seeds = 3): Promise<void> {
-  await setControl(page, 'task', 'sparse-parity');
-  await setControl(page, 'preset', 'quick');
-  await setControl(page, 'seeds', String(seeds));
-  await setControl(page, 'epochs', String(epochs));
-  await setControl(page, 'backend', backend);
-}
 
 describe('the lab in a browser', () => {
   it('opens on the recorded map; a run trains, pauses, survives a reload, resumes and equals the CLI run', async () => {

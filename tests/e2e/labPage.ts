@@ -12,6 +12,15 @@ export async function setControl(page: Page, name: string, value: string): Promi
   }
 }
 
+/** Sets up a tiny sparse-parity run (the quick preset, few epochs and seeds) on a backend; Start trains it. */
+export async function tinyRun(page: Page, backend: string, epochs: number, seeds = 3): Promise<void> {
+  await setControl(page, 'task', 'sparse-parity');
+  await setControl(page, 'preset', 'quick');
+  await setControl(page, 'seeds', String(seeds));
+  await setControl(page, 'epochs', String(epochs));
+  await setControl(page, 'backend', backend);
+}
+
 /** Waits until the live status line (role=status) satisfies `ok`; returns its text. */
 export async function waitForStatus(page: Page, ok: (text: string) => boolean, timeout: number): Promise<string> {
   const status = page.getByRole('status');

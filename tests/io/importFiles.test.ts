@@ -1,17 +1,18 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { analyzeRuns, type AnalysisReport } from '../../src/analysis/index.ts';
 import {
   detectFormat,
   formatRunsCsv,
   formatRunsJson,
+  importBytes,
+  ImportError,
   importFiles,
   naturalCompare,
-  parseRunsCsv,
   readBundleText,
 } from '../../src/io/index.ts';
 import { smallBundle } from '../helpers/bundles.ts';
+import { expectLikeTwin, QUICK } from '../helpers/importFixtures.ts';
 
 const fixtures = resolve(import.meta.dirname, '../fixtures');
 const folderFiles = (name: string) =>
@@ -19,11 +20,6 @@ const folderFiles = (name: string) =>
     name: join(fixtures, name, f),
     text: readFileSync(join(fixtures, name, f), 'utf8'),
   }));
-
-/** What an analysis says about the runs, without the names of the groups they came in. */
-function analysisOf(r: AnalysisReport) {
-  return { ...r, runs: r.runs.map(({ group: _g, seed: _s, ...rest }) => rest) };
-}
 
 describe('importing files of any format Trainmap reads', () => {
   it('recognizes each format from the content', () => {
@@ -34,7 +30,7 @@ describe('importing files of any format Trainmap reads', () => {
     expect(detectFormat({ name: 'seed0.csv', text: ',l1,code_sparsity,step\n0,1,2,3' })).toBe('authors-csv');
     expect(detectFormat({ name: 'run-a-tag-b.csv', text: 'Wall time,Step,Value\n1,2,3' })).toBe('tensorboard-csv');
     expect(() => detectFormat({ name: 'x.csv', text: 'a,b\n1,2' })).toThrow(
-      "x.csv, line 1: not a format Trainmap reads (header: a,b); expected a long CSV with run and step columns, the authors' per-run CSV (,l1,l2,trace,…,step), or a TensorBoard export (Wall time,Step,Value)",
+      "x.csv, line 1: not a format Trainmap reads (header: a,b); expected a long table with a run column (run, run_id, seed) and a step column (step, global_step, iteration, epoch), the authors' per-run CSV (,l1,l2,trace,…,step), a TensorBoard export (Wall time,Step,Value) or event file, or a W&B chart export (Step, <run> - <metric>, …)",
     );
     expect(() => detectFormat({ name: 'x.csv', text: '\n\n' })).toThrow('x.csv: the file is empty');
   });
@@ -79,28 +75,82 @@ describe('importing files of any format Trainmap reads', () => {
   });
 
   it("the authors' per-run files analyze exactly like the same data in our long format", () => {
-    const options = { kMax: 3, restarts: 2, stabilityRestarts: 4, seed: 3 };
     const imported = importFiles(folderFiles('authors-format'), 'authors-format');
-    const long = parseRunsCsv(readFileSync(join(fixtures, 'authors-format.csv'), 'utf8'), 'authors-format.csv');
-    const a = analyzeRuns(imported.bundle, options);
-    expect(analysisOf(a)).toEqual(analysisOf(analyzeRuns(long, options)));
+    const a = expectLikeTwin(imported.bundle, 'authors-format.csv');
     expect(a.runs.filter((r) => r.included)).toHaveLength(6);
     expect(a.features).toHaveLength(14);
   });
 
   it('TensorBoard exports analyze exactly like the same data in our long format', () => {
-    const options = {
-      kMax: 3,
-      restarts: 2,
-      stabilityRestarts: 4,
-      seed: 3,
-      features: ['l1', 'l2', 'trace', 'spectral'],
-    };
     const imported = importFiles(folderFiles('tensorboard-format'), 'tensorboard-format');
-    const long = parseRunsCsv(readFileSync(join(fixtures, 'tensorboard-format.csv'), 'utf8'), 'tensorboard-format.csv');
-    const a = analyzeRuns(imported.bundle, options);
-    expect(analysisOf(a)).toEqual(analysisOf(analyzeRuns(long, options)));
+    const a = expectLikeTwin(imported.bundle, 'tensorboard-format.csv', {
+      ...QUICK,
+      features: ['l1', 'l2', 'trace', 'spectral'],
+    });
     // eval_accuracy became our eval_acc, so convergence and the regression ran.
     expect('skipped' in a.regression).toBe(false);
+  });
+});
+
+describe('partial imports', () => {
+  const authors = () => folderFiles('authors-format');
+  const broken = (name: string) => ({ name, text: ',l1,code_sparsity,step\n0,1,2,0\n1,x,2,1\n' });
+
+  it('refuses by default, listing every file that cannot be read and how many runs could be', () => {
+    const files = [...authors(), broken('seed8.csv'), { name: 'notes.csv', text: 'a,b\n1,2\n' }];
+    let error: ImportError | undefined;
+    try {
+      importFiles(files, 'g');
+    } catch (e) {
+      error = e as ImportError;
+    }
+    expect(error).toBeInstanceOf(ImportError);
+    expect(error!.readable).toBe(6);
+    expect(error!.problems.map((p) => p.file)).toEqual(['notes.csv', 'seed8.csv']);
+    // Without the stray file: the bad run is the only problem.
+    try {
+      importFiles([...authors(), broken('seed8.csv')], 'g');
+    } catch (e) {
+      error = e as ImportError;
+    }
+    expect(error!.readable).toBe(6);
+    expect(error!.message).toBe(
+      "1 file of this import cannot be read: seed8.csv, line 3, column 2: 'x' in column 'l1' is not a number; the other 6 runs can be read",
+    );
+  });
+
+  it('with skipBad reads the rest and lists what it left out; nothing is dropped silently', () => {
+    const r = importFiles([...authors(), broken('seed8.csv'), { name: 'notes.csv', text: 'a,b\n1,2\n' }], 'g', {
+      skipBad: true,
+    });
+    expect(r.bundle.groups[0].runs.map((x) => x.id)).toEqual(['seed0', 'seed1', 'seed2', 'seed3', 'seed4', 'seed5']);
+    expect(r.skipped).toEqual([
+      {
+        file: 'notes.csv',
+        message: expect.stringMatching(/^notes\.csv, line 1: not a format Trainmap reads/) as unknown as string,
+      },
+      { file: 'seed8.csv', message: "seed8.csv, line 3, column 2: 'x' in column 'l1' is not a number" },
+    ]);
+    expect(r.notes.at(-1)).toMatch(
+      /^left out 2 files or runs that cannot be read: notes\.csv, line 1: .*; seed8\.csv, line 3/,
+    );
+    // When nothing can be read, skipBad does not make an empty import.
+    expect(() => importFiles([broken('seed8.csv')], 'g', { skipBad: true })).toThrow(
+      "seed8.csv, line 3, column 2: 'x' in column 'l1' is not a number",
+    );
+  });
+
+  it('a gzip that does not decompress is a problem like any other', async () => {
+    const bytes = (t: string) => new TextEncoder().encode(t);
+    const files = [
+      ...authors().map((f) => ({ name: f.name, bytes: bytes(f.text) })),
+      { name: 'seed9.csv.gz', bytes: Uint8Array.from([0x1f, 0x8b, 1, 2, 3]) },
+    ];
+    await expect(importBytes(files, 'g')).rejects.toThrow(
+      /^1 file of this import cannot be read: seed9\.csv\.gz: the file is gzip-compressed but does not decompress/,
+    );
+    const r = await importBytes(files, 'g', { skipBad: true });
+    expect(r.bundle.groups[0].runs).toHaveLength(6);
+    expect(r.skipped.map((p) => p.file)).toEqual(['seed9.csv.gz']);
   });
 });
