@@ -5,7 +5,7 @@
  * split into kernels and what happens outside them (tfjs's tape, tidy and JavaScript glue).
  * CPU time is reported beside wall time because this machine is shared: other jobs stretch wall time, much
  * less the CPU time this process gets. BENCH_PROFILE_SEEDS (default 1,8,40), BENCH_PROFILE_STEPS (default 3),
- * BENCH_PROFILE_TASK / BENCH_PROFILE_PRESET pick the model.
+ * BENCH_PROFILE_TASK / BENCH_PROFILE_PRESET pick the model; BENCH_PROFILE_SHAPES=1 splits kernels by input shapes.
  */
 import { loadavg } from 'node:os';
 import { selectBackend, tf } from '../src/train/backend.ts';
@@ -24,8 +24,11 @@ const cpuMs = () => {
   return (u.user + u.system) / 1000;
 };
 
-/** Wraps every wasm kernel with timers that add into `tallies` while `active.on` (nested calls count once). */
-function instrument(tallies: Map<string, Tally>, active: { on: boolean }): void {
+/**
+ * Wraps every wasm kernel with timers that add into `tallies` while `active.on` (nested calls count once);
+ * `byShape` tells kernels apart by their input shapes and attributes too.
+ */
+function instrument(tallies: Map<string, Tally>, active: { on: boolean }, byShape: boolean): void {
   let depth = 0;
   for (const k of tf.getKernelsForBackend('wasm')) {
     const inner = k.kernelFunc;
@@ -40,16 +43,25 @@ function instrument(tallies: Map<string, Tally>, active: { on: boolean }): void 
         try {
           return inner(args);
         } finally {
-          const t = tallies.get(k.kernelName) ?? { calls: 0, wallMs: 0, cpuMs: 0 };
+          const key = byShape ? `${k.kernelName} ${describe(args)}` : k.kernelName;
+          const t = tallies.get(key) ?? { calls: 0, wallMs: 0, cpuMs: 0 };
           t.calls++;
           t.wallMs += performance.now() - w0;
           t.cpuMs += cpuMs() - c0;
-          tallies.set(k.kernelName, t);
+          tallies.set(key, t);
           depth--;
         }
       },
     });
   }
+}
+
+function describe(args: { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap }): string {
+  const shapes = Object.entries(args.inputs).map(([n, t]) => `${n}[${t?.shape.join(',')}]`);
+  const attrs = Object.entries(args.attrs ?? {})
+    .filter(([, v]) => typeof v === 'boolean' || typeof v === 'number')
+    .map(([n, v]) => `${n}=${String(v)}`);
+  return [...shapes, ...attrs].join(' ');
 }
 
 export async function stepProfileBench(): Promise<BenchResult> {
@@ -60,7 +72,7 @@ export async function stepProfileBench(): Promise<BenchResult> {
   await selectBackend({ requested: 'wasm' });
   const tallies = new Map<string, Tally>();
   const active = { on: false };
-  instrument(tallies, active);
+  instrument(tallies, active, process.env.BENCH_PROFILE_SHAPES === '1');
   const rows: BenchResult['rows'] = [];
   const notes = [
     `load average at start: ${loadavg()
@@ -85,6 +97,7 @@ export async function stepProfileBench(): Promise<BenchResult> {
     const cpu = (cpuMs() - c0) / steps;
     active.on = false;
     trainer.dispose();
+    const top = Number(process.env.BENCH_PROFILE_TOP ?? 14);
     const kernels = [...tallies.entries()].sort((a, b) => b[1].cpuMs - a[1].cpuMs);
     const inKernels = kernels.reduce((a, [, t]) => a + t.cpuMs, 0) / steps;
     const row = (kernel: string, calls: number | null, c: number, w: number | null) =>
@@ -98,8 +111,8 @@ export async function stepProfileBench(): Promise<BenchResult> {
       });
     row('(whole step)', null, cpu, wall);
     row('(outside kernels: tape, tidy, glue)', null, cpu - inKernels, null);
-    for (const [name, t] of kernels.slice(0, 14)) row(name, t.calls / steps, t.cpuMs / steps, t.wallMs / steps);
-    const rest = kernels.slice(14);
+    for (const [name, t] of kernels.slice(0, top)) row(name, t.calls / steps, t.cpuMs / steps, t.wallMs / steps);
+    const rest = kernels.slice(top);
     if (rest.length)
       row(
         `(${rest.length} other kernels)`,
