@@ -11,6 +11,16 @@ export const ATTENTION_KERNEL = 'TrainmapLastPositionAttention';
 export const ATTENTION_GRAD_KERNEL = 'TrainmapLastPositionAttentionGrad';
 export const XENT_KERNEL = 'TrainmapSoftmaxCrossEntropy';
 export const XENT_GRAD_KERNEL = 'TrainmapSoftmaxCrossEntropyGrad';
+export const TOKEN_ROWS_KERNEL = 'TrainmapTokenRows';
+export const TOKEN_ROWS_GRAD_KERNEL = 'TrainmapTokenRowsGrad';
+
+/** The attributes of TOKEN_ROWS_KERNEL and its gradient. */
+export interface TokenRowsAttrs {
+  /** Which token columns are looked up, in the order of the table's blocks. */
+  positions: number[];
+  /** Rows per block (the vocabulary size). */
+  vocab: number;
+}
 
 /** Per backend, whether its fused kernels can run in this runtime (wasm: only with WebAssembly SIMD). */
 const support = new Map<string, () => boolean>();
@@ -83,4 +93,54 @@ export function softmaxCrossEntropy(logits: tf.Tensor, labels: tf.Tensor): tf.Te
     };
   });
   return op(logits);
+}
+
+/**
+ * Rows of a per-seed table looked up by tokens: table [S, K·V, d] holds K blocks of V rows, tokens [S, B, w] (int32);
+ * out[s, b, k] = table[s, k·V + tokens[s, b, positions[k]]] → [S, B, K, d]. Its gradient sums the rows of dy into
+ * the rows they were read from, example by example in order (so a seed's sums never depend on other seeds).
+ */
+export function tokenRows(table: tf.Tensor, tokens: tf.Tensor, positions: number[], vocab: number): tf.Tensor {
+  const [s, rows, d] = table.shape;
+  const [, b, w] = tokens.shape;
+  const k = positions.length;
+  if (rows !== k * vocab) throw new Error(`tokenRows: a table of ${rows} rows is not ${k} blocks of ${vocab}`);
+  if (positions.some((p) => !(Number.isInteger(p) && p >= 0 && p < w)))
+    throw new Error(`tokenRows: positions [${positions.join(', ')}] are not all columns of ${w}-token inputs`);
+  const attrs: TokenRowsAttrs = { positions, vocab };
+  if (!fused(TOKEN_ROWS_KERNEL, TOKEN_ROWS_GRAD_KERNEL)) {
+    // Indices into the table flattened over seeds: s·K·V + k·V + token.
+    const columns = tf.concat(
+      positions.map((p) => tokens.slice([0, 0, p], [s, b, 1])),
+      2,
+    ); // [S, B, K]
+    const base = tf.add(
+      tf.mul(tf.range(0, s, 1, 'int32').reshape([s, 1, 1]), tf.scalar(k * vocab, 'int32')),
+      tf
+        .tensor1d(
+          positions.map((_, i) => i * vocab),
+          'int32',
+        )
+        .reshape([1, 1, k]),
+    );
+    const flat = tf.add(base, columns).reshape([s * b * k]);
+    return tf.gather(table.reshape([s * rows, d]), flat).reshape([s, b, k, d]);
+  }
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const save = args[1] as tf.GradSaveFunc;
+    const t = args[0] as tf.Tensor;
+    const out = tf
+      .engine()
+      .runKernel(TOKEN_ROWS_KERNEL, { table: t, tokens }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
+    save([tokens]);
+    return {
+      value: out,
+      gradFunc: (dy, [x]) =>
+        tf.engine().runKernel(TOKEN_ROWS_GRAD_KERNEL, { dy: dy as tf.Tensor, tokens: x }, {
+          ...attrs,
+          rows,
+        } as unknown as tf.NamedAttrMap) as tf.Tensor,
+    };
+  });
+  return op(table);
 }

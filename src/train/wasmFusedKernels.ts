@@ -9,8 +9,11 @@ import {
   ATTENTION_GRAD_KERNEL,
   ATTENTION_KERNEL,
   registerFusedSupport,
+  TOKEN_ROWS_GRAD_KERNEL,
+  TOKEN_ROWS_KERNEL,
   XENT_GRAD_KERNEL,
   XENT_KERNEL,
+  type TokenRowsAttrs,
 } from './fusedOps.ts';
 import type { TrainKernels } from './simd/trainKernels.ts';
 
@@ -26,6 +29,32 @@ function kernelsOf(heap: WasmHeap, backend: unknown, name: string): { be: Backen
   const k = heap.simd(be);
   if (!k) throw new Error(`${name}: WebAssembly SIMD is not available in this runtime`);
   return { be, k };
+}
+
+/**
+ * The rows tokenRows reads, as indices into the table flattened over seeds (s·K·V + k·V + token), in a temporary
+ * int32 tensor on the heap (the caller disposes it). A token outside [0, V) gives an index outside its seed's block,
+ * which the kernels then refuse (gather) or skip (segment sum) by the flat range; so it is checked here.
+ */
+function tokenRowIndices(be: BackendWasm, tokens: Info, { positions, vocab }: TokenRowsAttrs): Info {
+  const [s, b, w] = tokens.shape;
+  const k = positions.length;
+  const idx = be.makeOutput([s * b * k], 'int32');
+  const out = be.typedArrayFromHeap(idx);
+  const x = be.typedArrayFromHeap(tokens);
+  for (let seed = 0, o = 0; seed < s; seed++)
+    for (let e = 0; e < b; e++)
+      for (let j = 0; j < k; j++, o++) {
+        const t = x[(seed * b + e) * w + positions[j]];
+        if (!(t >= 0 && t < vocab)) {
+          be.disposeData(idx.dataId);
+          throw new Error(
+            `tokenRows: token ${t} (seed ${seed}, example ${e}, column ${positions[j]}) is outside [0, ${vocab})`,
+          );
+        }
+        out[o] = (seed * k + j) * vocab + t;
+      }
+  return idx;
 }
 
 export function registerWasmFusedKernels(heap: WasmHeap): void {
@@ -111,6 +140,39 @@ export function registerWasmFusedKernels(heap: WasmHeap): void {
       const rows = tf.util.sizeFromShape(probs.shape) / classes;
       const out = be.makeOutput(probs.shape, 'float32');
       k.softmaxXentGrad(at(be, probs), at(be, labels), at(be, dloss), rows, classes, at(be, out));
+      return out;
+    },
+  });
+
+  tf.registerKernel({
+    kernelName: TOKEN_ROWS_KERNEL,
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, backend, attrs }) => {
+      const { table, tokens } = inputs as { table: Info; tokens: Info };
+      const { be, k } = kernelsOf(heap, backend, TOKEN_ROWS_KERNEL);
+      const a = attrs as unknown as TokenRowsAttrs;
+      const [s, rows, d] = table.shape;
+      const [, b] = tokens.shape;
+      const idx = tokenRowIndices(be, tokens, a);
+      const out = be.makeOutput([s, b, a.positions.length, d], 'float32');
+      k.gatherRows(at(be, table), s * rows, d, at(be, idx), s * b * a.positions.length, at(be, out));
+      be.disposeData(idx.dataId);
+      return out;
+    },
+  });
+
+  tf.registerKernel({
+    kernelName: TOKEN_ROWS_GRAD_KERNEL,
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, backend, attrs }) => {
+      const { dy, tokens } = inputs as { dy: Info; tokens: Info };
+      const { be, k } = kernelsOf(heap, backend, TOKEN_ROWS_GRAD_KERNEL);
+      const a = attrs as unknown as TokenRowsAttrs & { rows: number };
+      const [s, b, kk, d] = dy.shape;
+      const idx = tokenRowIndices(be, tokens, a);
+      const out = be.makeOutput([s, a.rows, d], 'float32');
+      k.segmentSumRows(at(be, dy), d, at(be, idx), s * b * kk, at(be, out), s * a.rows);
+      be.disposeData(idx.dataId);
       return out;
     },
   });

@@ -8,7 +8,7 @@
  * are the same as running every position, at a third of the cost.
  */
 import * as tf from '@tensorflow/tfjs';
-import { lastPositionAttention, softmaxCrossEntropy } from '../../src/train/fusedOps.ts';
+import { lastPositionAttention, softmaxCrossEntropy, tokenRows } from '../../src/train/fusedOps.ts';
 import type { ParamSpec, TaskModel, TrainingConfig } from '../../src/train/task.ts';
 import { normal, ones, zeros } from '../init.ts';
 import { modularAdditionData, settingsFrom } from './data.ts';
@@ -20,25 +20,6 @@ function layerNorm(x: tf.Tensor, g: tf.Tensor, b: tf.Tensor): tf.Tensor {
     tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, 1e-5))), g.reshape([sn, 1, d])),
     b.reshape([sn, 1, d]),
   );
-}
-
-/**
- * Rows of the per-seed tables for tokens x [S, B, 3]: `all` [S·B·3] indexes the [S·3·V, ·] table of every
- * (position, token) row, `last` [S·B] the [S·V, ·] table of last-position rows. Each seed's indices fall in its own
- * block of rows, so its gathers, and the sums of their gradients, involve its own examples only, in order.
- */
-function rowIndices(x: tf.Tensor, vocab: number): { all: tf.Tensor1D; last: tf.Tensor1D } {
-  const [sn, b] = x.shape;
-  const seed = tf.range(0, sn, 1, 'int32').reshape([sn, 1, 1]);
-  const allBase = tf.add(
-    tf.mul(seed, tf.scalar(3 * vocab, 'int32')),
-    tf.tensor3d([[[0, vocab, 2 * vocab]]], undefined, 'int32'),
-  );
-  const all = tf.add(allBase, x).reshape([sn * b * 3]) as tf.Tensor1D;
-  const last = tf
-    .add(tf.mul(seed, tf.scalar(vocab, 'int32')), x.slice([0, 0, 2], [sn, b, 1]))
-    .reshape([sn * b]) as tf.Tensor1D;
-  return { all, last };
 }
 
 export function modularAdditionModel(config: TrainingConfig): TaskModel {
@@ -84,11 +65,10 @@ export function modularAdditionModel(config: TrainingConfig): TaskModel {
       const keyTable = tf.matMul(flatRows, w.W_K.reshape([sn, h * dh, d]), false, true); // [S, 3V, h·dh]
       const valueTable = tf.matMul(flatRows, w.W_V.reshape([sn, h * dh, d]), false, true);
       const queryTable = tf.matMul(lastRows, w.W_Q.reshape([sn, h * dh, d]), false, true); // [S, V, h·dh]
-      const { all, last: lastIndex } = rowIndices(x, vocab);
-      const keys = tf.gather(keyTable.reshape([sn * 3 * vocab, h * dh]), all).reshape([sn, b, 3, h, dh]);
-      const values = tf.gather(valueTable.reshape([sn * 3 * vocab, h * dh]), all).reshape([sn, b, 3, h, dh]);
-      const q = tf.gather(queryTable.reshape([sn * vocab, h * dh]), lastIndex).reshape([sn, b, h, dh]);
-      const last = tf.gather(lastRows.reshape([sn * vocab, d]), lastIndex).reshape([sn, b, d]);
+      const keys = tokenRows(keyTable, x, [0, 1, 2], vocab).reshape([sn, b, 3, h, dh]);
+      const values = tokenRows(valueTable, x, [0, 1, 2], vocab).reshape([sn, b, 3, h, dh]);
+      const q = tokenRows(queryTable, x, [2], vocab).reshape([sn, b, h, dh]);
+      const last = tokenRows(lastRows, x, [2], vocab).reshape([sn, b, d]);
       // The last position attends to all three (causal mask allows every earlier position).
       const z = lastPositionAttention(q, keys, values); // [S, B, h·dh]
       let xr = tf.add(last, tf.matMul(z, w.W_O, false, true));

@@ -5,7 +5,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRng } from '../../src/numeric/rng.ts';
 import { selectBackend, tf } from '../../src/train/backend.ts';
-import { lastPositionAttention, softmaxCrossEntropy } from '../../src/train/fusedOps.ts';
+import { lastPositionAttention, softmaxCrossEntropy, tokenRows } from '../../src/train/fusedOps.ts';
 
 afterAll(async () => {
   await selectBackend({ requested: 'wasm' });
@@ -69,6 +69,34 @@ describe('fused operations on wasm equal the composition they replace', () => {
     const composed = await run('cpu', inputs, f, w);
     expectClose(fused.value, composed.value, 1e-5, 'loss');
     expectClose(fused.grads[0], composed.grads[0], 1e-5, 'dlogits');
+  });
+
+  it('rows of a per-seed table looked up by tokens, and the gradient summed back into the rows', async () => {
+    const [s, b, w, v, d] = [3, 9, 3, 5, 4];
+    // Tokens repeat, so several examples read (and send gradient to) the same row.
+    const tokens = Int32Array.from({ length: s * b * w }, (_, i) => (i * 7 + (i >> 2)) % v);
+    for (const positions of [[0, 1, 2], [2]]) {
+      const k = positions.length;
+      const inputs = [{ data: random(s * k * v * d, 7), shape: [s, k * v, d] }];
+      const w8 = random(s * b * k * d, 8);
+      const f = (table: tf.Tensor) => tokenRows(table, tf.tensor3d(tokens, [s, b, w], 'int32'), positions, v);
+      const fused = await run('wasm', inputs, f, w8);
+      const composed = await run('cpu', inputs, f, w8);
+      // A gather is exact; the cpu backend's segment sum adds the same rows by another route.
+      expect(Array.from(fused.value)).toEqual(Array.from(composed.value));
+      expectClose(fused.grads[0], composed.grads[0], 1e-6, 'dtable');
+    }
+  });
+
+  it('a token outside the vocabulary is refused with where it is', async () => {
+    await selectBackend({ requested: 'wasm' });
+    const table = tf.zeros([1, 4, 2]);
+    const tokens = tf.tensor3d([[[1, 4]]], [1, 1, 2], 'int32');
+    expect(() => tokenRows(table, tokens, [0, 1], 2)).toThrow(
+      'tokenRows: token 4 (seed 0, example 0, column 1) is outside [0, 2)',
+    );
+    expect(() => tokenRows(table, tokens, [0, 2], 2)).toThrow('positions [0, 2] are not all columns of 2-token inputs');
+    tf.dispose([table, tokens]);
   });
 
   it('a label outside the classes gives a NaN loss on wasm, not a number from elsewhere in memory', async () => {
