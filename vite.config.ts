@@ -1,5 +1,6 @@
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'vitest/config';
+import { CROSS_ORIGIN_ISOLATION_HEADERS } from './scripts/labServer.ts';
 
 // One config for the lab (dev server and production build) and the test runner.
 export default defineConfig({
@@ -10,8 +11,9 @@ export default defineConfig({
   publicDir: 'static',
   build: { outDir: 'dist', target: 'es2022', chunkSizeWarningLimit: 4096 },
   worker: { format: 'es' },
-  server: { host: '127.0.0.1', port: 5173, strictPort: true },
-  preview: { host: '127.0.0.1', port: 5173, strictPort: true },
+  // Cross-origin isolated, as `npm start` serves it: the train worker then runs tfjs-wasm with threads.
+  server: { host: '127.0.0.1', port: 5173, strictPort: true, headers: { ...CROSS_ORIGIN_ISOLATION_HEADERS } },
+  preview: { host: '127.0.0.1', port: 5173, strictPort: true, headers: { ...CROSS_ORIGIN_ISOLATION_HEADERS } },
   test: {
     include: ['tests/**/*.test.ts'],
     globalSetup: ['tests/labBuild.setup.ts'],

@@ -19,6 +19,9 @@ import { forecastBench } from './forecast.ts';
 import { labImportBench } from './labImport.ts';
 import { svEveryBench } from './svEvery.ts';
 import { tfeventsBench } from './tfevents.ts';
+import { stepProfileBench } from './stepProfile.ts';
+import { cpuVsTorchBench } from './cpuVsTorch.ts';
+import { webgpuCallsBench } from './webgpuCalls.ts';
 import { printTable, writeResult, type BenchResult } from './harness.ts';
 
 const all: Record<string, () => Promise<BenchResult>> = {
@@ -41,6 +44,9 @@ const all: Record<string, () => Promise<BenchResult>> = {
   'lab-import': labImportBench,
   'sv-every': svEveryBench,
   tfevents: tfeventsBench,
+  'step-profile': stepProfileBench,
+  'cpu-vs-torch': cpuVsTorchBench,
+  'webgpu-calls': () => webgpuCallsBench(),
 };
 
 const wanted = process.argv.slice(2);

@@ -20,6 +20,16 @@ import { machine, median, type BenchResult } from './harness.ts';
  * The session pauses after the last step, and a pause first settles the device (WebGPU only queues work).
  */
 async function timeSessionSteps(cfg: TrainingConfig, seeds: number[], steps: number, backend: string): Promise<number> {
+  return (await timeSession(cfg, seeds, steps, backend)).seconds;
+}
+
+/** timeSessionSteps, with the CPU time this process spent meanwhile (all its threads). */
+export async function timeSession(
+  cfg: TrainingConfig,
+  seeds: number[],
+  steps: number,
+  backend: string,
+): Promise<{ seconds: number; cpuSeconds: number }> {
   const paused: (() => void)[] = [];
   let checkpointed = false;
   const session: TrainingSession = new TrainingSession({
@@ -41,14 +51,16 @@ async function timeSessionSteps(cfg: TrainingConfig, seeds: number[], steps: num
   await warm;
   const done = nextPause();
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   session.resume();
   await done;
   const s = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(c0);
   if (session.stepsDone !== steps + 1 || checkpointed)
     throw new Error(`the timed steps were not ${steps} steps without a checkpoint`);
   await session.stop();
   session.dispose();
-  return s;
+  return { seconds: s, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
 }
 
 /** The same steps on the trainer alone, without a session (how this benchmark timed them before the session). */

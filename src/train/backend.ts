@@ -4,7 +4,7 @@
  * driver; the caller passes `prepareWebGpu` to set navigator.gpu up before the backend is imported).
  */
 import * as tf from '@tensorflow/tfjs';
-import '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { patchWasmKernels } from './wasmKernels.ts';
 
 import type { BackendName } from './backendNames.ts';
@@ -17,6 +17,8 @@ export interface BackendChoice {
   /** Backends tried before this one, with why each was passed over. */
   skipped: { name: BackendName; why: string }[];
   adapter?: string;
+  /** wasm: the threads its kernels run on (more than 1 only with the threaded build, in a cross-origin isolated page). */
+  threads?: number;
 }
 
 export interface BackendOptions {
@@ -24,7 +26,11 @@ export interface BackendOptions {
   environment?: 'node' | 'browser';
   /** Makes navigator.gpu available (Node: the Dawn bindings). Called before the webgpu backend is imported. */
   prepareWebGpu?: () => Promise<void>;
+  /** How long a backend may take to start before it counts as broken (default 60 s). */
+  startTimeoutMs?: number;
 }
+
+const START_TIMEOUT_MS = 60_000;
 
 const isNode = typeof process !== 'undefined' && !!process.versions?.node && typeof window === 'undefined';
 
@@ -54,10 +60,26 @@ function softwareWebgl(): string | null {
   }
 }
 
+/**
+ * A backend that never finishes starting (the wasm build's pthread workers failing to load, say) must not leave
+ * training waiting in silence: after `ms` it counts as failed, with the reason.
+ */
+export function withinTime<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`${what} did not finish starting within ${Math.round(ms / 1000)} s`)),
+      ms,
+    );
+  });
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+}
+
 async function tryBackend(
   name: BackendName,
   prepareWebGpu?: () => Promise<void>,
   automatic = false,
+  startTimeoutMs = START_TIMEOUT_MS,
 ): Promise<string | null> {
   try {
     if (name === 'webgpu') {
@@ -81,7 +103,7 @@ async function tryBackend(
       await import('@tensorflow/tfjs-backend-webgl');
     }
     if (name === 'wasm') patchWasmKernels();
-    const ok = await tf.setBackend(name);
+    const ok = await withinTime(tf.setBackend(name), startTimeoutMs, `the ${name} backend`);
     if (!ok) return `tf.setBackend('${name}') failed`;
     await tf.ready();
     return null;
@@ -114,14 +136,20 @@ export async function selectBackend(options: BackendOptions = {}): Promise<Backe
       skipped.push({ name, why: 'WebGL needs a browser' });
       continue;
     }
-    const why = await tryBackend(name, options.prepareWebGpu, !options.requested);
+    const why = await tryBackend(name, options.prepareWebGpu, !options.requested, options.startTimeoutMs);
     if (why === null) {
       const reason = options.requested
         ? `${name} was requested`
         : skipped.length === 0
           ? `${name} is the first choice ${env === 'node' ? 'in Node (no WebGPU unless asked for)' : 'in the browser'}`
           : `${name} is the first that works (${skipped.map((s) => `${s.name}: ${s.why}`).join('; ')})`;
-      return { name, reason, skipped, adapter: await adapterName() };
+      return {
+        name,
+        reason,
+        skipped,
+        adapter: await adapterName(),
+        ...(name === 'wasm' ? { threads: getThreadsCount() } : {}),
+      };
     }
     skipped.push({ name, why });
   }

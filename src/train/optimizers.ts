@@ -6,6 +6,23 @@
 import * as tf from '@tensorflow/tfjs';
 import type { OptimizerSpec } from './task.ts';
 
+/**
+ * A kernel name for the whole AdamW update of one parameter (inputs p, g, m, v and optionally alive; outputs the
+ * new p, m, v), registered by the backends that fuse it (wasm: src/train/wasmKernels.ts). Elsewhere the update
+ * is composed of tfjs ops below; both perform the same f32 operations in the same order.
+ */
+export const ADAMW_KERNEL = 'TrainmapAdamW';
+
+export interface AdamWAttrs {
+  learningRate: number;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  weightDecay: number;
+  /** The step, 1-based (bias corrections use it). */
+  step: number;
+}
+
 export interface OptimizerState {
   step: number;
   /** Per parameter: AdamW's first and second moments (empty for SGD). */
@@ -48,6 +65,23 @@ export function applyUpdate(
 ): void {
   state.step++;
   const t = state.step;
+  if (spec.kind === 'adamw' && tf.getKernel(ADAMW_KERNEL, tf.getBackend())) {
+    const { learningRate, beta1, beta2, epsilon, weightDecay } = spec;
+    const attrs: AdamWAttrs = { learningRate, beta1, beta2, epsilon, weightDecay, step: t };
+    for (const [name, p] of Object.entries(params)) {
+      const g = grads[name];
+      if (!g) throw new Error(`no gradient for parameter ${name}`);
+      const [m, v] = state.slots[name];
+      const inputs: tf.NamedTensorMap = { p, g, m, v };
+      if (alive) inputs.alive = alive;
+      const next = tf.engine().runKernel(ADAMW_KERNEL, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
+      p.assign(next[0]);
+      m.assign(next[1]);
+      v.assign(next[2]);
+      tf.dispose(next);
+    }
+    return;
+  }
   tf.tidy(() => {
     for (const [name, p] of Object.entries(params)) {
       const g = grads[name];

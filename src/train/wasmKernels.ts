@@ -4,10 +4,18 @@
  *   whose summation order depends on the batch size. Running each seed's slice through XNNPACK makes a
  *   seed's numbers identical whether it trains alone or among S seeds, and is several times faster.
  * - UnsortedSegmentSum: not registered for wasm, but the gradient of gather (embeddings) needs it.
+ * - GatherV2 along the first axis: the stock kernel computes every element's source index; rows are copied whole.
  * - Slice: the stock kernel copies the whole input to read a slice; contiguous slices read a heap view.
+ * - Identity copies its input; it shares it instead (as Reshape and the cpu backend do: tensors are immutable).
+ * - ADAMW_KERNEL: the whole AdamW update of a parameter in one pass (src/train/optimizers.ts).
+ * The kernels on tfjs's heap are WebAssembly SIMD (src/train/simd/trainKernels.wat); where this runtime cannot run
+ * them, gather and the AdamW update keep tfjs's kernels and the segment sum runs in JavaScript.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { ADAMW_KERNEL, type AdamWAttrs } from './optimizers.ts';
+import { registerWasmFusedKernels } from './wasmFusedKernels.ts';
+import { adamwConstants, trainKernelsFor, type AdamWConstants, type TrainKernels } from './simd/trainKernels.ts';
 
 type Info = tf.TensorInfo;
 let patched = false;
@@ -17,6 +25,16 @@ function releaseView(backend: BackendWasm, view: Info): void {
   const entry = backend.dataIdMap.get(view.dataId) as unknown as { id: number };
   backend.wasm.tfjs.disposeData(entry.id);
   backend.dataIdMap.delete(view.dataId);
+}
+
+const offsetOf = (backend: BackendWasm, x: Info) =>
+  (backend.dataIdMap.get(x.dataId) as unknown as { memoryOffset: number }).memoryOffset;
+
+/** Our SIMD kernels on this backend's heap (its memory: exported without threads, kept on the module with them). */
+function simdOf(backend: BackendWasm): TrainKernels | null {
+  const module = backend.wasm as unknown as { asm?: { memory?: WebAssembly.Memory }; wasmMemory?: WebAssembly.Memory };
+  const memory = module.asm?.memory ?? module.wasmMemory;
+  return memory ? trainKernelsFor(memory) : null;
 }
 
 export function patchWasmKernels(): void {
@@ -48,12 +66,10 @@ export function patchWasmKernels(): void {
       const [s, m, k] = an.shape;
       const n = bn.shape[2];
       const out = backend.makeOutput([s, m, n], 'float32');
-      const offsetOf = (x: Info) =>
-        (backend.dataIdMap.get(x.dataId) as unknown as { memoryOffset: number }).memoryOffset;
       for (let i = 0; i < s; i++) {
         // Views of seed i's slices, registered under fresh ids (the wasm kernel caches packed weights by id).
-        const aOne = backend.makeOutput([1, m, k], 'float32', offsetOf(an) + i * m * k * 4);
-        const bOne = backend.makeOutput([1, k, n], 'float32', offsetOf(bn) + i * k * n * 4);
+        const aOne = backend.makeOutput([1, m, k], 'float32', offsetOf(backend, an) + i * m * k * 4);
+        const bOne = backend.makeOutput([1, k, n], 'float32', offsetOf(backend, bn) + i * k * n * 4);
         const o = original.kernelFunc({
           inputs: { a: aOne, b: bOne },
           backend: backend as never,
@@ -79,13 +95,19 @@ export function patchWasmKernels(): void {
       const { numSegments } = attrs as unknown as { numSegments: number };
       const be = backend as unknown as BackendWasm;
       const out = be.makeOutput([numSegments, ...x.shape.slice(segmentIds.shape.length)], x.dtype);
+      const inner = tf.util.sizeFromShape(out.shape) / numSegments;
+      const ids = tf.util.sizeFromShape(segmentIds.shape);
+      const simd = simdOf(be);
+      if (simd && x.dtype === 'float32' && segmentIds.dtype === 'int32') {
+        simd.segmentSumRows(offsetOf(be, x), inner, offsetOf(be, segmentIds), ids, offsetOf(be, out), numSegments);
+        return out;
+      }
       const xv = be.typedArrayFromHeap(x);
-      const ids = be.typedArrayFromHeap(segmentIds);
+      const idv = be.typedArrayFromHeap(segmentIds);
       const ov = be.typedArrayFromHeap(out);
-      const inner = ov.length / numSegments;
       ov.fill(0);
-      for (let i = 0; i < ids.length; i++) {
-        const seg = ids[i];
+      for (let i = 0; i < ids; i++) {
+        const seg = idv[i];
         if (seg < 0 || seg >= numSegments) continue;
         const o = seg * inner;
         const xi = i * inner;
@@ -94,6 +116,47 @@ export function patchWasmKernels(): void {
       return out;
     },
   });
+
+  const gather = tf.getKernel('GatherV2', 'wasm')!;
+  tf.unregisterKernel('GatherV2', 'wasm');
+  tf.registerKernel({
+    kernelName: 'GatherV2',
+    backendName: 'wasm',
+    setupFunc: gather.setupFunc,
+    kernelFunc: (args) => {
+      const { x, indices } = args.inputs as { x: Info; indices: Info };
+      const { axis, batchDims } = args.attrs as unknown as { axis: number; batchDims: number };
+      const be = args.backend as unknown as BackendWasm;
+      const simd = simdOf(be);
+      if (!simd || axis !== 0 || batchDims !== 0 || x.dtype !== 'float32' || indices.dtype !== 'int32')
+        return gather.kernelFunc(args);
+      const rows = x.shape[0];
+      const len = tf.util.sizeFromShape(x.shape.slice(1));
+      const n = tf.util.sizeFromShape(indices.shape);
+      const out = be.makeOutput([...indices.shape, ...x.shape.slice(1)], 'float32');
+      const bad = simd.gatherRows(offsetOf(be, x), rows, len, offsetOf(be, indices), n, offsetOf(be, out));
+      if (bad >= 0) {
+        const index = be.typedArrayFromHeap(indices)[bad];
+        be.disposeData(out.dataId);
+        throw new Error(`gather: index ${index} (at position ${bad}) is outside [0, ${rows})`);
+      }
+      return out;
+    },
+  });
+
+  tf.unregisterKernel('Identity', 'wasm');
+  tf.registerKernel({
+    kernelName: 'Identity',
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, backend }) => {
+      const { x } = inputs as { x: Info };
+      (backend as unknown as BackendWasm).incRef(x.dataId);
+      return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+    },
+  });
+
+  registerAdamW();
+  registerWasmFusedKernels({ simd: simdOf, offset: offsetOf });
 
   const slice = tf.getKernel('Slice', 'wasm')!;
   tf.unregisterKernel('Slice', 'wasm');
@@ -114,4 +177,62 @@ export function patchWasmKernels(): void {
       return out;
     },
   });
+}
+
+/**
+ * ADAMW_KERNEL on wasm: inputs p, g, m, v (same shape [S, …]) and optionally alive ([S] of 0/1); outputs the new
+ * p, m and v, with seeds whose alive entry is 0 keeping their old values. Without SIMD the same f32 operations run
+ * in JavaScript (each rounded to f32 with Math.fround, which gives the correctly rounded f32 result here too).
+ */
+function registerAdamW(): void {
+  tf.registerKernel({
+    kernelName: ADAMW_KERNEL,
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, backend, attrs }) => {
+      const { p, g, m, v, alive } = inputs as { p: Info; g: Info; m: Info; v: Info; alive?: Info };
+      const be = backend as unknown as BackendWasm;
+      const c = adamwConstants(attrs as unknown as AdamWAttrs, (attrs as unknown as AdamWAttrs).step);
+      const n = tf.util.sizeFromShape(p.shape);
+      const outs = [p, m, v].map(() => be.makeOutput(p.shape, 'float32'));
+      const simd = simdOf(be);
+      if (simd) {
+        const [op, om, ov] = outs.map((o) => offsetOf(be, o));
+        simd.adamw(offsetOf(be, p), offsetOf(be, g), offsetOf(be, m), offsetOf(be, v), n, op, om, ov, ...c);
+      } else {
+        const [pv, gv, mv, vv, po, mo, vo] = [p, g, m, v, ...outs].map((t) => be.typedArrayFromHeap(t));
+        for (let i = 0; i < n; i++) adamwScalar(pv[i], gv[i], mv[i], vv[i], c, po, mo, vo, i);
+      }
+      if (alive) {
+        const live = be.typedArrayFromHeap(alive);
+        const per = n / live.length;
+        live.forEach((l, s) => {
+          if (l) return;
+          [p, m, v].forEach((old, k) =>
+            be.typedArrayFromHeap(outs[k]).set(be.typedArrayFromHeap(old).subarray(s * per, (s + 1) * per), s * per),
+          );
+        });
+      }
+      return outs;
+    },
+  });
+}
+
+/** trainKernels.wat's adamw for one value, in f32 (Math.fround after every operation). */
+function adamwScalar(
+  p: number,
+  g: number,
+  m: number,
+  v: number,
+  [b1, c1, b2, c2m, decay, c2, eps, step]: AdamWConstants,
+  po: Float32Array | Int32Array | Uint8Array,
+  mo: Float32Array | Int32Array | Uint8Array,
+  vo: Float32Array | Int32Array | Uint8Array,
+  i: number,
+): void {
+  const f = Math.fround;
+  const m1 = f(f(m * b1) + f(g * c1));
+  const v1 = f(f(v * b2) + f(f(g * g) * c2m));
+  po[i] = f(f(p * decay) - f(f(m1 / f(f(f(Math.sqrt(v1)) / c2) + eps)) * step));
+  mo[i] = m1;
+  vo[i] = v1;
 }

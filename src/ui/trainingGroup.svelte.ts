@@ -41,6 +41,7 @@ export class TrainingGroup {
     name: string;
     reason: string;
     adapter?: string;
+    threads?: number;
     skipped: { name: string; why: string }[];
   } | null>(null);
   /** The last flush to IndexedDB: rows, state size and how long the transaction took. */

@@ -86,7 +86,13 @@ export type TrainRequest = TrainStart | { type: 'pause' } | { type: 'resume' } |
 
 /** Train worker → page. `stored`: a flush is in IndexedDB (rows, state and progress in one transaction). */
 export type TrainReply =
-  | { type: 'backend'; groupId: string; backend: SessionBackend; skipped: { name: string; why: string }[] }
+  | {
+      type: 'backend';
+      groupId: string;
+      /** threads: wasm's thread count (more than 1 only in a cross-origin isolated page). */
+      backend: SessionBackend & { threads?: number };
+      skipped: { name: string; why: string }[];
+    }
   | { type: 'session'; groupId: string; event: SessionEvent }
   /** The session exists: from scratch, or continued from a saved step (rows after it are recomputed). */
   | { type: 'ready'; groupId: string; resumed: { stepsDone: number; droppedRows: number } | null }

@@ -3,15 +3,12 @@
  * A thin adapter: commands in, session events out; each flush goes to IndexedDB in one transaction from here,
  * so the page's thread never clones the training state.
  */
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
-import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
-import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { openLabDb, writeFlush, type LabDb } from '../store/labStore.ts';
 import { selectBackend, tf } from '../train/backend.ts';
 import { classifyFailure } from '../train/failures.ts';
 import { TrainingSession, type ResumeFrom, type SessionEvent, type SessionFlush } from '../train/session.ts';
 import { decodeState } from '../train/stateCodec.ts';
+import { prepareBrowserWasm } from '../train/wasmBrowser.ts';
 import { createTaskModel } from '../../tasks/index.ts';
 import { assertNever } from './fitPool.ts';
 import type { TrainReply, TrainRequest, TrainStart } from './protocol.ts';
@@ -19,12 +16,8 @@ import type { TrainReply, TrainRequest, TrainStart } from './protocol.ts';
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const reply = (m: TrainReply) => scope.postMessage(m);
 
-// The tfjs wasm binaries come from this app's own server.
-setWasmPaths({
-  'tfjs-backend-wasm.wasm': wasmPlain,
-  'tfjs-backend-wasm-simd.wasm': wasmSimd,
-  'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded,
-});
+// The tfjs wasm binaries come from this app's own server; threads when the page is cross-origin isolated.
+prepareBrowserWasm();
 
 /** Checkpoints flush at most this often; rows in between go with the next flush (and a resume recomputes them exactly). */
 const MIN_FLUSH_MS = 1000;
@@ -69,7 +62,12 @@ async function start(msg: TrainStart): Promise<void> {
     reason: backend.reason,
     ...(backend.adapter ? { adapter: backend.adapter } : {}),
   };
-  reply({ type: 'backend', groupId, backend: sessionBackend, skipped: backend.skipped });
+  reply({
+    type: 'backend',
+    groupId,
+    backend: { ...sessionBackend, ...(backend.threads ? { threads: backend.threads } : {}) },
+    skipped: backend.skipped,
+  });
   if (backend.name === 'webgpu') watchDevice();
   const model = await createTaskModel(msg.config);
   let resume: ResumeFrom | undefined;

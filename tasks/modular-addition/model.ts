@@ -8,6 +8,7 @@
  * are the same as running every position, at a third of the cost.
  */
 import * as tf from '@tensorflow/tfjs';
+import { lastPositionAttention, softmaxCrossEntropy, tokenRows } from '../../src/train/fusedOps.ts';
 import type { ParamSpec, TaskModel, TrainingConfig } from '../../src/train/task.ts';
 import { normal, ones, zeros } from '../init.ts';
 import { modularAdditionData, settingsFrom } from './data.ts';
@@ -55,20 +56,21 @@ export function modularAdditionModel(config: TrainingConfig): TaskModel {
     makeData: (seed) => modularAdditionData(s, seed),
     forward(w, x) {
       const [sn, b] = x.shape;
-      // Embedding as a one-hot product: a matmul per seed on every backend, and its gradient is one too.
-      const emb = tf.matMul(tf.oneHot(x.reshape([sn, b * 3]) as tf.Tensor2D, vocab), w.W_E).reshape([sn, b, 3, d]);
-      const resid = tf.add(emb, w.W_pos.reshape([sn, 1, 3, d]));
-      const flat = resid.reshape([sn, b * 3, d]);
-      const keys = tf.matMul(flat, w.W_K.reshape([sn, h * dh, d]), false, true).reshape([sn, b, 3, h, dh]);
-      const values = tf.matMul(flat, w.W_V.reshape([sn, h * dh, d]), false, true).reshape([sn, b, 3, h, dh]);
-      const last = resid.slice([0, 0, 2, 0], [sn, b, 1, d]).reshape([sn, b, d]);
-      const q = tf.matMul(last, w.W_Q.reshape([sn, h * dh, d]), false, true).reshape([sn, b, 1, h, dh]);
+      // Every residual row entering attention is W_E[token] + W_pos[position]: there are only 3·V of them per seed,
+      // so keys and values (and the query, read at the last position) are computed once per (position, token)
+      // and gathered per example; their gradients are summed back per row (method.md §2: the same model).
+      const rows = tf.add(w.W_E.reshape([sn, 1, vocab, d]), w.W_pos.reshape([sn, 3, 1, d])); // [S, 3, V, d]
+      const flatRows = rows.reshape([sn, 3 * vocab, d]);
+      const lastRows = rows.slice([0, 2, 0, 0], [sn, 1, vocab, d]).reshape([sn, vocab, d]);
+      const keyTable = tf.matMul(flatRows, w.W_K.reshape([sn, h * dh, d]), false, true); // [S, 3V, h·dh]
+      const valueTable = tf.matMul(flatRows, w.W_V.reshape([sn, h * dh, d]), false, true);
+      const queryTable = tf.matMul(lastRows, w.W_Q.reshape([sn, h * dh, d]), false, true); // [S, V, h·dh]
+      const keys = tokenRows(keyTable, x, [0, 1, 2], vocab).reshape([sn, b, 3, h, dh]);
+      const values = tokenRows(valueTable, x, [0, 1, 2], vocab).reshape([sn, b, 3, h, dh]);
+      const q = tokenRows(queryTable, x, [2], vocab).reshape([sn, b, h, dh]);
+      const last = tokenRows(lastRows, x, [2], vocab).reshape([sn, b, d]);
       // The last position attends to all three (causal mask allows every earlier position).
-      const scores = tf.div(tf.sum(tf.mul(q, keys), -1), Math.sqrt(dh)); // [S, B, 3, H]
-      const attn = tf.softmax(tf.transpose(scores, [0, 1, 3, 2])); // [S, B, H, 3]
-      const z = tf
-        .sum(tf.mul(attn.reshape([sn, b, h, 3, 1]), tf.transpose(values, [0, 1, 3, 2, 4])), 3)
-        .reshape([sn, b, h * dh]);
+      const z = lastPositionAttention(q, keys, values); // [S, B, h·dh]
       let xr = tf.add(last, tf.matMul(z, w.W_O, false, true));
       if (s.layerNorm) xr = layerNorm(xr, w.ln1_g, w.ln1_b);
       const hidden = tf.relu(tf.add(tf.matMul(xr, w.W_in, false, true), w.b_in.reshape([sn, 1, m])));
@@ -76,14 +78,10 @@ export function modularAdditionModel(config: TrainingConfig): TaskModel {
       if (s.layerNorm) out = layerNorm(out, w.ln2_g, w.ln2_b);
       return tf.matMul(out, w.W_U);
     },
-    exampleLoss(logits, labels) {
-      // A stable log-softmax: late in grokking float32 logits saturate.
-      const logp = tf.logSoftmax(logits);
-      return tf.neg(tf.sum(tf.mul(logp, tf.oneHot(labels as tf.Tensor2D, p)), -1));
-    },
+    exampleLoss: (logits, labels) => softmaxCrossEntropy(logits, labels),
     exampleCorrect: (logits, labels) => tf.cast(tf.equal(tf.argMax(logits, -1), labels), 'float32'),
-    // One-hot tokens, residuals, keys, values, the MLP and the logits, forward and backward, with slack
-    // for the temporaries tfjs keeps: about 2 × (3·(V + 3d) + 4d + 2·d_mlp + 2p).
-    activationFloatsPerExample: 2 * (3 * (vocab + 3 * d) + 4 * d + 2 * m + 2 * p) * 2,
+    // Gathered keys and values, attention, residuals, the MLP and the logits, forward and backward, with slack
+    // for the temporaries tfjs keeps: about 2 × (3·(2d + 2) + 4d + 2·d_mlp + 2p).
+    activationFloatsPerExample: 2 * (3 * (2 * d + 2) + 4 * d + 2 * m + 2 * p) * 2,
   };
 }

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { build } from 'vite';
-import { serveDirectory } from '../../scripts/labServer.ts';
+import { serveDirectory, type ServeOptions } from '../../scripts/labServer.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 
@@ -68,8 +68,8 @@ export interface LabBrowser {
   close(): Promise<void>;
 }
 
-export async function launchLab(dir: string): Promise<LabBrowser> {
-  const { server, url } = await serveDirectory(dir, '127.0.0.1', 0);
+export async function launchLab(dir: string, serve: ServeOptions = {}): Promise<LabBrowser> {
+  const { server, url } = await serveDirectory(dir, '127.0.0.1', 0, serve);
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     headless: true,

@@ -97,7 +97,7 @@ describe('the lab in a browser', () => {
       // The new group is on show once its backend is (the status line of the group before says done too).
       await expect
         .poll(() => page.getByTestId('backend').textContent(), { timeout: 120_000 })
-        .toMatch(backend === 'webgpu' ? /^webgpu/ : /^wasm$/);
+        .toMatch(backend === 'webgpu' ? /^webgpu/ : /^wasm · \d+ threads?$/);
       await waitForStatus(page, (s) => /^2 checkpoints stored · done/.test(s), 240_000);
     }
     const groups = await storedGroups(page);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { selectBackend, tf } from '../../src/train/backend.ts';
+import { selectBackend, tf, withinTime } from '../../src/train/backend.ts';
 import type { SeedCheckpoint } from '../../src/train/batchedTrainer.ts';
 import { METRICS_PATH_COLUMN } from '../../src/train/gpuMetrics.ts';
 import { prepareNodeWebGpu } from '../../src/train/nodeWebgpu.ts';
@@ -27,6 +27,8 @@ describe('backend probe', () => {
     expect(auto.name).toBe('wasm');
     expect(auto.reason).toMatch(/first choice in Node/);
     expect(tf.getBackend()).toBe('wasm');
+    // One thread in Node (tfjs-wasm runs threads only in a cross-origin isolated page).
+    expect(auto.threads).toBe(1);
     const cpu = await selectBackend({ requested: 'cpu' });
     expect(cpu).toMatchObject({ name: 'cpu', reason: 'cpu was requested' });
     await expect(selectBackend({ requested: 'webgl' })).rejects.toThrow(
@@ -48,5 +50,14 @@ describe('backend probe', () => {
       expect(rows.flat().map((e) => e.row[METRICS_PATH_COLUMN])).toEqual(rows.flat().map(() => 1));
       expect(reference[i].flat().map((e) => e.row[METRICS_PATH_COLUMN])).toEqual(reference[i].flat().map(() => 0));
     }
+  });
+});
+
+describe('a backend that never finishes starting', () => {
+  it('counts as failed after the time allowed, naming what did not start', async () => {
+    await expect(withinTime(new Promise(() => undefined), 20, 'the wasm backend')).rejects.toThrow(
+      'the wasm backend did not finish starting within 0 s',
+    );
+    await expect(withinTime(Promise.resolve(true), 1000, 'the wasm backend')).resolves.toBe(true);
   });
 });

@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRng } from '../../src/numeric/rng.ts';
 import { selectBackend, tf } from '../../src/train/backend.ts';
 import { BatchedTrainer } from '../../src/train/batchedTrainer.ts';
@@ -8,6 +8,10 @@ import { modAddLoss, parityLoss, type ModAddDims, type Params } from './referenc
 import { tinyModAdd, tinyParity } from './tiny.ts';
 
 beforeAll(async () => {
+  await selectBackend({ requested: 'cpu' });
+});
+
+afterAll(async () => {
   await selectBackend({ requested: 'cpu' });
 });
 
@@ -71,8 +75,15 @@ describe('gradients match finite differences of float64 references', () => {
     );
   });
 
-  for (const layerNorm of [false, true]) {
-    it(`one-layer transformer on modular addition${layerNorm ? ' with post-LN' : ''}`, async () => {
+  // On cpu the attention and the loss are composed of tfjs ops; on wasm they are fused kernels (src/train/fusedOps.ts).
+  for (const [backend, layerNorm] of [
+    ['cpu', false],
+    ['cpu', true],
+    ['wasm', false],
+    ['wasm', true],
+  ] as const) {
+    it(`one-layer transformer on modular addition${layerNorm ? ' with post-LN' : ''} (${backend})`, async () => {
+      await selectBackend({ requested: backend });
       const cfg = tinyModAdd({ layerNorm });
       const model = await createTaskModel(cfg);
       const s = cfg.model;

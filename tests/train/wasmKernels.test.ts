@@ -1,4 +1,4 @@
-/** The tfjs-backend-wasm kernel patches (BatchMatMul per seed, UnsortedSegmentSum, view-based Slice) on the real wasm backend. */
+/** The tfjs-backend-wasm kernel patches (BatchMatMul per seed, UnsortedSegmentSum, GatherV2, view-based Slice, shared Identity, the fused AdamW) on the real wasm backend. */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createRng } from '../../src/numeric/rng.ts';
 import { selectBackend, tf } from '../../src/train/backend.ts';
@@ -115,5 +115,66 @@ describe('patched Slice on wasm', () => {
     src.assign(tf.tensor1d([9, 9, 9, 9]));
     expect(Array.from(await part.data())).toEqual([2, 3]);
     tf.dispose([x, ints, src, part]);
+  });
+});
+
+describe('GatherV2 along the first axis on wasm (rows copied whole)', () => {
+  it('equals indexing, for any index shape; an index out of range is refused with its position', async () => {
+    const table = tf.tensor2d(
+      Float32Array.from({ length: 5 * 3 }, (_, i) => i),
+      [5, 3],
+    );
+    const idx = tf.tensor2d([4, 0, 4, 2], [2, 2], 'int32');
+    const out = tf.gather(table, idx);
+    expect(out.shape).toEqual([2, 2, 3]);
+    expect(Array.from(await out.data())).toEqual([12, 13, 14, 0, 1, 2, 12, 13, 14, 6, 7, 8]);
+    const before = liveData();
+    const bad = tf.tensor1d([1, 5], 'int32');
+    expect(() => tf.gather(table, bad)).toThrow('gather: index 5 (at position 1) is outside [0, 5)');
+    expect(liveData()).toBe(before + 1);
+    // other axes take tfjs's own kernel
+    expect(Array.from(await tf.gather(table, tf.tensor1d([2, 0], 'int32'), 1).data())).toEqual([
+      2, 0, 5, 3, 8, 6, 11, 9, 14, 12,
+    ]);
+    tf.dispose([table, idx, out, bad]);
+  });
+});
+
+describe('Identity on wasm shares its input', () => {
+  it('a clone reads the same values, survives its source and costs no copy', async () => {
+    const x = tf.tensor1d([1, 2, 3]);
+    const before = liveData();
+    const y = tf.clone(x);
+    expect(liveData()).toBe(before);
+    x.dispose();
+    expect(Array.from(await y.data())).toEqual([1, 2, 3]);
+    y.dispose();
+  });
+});
+
+describe('the fused AdamW kernel on wasm', () => {
+  it("gives exactly the tfjs chain's f32 numbers (both halves of the SIMD loop), and freezes seeds marked dead", async () => {
+    const { ADAMW_KERNEL } = await import('../../src/train/optimizers.ts');
+    const n = 2 * 11; // two seeds of 11 values: vector lanes and a scalar tail
+    const [p, g, m, v] = [5, 6, 7, 8].map((s) => randomF32(n, s));
+    const vAbs = v.map(Math.abs);
+    const attrs = { learningRate: 1e-3, beta1: 0.9, beta2: 0.98, epsilon: 1e-8, weightDecay: 1, step: 3 };
+    const t = (a: Float32Array) => tf.tensor2d(a, [2, 11]);
+    const [tp, tg, tm, tv] = [p, g, m, vAbs].map(t);
+    const fused = tf.engine().runKernel(ADAMW_KERNEL, { p: tp, g: tg, m: tm, v: tv }, attrs) as tf.Tensor[];
+    // The tfjs chain of src/train/optimizers.ts, op by op.
+    const { learningRate: lr, beta1, beta2, epsilon, weightDecay, step } = attrs;
+    const m1 = tf.add(tf.mul(tm, beta1), tf.mul(tg, 1 - beta1));
+    const v1 = tf.add(tf.mul(tv, beta2), tf.mul(tf.square(tg), 1 - beta2));
+    const denom = tf.add(tf.div(tf.sqrt(v1), Math.sqrt(1 - beta2 ** step)), epsilon);
+    const next = tf.sub(tf.mul(tp, 1 - lr * weightDecay), tf.mul(tf.div(m1, denom), lr / (1 - beta1 ** step)));
+    for (const [k, want] of [next, m1, v1].entries())
+      expect(Array.from(await fused[k].data()), ['p', 'm', 'v'][k]).toEqual(Array.from(await want.data()));
+    const alive = tf.tensor1d([1, 0]);
+    const masked = tf.engine().runKernel(ADAMW_KERNEL, { p: tp, g: tg, m: tm, v: tv, alive }, attrs) as tf.Tensor[];
+    const mp = (await masked[0].data()) as Float32Array;
+    expect(Array.from(mp.subarray(0, 11))).toEqual(Array.from(((await next.data()) as Float32Array).subarray(0, 11)));
+    expect(Array.from(mp.subarray(11))).toEqual(Array.from(p.subarray(11)));
+    tf.dispose([tp, tg, tm, tv, ...fused, m1, v1, denom, next, alive, ...masked]);
   });
 });
