@@ -67,6 +67,19 @@ export interface TaskModel {
   exampleCorrect(outputs: tf.Tensor, labels: tf.Tensor): tf.Tensor;
   /** Rough float32 values a training step keeps per example (forward and backward), to size seed chunks. */
   activationFloatsPerExample: number;
+  /** Extra columns of every checkpoint row, computed from the weights (not HMM features unless chosen). */
+  checkpointColumns?: CheckpointColumns;
+}
+
+/** A task's own checkpoint columns (modular addition: the Fourier measures of its embedding). */
+export interface CheckpointColumns {
+  /** The parameters `compute` reads. */
+  params: string[];
+  /**
+   * One seed's columns from its values of `params` (each the seed's slice, in the ParamSpec's shape). A function of
+   * the weights alone, so a resumed run's rows equal an uninterrupted run's; non-finite weights give NaN, not a throw.
+   */
+  compute(weights: Record<string, Float32Array>): Record<string, number>;
 }
 
 /** A preset: a whole configuration of its task, with a line saying what it shows. */

@@ -11,6 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { ParamSpec, TaskModel, TrainingConfig } from '../../src/train/task.ts';
 import { normal, ones, zeros } from '../init.ts';
 import { modularAdditionData, settingsFrom } from './data.ts';
+import { fourierRow } from './fourier.ts';
 
 function layerNorm(x: tf.Tensor, g: tf.Tensor, b: tf.Tensor): tf.Tensor {
   const { mean, variance } = tf.moments(x, -1, true);
@@ -85,5 +86,7 @@ export function modularAdditionModel(config: TrainingConfig): TaskModel {
     // One-hot tokens, residuals, keys, values, the MLP and the logits, forward and backward, with slack
     // for the temporaries tfjs keeps: about 2 × (3·(V + 3d) + 4d + 2·d_mlp + 2p).
     activationFloatsPerExample: 2 * (3 * (vocab + 3 * d) + 4 * d + 2 * m + 2 * p) * 2,
+    // Nanda et al.'s progress measures: the Fourier spectrum of the token embedding (fourier.ts).
+    checkpointColumns: { params: ['W_E'], compute: (w) => fourierRow(w.W_E, p, d) },
   };
 }
