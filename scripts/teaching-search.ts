@@ -48,8 +48,11 @@ const session = new TrainingSession({
   progressEveryMs: 0,
 });
 const t0 = performance.now();
+const cpu0 = process.cpuUsage();
 const done: DoneEvent = await session.start();
 const wall = (performance.now() - t0) / 1000;
+const cpuUsed = process.cpuUsage(cpu0);
+const cpu = (cpuUsed.user + cpuUsed.system) / 1e6;
 mkdirSync(dirname(out), { recursive: true });
 writeFileSync(out, formatRunsJson(session.bundle));
 session.dispose();
@@ -64,7 +67,10 @@ const summary = {
   config: cfg,
   nTrain,
   wallSeconds: Math.round(wall),
+  cpuSeconds: Math.round(cpu),
   seedStepsPerSecond: Math.round((done.stepsRun * seeds.length) / wall),
+  // Training holds one core: its CPU time is what a quiet machine's wall time would be (checkpoints included).
+  seedStepsPerCpuSecond: Math.round((done.stepsRun * seeds.length) / cpu),
   loadAverage: (await import('node:os')).loadavg().map((v) => +v.toFixed(1)),
   memorizedFirst: `${memorizedFirst}/${seeds.length}`,
   generalized: `${generalized.length}/${seeds.length}`,

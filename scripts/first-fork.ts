@@ -1,0 +1,50 @@
+/**
+ * Analyzes growing prefixes of a recorded bundle with the default model selection (as the lab's background full
+ * selection does) and says at which checkpoint the map first forks: the numbers behind a teaching preset's "a fork
+ * within minutes" (issue #16 §3). Prints one line per prefix (K, shape, detours, states of the runs' last checkpoint,
+ * analysis seconds) and writes them as JSON beside the bundle.
+ * Usage: npx tsx scripts/first-fork.ts out/search/a.json [--from 6] [--every 3] [--to N] [--stop-at-fork]
+ */
+import { writeFileSync } from 'node:fs';
+import { analyzeRunsWith } from '../src/analysis/index.ts';
+import { defaultWorkerCount, workerFitRunner } from '../src/cli/fitPool.ts';
+import { readBundleText } from '../src/io/index.ts';
+import { checkpointSteps, prefixBundle } from '../src/replay/prefix.ts';
+import { readFileSync } from 'node:fs';
+
+const file = process.argv[2];
+if (!file) throw new Error('usage: first-fork.ts BUNDLE [--from n] [--every k] [--to n] [--stop-at-fork]');
+const flag = (name: string, fallback: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const bundle = readBundleText(readFileSync(file, 'utf8'), file);
+const steps = checkpointSteps(bundle);
+const from = flag('from', 6);
+const every = flag('every', 3);
+const to = Math.min(flag('to', steps.length), steps.length);
+const stopAtFork = process.argv.includes('--stop-at-fork');
+const threshold = Number((bundle.groups[0].config as { convergenceThreshold?: number }).convergenceThreshold ?? 0.9);
+const runner = workerFitRunner(defaultWorkerCount());
+const rows: Record<string, unknown>[] = [];
+for (let n = from; n <= to; n = n === to ? to + 1 : Math.min(to, n + every)) {
+  const t0 = performance.now();
+  const report = await analyzeRunsWith(runner, prefixBundle(bundle, n, steps), { threshold });
+  const seconds = (performance.now() - t0) / 1000;
+  const row = {
+    checkpoints: n,
+    epoch: (bundle.groups[0].runs[0].checkpoints.epoch ?? [])[n - 1],
+    k: report.selection.chosenK,
+    shape: report.map.shape,
+    detours: report.detours,
+    edges: report.map.edges.map((e) => `${e.from}>${e.to}`).join(' '),
+    r2: 'rSquared' in report.regression ? +report.regression.rSquared.toFixed(3) : null,
+    seconds: +seconds.toFixed(1),
+    load: (await import('node:os')).loadavg()[0].toFixed(1),
+  };
+  rows.push(row);
+  console.log(JSON.stringify(row));
+  if (stopAtFork && report.map.shape === 'forking') break;
+}
+runner.close();
+writeFileSync(file.replace(/\.json$/, '') + '.forks.json', JSON.stringify(rows, null, 1));
