@@ -88,6 +88,16 @@ export interface PresetDefinition extends Omit<TrainingConfig, 'task' | 'preset'
   description: string;
   /** Small enough to train in a browser in minutes; the lab lists these first. */
   teaching?: boolean;
+  /** The machine a teaching preset is sized for: 'cpu' (wasm, a software GPU) or 'gpu' (a hardware GPU); unset: any. */
+  device?: 'cpu' | 'gpu';
+}
+
+/** What one seed-step and one checkpoint cost, for estimates before Start (src/classroom/setupDuration.ts). */
+export interface Workload {
+  trainExamples: number;
+  evalExamples: number;
+  /** Multiply-adds of one example's forward pass. */
+  macsPerExample: number;
 }
 
 /**
@@ -102,4 +112,6 @@ export interface TaskDefinition {
   /** Task-specific settings of the settings table this task accepts: setting name → key of `config.model`. */
   modelSettings?: Record<string, string>;
   loadModel(): Promise<(config: TrainingConfig) => TaskModel>;
+  /** The configuration's sizes and cost, without loading the model (plain arithmetic on `config.model`). */
+  workload?(config: TrainingConfig): Workload;
 }

@@ -1,6 +1,6 @@
 /** Modular addition (grokking; Nanda et al. 2023): the task's presets; the transformer loads on demand (model.ts). */
 import { registerTask } from '../registry.ts';
-import { MODADD_PAPER, MODADD_QUICK } from './data.ts';
+import { MODADD_PAPER, MODADD_QUICK, modularAdditionWorkload } from './data.ts';
 
 const adamw = (learningRate: number, weightDecay: number) => ({
   kind: 'adamw' as const,
@@ -49,4 +49,5 @@ registerTask({
   },
   modelSettings: { 'layer-norm': 'layerNorm' },
   loadModel: async () => (await import('./model.ts')).modularAdditionModel,
+  workload: modularAdditionWorkload,
 });
