@@ -16,6 +16,7 @@ import { liveRefitBench } from './liveRefit.ts';
 import { forecastBench } from './forecast.ts';
 import { labImportBench } from './labImport.ts';
 import { svEveryBench } from './svEvery.ts';
+import { teachingPresetBench } from './teachingPreset.ts';
 import { printTable, writeResult, type BenchResult } from './harness.ts';
 
 const all: Record<string, () => Promise<BenchResult>> = {
@@ -35,6 +36,7 @@ const all: Record<string, () => Promise<BenchResult>> = {
   forecast: forecastBench,
   'lab-import': labImportBench,
   'sv-every': svEveryBench,
+  'teaching-preset': teachingPresetBench,
 };
 
 const wanted = process.argv.slice(2);
