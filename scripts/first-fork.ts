@@ -11,6 +11,7 @@ import { defaultWorkerCount, workerFitRunner } from '../src/cli/fitPool.ts';
 import { readBundleText } from '../src/io/index.ts';
 import { checkpointSteps, prefixBundle } from '../src/replay/prefix.ts';
 import { readFileSync } from 'node:fs';
+import { branchingStates } from '../src/replay/sameMap.ts';
 
 const file = process.argv[2];
 if (!file) throw new Error('usage: first-fork.ts BUNDLE [--from n] [--every k] [--to n] [--stop-at-fork]');
@@ -36,6 +37,9 @@ for (let n = from; n <= to; n = n === to ? to + 1 : Math.min(to, n + every)) {
     epoch: (bundle.groups[0].runs[0].checkpoints.epoch ?? [])[n - 1],
     k: report.selection.chosenK,
     shape: report.map.shape,
+    // The lab calls any map without a linear order forking, a 2-state cycle (a spike and its recovery) included;
+    // runs taking different paths need a state with two successors.
+    branches: branchingStates(report),
     detours: report.detours,
     edges: report.map.edges.map((e) => `${e.from}>${e.to}`).join(' '),
     r2: 'rSquared' in report.regression ? +report.regression.rSquared.toFixed(3) : null,
@@ -44,7 +48,7 @@ for (let n = from; n <= to; n = n === to ? to + 1 : Math.min(to, n + every)) {
   };
   rows.push(row);
   console.log(JSON.stringify(row));
-  if (stopAtFork && report.map.shape === 'forking') break;
+  if (stopAtFork && row.branches.length > 0) break;
 }
 runner.close();
 writeFileSync(file.replace(/\.json$/, '') + '.forks.json', JSON.stringify(rows, null, 1));

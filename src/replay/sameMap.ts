@@ -54,3 +54,22 @@ export function mapDifference(a: AnalysisReport, b: AnalysisReport): string | nu
     if (!same(x.paths[key], y.paths[key])) return `the decoded path of ${key} differs`;
   return null;
 }
+
+/**
+ * States with two or more successors other than themselves: where runs part ways. The map's own verdict
+ * (map.shape) calls every map without a linear order forking, so a two-state cycle (runs that fall back to an
+ * earlier state and return, as after a loss spike) is forking there but branches nowhere.
+ */
+export function branchingStates(report: AnalysisReport): number[] {
+  const successors = new Map<number, Set<number>>();
+  for (const e of report.map.edges) {
+    if (e.from === e.to) continue;
+    const set = successors.get(e.from) ?? new Set<number>();
+    set.add(e.to);
+    successors.set(e.from, set);
+  }
+  return [...successors]
+    .filter(([, to]) => to.size >= 2)
+    .map(([from]) => from)
+    .sort((a, b) => a - b);
+}

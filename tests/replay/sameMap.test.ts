@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeRuns, permuteParams } from '../../src/analysis/index.ts';
-import { mapDifference, mapSignature } from '../../src/replay/sameMap.ts';
+import { branchingStates, mapDifference, mapSignature } from '../../src/replay/sameMap.ts';
 import { forkingRecording, REPLAY_OPTIONS } from './fixtures.ts';
 
 describe('sameMap', () => {
@@ -27,5 +27,47 @@ describe('sameMap', () => {
       { ...REPLAY_OPTIONS, states: base.selection.chosenK },
     );
     expect(mapDifference(cut, base)).toMatch(/differ/);
+  });
+});
+
+describe('branchingStates', () => {
+  const withEdges = (edges: [number, number][]) =>
+    ({ map: { edges: edges.map(([from, to]) => ({ from, to })) } }) as unknown as Parameters<typeof branchingStates>[0];
+
+  it('a state with two successors branches; a cycle, a chain and self-loops do not', () => {
+    expect(
+      branchingStates(
+        withEdges([
+          [0, 1],
+          [1, 0],
+        ]),
+      ),
+    ).toEqual([]);
+    expect(
+      branchingStates(
+        withEdges([
+          [0, 0],
+          [0, 1],
+          [1, 2],
+        ]),
+      ),
+    ).toEqual([]);
+    expect(
+      branchingStates(
+        withEdges([
+          [2, 0],
+          [0, 1],
+          [0, 2],
+          [1, 2],
+          [2, 1],
+        ]),
+      ),
+    ).toEqual([0, 2]);
+  });
+
+  it('runs sampled from an HMM that forks, fitted at its K, branch at its first state', () => {
+    const report = analyzeRuns(forkingRecording(), { ...REPLAY_OPTIONS, states: 4 });
+    const first = report.map.nodes.reduce((a, b) => (b.meanFirstVisit < a.meanFirstVisit ? b : a)).state;
+    expect(branchingStates(report)).toEqual([first]);
   });
 });
