@@ -3,10 +3,14 @@
  * selection does) and says at which checkpoint the map first forks: the numbers behind a teaching preset's "a fork
  * within minutes" (issue #16 §3). Prints one line per prefix (K, shape, detours, states of the runs' last checkpoint,
  * analysis seconds) and writes them as JSON beside the bundle.
- * Usage: npx tsx scripts/first-fork.ts out/search/a.json [--from 6] [--every 3] [--to N] [--stop-at-fork]
+ * With --live it replays the bundle through the lab's live path instead (src/replay/replayLive.ts: a warm refit at
+ * every checkpoint, full selections as the RefitScheduler asks, each awaited, so no analysis lags behind) and prints
+ * every map shown, with the CPU seconds of each analysis.
+ * Usage: npx tsx scripts/first-fork.ts out/search/a.json [--from 6] [--every 3] [--to N] [--stop-at-fork] [--live]
  */
 import { writeFileSync } from 'node:fs';
-import { analyzeRunsWith } from '../src/analysis/index.ts';
+import { analyzeRunsWith, warmRefit } from '../src/analysis/index.ts';
+import { replayLive, type AnalysisPort } from '../src/replay/replayLive.ts';
 import { defaultWorkerCount, workerFitRunner } from '../src/cli/fitPool.ts';
 import { readBundleText } from '../src/io/index.ts';
 import { checkpointSteps, prefixBundle } from '../src/replay/prefix.ts';
@@ -28,6 +32,39 @@ const stopAtFork = process.argv.includes('--stop-at-fork');
 const threshold = Number((bundle.groups[0].config as { convergenceThreshold?: number }).convergenceThreshold ?? 0.9);
 const runner = workerFitRunner(defaultWorkerCount());
 const rows: Record<string, unknown>[] = [];
+if (process.argv.includes('--live')) {
+  const port: AnalysisPort = {
+    full: (b, o) => analyzeRunsWith(runner, structuredClone(b), o),
+    warm: async (b, previous, o) => warmRefit(structuredClone(b), previous, o),
+  };
+  let clock = performance.now();
+  await replayLive(
+    prefixBundle(bundle, to, steps),
+    port,
+    { threshold },
+    {
+      onEvent: (e) => {
+        const now = performance.now();
+        const row = {
+          checkpoints: e.checkpoints,
+          kind: e.kind,
+          shown: e.shown,
+          k: e.report.selection.chosenK,
+          shape: e.report.map.shape,
+          branches: branchingStates(e.report),
+          edges: e.report.map.edges.map((x) => `${x.from}>${x.to}`).join(' '),
+          seconds: +((now - clock) / 1000).toFixed(1),
+        };
+        clock = now;
+        rows.push(row);
+        console.log(JSON.stringify(row));
+      },
+    },
+  );
+  runner.close();
+  writeFileSync(file.replace(/\.json$/, '') + '.live.json', JSON.stringify(rows, null, 1));
+  process.exit(0);
+}
 for (let n = from; n <= to; n = n === to ? to + 1 : Math.min(to, n + every)) {
   const t0 = performance.now();
   const report = await analyzeRunsWith(runner, prefixBundle(bundle, n, steps), { threshold });

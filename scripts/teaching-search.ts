@@ -23,6 +23,7 @@ for (const k of ['modulus', 'dModel', 'heads', 'dHead', 'dMlp', 'trainFraction',
   if (spec[k] !== undefined) cfg.model[k] = spec[k] as number | boolean;
 if (spec.lr !== undefined) cfg.optimizer.learningRate = Number(spec.lr);
 if (spec.wd !== undefined) cfg.optimizer.weightDecay = Number(spec.wd);
+if (spec.beta2 !== undefined && cfg.optimizer.kind === 'adamw') cfg.optimizer.beta2 = Number(spec.beta2);
 if (spec.epochs !== undefined) cfg.epochs = Number(spec.epochs);
 if (spec.checkpointEvery !== undefined) cfg.checkpointEvery = Number(spec.checkpointEvery);
 const nTrain = Math.floor(Number(cfg.model.trainFraction) * Number(cfg.model.modulus) ** 2);

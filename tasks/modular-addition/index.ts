@@ -17,7 +17,7 @@ registerTask({
   presets: {
     quick: {
       description:
-        'Grokking in a fraction of the paper’s compute (p=59, data.ts says how it was found): seeds memorize first, then generalize at different times; watch the map fork.',
+        'Grokking for a GPU, in a fraction of the paper’s compute (p=59, 1000 epochs): seeds memorize the training pairs first, then generalize at different times; watch the map fork.',
       teaching: true,
       epochs: 1000,
       checkpointEvery: 5,
