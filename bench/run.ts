@@ -22,6 +22,7 @@ import { tfeventsBench } from './tfevents.ts';
 import { stepProfileBench } from './stepProfile.ts';
 import { cpuVsTorchBench } from './cpuVsTorch.ts';
 import { webgpuCallsBench } from './webgpuCalls.ts';
+import { teachingPresetBench } from './teachingPreset.ts';
 import { printTable, writeResult, type BenchResult } from './harness.ts';
 
 const all: Record<string, () => Promise<BenchResult>> = {
@@ -47,6 +48,7 @@ const all: Record<string, () => Promise<BenchResult>> = {
   'step-profile': stepProfileBench,
   'cpu-vs-torch': cpuVsTorchBench,
   'webgpu-calls': () => webgpuCallsBench(),
+  'teaching-preset': teachingPresetBench,
 };
 
 const wanted = process.argv.slice(2);

@@ -38,7 +38,7 @@ export function presetOf(task: string, preset: string): PresetDefinition {
 
 export function trainingConfig(task: string, preset: string, overrides: ConfigOverrides = {}): TrainingConfig {
   const def = taskOrThrow(task);
-  const { description: _d, teaching: _t, ...base } = presetOf(task, preset);
+  const { description: _d, teaching: _t, device: _v, ...base } = presetOf(task, preset);
   const cfg: TrainingConfig = structuredClone({ ...base, task, preset });
   if (overrides.epochs !== undefined) cfg.epochs = overrides.epochs;
   if (overrides.checkpointEvery !== undefined) cfg.checkpointEvery = overrides.checkpointEvery;

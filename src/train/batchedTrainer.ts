@@ -17,6 +17,7 @@ import {
 import { METRICS_PATH_COLUMN, SeedMetrics } from './gpuMetrics.ts';
 import { applyUpdate, createOptimizerState, type OptimizerState } from './optimizers.ts';
 import type { SeedData, TaskModel } from './task.ts';
+import { taskCheckpointColumns } from './taskColumns.ts';
 
 export interface CheckpointRow extends Record<string, number> {
   step: number;
@@ -314,10 +315,11 @@ export class BatchedTrainer {
   async checkpoint(): Promise<SeedCheckpoint[]> {
     const due = singularValuesDue(this.checkpointOrdinal(), this.singularValuesEvery);
     const fresh = this.seeds.map((_, i) => due || this.carried[i] === null);
-    const [train, evaluation, metrics] = await Promise.all([
+    const [train, evaluation, metrics, taskColumns] = await Promise.all([
       this.evaluate('train'),
       this.evaluate('eval'),
       this.metrics({ singularValues: fresh.some((f, i) => f && this.alive[i] === 1) }),
+      taskCheckpointColumns(this.task, this.params, this.seeds.length),
     ]);
     const out: SeedCheckpoint[] = [];
     const step = this.stepsDone;
@@ -335,6 +337,7 @@ export class BatchedTrainer {
       if (fresh[i]) this.carried[i] = pickSingularValueMetrics(row);
       else Object.assign(row, this.carried[i]);
       row[METRICS_PATH_COLUMN] = metrics[i][METRICS_PATH_COLUMN];
+      if (taskColumns) Object.assign(row, taskColumns[i]);
       // Divergence means non-finite losses or weights (l1, l2 and the means are finite exactly when every
       // weight is); a ratio like trace/spectral can be 0/0 for a healthy all-zero matrix.
       const bad = DIVERGENCE_SIGNALS.filter((k) => !Number.isFinite(row[k]));

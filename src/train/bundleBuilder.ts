@@ -1,5 +1,5 @@
 /** Grows a RunBundle from checkpoints as training goes; the one shape the CLI, store and page share. */
-import { RUN_BUNDLE_FORMAT, type Checkpoints, type Run, type RunBundle } from '../io/runBundle.ts';
+import { column, RUN_BUNDLE_FORMAT, type Checkpoints, type Run, type RunBundle } from '../io/runBundle.ts';
 import { CHECKPOINT_COLUMNS } from '../metrics/index.ts';
 import type { SeedCheckpoint } from './batchedTrainer.ts';
 import type { TrainingConfig } from './task.ts';
@@ -39,6 +39,13 @@ export function appendCheckpoints(bundle: RunBundle, entries: readonly SeedCheck
     if (!run) throw new Error(`no run for seed ${e.seed} in the bundle`);
     if (run.diverged) continue;
     for (const c of CHECKPOINT_COLUMNS) run.checkpoints[c].push(e.row[c]);
+    // A task's own columns (TaskModel.checkpointColumns) follow, each begun on the first row that has it.
+    const n = run.checkpoints.step.length;
+    for (const c of Object.keys(e.row)) {
+      if ((CHECKPOINT_COLUMNS as readonly string[]).includes(c)) continue;
+      const values = column(run.checkpoints, c) ?? (run.checkpoints[c] = new Array<number>(n - 1).fill(NaN));
+      values.push(e.row[c]);
+    }
     if (e.diverged) run.diverged = { step: e.row.step, reason: e.diverged };
   }
 }

@@ -67,6 +67,19 @@ export interface TaskModel {
   exampleCorrect(outputs: tf.Tensor, labels: tf.Tensor): tf.Tensor;
   /** Rough float32 values a training step keeps per example (forward and backward), to size seed chunks. */
   activationFloatsPerExample: number;
+  /** Extra columns of every checkpoint row, computed from the weights (not HMM features unless chosen). */
+  checkpointColumns?: CheckpointColumns;
+}
+
+/** A task's own checkpoint columns (modular addition: the Fourier measures of its embedding). */
+export interface CheckpointColumns {
+  /** The parameters `compute` reads. */
+  params: string[];
+  /**
+   * One seed's columns from its values of `params` (each the seed's slice, in the ParamSpec's shape). A function of
+   * the weights alone, so a resumed run's rows equal an uninterrupted run's; non-finite weights give NaN, not a throw.
+   */
+  compute(weights: Record<string, Float32Array>): Record<string, number>;
 }
 
 /** A preset: a whole configuration of its task, with a line saying what it shows. */
@@ -75,6 +88,16 @@ export interface PresetDefinition extends Omit<TrainingConfig, 'task' | 'preset'
   description: string;
   /** Small enough to train in a browser in minutes; the lab lists these first. */
   teaching?: boolean;
+  /** The machine a teaching preset is sized for: 'cpu' (wasm, a software GPU) or 'gpu' (a hardware GPU); unset: any. */
+  device?: 'cpu' | 'gpu';
+}
+
+/** What one seed-step and one checkpoint cost, for estimates before Start (src/classroom/setupDuration.ts). */
+export interface Workload {
+  trainExamples: number;
+  evalExamples: number;
+  /** Multiply-adds of one example's forward pass. */
+  macsPerExample: number;
 }
 
 /**
@@ -89,4 +112,6 @@ export interface TaskDefinition {
   /** Task-specific settings of the settings table this task accepts: setting name → key of `config.model`. */
   modelSettings?: Record<string, string>;
   loadModel(): Promise<(config: TrainingConfig) => TaskModel>;
+  /** The configuration's sizes and cost, without loading the model (plain arithmetic on `config.model`). */
+  workload?(config: TrainingConfig): Workload;
 }

@@ -1,6 +1,6 @@
 /** Modular addition's data: the settings a configuration carries and each seed's split of all p² pairs. No tfjs here. */
 import { createRng } from '../../src/numeric/rng.ts';
-import type { SeedData, TrainingConfig } from '../../src/train/task.ts';
+import type { SeedData, TrainingConfig, Workload } from '../../src/train/task.ts';
 
 export interface ModularAdditionSettings {
   modulus: number;
@@ -48,6 +48,22 @@ export function modularAdditionData(s: ModularAdditionSettings, seed: number): S
     evalLabels: evaluation.y,
     nTrain,
     nEval: p * p - nTrain,
+  };
+}
+
+/**
+ * Sizes and forward cost of one example, as model.ts computes it: the one-hot embedding product, keys and values at
+ * all three positions, the query, attention and output projection, the MLP and the unembedding at the last.
+ */
+export function modularAdditionWorkload(config: TrainingConfig): Workload {
+  const s = settingsFrom(config.model);
+  const { modulus: p, dModel: d, dMlp: m } = s;
+  const hd = s.heads * s.dHead;
+  const nTrain = Math.floor(s.trainFraction * p * p);
+  return {
+    trainExamples: nTrain,
+    evalExamples: p * p - nTrain,
+    macsPerExample: 3 * (p + 1) * d + 6 * d * hd + d * hd + 6 * hd + hd * d + 2 * d * m + d * p,
   };
 }
 

@@ -1,6 +1,6 @@
 /** Modular addition (grokking; Nanda et al. 2023): the task's presets; the transformer loads on demand (model.ts). */
 import { registerTask } from '../registry.ts';
-import { MODADD_PAPER, MODADD_QUICK } from './data.ts';
+import { MODADD_PAPER, MODADD_QUICK, modularAdditionWorkload } from './data.ts';
 
 const adamw = (learningRate: number, weightDecay: number) => ({
   kind: 'adamw' as const,
@@ -17,7 +17,7 @@ registerTask({
   presets: {
     quick: {
       description:
-        'Grokking in a fraction of the paper’s compute (p=59, data.ts says how it was found): seeds memorize first, then generalize at different times; watch the map fork.',
+        'Grokking for a GPU, in a fraction of the paper’s compute (p=59, 1000 epochs): seeds memorize the training pairs first, then generalize at different times; watch the map fork.',
       teaching: true,
       epochs: 1000,
       checkpointEvery: 5,
@@ -49,4 +49,5 @@ registerTask({
   },
   modelSettings: { 'layer-norm': 'layerNorm' },
   loadModel: async () => (await import('./model.ts')).modularAdditionModel,
+  workload: modularAdditionWorkload,
 });

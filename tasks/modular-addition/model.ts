@@ -12,6 +12,7 @@ import { lastPositionAttention, softmaxCrossEntropy, tokenRows } from '../../src
 import type { ParamSpec, TaskModel, TrainingConfig } from '../../src/train/task.ts';
 import { normal, ones, zeros } from '../init.ts';
 import { modularAdditionData, settingsFrom } from './data.ts';
+import { fourierRow } from './fourier.ts';
 
 function layerNorm(x: tf.Tensor, g: tf.Tensor, b: tf.Tensor): tf.Tensor {
   const { mean, variance } = tf.moments(x, -1, true);
@@ -83,5 +84,7 @@ export function modularAdditionModel(config: TrainingConfig): TaskModel {
     // Gathered keys and values, attention, residuals, the MLP and the logits, forward and backward, with slack
     // for the temporaries tfjs keeps: about 2 × (3·(2d + 2) + 4d + 2·d_mlp + 2p).
     activationFloatsPerExample: 2 * (3 * (2 * d + 2) + 4 * d + 2 * m + 2 * p) * 2,
+    // Nanda et al.'s progress measures: the Fourier spectrum of the token embedding (fourier.ts).
+    checkpointColumns: { params: ['W_E'], compute: (w) => fourierRow(w.W_E, p, d) },
   };
 }

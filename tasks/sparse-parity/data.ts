@@ -1,6 +1,6 @@
 /** Sparse parity's data: the settings a configuration carries and each seed's sample. No tfjs here. */
 import { createRng } from '../../src/numeric/rng.ts';
-import type { SeedData, TrainingConfig } from '../../src/train/task.ts';
+import type { SeedData, TrainingConfig, Workload } from '../../src/train/task.ts';
 
 export interface SparseParitySettings {
   bits: number;
@@ -55,4 +55,10 @@ export function paritySettings(model: TrainingConfig['model']): SparseParitySett
   if (s.parityBits > s.bits)
     throw new Error(`sparse parity: parityBits (${s.parityBits}) cannot exceed bits (${s.bits})`);
   return s;
+}
+
+/** Sizes and forward cost of one example: the hidden layer and the output unit. */
+export function sparseParityWorkload(config: TrainingConfig): Workload {
+  const s = paritySettings(config.model);
+  return { trainExamples: s.nTrain, evalExamples: s.nEval, macsPerExample: s.bits * s.hidden + s.hidden };
 }

@@ -1,6 +1,6 @@
 /** Sparse parity (Barak et al. 2022): the task's presets; the MLP loads on demand (model.ts). */
 import { registerTask } from '../registry.ts';
-import { PARITY_PAPER } from './data.ts';
+import { PARITY_PAPER, sparseParityWorkload } from './data.ts';
 
 const sgd = { kind: 'sgd' as const, learningRate: 0.1, weightDecay: 0.01 };
 
@@ -32,4 +32,5 @@ registerTask({
     },
   },
   loadModel: async () => (await import('./model.ts')).sparseParityModel,
+  workload: sparseParityWorkload,
 });

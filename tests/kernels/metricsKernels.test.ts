@@ -22,7 +22,8 @@ import { METRICS_PATH_COLUMN, metricsKernelsFor, SeedMetrics } from '../../src/t
 import { prepareNodeWebGpu } from '../../src/train/nodeWebgpu.ts';
 import type { ParamSpec } from '../../src/train/task.ts';
 import { createTaskModel, trainingConfig } from '../../tasks/index.ts';
-import { columnsOf, trainCheckpoints, tinyParity } from '../train/tiny.ts';
+import { fourierRow } from '../../tasks/modular-addition/fourier.ts';
+import { columnsOf, trainCheckpoints, tinyModAdd, tinyParity } from '../train/tiny.ts';
 import {
   expectMetric,
   expectMetrics,
@@ -306,6 +307,21 @@ describe("the trainer's metrics on tfjs's webgpu backend", () => {
     const [row] = await trainer.metrics();
     expect(row[METRICS_PATH_COLUMN]).toBe(1);
     for (const k of METRIC_NAMES) expectMetric(row[k], f!.expected[k], `modadd.json ${k}`);
+    trainer.dispose();
+  });
+
+  it('modular addition rows carry the Fourier measures of each seed’s embedding (the task’s own columns)', async () => {
+    const cfg = tinyModAdd({}, { epochs: 1 });
+    const trainer = new BatchedTrainer(await createTaskModel(cfg), [2, 7]);
+    trainer.step();
+    const rows = await trainer.checkpoint();
+    const all = (await trainer.params.W_E.data()) as Float32Array;
+    const size = all.length / 2;
+    rows.forEach(({ row }, i) => {
+      const expected = fourierRow(all.subarray(i * size, (i + 1) * size), 11, 16);
+      expect(Object.keys(expected).every((c) => row[c] === expected[c])).toBe(true);
+      expect(Number.isFinite(row.fourier_gini)).toBe(true);
+    });
     trainer.dispose();
   });
 

@@ -72,6 +72,18 @@ describe('appendCheckpoints', () => {
     for (const c of CHECKPOINT_COLUMNS) expect(r0.checkpoints[c]).toEqual([row(0, 0)[c], row(0, 10)[c]]);
   });
 
+  it('keeps a task’s own columns after the standard ones, NaN before the first row that had them', () => {
+    const b = newTrainingBundle(tinyParity(), [0]);
+    appendCheckpoints(b, [entry(0, 0)]);
+    appendCheckpoints(b, [{ seed: 0, row: { ...row(0, 1), fourier_1: 0.25, fourier_gini: 0.5 } }]);
+    appendCheckpoints(b, [{ seed: 0, row: { ...row(0, 2), fourier_1: 0.75, fourier_gini: 0.125 } }]);
+    const cp = b.groups[0].runs[0].checkpoints;
+    expect(Object.keys(cp)).toEqual([...CHECKPOINT_COLUMNS, 'fourier_1', 'fourier_gini']);
+    expect(cp.fourier_1).toEqual([NaN, 0.25, 0.75]);
+    expect(cp.fourier_gini).toEqual([NaN, 0.5, 0.125]);
+    expect(cp.step).toEqual([0, 1, 2]);
+  });
+
   it('marks a diverged seed with its last row and records nothing more for it', () => {
     const b = newTrainingBundle(tinyParity(), [0, 1]);
     appendCheckpoints(b, [entry(0, 0), entry(1, 0)]);
