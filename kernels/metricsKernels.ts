@@ -5,7 +5,8 @@
  *
  * Order in the one command buffer: pack every parameter into `work` → per-segment sums → four radix
  * passes for the medians → one SVD dispatch for every matrix → the 14 metrics → copy to a fresh staging
- * buffer. Every output buffer is filled with NaN bits right before the dispatch that writes it.
+ * buffer. Every output buffer (`work` included) is filled with NaN bits right before the dispatch that writes it, so
+ * an element a kernel misses poisons its seed's numbers instead of passing for a value.
  */
 import { planMetrics, UnsupportedPlanError, type KernelParam, type MetricsPlan } from './plan.ts';
 import { WGSL } from './wgsl.ts';
@@ -20,27 +21,23 @@ const RADIX_CHUNK = 4096; // kernels/radixSelect.wgsl: CHUNK
 const STATS_STRIDE = 8;
 const SV_STATS_STRIDE = 4;
 export const METRICS_PER_SEED = 14;
+/** Where finalize.wgsl writes spectral, trace_over_spectral, sv_mean and sv_var in each seed's 14. */
+const SINGULAR_VALUE_SLOTS = [10, 11, 12, 13];
 
 export interface RunOptions {
   /** Also read back every singular value (S × Σn floats, seed-major, each matrix's values descending). */
   singularValues?: boolean;
   /**
-   * Skip the SVD and reuse the singular-value metrics (spectral, trace_over_spectral, sv_mean, sv_var) of
-   * the last call that computed them with this plan. The first call of a plan always computes them.
+   * Leave out the SVD dispatch: the singular-value metrics (spectral, trace_over_spectral, sv_mean, sv_var) come
+   * back NaN, the other ten as usual (the sv-every schedule repeats the last computed values instead).
    */
-  reuseSingularValues?: boolean;
-  /** Fill `work` with NaN before packing too, so an element the pack kernel misses poisons its seed. */
-  poisonWork?: boolean;
-  /** Tests: poison every output but dispatch no kernel, to show that unwritten outputs read as NaN. */
-  poisonOnly?: boolean;
+  skipSingularValues?: boolean;
 }
 
 export interface RunResult {
   /** S × 14 in METRIC_NAMES order. */
   metrics: Float32Array;
   singularValues?: Float32Array;
-  /** False when the singular-value metrics were reused from an earlier call. */
-  singularValuesComputed: boolean;
 }
 
 interface PlanResources {
@@ -62,7 +59,6 @@ interface PlanResources {
   svdGroup: GPUBindGroup;
   svdGrid: [number, number];
   finalizeGroup: GPUBindGroup;
-  haveSingularValues: boolean;
 }
 
 /** Workgroup grid for `count` workgroups within the 65535-per-dimension limit. */
@@ -130,7 +126,7 @@ export class WeightMetricsKernels {
           `WeightMetricsKernels.submit: the buffer of ${plan.params[i].name} has ${b.size} bytes, the plan needs ${need}`,
         );
     });
-    const computeSv = !(options.reuseSingularValues && res.haveSingularValues);
+    const computeSv = !options.skipSingularValues;
     const device = this.device;
     device.pushErrorScope('validation');
     const encoder = device.createCommandEncoder({ label: 'weight metrics' });
@@ -141,69 +137,44 @@ export class WeightMetricsKernels {
       p.setBindGroup(0, f.group);
       p.dispatchWorkgroups(...f.grid);
     };
-    const run = !options.poisonOnly;
 
     let p = pass('pack');
-    if (options.poisonWork) fill(p, res.work);
-    if (run) {
-      p.setPipeline(this.ready.get('pack')!);
-      plan.params.forEach((param, i) => {
-        const group = device.createBindGroup({
-          layout: this.ready.get('pack')!.getBindGroupLayout(0),
-          entries: [
-            { binding: 0, resource: { buffer: sources[i], offset: 0, size: plan.seeds * size(param) * 4 } },
-            { binding: 1, resource: { buffer: res.work } },
-            { binding: 2, resource: { buffer: res.packUniforms[i] } },
-          ],
-        });
-        p.setBindGroup(0, group);
-        p.dispatchWorkgroups(...grid(Math.ceil((plan.seeds * size(param)) / 256)));
+    fill(p, res.work);
+    plan.params.forEach((param, i) => {
+      const group = device.createBindGroup({
+        layout: this.ready.get('pack')!.getBindGroupLayout(0),
+        entries: [
+          { binding: 0, resource: { buffer: sources[i], offset: 0, size: plan.seeds * size(param) * 4 } },
+          { binding: 1, resource: { buffer: res.work } },
+          { binding: 2, resource: { buffer: res.packUniforms[i] } },
+        ],
       });
-    }
+      this.dispatch(p, 'pack', group, grid(Math.ceil((plan.seeds * size(param)) / 256)));
+    });
     p.end();
 
     p = pass('stats and medians');
     fill(p, res.stats);
     fill(p, res.medians);
-    if (run) {
-      p.setPipeline(this.ready.get('stats')!);
-      p.setBindGroup(0, res.statsGroup);
-      p.dispatchWorkgroups(...res.statsGrid);
-    }
+    this.dispatch(p, 'stats', res.statsGroup, res.statsGrid);
     p.end();
     encoder.clearBuffer(res.hist);
     p = pass('radix select');
-    if (run) {
-      for (const groups of res.radixGroups) {
-        p.setPipeline(this.ready.get('radix:histogram')!);
-        p.setBindGroup(0, groups.histogram);
-        p.dispatchWorkgroups(...res.radixGrid);
-        p.setPipeline(this.ready.get('radix:choose')!);
-        p.setBindGroup(0, groups.choose);
-        p.dispatchWorkgroups(plan.seeds * 2);
-      }
+    for (const groups of res.radixGroups) {
+      this.dispatch(p, 'radix:histogram', groups.histogram, res.radixGrid);
+      this.dispatch(p, 'radix:choose', groups.choose, [plan.seeds * 2, 1]);
     }
     p.end();
 
-    if (computeSv) {
-      p = pass('singular values');
-      fill(p, res.sv);
-      fill(p, res.svStats);
-      if (run) {
-        p.setPipeline(this.ready.get('svd')!);
-        p.setBindGroup(0, res.svdGroup);
-        p.dispatchWorkgroups(...res.svdGrid);
-      }
-      p.end();
-    }
+    p = pass('singular values');
+    fill(p, res.sv);
+    fill(p, res.svStats);
+    if (computeSv) this.dispatch(p, 'svd', res.svdGroup, res.svdGrid);
+    p.end();
 
     p = pass('finalize');
     fill(p, res.out);
-    if (run) {
-      p.setPipeline(this.ready.get('finalize')!);
-      p.setBindGroup(0, res.finalizeGroup);
-      p.dispatchWorkgroups(Math.ceil(plan.seeds / 64));
-    }
+    this.dispatch(p, 'finalize', res.finalizeGroup, [Math.ceil(plan.seeds / 64), 1]);
     p.end();
 
     const outBytes = plan.seeds * METRICS_PER_SEED * 4;
@@ -216,7 +187,6 @@ export class WeightMetricsKernels {
     encoder.copyBufferToBuffer(res.out, 0, staging, 0, outBytes);
     if (svBytes) encoder.copyBufferToBuffer(res.sv, 0, staging, outBytes, svBytes);
     device.queue.submit([encoder.finish()]);
-    if (computeSv && run) res.haveSingularValues = true;
     const validation = device.popErrorScope();
 
     return (async () => {
@@ -226,10 +196,14 @@ export class WeightMetricsKernels {
         await staging.mapAsync(MAP_READ);
         const bytes = staging.getMappedRange().slice(0);
         staging.unmap();
+        const metrics = new Float32Array(bytes, 0, plan.seeds * METRICS_PER_SEED);
+        // WGSL may fold NaN arithmetic as it likes, so what finalize made of the unwritten statistics is set here.
+        if (!computeSv)
+          for (let s = 0; s < plan.seeds; s++)
+            for (const slot of SINGULAR_VALUE_SLOTS) metrics[s * METRICS_PER_SEED + slot] = NaN;
         return {
-          metrics: new Float32Array(bytes, 0, plan.seeds * METRICS_PER_SEED),
+          metrics,
           singularValues: svBytes ? new Float32Array(bytes, outBytes, plan.seeds * plan.svPerSeed) : undefined,
-          singularValuesComputed: computeSv,
         };
       } finally {
         staging.destroy();
@@ -251,6 +225,16 @@ export class WeightMetricsKernels {
 
   destroy(): void {
     this.releasePlan();
+  }
+
+  /**
+   * Every compute kernel's dispatch (the NaN fills excepted) goes through here: a subclass may leave kernels out to
+   * show that an output nothing wrote reads NaN (tests/kernels).
+   */
+  protected dispatch(p: GPUComputePassEncoder, pipeline: string, group: GPUBindGroup, grid: [number, number]): void {
+    p.setPipeline(this.ready.get(pipeline)!);
+    p.setBindGroup(0, group);
+    p.dispatchWorkgroups(...grid);
   }
 
   private releasePlan(): void {
@@ -437,7 +421,6 @@ export class WeightMetricsKernels {
       svdGroup,
       svdGrid,
       finalizeGroup,
-      haveSingularValues: false,
     };
   }
 }

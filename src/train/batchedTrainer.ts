@@ -9,6 +9,7 @@ import { column, type Checkpoints } from '../io/runBundle.ts';
 import {
   checkSingularValuesEvery,
   METRIC_NAMES,
+  type CheckpointColumn,
   SINGULAR_VALUE_METRICS,
   singularValuesDue,
   type SingularValueMetric,
@@ -18,14 +19,8 @@ import { METRICS_PATH_COLUMN, SeedMetrics } from './gpuMetrics.ts';
 import { applyUpdate, createOptimizerState, type OptimizerState } from './optimizers.ts';
 import type { SeedData, TaskModel } from './task.ts';
 
-export interface CheckpointRow extends Record<string, number> {
-  step: number;
-  epoch: number;
-  train_loss: number;
-  train_acc: number;
-  eval_loss: number;
-  eval_acc: number;
-}
+/** One seed's checkpoint: a number for every column of CHECKPOINT_COLUMNS. */
+export type CheckpointRow = Record<CheckpointColumn, number>;
 
 export interface SeedCheckpoint {
   seed: number;
@@ -47,7 +42,14 @@ export interface TrainingState {
 
 const EVAL_EXAMPLES_PER_CHUNK = 16384;
 
-const DIVERGENCE_SIGNALS = ['train_loss', 'eval_loss', 'l1', 'l2', 'weight_mean', 'bias_mean'];
+const DIVERGENCE_SIGNALS: readonly CheckpointColumn[] = [
+  'train_loss',
+  'eval_loss',
+  'l1',
+  'l2',
+  'weight_mean',
+  'bias_mean',
+];
 
 /**
  * Activation memory one gradient computation may use (float32 values): 2^27 ≈ 512 MB. Beyond it the

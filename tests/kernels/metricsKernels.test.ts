@@ -6,7 +6,7 @@
  * buffers, and the fallback without WebGPU. Sizes are the real ones but seeds are few: SwiftShader is a CPU.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { METRICS_PER_SEED, type WeightMetricsKernels } from '../../kernels/metricsKernels.ts';
+import { METRICS_PER_SEED, WeightMetricsKernels } from '../../kernels/metricsKernels.ts';
 import { planMetrics, type KernelParam } from '../../kernels/plan.ts';
 import { createRng, type Rng } from '../../src/numeric/rng.ts';
 import { readFixtureFolder } from '../helpers/fixtures.ts';
@@ -86,7 +86,7 @@ describe('metric kernels reproduce the numpy fixtures', () => {
         ...data.biases.map((b, i) => ({ name: `b${i}`, role: 'bias' as const, shape: b.shape })),
       ];
       const values = [...data.matrices, ...data.biases].map(decode);
-      const r = await kernels.run(params, 1, upload(values), { singularValues: true, poisonWork: true });
+      const r = await kernels.run(params, 1, upload(values), { singularValues: true });
       expectMetrics(r.metrics, 0, data.expected, name);
       expectSingularValues(r.singularValues!, seedInputs(params, values, 0).matrices, svOffsets(params, 1, 0), name);
     });
@@ -168,7 +168,7 @@ describe('fresh random matrices of every shape class', () => {
         });
         return v;
       });
-      const r = await kernels.run(params, S, upload(values), { singularValues: true, poisonWork: true });
+      const r = await kernels.run(params, S, upload(values), { singularValues: true });
       kinds.forEach((k, s) => {
         const what = `${k} (seed ${seed})`;
         const ref = referenceMetrics(params, values, s);
@@ -224,7 +224,31 @@ describe('special values follow the CPU path exactly', () => {
   });
 });
 
-describe('outputs and reuse', () => {
+/** Records every kernel dispatch, and leaves out those `leave` picks (an output nothing writes must read NaN). */
+class KernelsLeavingOut extends WeightMetricsKernels {
+  readonly dispatched: string[] = [];
+  readonly left: string[] = [];
+  constructor(
+    device: GPUDevice,
+    private readonly leave: (pipeline: string) => boolean,
+  ) {
+    super(device);
+  }
+  protected override dispatch(
+    p: GPUComputePassEncoder,
+    pipeline: string,
+    group: GPUBindGroup,
+    grid: [number, number],
+  ): void {
+    if (this.leave(pipeline)) this.left.push(pipeline);
+    else {
+      this.dispatched.push(pipeline);
+      super.dispatch(p, pipeline, group, grid);
+    }
+  }
+}
+
+describe('outputs and skipped kernels', () => {
   const params: KernelParam[] = [
     { name: 'w', role: 'matrix', shape: [2, 6, 9] },
     { name: 'b', role: 'bias', shape: [4] },
@@ -236,36 +260,49 @@ describe('outputs and reuse', () => {
   };
 
   it('poisons every output: with the kernels not dispatched, everything reads NaN', async () => {
-    const r = await kernels.run(params, S, upload(make(1)), { singularValues: true, poisonOnly: true });
+    const silent = new KernelsLeavingOut(device, () => true);
+    const r = await silent.run(params, S, upload(make(1)), { singularValues: true });
+    expect([...new Set(silent.left)].sort()).toEqual([
+      'finalize',
+      'pack',
+      'radix:choose',
+      'radix:histogram',
+      'stats',
+      'svd',
+    ]);
     expect(r.metrics.length).toBe(S * METRICS_PER_SEED);
     expect(r.metrics.every(Number.isNaN)).toBe(true);
     expect(r.singularValues!.every(Number.isNaN)).toBe(true);
+    // Work is poisoned before packing: a pack kernel that missed elements would poison its seed, not pass for 0.
+    const unpacked = new KernelsLeavingOut(device, (name) => name === 'pack');
+    const u = await unpacked.run(params, S, upload(make(1)));
+    expect([...u.metrics].filter((_, i) => i % METRICS_PER_SEED === 0).every(Number.isNaN), 'l1 of every seed').toBe(
+      true,
+    );
     // And a real run after it writes every element again.
     const again = await kernels.run(params, S, upload(make(1)), { singularValues: true });
     expect(again.metrics.some(Number.isNaN)).toBe(false);
     expect(again.singularValues!.some(Number.isNaN)).toBe(false);
   });
 
-  it('reuseSingularValues keeps the last singular values and recomputes everything else', async () => {
-    const first = make(2);
-    const second = make(3);
-    const a = await kernels.run(params, S, upload(first));
-    expect(a.singularValuesComputed).toBe(true);
-    const b = await kernels.run(params, S, upload(second), { reuseSingularValues: true });
-    expect(b.singularValuesComputed).toBe(false);
-    const spectralIdx = METRIC_NAMES.indexOf('spectral');
+  it('skipSingularValues leaves out the SVD dispatch: the four singular-value metrics NaN, the other ten computed', async () => {
+    const values = make(3);
+    const watched = new KernelsLeavingOut(device, () => false);
+    const b = await watched.run(params, S, upload(values), { skipSingularValues: true });
+    expect(watched.dispatched).not.toContain('svd');
+    expect(watched.dispatched).toContain('finalize');
     for (let s = 0; s < S; s++) {
-      const refNew = referenceMetrics(params, second, s);
-      const refOld = referenceMetrics(params, first, s);
-      for (const m of ['l1', 'l2', 'weight_median', 'bias_mean', 'trace'] as const)
-        expectMetric(b.metrics[s * METRICS_PER_SEED + METRIC_NAMES.indexOf(m)], refNew[m], `seed ${s} ${m}`);
-      for (const m of ['spectral', 'sv_mean', 'sv_var'] as const)
-        expectMetric(b.metrics[s * METRICS_PER_SEED + METRIC_NAMES.indexOf(m)], refOld[m], `seed ${s} reused ${m}`);
-      expect(b.metrics[s * METRICS_PER_SEED + spectralIdx]).toBe(a.metrics[s * METRICS_PER_SEED + spectralIdx]);
+      const ref = referenceMetrics(params, values, s);
+      for (const m of METRIC_NAMES) {
+        const got = b.metrics[s * METRICS_PER_SEED + METRIC_NAMES.indexOf(m)];
+        if ((SINGULAR_VALUE_METRICS as readonly string[]).includes(m)) expect(got, `seed ${s} ${m}`).toBeNaN();
+        else expectMetric(got, ref[m], `seed ${s} ${m}`);
+      }
     }
-    const c = await kernels.run(params, S, upload(second));
+    // The next full call computes them again, from these weights.
+    const c = await kernels.run(params, S, upload(values));
     for (let s = 0; s < S; s++)
-      expectMetrics(c.metrics, s, referenceMetrics(params, second, s), `seed ${s} after reuse`);
+      expectMetrics(c.metrics, s, referenceMetrics(params, values, s), `seed ${s} after a skip`);
   });
 
   it('checks the buffers it is given', async () => {
@@ -346,14 +383,7 @@ describe("the trainer's metrics on tfjs's webgpu backend", () => {
     try {
       skipped = await m.compute(trainer.params, { singularValues: false });
       full = await m.compute(trainer.params);
-      expect(submit.mock.calls.map((c) => c[2]?.reuseSingularValues)).toEqual([true, false]);
-      const ran = await Promise.all(
-        submit.mock.results.map((r) => r.value as ReturnType<WeightMetricsKernels['submit']>),
-      );
-      expect(
-        ran.map((r) => r.singularValuesComputed),
-        'the SVD dispatch ran',
-      ).toEqual([false, true]);
+      expect(submit.mock.calls.map((c) => c[2]?.skipSingularValues)).toEqual([true, false]);
     } finally {
       submit.mockRestore();
     }
