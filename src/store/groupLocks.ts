@@ -47,6 +47,9 @@ export async function withGroupLock<T>(
   }
 }
 
+/** Why a group found running with no worker behind it is interrupted. */
+export const ORPHANED = 'no worker was training it any more (its tab was closed, or its worker stopped)';
+
 export type Settled = 'kept' | 'deleted' | 'changed' | 'held' | 'gone';
 
 /**

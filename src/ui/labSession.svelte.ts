@@ -4,7 +4,7 @@
  * tab's train workers for the groups it trains, the channel for those another tab trains.
  */
 import type { SettingValues, TrainingRequest } from '../settings/index.ts';
-import { heldGroups, settleGroup } from '../store/groupLocks.ts';
+import { heldGroups, ORPHANED, settleGroup } from '../store/groupLocks.ts';
 import { loadGroup, readRowsAfter } from '../store/groupStore.ts';
 import type { GroupRecord, LabDb } from '../store/labDb.ts';
 import { newTrainingBundle } from '../train/bundleBuilder.ts';
@@ -13,6 +13,9 @@ import type { NewGroup, TrainReply } from '../workers/protocol.ts';
 import { GroupMirror } from './groupMirror.svelte.ts';
 import { groupNames } from './groupNames.ts';
 import { TrainWorkers } from './trainWorkers.ts';
+
+/** How often the page looks whether the groups another tab trains still have a worker behind them. */
+const OTHER_TABS_CHECK_MS = 5000;
 
 const newId = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 
@@ -44,6 +47,8 @@ export class LabSession {
       onReply: (reply, via) => this.receive(reply, via),
       onCrash: (groupId, message) => void this.crashed(groupId, message),
     });
+    // A tab that closes takes its workers with it, and says nothing: look now and then whether they are still there.
+    if (typeof window !== 'undefined') setInterval(() => void this.checkOtherTabs(), OTHER_TABS_CHECK_MS);
   }
 
   /** Whether this tab trains any group (then a full analysis leaves a core to training). */
@@ -157,6 +162,24 @@ export class LabSession {
       }
     }
     if (reply.type === 'status' || reply.type === 'saved') this.host.changed(reply.groupId);
+  }
+
+  /** Groups another tab trained whose worker is gone (that tab closed) are settled, as on opening. */
+  private async checkOtherTabs(): Promise<void> {
+    const others = this.groups.filter((g) => g.owner === 'other-tab');
+    const db = this.host.db();
+    if (others.length === 0 || !db) return;
+    const held = await heldGroups();
+    for (const g of others) {
+      if (held.has(g.key) || g.owner !== 'other-tab') continue;
+      const settled = await settleGroup(db, g.key, ORPHANED);
+      if (settled === 'held') continue;
+      g.owner = null;
+      g.note = '';
+      if (settled === 'deleted') this.remove(g.key);
+      else await g.reread();
+      this.host.changed(g.key);
+    }
   }
 
   /** A worker of this tab died: its group is settled as any group with no worker behind it, then re-read. */

@@ -5,7 +5,7 @@
  * newest analysis of each group.
  */
 import type { AnalysisReport } from '../analysis/index.ts';
-import { heldGroups, settleGroup, withGroupLock } from '../store/groupLocks.ts';
+import { heldGroups, ORPHANED, settleGroup, withGroupLock } from '../store/groupLocks.ts';
 import {
   deleteGroup,
   getGroup,
@@ -26,9 +26,6 @@ export interface StoredSession {
   groups: { record: GroupRecord; name: GroupName }[];
   updatedAt: number;
 }
-
-/** Why a group found running with no worker behind it is interrupted. */
-const ORPHANED = 'nothing was training it when the lab opened (its tab was closed or its worker stopped)';
 
 /** The stored sessions, the most recently changed first. */
 export function storedSessions(records: readonly GroupRecord[]): StoredSession[] {

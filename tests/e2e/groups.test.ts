@@ -5,6 +5,7 @@
  * one closed before its first checkpoint leaves no entry.
  */
 import { join } from 'node:path';
+import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { labPerFile, shots } from './labPerFile.ts';
 import { setControl, storedGroups, storedOf, storedRows, stripGroup, waitForStatus } from './labPage.ts';
@@ -14,12 +15,18 @@ const FIRST = 'sparse-parity/quick, 2 seeds';
 const SECOND = 'lr 0.05';
 const LINK = '?task=sparse-parity&preset=quick&seeds=2&epochs=60&backend=wasm&v=1';
 
+/** A fresh browser profile on the link, the sample's map drawn, then Start, until a checkpoint is stored. */
+async function firstGroup(): Promise<Page> {
+  const page = await lab().open(LINK, { fresh: true });
+  await page.getByTestId('map-summary').filter({ hasText: 'states over' }).waitFor({ timeout: 60_000 });
+  await page.getByRole('button', { name: 'Start', exact: true }).click();
+  await waitForStatus(page, (s) => storedOf(s) >= 1, 120_000);
+  return page;
+}
+
 describe('a session of groups', () => {
   it('two groups side by side, Stop all, reload: the same session reopens, nothing training, every checkpoint', async () => {
-    const page = await lab().open(LINK, { fresh: true });
-    await page.getByTestId('map-summary').filter({ hasText: 'states over' }).waitFor({ timeout: 60_000 });
-    await page.getByRole('button', { name: 'Start', exact: true }).click();
-    await waitForStatus(page, (s) => storedOf(s) >= 1, 120_000);
+    const page = await firstGroup();
     await setControl(page, 'lr', '0.05');
     await page.getByRole('button', { name: 'Start as a new group' }).click();
     // Both train, each with its own line and buttons, named by what differs from the first.
@@ -77,10 +84,7 @@ describe('a session of groups', () => {
   }, 900_000);
 
   it('a group left running by a closed tab reopens interrupted, Resume offered; one never checkpointed is gone', async () => {
-    const page = await lab().open(LINK, { fresh: true });
-    await page.getByTestId('map-summary').filter({ hasText: 'states over' }).waitFor({ timeout: 60_000 });
-    await page.getByRole('button', { name: 'Start', exact: true }).click();
-    await waitForStatus(page, (s) => storedOf(s) >= 1, 120_000);
+    const page = await firstGroup();
     // A second group, closed with its tab before its first checkpoint (the record says it is starting or running).
     await setControl(page, 'epochs', '61');
     await page.getByRole('button', { name: 'Start as a new group' }).click();
@@ -95,7 +99,7 @@ describe('a session of groups', () => {
     await again.goto(lab().url);
     await expect
       .poll(() => stripGroup(again, FIRST).getByTestId('strip-status').textContent(), { timeout: 60_000 })
-      .toMatch(/^interrupted: nothing was training it when the lab opened/);
+      .toMatch(/^interrupted: no worker was training it any more \(its tab was closed/);
     expect(await again.getByRole('button', { name: `Resume ${FIRST}` }).isEnabled()).toBe(true);
     expect(await again.getByTestId('strip-group').count()).toBe(1);
     const groups = await storedGroups(again);

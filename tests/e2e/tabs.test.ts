@@ -77,4 +77,20 @@ describe('two tabs, one group', () => {
     await first.close();
     await second.close();
   }, 900_000);
+
+  it('when the tab that trains a group closes, the tab that follows it sees it interrupted and may resume it', async () => {
+    const first = await lab().open(`?task=sparse-parity&preset=quick&seeds=${SEEDS}&epochs=60&backend=wasm&v=1`, {
+      fresh: true,
+    });
+    await first.getByRole('button', { name: 'Start', exact: true }).click();
+    await waitForStatus(first, (s) => storedOf(s) >= 1, 120_000);
+    const second = await first.context().newPage();
+    await second.goto(lab().url);
+    const status = () => stripGroup(second, NAME).getByTestId('strip-status').textContent();
+    await expect.poll(status, { timeout: 60_000 }).toMatch(/^training in another tab · running/);
+    await first.close();
+    await expect.poll(status, { timeout: 60_000 }).toMatch(/^interrupted: no worker was training it any more/);
+    expect(await second.getByRole('button', { name: `Resume ${NAME}` }).isEnabled()).toBe(true);
+    await second.close();
+  }, 300_000);
 });

@@ -5,22 +5,12 @@
  */
 import { MessageChannel } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import {
-  packSequences,
-  planSelection,
-  runFitJob,
-  sampleGaussianHMM,
-  selectModel,
-  selectModelWith,
-} from '../../src/analysis/index.ts';
-import type { FitJobResult } from '../../src/analysis/index.ts';
-import { createRng } from '../../src/numeric/rng.ts';
+import { planSelection, runFitJob, selectModel, selectModelWith, type FitJobResult } from '../../src/analysis/index.ts';
 import { fitWorkerHandler, poolFitRunner, type FitEndpoint } from '../../src/workers/fitPool.ts';
 import { assertNever, type FitWorkerRequest } from '../../src/workers/protocol.ts';
-import { knownHmm } from '../helpers/knownHmm.ts';
+import { smallSelection } from '../helpers/knownHmm.ts';
 
-const obs = packSequences(sampleGaussianHMM(knownHmm(2, 3, 4), new Array(8).fill(25), createRng(5, 'pool')).sequences);
-const options = { kMin: 1, kMax: 3, restarts: 2, maxIterations: 6, seed: 2 };
+const { obs, options } = smallSelection();
 
 /** An endpoint whose far side is fitWorkerHandler with the real runFitJob; it records what it was sent. */
 function endpoint(log: { sent: FitWorkerRequest[] }, failOnJob = false): FitEndpoint {
