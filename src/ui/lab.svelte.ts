@@ -45,6 +45,8 @@ export class Lab {
   readonly shown: Shown;
   private sample: FixedSource | null = null;
   private analysisSaved = new Map<string, number>();
+  /** Settles once the store is open (or known to be unavailable): a Start pressed earlier waits for it. */
+  private opened: Promise<void> | null = null;
 
   constructor(
     search = '',
@@ -74,7 +76,12 @@ export class Lab {
   }
 
   /** Opens the lab: the session open last (a reload, a plain visit, or its group's own link), else the sample. */
-  async open(): Promise<void> {
+  open(): Promise<void> {
+    this.opened ??= this.opening();
+    return this.opened;
+  }
+
+  private async opening(): Promise<void> {
     try {
       await this.saved.open();
       const last = await this.saved.lastOpen();
@@ -159,7 +166,8 @@ export class Lab {
    * Starts a new group of the session from the controls. While another group trains, this is "start as a new
    * group": the new configuration trains beside the old one, both stored, each with its own map.
    */
-  start(): void {
+  async start(): Promise<void> {
+    await this.open();
     this.notice = '';
     let request;
     try {

@@ -82,6 +82,7 @@ describe('two tabs, one group', () => {
     const first = await lab().open(`?task=sparse-parity&preset=quick&seeds=${SEEDS}&epochs=60&backend=wasm&v=1`, {
       fresh: true,
     });
+    // Start pressed at once waits for the store to open.
     await first.getByRole('button', { name: 'Start', exact: true }).click();
     await waitForStatus(first, (s) => storedOf(s) >= 1, 120_000);
     const second = await first.context().newPage();
