@@ -66,7 +66,7 @@ export async function labBench(): Promise<BenchResult> {
     while (Date.now() - started < seconds * 1000) {
       await page.waitForTimeout(2000);
       const text = (await page.getByTestId('progress').textContent()) ?? '';
-      const speed = /(\d+) seed-steps\/s/.exec(text);
+      const speed = /(\d+) seed-steps\/s/.exec((await page.getByTestId('strip-group').first().textContent()) ?? '');
       if (speed) speeds.push(Number(speed[1]));
       const flush = /state [\d.]+ MiB · (\d+) ms/.exec(text);
       if (flush) flushes.push(Number(flush[1]));
@@ -107,7 +107,7 @@ export async function labBench(): Promise<BenchResult> {
     });
     observerCheck = `a deliberate 120 ms main-thread task was seen by the long-task observer: ${after[0] > before[0] ? 'yes' : 'NO'}, by the long-animation-frame observer: ${after[1] > before[1] ? 'yes' : 'NO'}`;
     const backend = (await page.getByTestId('backend').textContent()) ?? '?';
-    await page.getByRole('button', { name: 'Stop' }).click();
+    await page.getByRole('button', { name: 'Stop all' }).click();
     rows.push({
       what: 'Start → first live map (sparse-parity/quick, 40 seeds)',
       value: Number(firstMap.toFixed(1)),

@@ -31,3 +31,4 @@ export const METRICS_PATH_COLUMN = 'metrics_gpu';
 
 /** A training run's checkpoint row, in the order bundles write it. */
 export const CHECKPOINT_COLUMNS = ['step', ...TRAINING_COLUMNS, ...METRIC_NAMES, METRICS_PATH_COLUMN] as const;
+export type CheckpointColumn = (typeof CHECKPOINT_COLUMNS)[number];

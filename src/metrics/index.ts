@@ -1,5 +1,5 @@
 // The CPU reference for the 14 weight metrics of method.md §3, the eigen-solvers behind them, and the sv-every carry.
-export { CHECKPOINT_COLUMNS, METRICS_PATH_COLUMN, TRAINING_COLUMNS } from './columns.ts';
+export { CHECKPOINT_COLUMNS, METRICS_PATH_COLUMN, TRAINING_COLUMNS, type CheckpointColumn } from './columns.ts';
 export {
   METRIC_NAMES,
   SINGULAR_VALUE_FLOOR,

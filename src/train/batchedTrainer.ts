@@ -9,6 +9,7 @@ import { column, type Checkpoints } from '../io/runBundle.ts';
 import {
   checkSingularValuesEvery,
   METRIC_NAMES,
+  type CheckpointColumn,
   SINGULAR_VALUE_METRICS,
   singularValuesDue,
   type SingularValueMetric,
@@ -16,17 +17,12 @@ import {
 } from '../metrics/index.ts';
 import { METRICS_PATH_COLUMN, SeedMetrics } from './gpuMetrics.ts';
 import { applyUpdate, createOptimizerState, type OptimizerState } from './optimizers.ts';
+import { SeedBatches, sliceSeeds } from './seedBatches.ts';
 import type { SeedData, TaskModel } from './task.ts';
 import { taskCheckpointColumns } from './taskColumns.ts';
 
-export interface CheckpointRow extends Record<string, number> {
-  step: number;
-  epoch: number;
-  train_loss: number;
-  train_acc: number;
-  eval_loss: number;
-  eval_acc: number;
-}
+/** One seed's checkpoint: a number for every column of CHECKPOINT_COLUMNS. */
+export type CheckpointRow = Record<CheckpointColumn, number>;
 
 export interface SeedCheckpoint {
   seed: number;
@@ -48,7 +44,14 @@ export interface TrainingState {
 
 const EVAL_EXAMPLES_PER_CHUNK = 16384;
 
-const DIVERGENCE_SIGNALS = ['train_loss', 'eval_loss', 'l1', 'l2', 'weight_mean', 'bias_mean'];
+const DIVERGENCE_SIGNALS: readonly CheckpointColumn[] = [
+  'train_loss',
+  'eval_loss',
+  'l1',
+  'l2',
+  'weight_mean',
+  'bias_mean',
+];
 
 /**
  * Activation memory one gradient computation may use (float32 values): 2^27 ≈ 512 MB. Beyond it the
@@ -73,6 +76,7 @@ export class BatchedTrainer {
   readonly singularValuesEvery: number;
   /** Per seed, the four singular-value metrics of its last checkpoint that computed them (null: none yet). */
   private carried: (Record<SingularValueMetric, number> | null)[];
+  private readonly batches: SeedBatches;
 
   constructor(
     readonly task: TaskModel,
@@ -91,6 +95,7 @@ export class BatchedTrainer {
     if (cfg.batchSize > nTrain)
       throw new Error(`batch size ${cfg.batchSize} is larger than the ${nTrain} training examples`);
     this.stepsPerEpoch = Math.ceil(nTrain / cfg.batchSize);
+    this.batches = new SeedBatches(task, seeds, this.data);
     this.singularValuesEvery = cfg.singularValuesEvery ?? 1;
     checkSingularValuesEvery(this.singularValuesEvery);
     const s = seeds.length;
@@ -128,55 +133,6 @@ export class BatchedTrainer {
     return this.alive[i] === 1;
   }
 
-  /** The training examples of batch `b` of the current epoch, for every seed: inputs [S,B,w] and labels [S,B]. */
-  private batchTensors(b: number): { inputs: tf.Tensor; labels: tf.Tensor } {
-    const { batchSize } = this.task.config;
-    const w = this.task.inputWidth;
-    const nTrain = this.data[0].nTrain;
-    const from = b * batchSize;
-    const size = Math.min(batchSize, nTrain - from);
-    const s = this.seeds.length;
-    const { inputs, labels } = this.batchArrays(size);
-    this.seeds.forEach((seed, i) => {
-      const order = this.epochOrder(i, seed);
-      const d = this.data[i];
-      for (let r = 0; r < size; r++) {
-        const ex = order[from + r];
-        const o = (i * size + r) * w;
-        for (let j = 0; j < w; j++) inputs[o + j] = d.trainInputs[ex * w + j];
-        labels[i * size + r] = d.trainLabels[ex];
-      }
-    });
-    return {
-      inputs: tf.tensor(inputs, [s, size, w], this.task.inputDtype),
-      labels: tf.tensor(labels, [s, size], this.task.labelDtype),
-    };
-  }
-
-  /** Empty input [S, size, w] and label [S, size] arrays of the task's dtypes. */
-  private batchArrays(size: number): { inputs: Int32Array | Float32Array; labels: Int32Array | Float32Array } {
-    const s = this.seeds.length;
-    const n = s * size * this.task.inputWidth;
-    return {
-      inputs: this.task.inputDtype === 'int32' ? new Int32Array(n) : new Float32Array(n),
-      labels: this.task.labelDtype === 'int32' ? new Int32Array(s * size) : new Float32Array(s * size),
-    };
-  }
-
-  private orderCache: { epoch: number; orders: Int32Array[] } | null = null;
-
-  /** The seed's shuffled order of training examples for the current epoch (seeded by seed and epoch). */
-  private epochOrder(i: number, seed: number): Int32Array {
-    if (this.orderCache?.epoch !== this.epoch) this.orderCache = { epoch: this.epoch, orders: [] };
-    let order = this.orderCache.orders[i];
-    if (!order) {
-      order = Int32Array.from({ length: this.data[i].nTrain }, (_, k) => k);
-      createRng(seed, 'batch-order', this.epoch).shuffle(order);
-      this.orderCache.orders[i] = order;
-    }
-    return order;
-  }
-
   /** Seed ranges [from, to) whose gradients are computed together within the activation budget. */
   seedChunks(batchSize = this.task.config.batchSize): [number, number][] {
     const s = this.seeds.length;
@@ -192,7 +148,7 @@ export class BatchedTrainer {
   step(): void {
     if (this.done) throw new Error('training is already complete');
     tf.tidy(() => {
-      const { inputs, labels } = this.batchTensors(this.batch);
+      const { inputs, labels } = this.batches.tensors(this.epoch, this.batch);
       const vars = Object.values(this.params);
       const chunks = this.seedChunks();
       let total: Record<string, tf.Tensor> = {};
@@ -250,13 +206,7 @@ export class BatchedTrainer {
     let correctSum = tf.zeros([s]);
     for (let from = 0; from < n; from += chunk) {
       const size = Math.min(chunk, n - from);
-      const { inputs, labels } = this.batchArrays(size);
-      this.data.forEach((d, i) => {
-        const src = split === 'train' ? d.trainInputs : d.evalInputs;
-        const lab = split === 'train' ? d.trainLabels : d.evalLabels;
-        inputs.set(src.subarray(from * w, (from + size) * w), i * size * w);
-        labels.set(lab.subarray(from, from + size), i * size);
-      });
+      const { inputs, labels } = this.batches.examples(split, from, size);
       const [l, c] = tf.tidy(() => {
         const x = tf.tensor(inputs, [s, size, w], this.task.inputDtype);
         const y = tf.tensor(labels, [s, size], this.task.labelDtype);
@@ -447,9 +397,4 @@ export class BatchedTrainer {
 
 function pickSingularValueMetrics(row: Record<string, number>): Record<SingularValueMetric, number> {
   return Object.fromEntries(SINGULAR_VALUE_METRICS.map((m) => [m, row[m]])) as Record<SingularValueMetric, number>;
-}
-
-/** Seeds [from, to) of a tensor with a leading seed dimension. */
-function sliceSeeds(t: tf.Tensor, from: number, to: number): tf.Tensor {
-  return tf.slice(t, [from, ...new Array<number>(t.rank - 1).fill(0)], [to - from, ...t.shape.slice(1)]);
 }

@@ -10,13 +10,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { WeightMetricsKernels } from '../../kernels/metricsKernels.ts';
 import { planMetrics, UnsupportedPlanError, type KernelParam, type MetricsPlan } from '../../kernels/plan.ts';
-import {
-  computeWeightMetrics,
-  METRIC_NAMES,
-  METRICS_PATH_COLUMN,
-  SINGULAR_VALUE_METRICS,
-  type WeightMetrics,
-} from '../metrics/index.ts';
+import { computeWeightMetrics, METRIC_NAMES, METRICS_PATH_COLUMN, type WeightMetrics } from '../metrics/index.ts';
 import type { ParamSpec } from './task.ts';
 
 export type MetricsPath = 'gpu' | 'cpu';
@@ -104,10 +98,12 @@ export class SeedMetrics {
     else {
       try {
         const values = await this.onGpu(tensors, !singularValues);
-        const metrics = unpack(values, this.seeds);
-        // Without an SVD the kernels hand back the last computed values; the contract is NaN, as on the CPU path.
-        if (!singularValues) for (const m of metrics) for (const k of SINGULAR_VALUE_METRICS) m[k] = NaN;
-        return { metrics, path: 'gpu', reason: 'the tfjs backend is webgpu', singularValues };
+        return {
+          metrics: unpack(values, this.seeds),
+          path: 'gpu',
+          reason: 'the tfjs backend is webgpu',
+          singularValues,
+        };
       } catch (e) {
         // A failure is not retried at every checkpoint: the rows say which path computed them.
         const message = e instanceof Error ? e.message : String(e);
@@ -134,7 +130,7 @@ export class SeedMetrics {
       backend.ensureCommandEncoderReady();
       backend.endComputePassEncoder();
       backend.submitQueue();
-      pending = kernels.submit(plan, buffers, { reuseSingularValues: skipSingularValues });
+      pending = kernels.submit(plan, buffers, { skipSingularValues });
     } finally {
       for (const t of borrowed) t.dispose();
     }

@@ -9,135 +9,29 @@
  * of the host's event loop) is avoided.
  */
 import type { RunBundle } from '../io/runBundle.ts';
-import { BatchedTrainer, type SeedCheckpoint } from './batchedTrainer.ts';
+import { BatchedTrainer } from './batchedTrainer.ts';
 import { appendCheckpoints, newTrainingBundle } from './bundleBuilder.ts';
 import { defaultYield } from './hostYield.ts';
 import { checkResume, randomTrainingId, restoreRun } from './sessionResume.ts';
-import { encodeState, type SavedState } from './stateCodec.ts';
-import type { TaskModel, TrainingConfig } from './task.ts';
+import type {
+  CheckpointBatch,
+  DoneEvent,
+  DoneReason,
+  FlushReason,
+  ResumeFrom,
+  SessionEvent,
+  SessionFlush,
+  SessionInfo,
+  SessionOptions,
+  SessionSink,
+  SessionStatus,
+  SessionStore,
+} from './sessionTypes.ts';
+import { encodeState } from './stateCodec.ts';
+import type { TrainingConfig } from './task.ts';
 
-export interface SessionBackend {
-  name: string;
-  reason: string;
-  adapter?: string;
-}
-
-export type SessionStatus = 'ready' | 'running' | 'paused' | 'stopping' | 'done' | 'failed';
-/** Why a flush happened; 'pause': a pause saves everything before it is announced (a user may close the tab then). */
-export type FlushReason = 'interval' | 'save' | 'pause' | 'stop' | 'done' | 'error';
-export type DoneReason = 'complete' | 'stopped' | 'all-diverged';
-
-export interface DivergedSeed {
-  seed: number;
-  step: number;
-  reason: string;
-}
-
-export type SessionEvent =
-  | {
-      type: 'progress';
-      epoch: number;
-      batch: number;
-      stepsDone: number;
-      totalSteps: number;
-      checkpoints: number;
-      aliveSeeds: number;
-      /** Optimizer steps per second of this session's own training time (pauses excluded). */
-      stepsPerSecond: number;
-      etaSeconds: number;
-      /** Mean eval accuracy of the live seeds at the latest checkpoint, null before the first. */
-      meanEvalAcc: number | null;
-    }
-  | { type: 'checkpoint'; step: number; epoch: number; rows: SeedCheckpoint[] }
-  | ({ type: 'diverged' } & DivergedSeed)
-  | { type: 'status'; status: 'running' | 'paused' | 'stopping' }
-  | { type: 'saved'; reason: FlushReason; stepsDone: number; checkpoints: number; stateBytes: number }
-  | DoneEvent
-  | { type: 'error'; message: string };
-
-export interface DoneEvent {
-  type: 'done';
-  reason: DoneReason;
-  epoch: number;
-  batch: number;
-  stepsDone: number;
-  totalSteps: number;
-  /** Steps this session ran (a resumed session counts from where it resumed). */
-  stepsRun: number;
-  elapsedSeconds: number;
-  checkpoints: number;
-  diverged: DivergedSeed[];
-}
-
-export type SessionSink = (event: SessionEvent) => void;
-
-/** One checkpoint of every live seed, as appended to the bundle. */
-export interface CheckpointBatch {
-  step: number;
-  epoch: number;
-  rows: SeedCheckpoint[];
-}
-
-/**
- * What a store receives at each save. A transactional store (IndexedDB) writes `newCheckpoints`, the
- * deletion that `truncatedAfter` asks for, and `state` in one transaction; a file store writes `bundle`
- * whole beside `state`. `bundle` is the session's live object: a store that keeps it must copy it.
- */
-export interface SessionFlush {
-  reason: FlushReason;
-  trainingId: string;
-  stepsDone: number;
-  /** Checkpoints appended since the previous flush, in order. */
-  newCheckpoints: CheckpointBatch[];
-  /** Set on the first flush after a resume: rows with a step above it were dropped (the session recomputes them). */
-  truncatedAfter: number | null;
-  /** The encoded training state (stateCodec), enough to continue exactly from `stepsDone`. */
-  state: Uint8Array;
-  bundle: RunBundle;
-}
-
-export interface SessionStore {
-  flush(flush: SessionFlush): Promise<void>;
-}
-
-/** A saved run to continue: its partial bundle and decoded state, with the names messages should use. */
-export interface ResumeFrom {
-  bundle: RunBundle;
-  saved: SavedState;
-  bundleName: string;
-  stateName: string;
-}
-
-export interface SessionOptions {
-  /** The task model; its config is the run's configuration. */
-  model: TaskModel;
-  seeds: readonly number[];
-  backend: SessionBackend;
-  sink: SessionSink;
-  store: SessionStore;
-  resume?: ResumeFrom;
-  /** Node: setImmediate; a worker: a MessageChannel round trip. Defaults to the first of those available. */
-  yieldToHost?: () => Promise<void>;
-  yieldEveryMs?: number;
-  /** Milliseconds between interval saves (0: after every step). */
-  saveEveryMs?: number;
-  /** Milliseconds between progress events (0: after every step). */
-  progressEveryMs?: number;
-  /** The run identity of a new run (default: random). */
-  trainingId?: string;
-  activationBudgetFloats?: number;
-  now?: () => number;
-}
-
-export interface SessionInfo {
-  config: TrainingConfig;
-  seeds: number[];
-  backend: SessionBackend;
-  trainingId: string;
-  stepsPerEpoch: number;
-  totalSteps: number;
-  resumed: { epoch: number; batch: number; stepsDone: number; droppedRows: number; savedBackend: string } | null;
-}
+// The CLI's names for them.
+export type { DoneEvent, ResumeFrom, SessionEvent, SessionFlush, SessionInfo, SessionSink, SessionStore };
 
 interface Command {
   kind: 'step' | 'save';
@@ -156,6 +50,7 @@ export class TrainingSession {
   private readonly yieldToHost: () => Promise<void>;
   private readonly yieldEveryMs: number;
   private readonly saveEveryMs: number;
+  private readonly saveAtCheckpointMs: number;
   private readonly progressEveryMs: number;
   private readonly now: () => number;
   private statusNow: SessionStatus = 'ready';
@@ -186,6 +81,7 @@ export class TrainingSession {
     this.yieldToHost = options.yieldToHost ?? defaultYield;
     this.yieldEveryMs = options.yieldEveryMs ?? 50;
     this.saveEveryMs = options.saveEveryMs ?? 30_000;
+    this.saveAtCheckpointMs = options.saveAtCheckpointMs ?? Infinity;
     this.progressEveryMs = options.progressEveryMs ?? 0;
     this.now = options.now ?? (() => performance.now());
     if (resume) checkResume(resume, this.config, seeds);
@@ -267,6 +163,14 @@ export class TrainingSession {
   stop(): Promise<DoneEvent> {
     this.stopRequested = true;
     return this.ensureLoop();
+  }
+
+  /** Settles when the loop has ended (done or failed), or at once when it never started: then dispose() is safe. */
+  whenEnded(): Promise<void> {
+    return (this.loopRun ?? Promise.resolve()).then(
+      () => undefined,
+      () => undefined,
+    );
   }
 
   /** Frees the trainer's tensors; the session is unusable afterwards. */
@@ -354,9 +258,11 @@ export class TrainingSession {
         }
         this.clock(true);
         this.setStatus('running');
-        await this.advance(false);
+        const atCheckpoint = await this.advance(false);
         const t = this.now();
-        if (t - this.lastSave >= this.saveEveryMs) await this.flushNow('interval');
+        const since = t - this.lastSave;
+        if (since >= this.saveEveryMs || (atCheckpoint && since >= this.saveAtCheckpointMs))
+          await this.flushNow('interval');
         if (t - this.lastYield >= this.yieldEveryMs) {
           await this.yieldToHost();
           this.lastYield = this.now();
@@ -387,7 +293,8 @@ export class TrainingSession {
       c.settle.reject(error ?? new Error(`the session has ended; nothing to ${c.kind}`));
   }
 
-  private async advance(single: boolean): Promise<void> {
+  /** One step (with its checkpoint, if it ends one); true when it did end one. */
+  private async advance(single: boolean): Promise<boolean> {
     this.trainer.step();
     const atCheckpoint = this.trainer.atCheckpoint();
     if (atCheckpoint) await this.checkpointNow();
@@ -396,6 +303,7 @@ export class TrainingSession {
       this.lastProgress = t;
       this.sink(this.progressEvent());
     }
+    return atCheckpoint;
   }
 
   private async checkpointNow(): Promise<void> {

@@ -1,7 +1,7 @@
 /** Continuing a saved run: the checks that it is this run, and putting the trainer and bundle back where it was. */
 import type { BatchedTrainer } from './batchedTrainer.ts';
 import { runId, truncateAfter } from './bundleBuilder.ts';
-import type { ResumeFrom, SessionInfo } from './session.ts';
+import type { ResumeFrom, SessionInfo } from './sessionTypes.ts';
 import type { TrainingConfig } from './task.ts';
 
 /** Refuses a saved run that is not this run: another run's bundle, another configuration, other seeds. */
@@ -55,15 +55,17 @@ export function restoreRun(
   // store that has it already is told to drop it too.
   const recoverCheckpoint =
     trainer.atCheckpoint() && !resume.bundle.groups[0].runs.some((r) => r.checkpoints.step.includes(at));
+  const keptThrough = recoverCheckpoint ? at - 1 : at;
   return {
     resumed: {
       epoch: trainer.epoch,
       batch: trainer.batch,
       stepsDone: at,
       droppedRows,
+      keptThrough,
       savedBackend: resume.saved.backend,
     },
     recoverCheckpoint,
-    truncatedAfter: recoverCheckpoint ? at - 1 : at,
+    truncatedAfter: keptThrough,
   };
 }

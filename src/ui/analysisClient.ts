@@ -48,10 +48,6 @@ export class AnalysisClient {
     return id;
   }
 
-  cancel(id: number): void {
-    this.worker.postMessage({ type: 'cancel', id });
-  }
-
   dispose(): void {
     this.worker.terminate();
   }

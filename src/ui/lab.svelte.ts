@@ -1,113 +1,102 @@
 /**
- * The lab's state: what is shown (the recorded sample, a training group), the user's choices of view, the
- * controls' setting values and the stored sessions. Components render from it; workers compute.
+ * The lab: its setup (setup.ts: settings, URL, teacher mode), its saved groups (savedGroups.svelte.ts), the
+ * session of groups trained side by side (labSession.svelte.ts) and what is shown (shown.svelte.ts), and the
+ * flows between them: opening, starting a group, opening a stored one, importing, a joint fit. Components render
+ * from these; workers compute.
  */
-import {
-  analyzeOptions,
-  presetValues,
-  SettingError,
-  TRAINING_SETTINGS,
-  trainingRequest,
-  type SettingValues,
-} from '../settings/index.ts';
-import type { AnalysisRequestOptions } from '../workers/protocol.ts';
-import { decodeLabUrl, encodeLabUrl, studentLink } from './urlState.ts';
-import {
-  deleteGroup,
-  listGroups,
-  loadGroup,
-  openLabDb,
-  storageUse,
-  type GroupRecord,
-  type LabDb,
-} from '../store/labStore.ts';
-import { getTask, taskNames } from '../../tasks/index.ts';
+import { SettingError, trainingRequest, type SettingValues } from '../settings/index.ts';
 import { classifyFailure } from '../train/failures.ts';
 import { AnalysisClient } from './analysisClient.ts';
-import type { RibbonOrder } from './charts/ribbonChart.ts';
-import { LiveAnalysis } from './liveAnalysis.svelte.ts';
+import { FixedSource, type CheckpointSource } from './checkpointSource.ts';
+import { GroupMirror } from './groupMirror.svelte.ts';
 import { importInWorker, importTitle, readImportFiles, type Imported } from './importClient.ts';
+import { LabSession } from './labSession.svelte.ts';
+import type { ReportInfo } from './liveAnalysis.svelte.ts';
 import { loadSample } from './sample.ts';
-import { TrainingGroup } from './trainingGroup.svelte.ts';
+import { SavedGroups } from './savedGroups.svelte.ts';
+import {
+  analysisOptionsOf,
+  changedSettings,
+  linkOf,
+  openingOf,
+  setupFromLink,
+  studentLinkOf,
+  withPreset,
+  withSetting,
+  withTraining,
+  type Setup,
+} from './setup.ts';
+import { Shown } from './shown.svelte.ts';
+import type { AnalysisReport } from '../analysis/index.ts';
 
-export interface Source {
-  kind: 'sample' | 'training' | 'import' | 'pooled';
-  title: string;
-  note: string;
-  /** What the import of this source noted (format, mapping, what was left out): it belongs to this source only. */
-  importNotes?: string[];
-}
+/** A group's newest analysis is stored at most this often (a full selection at once). */
+const ANALYSIS_SAVE_MS = 10_000;
 
 export class Lab {
-  readonly client: AnalysisClient;
-  source = $state.raw<Source | null>(null);
-  analysis = $state.raw<LiveAnalysis | null>(null);
-  /** The training group on show, when one is. */
-  group = $state.raw<TrainingGroup | null>(null);
-  /** The groups of this lab session, in the order they started: trained side by side and compared. */
-  session = $state.raw<TrainingGroup[]>([]);
-  selectedRun = $state<string | null>(null);
-  ribbonOrder = $state<RibbonOrder>('convergence');
-  curveColumn = $state('eval_acc');
-  metricColumn = $state('l2');
-  settings = $state<SettingValues>(initialSettings());
-  /** Analysis setting values from the link (the analyses of groups and imports use them). */
-  analysisSettings = $state<SettingValues>({});
-  /** Teacher mode, from the link: panels and settings hidden from students, and the task and preset locked. */
-  hidden = $state.raw<ReadonlySet<string>>(new Set());
-  locked = $state(false);
-  /** What in the link could not be used, one sentence each. */
-  linkProblems = $state.raw<string[]>([]);
+  setup = $state.raw<Setup>(undefined as unknown as Setup);
   /** A sentence about something that went wrong outside the analysis (loading, storage, training). */
   notice = $state('');
-  stored = $state.raw<GroupRecord[]>([]);
   /** The import in progress, in words ('' when none). */
   importing = $state('');
   /** An import some of whose files or runs could not be read, waiting for the user to analyze the rest. */
   pendingImport = $state.raw<{ result: Imported; title: string } | null>(null);
-  storage = $state.raw<{ used: number; quota: number } | null>(null);
+  readonly client: AnalysisClient;
+  readonly saved = new SavedGroups();
+  readonly session: LabSession;
+  readonly shown: Shown;
+  private sample: FixedSource | null = null;
+  private analysisSaved = new Map<string, number>();
+  /** Settles once the store is open (or known to be unavailable): a Start pressed earlier waits for it. */
+  private opened: Promise<void> | null = null;
 
-  /** Opened from a link with a setup: its settings stay in the controls (no other stored session is reopened over them). */
-  private fromLink = false;
-  private db: LabDb | null = null;
-  private labId = `lab-${Date.now().toString(36)}`;
-  private sample: LiveAnalysis | null = null;
-  private views = new Map<string, LiveAnalysis>();
-  private groups = new Map<string, TrainingGroup>();
-
-  constructor(search = '') {
-    // A link with a setup: its values, its teacher mode, and sentences for what could not be used.
-    if (search.replace(/^\?/, '') !== '') {
-      const { state, problems } = decodeLabUrl(search);
-      this.settings = state.training;
-      this.analysisSettings = state.analysis;
-      this.hidden = new Set(state.hide);
-      this.locked = state.lock;
-      this.linkProblems = problems.map((p) => p.message);
-      this.fromLink = true;
-    }
+  constructor(
+    search = '',
+    /** The page was reloaded: it reopens what it showed, its controls as its URL says. */
+    private readonly reload = false,
+  ) {
+    this.setup = setupFromLink(search);
     this.client = new AnalysisClient({
-      onReply: (reply) => this.views.get(reply.key)?.receive(reply),
+      onReply: (reply) => this.shown.receive(reply),
       onCrash: (message) =>
         (this.notice = `The analysis worker stopped (${message}); it was restarted and will try again.`),
-      training: () => [...this.groups.values()].some((g) => g.attached),
+      training: () => this.session.trainingHere,
+    });
+    this.shown = new Shown(this.client, analysisOptionsOf(this.setup), (s, r, i) => this.keepAnalysis(s, r, i));
+    this.session = new LabSession({
+      db: () => this.saved.db,
+      notice: (text) => (this.notice = text),
+      changed: () => void this.saved.refresh(),
+      added: (g) => void this.shown.follow(g),
     });
   }
 
-  /** Opens the lab: an unfinished stored session if there is one (a reload or crash lands here), else the recorded runs. */
-  async open(): Promise<void> {
+  /** The training group on show, when one is. */
+  get focused(): GroupMirror | null {
+    const s = this.shown.source;
+    return s instanceof GroupMirror ? s : null;
+  }
+
+  /** Opens the lab: the session open last (a reload, a plain visit, or its group's own link), else the sample. */
+  open(): Promise<void> {
+    this.opened ??= this.opening();
+    return this.opened;
+  }
+
+  private async opening(): Promise<void> {
     try {
-      this.db = await openLabDb();
-      await this.refreshStored();
-      // A link opens its own setup, unless it is the setup of the unfinished session (the lab's own URL, reloaded).
-      const unfinished = this.stored.find(
-        (g) => (g.status === 'training' || g.status === 'paused') && (!this.fromLink || this.linkIsSetupOf(g)),
-      );
-      if (unfinished) {
-        // The session it belongs to comes back whole: its other groups too, side by side again.
-        this.labId = unfinished.labId;
-        for (const g of this.stored.filter((x) => x.labId === unfinished.labId).reverse()) await this.openGroup(g.id);
-        return await this.openGroup(unfinished.id);
+      await this.saved.open();
+      const last = await this.saved.lastOpen();
+      const shownRecord = last?.groups.find((g) => g.id === last.view.groupId) ?? null;
+      const opening = openingOf({
+        setup: this.setup,
+        reload: this.reload,
+        hasSession: last !== null,
+        lastShown: shownRecord?.settings ?? null,
+      });
+      if (last && opening === 'session') {
+        await this.session.open(last.view.sessionId!, last.groups);
+        const g = shownRecord && this.session.group(shownRecord.id);
+        if (g) return this.showGroup(g, this.reload && this.setup.fromLink);
       }
     } catch (e) {
       this.notice = `Stored sessions are unavailable (${(e as Error).message}); training will not be saved.`;
@@ -115,9 +104,31 @@ export class Lab {
     await this.openSample();
   }
 
-  private linkIsSetupOf(g: GroupRecord): boolean {
-    const setup = (training: SettingValues) => encodeLabUrl({ training, analysis: {}, hide: [], lock: false });
-    return setup(g.settings) === setup(this.settings);
+  /** The query string of the lab as it stands (written to the address bar). */
+  link(): string {
+    return linkOf(this.setup);
+  }
+
+  studentLink(hide: readonly string[], lock: boolean, base: string): string {
+    return studentLinkOf(this.setup, { hide, lock }, base);
+  }
+
+  isHidden(panel: string): boolean {
+    return this.setup.hide.includes(panel);
+  }
+
+  setSetting(name: string, value: SettingValues[string]): void {
+    this.setup = withSetting(this.setup, name, value);
+  }
+
+  choosePreset(task: string, preset: string): void {
+    this.setup = withPreset(this.setup, task, preset);
+  }
+
+  /** Setting names whose values differ between the controls and the group on show (what a new group would change). */
+  changedFromFocused(): string[] {
+    const g = this.focused;
+    return g ? changedSettings(this.setup.training, g.record.settings) : [];
   }
 
   /** The recorded runs: a real map at once. */
@@ -125,136 +136,110 @@ export class Lab {
     try {
       if (!this.sample) {
         const { bundle, report } = await loadSample();
-        this.sample = new LiveAnalysis(this.client, 'sample', bundle);
-        this.views.set('sample', this.sample);
-        if (report) this.sample.adopt(report);
-        this.sample.changed();
+        this.sample = new FixedSource(
+          'sample',
+          'sample',
+          bundle,
+          'Recorded runs: sparse parity, 40 seeds × 300 epochs',
+          'Trained earlier with `trainmap run --task sparse-parity --preset paper`; press Start to train your own.',
+          report,
+        );
       }
-      this.show(this.sample, null, {
-        kind: 'sample',
-        title: 'Recorded runs: sparse parity, 40 seeds × 300 epochs',
-        note: 'Trained earlier with `trainmap run --task sparse-parity --preset paper`; press Start to train your own.',
-      });
+      this.show(this.sample);
     } catch (e) {
       this.notice = `The sample runs could not be loaded: ${(e as Error).message}`;
     }
   }
 
-  private show(view: LiveAnalysis, group: TrainingGroup | null, source: Source): void {
-    this.analysis = view;
-    this.group = group;
-    this.source = source;
-    this.selectedRun = null;
+  /** Shows a group of the session; the controls take its settings unless told to keep theirs. */
+  showGroup(g: GroupMirror, keepControls = false): void {
+    if (!keepControls) this.setup = withTraining(this.setup, g.record.settings);
+    this.show(g);
   }
 
-  private showGroup(g: TrainingGroup): void {
-    this.views.set(g.record.id, g.analysis);
-    this.groups.set(g.record.id, g);
-    if (g.record.labId === this.labId && !this.session.includes(g)) this.session = [...this.session, g];
-    // The controls show the configuration of the group on show.
-    this.settings = { ...g.record.settings };
-    const c = g.record.config;
-    this.show(g.analysis, g, {
-      kind: 'training',
-      title: `Your runs: ${c.task}/${c.preset}, ${g.record.seeds.length} seeds`,
-      note: `started ${new Date(g.record.createdAt).toLocaleString()}`,
-    });
-  }
-
-  /** The query string of the lab as it stands: its settings and teacher mode (written to the address bar). */
-  link(): string {
-    return encodeLabUrl({
-      training: this.settings,
-      analysis: this.analysisSettings,
-      hide: [...this.hidden],
-      lock: this.locked,
-    });
-  }
-
-  /** The "copy link for students" URL: this setup with the teacher's choice of hidden panels and settings. */
-  studentLink(hide: readonly string[], lock: boolean, base: string): string {
-    return studentLink({ training: this.settings, analysis: this.analysisSettings }, { hide, lock }, base);
-  }
-
-  /** Analysis options from the link's analysis settings (a refused value was reported when the link was read). */
-  analysisOptions(): AnalysisRequestOptions {
-    try {
-      return analyzeOptions(this.analysisSettings);
-    } catch {
-      return {};
-    }
+  private show(source: CheckpointSource): void {
+    this.shown.show(source);
+    const group = source instanceof GroupMirror ? source.key : null;
+    this.saved.remember(this.session.groups.length ? this.session.id : null, group);
   }
 
   /**
-   * Starts a new group from the controls. While another group trains, this is "start as a new group": the new
-   * configuration trains beside the old one, both stored, each with its own map.
+   * Starts a new group of the session from the controls. While another group trains, this is "start as a new
+   * group": the new configuration trains beside the old one, both stored, each with its own map.
    */
   async start(): Promise<void> {
+    await this.open();
     this.notice = '';
     let request;
     try {
-      request = trainingRequest(this.settings);
+      request = trainingRequest(this.setup.training);
     } catch (e) {
       this.notice = e instanceof SettingError ? `Cannot start: ${e.message}` : String(e);
       return;
     }
-    if (!this.db) {
+    if (!this.saved.db) {
       this.notice = 'Cannot start: this browser gives the lab no storage (IndexedDB), so training could not be kept.';
       return;
     }
     // Ask once that the browser keep the lab's data under storage pressure (only the page may ask).
     void navigator.storage?.persist?.().catch(() => false);
-    let g: TrainingGroup;
     try {
-      g = await TrainingGroup.create(this.db, this.client, this.labId, this.settings, request, this.analysisOptions());
+      this.showGroup(this.session.create(this.setup.training, request), true);
     } catch (e) {
-      const { message } = classifyFailure(e);
-      this.notice = `Cannot start: ${message}`;
-      return;
+      this.notice = `Cannot start: ${classifyFailure(e).message}`;
     }
-    this.showGroup(g);
-    g.start();
-    await this.refreshStored();
   }
 
-  /** Shows a stored group (all its checkpoints, its last analysis), paused until resumed. */
-  async openGroup(id: string): Promise<void> {
-    if (!this.db) return;
-    const live = this.groups.get(id);
-    if (live) return this.showGroup(live);
-    const { record, bundle, analysis } = await loadGroup(this.db, id);
-    this.showGroup(TrainingGroup.restored(this.db, this.client, record, bundle, analysis?.report ?? null));
+  /** Shows a stored group: in the open session, or with its own session (every group, paused until resumed). */
+  async openStored(id: string): Promise<void> {
+    this.notice = '';
+    const here = this.session.group(id);
+    if (here) return this.showGroup(here);
+    try {
+      const records = await this.saved.sessionOf(id);
+      if (records.length === 0) throw new Error('it is gone (deleted in another tab?)');
+      const before = this.session.groups;
+      await this.session.open(records[0].sessionId, records);
+      for (const g of before) this.shown.forget(g.key);
+      const g = this.session.group(id);
+      if (g) this.showGroup(g);
+    } catch (e) {
+      this.notice = `Cannot open that session: ${(e as Error).message}`;
+    }
   }
 
-  /** Setting names whose values differ between the controls and the group on show (what a new group would change). */
-  changedFromGroup(): string[] {
-    const g = this.group;
-    if (!g) return [];
-    return Object.keys(this.settings).filter(
-      (k) => k !== 'backend' && String(this.settings[k]) !== String(g.record.settings[k]),
-    );
+  /** An empty session: the next Start begins it. */
+  newSession(): void {
+    try {
+      const before = this.session.groups;
+      this.session.fresh();
+      for (const g of before) this.shown.forget(g.key);
+      void this.openSample();
+    } catch (e) {
+      this.notice = (e as Error).message;
+    }
   }
 
   /** A joint fit of the session's groups: which states they share. Shown like any other analysis. */
-  async poolGroups(): Promise<void> {
-    const groups = this.session.filter((g) => g.checkpoints >= 3);
+  poolGroups(): void {
+    const groups = this.session.groups.filter((g) => g.checkpoints >= 3);
     if (groups.length < 2) {
       this.notice = 'A joint fit needs two groups with at least three checkpoints each.';
       return;
     }
     const bundle = {
       format: groups[0].bundle.format,
-      groups: groups.map((g) => ({ ...structuredClone(g.bundle.groups[0]), name: g.record.title })),
+      groups: groups.map((g) => ({ ...structuredClone(g.bundle.groups[0]), name: g.name.full })),
     };
-    const key = `pooled-${Date.now().toString(36)}`;
-    const view = new LiveAnalysis(this.client, key, bundle);
-    this.views.set(key, view);
-    view.changed();
-    this.show(view, null, {
-      kind: 'pooled',
-      title: `Joint fit of ${groups.length} groups: ${groups.map((g) => g.record.title).join(' + ')}`,
-      note: 'One HMM over every run of every group: shared states mean the configurations pass through the same phases.',
-    });
+    this.show(
+      new FixedSource(
+        `pooled-${Date.now().toString(36)}`,
+        'pooled',
+        bundle,
+        `Joint fit of ${groups.length} groups: ${groups.map((g) => g.name.short).join(' + ')}`,
+        'One HMM over every run of every group: shared states mean the configurations pass through the same phases.',
+      ),
+    );
   }
 
   /**
@@ -288,66 +273,37 @@ export class Lab {
   }
 
   private showImport(result: Imported, title: string): void {
-    const key = `import-${Date.now().toString(36)}`;
-    const view = new LiveAnalysis(this.client, key, result.bundle, this.analysisOptions());
-    this.views.set(key, view);
-    if (result.analysis) view.adopt(result.analysis, 'stored');
-    else view.changed();
-    this.show(view, null, {
-      kind: 'import',
-      title,
-      note: result.analysis ? 'the exported analysis, as it was' : 'analyzed here, in the analysis worker',
-      importNotes: [...result.notes, ...(result.analysisProblem ? [result.analysisProblem] : [])],
-    });
+    this.show(
+      new FixedSource(
+        `import-${Date.now().toString(36)}`,
+        'import',
+        result.bundle,
+        title,
+        result.analysis ? 'the exported analysis, as it was' : 'analyzed here, in the analysis worker',
+        result.analysis,
+        !result.analysis,
+        [...result.notes, ...(result.analysisProblem ? [result.analysisProblem] : [])],
+      ),
+    );
   }
 
   async deleteStored(id: string): Promise<void> {
-    if (!this.db) return;
-    const live = this.groups.get(id);
-    if (live && (live.phase === 'running' || live.phase === 'starting')) {
-      this.notice = 'Stop that session before deleting it.';
+    const why = await this.saved.remove(id);
+    if (why) {
+      this.notice = `Cannot delete that group: ${why}.`;
       return;
     }
-    live?.dispose();
-    this.groups.delete(id);
-    this.session = this.session.filter((g) => g.record.id !== id);
-    this.views.delete(id);
-    await deleteGroup(this.db, id);
-    if (this.group?.record.id === id) await this.openSample();
-    await this.refreshStored();
+    this.session.remove(id);
+    this.shown.forget(id);
+    if (this.shown.source?.key === id) await this.openSample();
   }
 
-  async refreshStored(): Promise<void> {
-    if (!this.db) return;
-    this.stored = await listGroups(this.db);
-    this.storage = await storageUse().catch(() => null);
-  }
-
-  /** Chooses a task and preset: the controls take the preset's values. */
-  choosePreset(task: string, preset: string): void {
-    const keep = {
-      seeds: this.settings.seeds,
-      'seed-start': this.settings['seed-start'],
-      backend: this.settings.backend,
-    };
-    this.settings = { ...presetValues(task, preset), ...keep };
-  }
-
-  selectRun(key: string | null): void {
-    this.selectedRun = this.selectedRun === key ? null : key;
+  /** The newest analysis of a group goes to IndexedDB with its rows (a full selection at once, refits now and then). */
+  private keepAnalysis(source: CheckpointSource, report: AnalysisReport, info: ReportInfo): void {
+    if (source.kind !== 'group') return;
+    const last = this.analysisSaved.get(source.key) ?? 0;
+    if (info.mode !== 'full' && Date.now() - last < ANALYSIS_SAVE_MS) return;
+    this.analysisSaved.set(source.key, Date.now());
+    this.saved.saveAnalysis(source.key, report, info.checkpoints);
   }
 }
-
-/** The settings table's defaults with the first task's first teaching preset: what the controls show at first. */
-function initialSettings(): SettingValues {
-  const task = taskNames()[0];
-  const presets = Object.entries(getTask(task)!.presets);
-  const preset = (presets.find(([, p]) => p.teaching) ?? presets[0])[0];
-  const defaults = Object.fromEntries(
-    TRAINING_SETTINGS.filter((s) => s.default !== undefined).map((s) => [s.name, s.default]),
-  );
-  return { ...defaults, ...presetValues(task, preset) };
-}
-
-/** Settings the lab shows as controls. */
-export const LAB_SETTINGS = TRAINING_SETTINGS.filter((s) => s.surface === 'both');

@@ -1,10 +1,11 @@
 /**
- * The analysis of whatever the lab shows (the bundled sample, a training group, an import), kept current as
- * data arrive: it asks the analysis worker for warm refits and full selections as RefitScheduler decides, and
+ * The analysis of one source of checkpoints (a training group, the sample, an import, a joint fit), kept current
+ * as its data grow: it asks the analysis worker for warm refits and full selections as RefitScheduler decides, and
  * keeps the newest report. Components read its fields; none of them computes.
  */
 import type { AnalysisProgress, AnalysisReport } from '../analysis/index.ts';
 import { longestRun, type RunBundle } from '../io/runBundle.ts';
+import type { CheckpointSource } from './checkpointSource.ts';
 import type { AnalysisReply, AnalysisRequestOptions } from '../workers/protocol.ts';
 import type { AnalysisClient } from './analysisClient.ts';
 import { RefitScheduler } from './refitScheduler.ts';
@@ -38,30 +39,61 @@ export class LiveAnalysis {
 
   private scheduler = new RefitScheduler();
   private pending = new Map<number, 'full' | 'warm'>();
+  private readonly unsubscribe: () => void;
+  readonly key: string;
+  readonly bundle: RunBundle;
+  private readonly defaults: AnalysisRequestOptions;
+  private options: AnalysisRequestOptions;
 
   constructor(
     private readonly client: AnalysisClient,
-    readonly key: string,
-    readonly bundle: RunBundle,
-    private readonly options: AnalysisRequestOptions = {},
-  ) {}
+    source: CheckpointSource,
+    options: AnalysisRequestOptions = {},
+  ) {
+    this.key = source.key;
+    this.bundle = source.bundle;
+    this.defaults = source.analysisDefaults;
+    this.options = { ...this.defaults, ...options };
+    this.unsubscribe = source.subscribe((change) => (change === 'ended' ? this.final() : this.changed()));
+    if (source.initialReport) this.adopt(source.initialReport);
+    if (!source.initialReport || source.analyzeAtOnce) this.changed();
+  }
 
   /** Show a report computed earlier (stored with a session, or shipped with the sample) until a fresh one lands. */
-  adopt(report: AnalysisReport, mode: ReportInfo['mode'] = 'stored'): void {
+  private adopt(report: AnalysisReport): void {
     const checkpoints = longestRun(this.bundle);
     this.report = report;
-    this.info = { mode, ms: 0, checkpoints, at: Date.now() };
+    this.info = { mode: 'stored', ms: 0, checkpoints, at: Date.now() };
     this.scheduler.adopt(checkpoints);
   }
 
-  /** The bundle grew (or was just loaded): ask for what the schedule says. */
-  changed(): void {
+  /**
+   * New analysis options (K, features, restarts, threshold…): a full selection under them replaces what is shown;
+   * replies to requests made under the old options are dropped.
+   */
+  reconfigure(options: AnalysisRequestOptions): void {
+    this.options = { ...this.defaults, ...options };
+    this.pending.clear();
+    this.activity = '';
+    this.scheduler.reset();
+    this.scheduler.wantFull();
+    this.schedule();
+  }
+
+  /** Stops following the source (its replies are dropped from now on). */
+  dispose(): void {
+    this.unsubscribe();
+    this.pending.clear();
+  }
+
+  /** The bundle grew or shrank (or was just loaded): ask for what the schedule says. */
+  private changed(): void {
     this.version++;
     this.schedule();
   }
 
-  /** Training ended: one more full selection on all of the data, whatever the growth since the last. */
-  final(): void {
+  /** The source ended: one more full selection on all of the data, whatever the growth since the last. */
+  private final(): void {
     this.scheduler.wantFull();
     this.schedule();
   }
@@ -117,9 +149,5 @@ export class LiveAnalysis {
     }
     // More data may have arrived while this ran.
     this.schedule();
-  }
-
-  get busy(): boolean {
-    return this.pending.size > 0;
   }
 }

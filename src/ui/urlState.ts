@@ -15,7 +15,7 @@ import {
   type SettingValues,
 } from '../settings/training.ts';
 import { MESSAGE_MAX_BYTES, safeText } from '../io/safeText.ts';
-import { getTask, taskNames } from '../../tasks/index.ts';
+import { getTask } from '../../tasks/index.ts';
 
 /** The link format this lab writes; a link of a later version is read as far as its keys are known. */
 export const URL_VERSION = 1;
@@ -73,16 +73,6 @@ export interface UrlProblem {
   key: string;
   value: string;
   message: string;
-}
-
-export interface PresetChoice {
-  task: string;
-  /** The preset's name (the value of `preset`). */
-  name: string;
-  /** The task's title from the registry (presets have no titles of their own). */
-  title: string;
-  description: string;
-  teaching: boolean;
 }
 
 // Keys of the link that are not settings; parsed by the table's parser all the same.
@@ -345,19 +335,4 @@ export function decodeLabUrl(search: string): { state: LabUrlState; problems: Ur
   const shown = problems.slice(0, MAX_PROBLEMS);
   shown.push(note('', '', `${problems.length - MAX_PROBLEMS} more problems in this link were not listed`));
   return { state, problems: shown };
-}
-
-/** Every registered task's presets for a teacher's picker: the teaching presets first, then the rest, each in registry order. */
-export function presetChoices(): PresetChoice[] {
-  const all = taskNames().flatMap((task) => {
-    const def = getTask(task)!;
-    return Object.entries(def.presets).map(([name, p]) => ({
-      task,
-      name,
-      title: def.title,
-      description: p.description,
-      teaching: p.teaching === true,
-    }));
-  });
-  return [...all.filter((c) => c.teaching), ...all.filter((c) => !c.teaching)];
 }

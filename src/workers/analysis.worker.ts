@@ -4,12 +4,11 @@
  */
 import { analyzeRunsWith, warmRefit, type FitRunner } from '../analysis/index.ts';
 import { longestRun } from '../io/runBundle.ts';
-import { assertNever, poolFitRunner } from './fitPool.ts';
+import { poolFitRunner } from './fitPool.ts';
 import type { AnalysisReply, AnalysisRequest } from './protocol.ts';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const reply = (m: AnalysisReply) => scope.postMessage(m);
-const cancelled = new Set<number>();
 
 function fitRunner(workers: number): FitRunner & { close(): void } {
   return poolFitRunner(Math.max(1, Math.floor(workers)), () => {
@@ -24,50 +23,40 @@ function fitRunner(workers: number): FitRunner & { close(): void } {
 }
 
 scope.onmessage = async (e: MessageEvent<AnalysisRequest>) => {
+  // One kind of request (its mode says full or warm); a second kind would make this a switch with assertNever.
   const req = e.data;
-  switch (req.type) {
-    case 'cancel':
-      cancelled.add(req.id);
-      return;
-    case 'analyze': {
-      const started = performance.now();
+  const started = performance.now();
+  try {
+    let report;
+    if (req.mode === 'warm') report = warmRefit(req.bundle, req.previous, req.options);
+    else {
+      // Fit workers last one analysis (model selection, then its stability restarts).
+      const runner = fitRunner(req.fitWorkers);
       try {
-        let report;
-        if (req.mode === 'warm') report = warmRefit(req.bundle, req.previous, req.options);
-        else {
-          // Fit workers last one analysis (model selection, then its stability restarts).
-          const runner = fitRunner(req.fitWorkers);
-          try {
-            report = await analyzeRunsWith(runner, req.bundle, {
-              ...req.options,
-              onProgress: (progress) => reply({ type: 'progress', id: req.id, key: req.key, progress }),
-            });
-          } finally {
-            runner.close();
-          }
-        }
-        if (cancelled.delete(req.id)) return;
-        reply({
-          type: 'report',
-          id: req.id,
-          key: req.key,
-          mode: req.mode,
-          report,
-          ms: performance.now() - started,
-          checkpoints: longestRun(req.bundle),
+        report = await analyzeRunsWith(runner, req.bundle, {
+          ...req.options,
+          onProgress: (progress) => reply({ type: 'progress', id: req.id, key: req.key, progress }),
         });
-      } catch (err) {
-        reply({
-          type: 'failed',
-          id: req.id,
-          key: req.key,
-          mode: req.mode,
-          message: err instanceof Error ? err.message : String(err),
-        });
+      } finally {
+        runner.close();
       }
-      return;
     }
-    default:
-      assertNever(req);
+    reply({
+      type: 'report',
+      id: req.id,
+      key: req.key,
+      mode: req.mode,
+      report,
+      ms: performance.now() - started,
+      checkpoints: longestRun(req.bundle),
+    });
+  } catch (err) {
+    reply({
+      type: 'failed',
+      id: req.id,
+      key: req.key,
+      mode: req.mode,
+      message: err instanceof Error ? err.message : String(err),
+    });
   }
 };

@@ -4,7 +4,7 @@
  * last, and results are the same whichever worker runs a job.
  */
 import type { FitJob, FitJobResult, FitRunner, SelectionPlan } from '../analysis/index.ts';
-import type { FitWorkerRequest } from './protocol.ts';
+import { assertNever, type FitWorkerRequest } from './protocol.ts';
 
 export type { FitWorkerRequest };
 
@@ -91,8 +91,4 @@ export function fitWorkerHandler(
         return assertNever(msg);
     }
   };
-}
-
-export function assertNever(x: never): never {
-  throw new Error(`unhandled message ${JSON.stringify(x)}`);
 }

@@ -4,8 +4,7 @@
  */
 import { exportedAnalysisOf } from '../analysis/index.ts';
 import { importBytes, safeMessage } from '../io/index.ts';
-import { assertNever } from './fitPool.ts';
-import type { ImportReply, ImportRequest } from './protocol.ts';
+import { assertNever, type ImportReply, type ImportRequest } from './protocol.ts';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const reply = (m: ImportReply) => scope.postMessage(m);

@@ -14,9 +14,10 @@ import type {
 import type { ByteFile } from '../io/importBytes.ts';
 import type { ImportProblem } from '../io/importFiles.ts';
 import type { RunBundle } from '../io/runBundle.ts';
-import type { FailureKind } from '../train/failures.ts';
 import type { BackendName } from '../train/backendNames.ts';
-import type { FlushReason, SessionBackend, SessionEvent } from '../train/session.ts';
+import type { FlushReason, SessionBackend, SessionEvent } from '../train/sessionTypes.ts';
+import type { GroupRecord } from '../store/labDb.ts';
+import type { GroupStatus } from '../train/groupStatus.ts';
 import type { TrainingConfig } from '../train/task.ts';
 
 /** Page or analysis worker → fit worker (one model-selection restart at a time). */
@@ -50,8 +51,7 @@ export type AnalysisRequest =
       bundle: RunBundle;
       options: AnalysisRequestOptions;
       previous: AnalysisReport;
-    }
-  | { type: 'cancel'; id: number };
+    };
 
 /** Analysis worker → page. `key` names what was analyzed (a group, an import), so the page files results where they belong. */
 export type AnalysisReply =
@@ -67,37 +67,50 @@ export type AnalysisReply =
     }
   | { type: 'failed'; id: number; key: string; mode: 'full' | 'warm'; message: string };
 
-/** What a train worker needs to train a group: the stored group's configuration, and its saved run when continuing. */
-export interface TrainStart {
-  type: 'start';
-  groupId: string;
+/** A group the page asks a train worker to create: the page's choices; the worker writes the record. */
+export interface NewGroup {
+  id: string;
+  sessionId: string;
+  createdAt: number;
+  settings: GroupRecord['settings'];
   config: TrainingConfig;
   seeds: number[];
-  trainingId: string;
-  backend: BackendName | 'auto';
-  /** The stored bundle and encoded state to continue from exactly. */
-  resume?: { bundle: RunBundle; state: Uint8Array };
-  /** 'step': one step, then paused. */
-  then: 'run' | 'step';
+  backendRequested: BackendName | 'auto';
 }
 
-/** Page → train worker. */
-export type TrainRequest = TrainStart | { type: 'pause' } | { type: 'resume' } | { type: 'step' } | { type: 'stop' };
+/**
+ * Page → train worker. `create` or `start` comes first and names the group; the worker reads everything else from
+ * IndexedDB. `then: 'step'` takes one step and pauses. `takeOver`: when another tab trains the group, ask it to
+ * hand the group over (it stops after its current step and saves) and continue here.
+ */
+export type TrainRequest =
+  | { type: 'create'; group: NewGroup; then: 'run' | 'step' }
+  | { type: 'start'; groupId: string; then: 'run' | 'step'; takeOver: boolean }
+  | { type: 'pause' }
+  | { type: 'resume' }
+  | { type: 'step' }
+  | { type: 'stop' };
 
-/** Train worker → page. `stored`: a flush is in IndexedDB (rows, state and progress in one transaction). */
-export type TrainReply =
-  | {
-      type: 'backend';
-      groupId: string;
-      /** threads: wasm's thread count (more than 1 only in a cross-origin isolated page). */
-      backend: SessionBackend & { threads?: number };
-      skipped: { name: string; why: string }[];
-    }
-  | { type: 'session'; groupId: string; event: SessionEvent }
-  /** The session exists: from scratch, or continued from a saved step (rows after it are recomputed). */
-  | { type: 'ready'; groupId: string; resumed: { stepsDone: number; droppedRows: number } | null }
-  | { type: 'stored'; groupId: string; reason: FlushReason; checkpoints: number; stateBytes: number; ms: number }
-  | { type: 'failed'; groupId: string; kind: FailureKind; message: string };
+/** A tab → the worker that trains a group, in any tab (over the TRAIN_COMMANDS channel). */
+export type TrainCommand = { type: 'hand-over'; groupId: string };
+
+/** What a train worker reports, one event per fact. */
+export type TrainEvent =
+  | Extract<SessionEvent, { type: 'progress' | 'checkpoint' | 'diverged' }>
+  /** The group's status, as stored (written before it is reported). */
+  | { type: 'status'; status: GroupStatus; reason?: string }
+  | { type: 'backend'; backend: SessionBackend; skipped: { name: string; why: string }[] }
+  /** The session exists: from scratch, or continued from a saved step (rows above keptThrough are recomputed). */
+  | { type: 'ready'; resumed: { stepsDone: number; droppedRows: number; keptThrough: number } | null }
+  /** A flush is in IndexedDB: rows, state and counts in one transaction. */
+  | { type: 'saved'; reason: FlushReason; stepsDone: number; checkpoints: number; stateBytes: number; ms: number }
+  /** Another tab's worker trains this group: this worker did not start (`why`: what it tried) and ends. */
+  | { type: 'held'; why: string }
+  /** This worker handed the group to a worker in another tab, everything saved, and ends. */
+  | { type: 'released' };
+
+/** Train worker → its page, and to every tab over the TRAIN_EVENTS channel. */
+export type TrainReply = { groupId: string } & TrainEvent;
 
 /** Page → import worker: files to read into one bundle (their bytes move to the worker). */
 export type ImportRequest = { type: 'import'; id: number; files: ByteFile[] };
@@ -116,3 +129,8 @@ export type ImportReply =
       analysisProblem: string | null;
     }
   | { type: 'failed'; id: number; message: string };
+
+/** The default branch of every switch over these unions: a message type nobody handles fails the type check. */
+export function assertNever(x: never): never {
+  throw new Error(`unhandled message ${JSON.stringify(x)}`);
+}

@@ -77,20 +77,24 @@ describe('the lab for classrooms and researchers', () => {
         },
       )
       .toBe(2);
+    // Each row is named by what tells it apart: the first by its configuration, the second by layer norm.
     await expect
-      .poll(
-        async () => (await rows.allTextContents()).every((t) => /modular-addition\/quick.*(linear|forking)/.test(t)),
-        { timeout: 120_000 },
-      )
-      .toBe(true);
+      .poll(async () => (await rows.allTextContents()).map((t) => /(linear|forking)/.test(t)), { timeout: 120_000 })
+      .toEqual([true, true]);
+    expect(await rows.allTextContents()).toEqual([
+      expect.stringMatching(/^modular-addition\/quick, 3 seeds3/),
+      expect.stringMatching(/^\+ layer norm3/),
+    ]);
     await expect
       .poll(async () => (await page.locator('figcaption').allTextContents()).filter((t) => / · done$/.test(t)).length, {
         timeout: 480_000,
         interval: 2000,
       })
       .toBe(2);
-    const groups = await page.getByRole('figure').allTextContents();
-    expect(groups.some((t) => t.includes('modular-addition/quick, 3 seeds'))).toBe(true);
+    expect(await page.locator('figcaption').allTextContents()).toEqual([
+      'modular-addition/quick, 3 seeds · done',
+      '+ layer norm · done',
+    ]);
     await page.screenshot({ path: join(shots, '5-two-groups.png'), fullPage: true });
     expect(lab().errors).toEqual([]);
     await page.close();

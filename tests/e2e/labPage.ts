@@ -1,6 +1,13 @@
 /** Driving the lab page as a user does (its controls and buttons) and reading what it stored (the real IndexedDB). */
-import type { Page } from 'playwright-core';
-import type { GroupRecord, RowsRecord } from '../../src/store/labStore.ts';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Locator, Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { parseRunsJson, type RunBundle } from '../../src/io/index.ts';
+import { CHECKPOINT_COLUMNS } from '../../src/metrics/index.ts';
+import type { GroupRecord, RowsRecord } from '../../src/store/labDb.ts';
+import { trainmap } from '../helpers/cli.ts';
 
 /** Sets a control by its label, as typing or choosing would, and lets the page take the change. */
 export async function setControl(page: Page, name: string, value: string): Promise<void> {
@@ -62,4 +69,37 @@ export async function storedRows(page: Page, groupId: string): Promise<RowsRecor
   return (await readStore<RowsRecord>(page, 'rows'))
     .filter((r) => r.groupId === groupId)
     .sort((a, b) => a.step - b.step);
+}
+
+/** The strip's entry of a group, found by its name there. */
+export function stripGroup(page: Page, name: string): Locator {
+  return page.getByTestId('strip-group').filter({ has: page.getByRole('button', { name, exact: true }) });
+}
+
+/** Checkpoints stored of the group on show, from the status line ("N checkpoints stored · …"); -1 before any. */
+export function storedOf(status: string): number {
+  return Number(/^(\d+) checkpoints stored/.exec(status)?.[1] ?? -1);
+}
+
+/** `trainmap run` of sparse-parity/quick on wasm with these seeds and epochs: the reference a page run must equal. */
+export function cliRun(seeds: number, epochs: number): RunBundle {
+  const out = join(mkdtempSync(join(tmpdir(), 'trainmap-e2e-')), 'cli.json');
+  const args = ['--task', 'sparse-parity', '--preset', 'quick', '--seeds', String(seeds), '--epochs', String(epochs)];
+  const cli = trainmap(['run', ...args, '--backend', 'wasm', '--out', out], { timeoutMs: 300_000 });
+  expect(cli.code, cli.stderr).toBe(0);
+  return parseRunsJson(readFileSync(out, 'utf8'), out);
+}
+
+/** The rows a group stored equal the reference's, every column of every seed, bit for bit, and none twice. */
+export async function expectStoredRowsEqual(page: Page, groupId: string, reference: RunBundle): Promise<void> {
+  const rows = await storedRows(page, groupId);
+  for (const run of reference.groups[0].runs) {
+    const mine = rows.map((b) => b.rows.find((r) => r.seed === run.seed)!.row);
+    expect(mine.map((r) => r.step)).toEqual(run.checkpoints.step);
+    for (const column of CHECKPOINT_COLUMNS)
+      expect(
+        mine.map((r) => r[column]),
+        `seed ${run.seed} ${column}`,
+      ).toEqual(run.checkpoints[column]);
+  }
 }

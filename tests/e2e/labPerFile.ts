@@ -13,7 +13,7 @@ export function labPerFile(): () => LabBrowser {
   let lab: LabBrowser | undefined;
   beforeAll(async () => {
     lab = await launchLab(await buildLab());
-  }, 180_000);
+  }, 300_000);
   afterAll(async () => {
     await lab?.close();
   });

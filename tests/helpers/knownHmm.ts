@@ -1,4 +1,4 @@
-import { type HMMParams } from '../../src/analysis/index.ts';
+import { packSequences, sampleGaussianHMM, type HMMParams, type ObservationSet } from '../../src/analysis/index.ts';
 import { createRng } from '../../src/numeric/index.ts';
 
 /** A well-separated HMM with K states in D dimensions, sticky transitions, random SPD covariances. */
@@ -18,4 +18,13 @@ export function knownHmm(k: number, d: number, seed: number, separation = 4, noi
     Array.from({ length: k }, (_, j) => (i === j ? 0.95 : 0.05 / (k - 1))),
   );
   return { startprob: new Array(k).fill(1 / k), transmat: k === 1 ? [[1]] : transmat, means, covars };
+}
+
+/** A small model selection to schedule (K 1…3, two restarts each): runs of a known 2-state HMM, and its options. */
+export function smallSelection(): {
+  obs: ObservationSet;
+  options: { kMin: number; kMax: number; restarts: number; maxIterations: number; seed: number };
+} {
+  const runs = sampleGaussianHMM(knownHmm(2, 3, 4), new Array(8).fill(25), createRng(5, 'pool')).sequences;
+  return { obs: packSequences(runs), options: { kMin: 1, kMax: 3, restarts: 2, maxIterations: 6, seed: 2 } };
 }

@@ -6,9 +6,9 @@
  * buffers, and the fallback without WebGPU. Sizes are the real ones but seeds are few: SwiftShader is a CPU.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { METRICS_PER_SEED, type WeightMetricsKernels } from '../../kernels/metricsKernels.ts';
+import { METRICS_PER_SEED, WeightMetricsKernels } from '../../kernels/metricsKernels.ts';
 import { planMetrics, type KernelParam } from '../../kernels/plan.ts';
-import { createRng, type Rng } from '../../src/numeric/rng.ts';
+import { createRng } from '../../src/numeric/rng.ts';
 import { readFixtureFolder } from '../helpers/fixtures.ts';
 import {
   carrySingularValues,
@@ -33,23 +33,7 @@ import {
   sizeOf,
   uploadBuffer,
 } from './helpers.ts';
-
-interface Blob {
-  shape: number[];
-  dtype: string;
-  base64: string;
-}
-interface MetricsFixture {
-  matrices: Blob[];
-  biases: Blob[];
-  expected: Record<string, number>;
-}
-
-const decode = (b: Blob) => {
-  const bytes = Buffer.from(b.base64, 'base64');
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
-  return Float32Array.from({ length: bytes.length / 4 }, (_, i) => view.getFloat32(i * 4, true));
-};
+import { decode, KernelsLeavingOut, KINDS, LARGE_SHAPES, SMALL_SHAPES, type MetricsFixture } from './inputs.ts';
 
 let device: GPUDevice;
 let kernels: WeightMetricsKernels;
@@ -87,62 +71,12 @@ describe('metric kernels reproduce the numpy fixtures', () => {
         ...data.biases.map((b, i) => ({ name: `b${i}`, role: 'bias' as const, shape: b.shape })),
       ];
       const values = [...data.matrices, ...data.biases].map(decode);
-      const r = await kernels.run(params, 1, upload(values), { singularValues: true, poisonWork: true });
+      const r = await kernels.run(params, 1, upload(values), { singularValues: true });
       expectMetrics(r.metrics, 0, data.expected, name);
       expectSingularValues(r.singularValues!, seedInputs(params, values, 0).matrices, svOffsets(params, 1, 0), name);
     });
   }
 });
-
-/**
- * Every shape class the two tasks meet (attention heads, W_O, W_in, W_out, W1, W2), in two models so that
- * SwiftShader's slow 512-long blocks run for fewer kinds.
- */
-const SMALL_SHAPES: KernelParam[] = [
-  { name: 'heads', role: 'matrix', shape: [2, 32, 128] },
-  { name: 'square', role: 'matrix', shape: [128, 128] },
-  { name: 'bias_a', role: 'bias', shape: [128] },
-  { name: 'parity_in', role: 'matrix', shape: [1000, 40] },
-  { name: 'parity_out', role: 'matrix', shape: [1, 1000] },
-  { name: 'bias_b', role: 'bias', shape: [1] },
-];
-const LARGE_SHAPES: KernelParam[] = [
-  { name: 'tall', role: 'matrix', shape: [512, 128] },
-  { name: 'bias', role: 'bias', shape: [512] },
-  { name: 'wide', role: 'matrix', shape: [128, 512] },
-];
-
-type Kind = (rng: Rng, rows: number, cols: number, out: Float32Array) => void;
-
-const gaussianKind =
-  (sd: number, offset = 0): Kind =>
-  (rng, _r, _c, out) => {
-    for (let i = 0; i < out.length; i++) out[i] = offset + sd * rng.normal();
-  };
-
-const KINDS: Record<string, Kind> = {
-  'gaussian N(0.01, 1/128)': gaussianKind(1 / Math.sqrt(128), 0.01),
-  // Rank ⌈n/4⌉: many exact zeros among the singular values, resolved to float32 rounding.
-  'rank-deficient': (rng, rows, cols, out) => {
-    const r = Math.max(1, Math.ceil(Math.min(rows, cols) / 4));
-    const u = Float64Array.from({ length: rows * r }, () => rng.normal());
-    const v = Float64Array.from({ length: r * cols }, () => rng.normal());
-    for (let i = 0; i < rows; i++) {
-      for (let j = 0; j < cols; j++) {
-        let x = 0;
-        for (let k = 0; k < r; k++) x += u[i * r + k] * v[k * cols + j];
-        out[i * cols + j] = x / Math.sqrt(r * cols);
-      }
-    }
-  },
-  'sparse (3% nonzero)': (rng, _r, _c, out) => {
-    for (let i = 0; i < out.length; i++) out[i] = rng.next() < 0.03 ? rng.normal() : 0;
-  },
-  'tiny (sd 1e-4)': gaussianKind(1e-4, 2e-5),
-  'huge (sd 1e4)': gaussianKind(1e4, 3e3),
-  // Every singular value under the 1e-5 floor: spectral 0, trace/spectral ±∞ as on the CPU.
-  'below the floor (sd 1e-8)': gaussianKind(1e-8, 1e-9),
-};
 
 describe('fresh random matrices of every shape class', () => {
   const seed = Date.now() % 1_000_000;
@@ -169,7 +103,7 @@ describe('fresh random matrices of every shape class', () => {
         });
         return v;
       });
-      const r = await kernels.run(params, S, upload(values), { singularValues: true, poisonWork: true });
+      const r = await kernels.run(params, S, upload(values), { singularValues: true });
       kinds.forEach((k, s) => {
         const what = `${k} (seed ${seed})`;
         const ref = referenceMetrics(params, values, s);
@@ -225,7 +159,7 @@ describe('special values follow the CPU path exactly', () => {
   });
 });
 
-describe('outputs and reuse', () => {
+describe('outputs and skipped kernels', () => {
   const params: KernelParam[] = [
     { name: 'w', role: 'matrix', shape: [2, 6, 9] },
     { name: 'b', role: 'bias', shape: [4] },
@@ -237,36 +171,49 @@ describe('outputs and reuse', () => {
   };
 
   it('poisons every output: with the kernels not dispatched, everything reads NaN', async () => {
-    const r = await kernels.run(params, S, upload(make(1)), { singularValues: true, poisonOnly: true });
+    const silent = new KernelsLeavingOut(device, () => true);
+    const r = await silent.run(params, S, upload(make(1)), { singularValues: true });
+    expect([...new Set(silent.left)].sort()).toEqual([
+      'finalize',
+      'pack',
+      'radix:choose',
+      'radix:histogram',
+      'stats',
+      'svd',
+    ]);
     expect(r.metrics.length).toBe(S * METRICS_PER_SEED);
     expect(r.metrics.every(Number.isNaN)).toBe(true);
     expect(r.singularValues!.every(Number.isNaN)).toBe(true);
+    // Work is poisoned before packing: a pack kernel that missed elements would poison its seed, not pass for 0.
+    const unpacked = new KernelsLeavingOut(device, (name) => name === 'pack');
+    const u = await unpacked.run(params, S, upload(make(1)));
+    expect([...u.metrics].filter((_, i) => i % METRICS_PER_SEED === 0).every(Number.isNaN), 'l1 of every seed').toBe(
+      true,
+    );
     // And a real run after it writes every element again.
     const again = await kernels.run(params, S, upload(make(1)), { singularValues: true });
     expect(again.metrics.some(Number.isNaN)).toBe(false);
     expect(again.singularValues!.some(Number.isNaN)).toBe(false);
   });
 
-  it('reuseSingularValues keeps the last singular values and recomputes everything else', async () => {
-    const first = make(2);
-    const second = make(3);
-    const a = await kernels.run(params, S, upload(first));
-    expect(a.singularValuesComputed).toBe(true);
-    const b = await kernels.run(params, S, upload(second), { reuseSingularValues: true });
-    expect(b.singularValuesComputed).toBe(false);
-    const spectralIdx = METRIC_NAMES.indexOf('spectral');
+  it('skipSingularValues leaves out the SVD dispatch: the four singular-value metrics NaN, the other ten computed', async () => {
+    const values = make(3);
+    const watched = new KernelsLeavingOut(device, () => false);
+    const b = await watched.run(params, S, upload(values), { skipSingularValues: true });
+    expect(watched.dispatched).not.toContain('svd');
+    expect(watched.dispatched).toContain('finalize');
     for (let s = 0; s < S; s++) {
-      const refNew = referenceMetrics(params, second, s);
-      const refOld = referenceMetrics(params, first, s);
-      for (const m of ['l1', 'l2', 'weight_median', 'bias_mean', 'trace'] as const)
-        expectMetric(b.metrics[s * METRICS_PER_SEED + METRIC_NAMES.indexOf(m)], refNew[m], `seed ${s} ${m}`);
-      for (const m of ['spectral', 'sv_mean', 'sv_var'] as const)
-        expectMetric(b.metrics[s * METRICS_PER_SEED + METRIC_NAMES.indexOf(m)], refOld[m], `seed ${s} reused ${m}`);
-      expect(b.metrics[s * METRICS_PER_SEED + spectralIdx]).toBe(a.metrics[s * METRICS_PER_SEED + spectralIdx]);
+      const ref = referenceMetrics(params, values, s);
+      for (const m of METRIC_NAMES) {
+        const got = b.metrics[s * METRICS_PER_SEED + METRIC_NAMES.indexOf(m)];
+        if ((SINGULAR_VALUE_METRICS as readonly string[]).includes(m)) expect(got, `seed ${s} ${m}`).toBeNaN();
+        else expectMetric(got, ref[m], `seed ${s} ${m}`);
+      }
     }
-    const c = await kernels.run(params, S, upload(second));
+    // The next full call computes them again, from these weights.
+    const c = await kernels.run(params, S, upload(values));
     for (let s = 0; s < S; s++)
-      expectMetrics(c.metrics, s, referenceMetrics(params, second, s), `seed ${s} after reuse`);
+      expectMetrics(c.metrics, s, referenceMetrics(params, values, s), `seed ${s} after a skip`);
   });
 
   it('checks the buffers it is given', async () => {
@@ -362,14 +309,7 @@ describe("the trainer's metrics on tfjs's webgpu backend", () => {
     try {
       skipped = await m.compute(trainer.params, { singularValues: false });
       full = await m.compute(trainer.params);
-      expect(submit.mock.calls.map((c) => c[2]?.reuseSingularValues)).toEqual([true, false]);
-      const ran = await Promise.all(
-        submit.mock.results.map((r) => r.value as ReturnType<WeightMetricsKernels['submit']>),
-      );
-      expect(
-        ran.map((r) => r.singularValuesComputed),
-        'the SVD dispatch ran',
-      ).toEqual([false, true]);
+      expect(submit.mock.calls.map((c) => c[2]?.skipSingularValues)).toEqual([true, false]);
     } finally {
       submit.mockRestore();
     }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { selectBackend, tf } from '../../src/train/backend.ts';
 import { truncateAfter } from '../../src/train/bundleBuilder.ts';
-import type { SessionEvent } from '../../src/train/session.ts';
+import type { SessionEvent } from '../../src/train/sessionTypes.ts';
 import type { TrainingConfig } from '../../src/train/task.ts';
 import { poisonSeed } from './poison.ts';
 import { MemoryStore, nextEvent, openSession, replayFlushes } from './sessionHarness.ts';
@@ -83,7 +83,14 @@ for (const backend of ['wasm', 'cpu'] as const) {
       const point = first.store.resumePoint();
       expect(truncateAfter(point.bundle, 7), 'one row per seed').toBe(2);
       const second = await openSession(parity, [0, 1], { resume: point });
-      expect(second.session.info.resumed).toMatchObject({ epoch: 2, batch: 0, stepsDone: 8, droppedRows: 0 });
+      // The row at step 8 is recomputed, so a copy of the rows keeps those through step 7.
+      expect(second.session.info.resumed).toMatchObject({
+        epoch: 2,
+        batch: 0,
+        stepsDone: 8,
+        droppedRows: 0,
+        keptThrough: 7,
+      });
       await second.session.start();
       second.session.dispose();
       expect(second.session.bundle).toStrictEqual(whole.bundle);
@@ -167,6 +174,27 @@ describe('driving a session', () => {
       seedStart: 0,
       backend: 'wasm',
     });
+  });
+
+  it('the flush policy: a checkpoint saves once saveAtCheckpointMs has passed since the last save, and only then', async () => {
+    await selectBackend({ requested: 'wasm' });
+    const whole = await uninterrupted(parity, [0, 1]);
+    const each = await openSession(parity, [0, 1], { saveAtCheckpointMs: 0 });
+    await each.session.start();
+    each.session.dispose();
+    // Every checkpoint saved as it came (steps between them never do), then the end.
+    expect(each.store.flushes.map((f) => [f.reason, f.stepsDone, f.newCheckpoints.map((b) => b.step)])).toEqual([
+      ['interval', 4, [4]],
+      ['interval', 8, [8]],
+      ['interval', 12, [12]],
+      ['done', 12, []],
+    ]);
+    expect(replayFlushes(each.store.flushes)).toStrictEqual(whole.batches);
+    // With a clock that never reaches the interval, checkpoints wait for the end.
+    const rare = await openSession(parity, [0, 1], { saveAtCheckpointMs: 60_000, now: () => 0 });
+    await rare.session.start();
+    rare.session.dispose();
+    expect(rare.store.flushes.map((f) => [f.reason, f.newCheckpoints.length])).toEqual([['done', 3]]);
   });
 
   it('yields to its host between steps at most every yieldEveryMs', async () => {

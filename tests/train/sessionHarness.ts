@@ -2,15 +2,15 @@
 import { expect } from 'vitest';
 import { tf } from '../../src/train/backend.ts';
 import { decodeState } from '../../src/train/stateCodec.ts';
-import {
-  TrainingSession,
-  type CheckpointBatch,
-  type ResumeFrom,
-  type SessionEvent,
-  type SessionFlush,
-  type SessionOptions,
-  type SessionStore,
-} from '../../src/train/session.ts';
+import { TrainingSession } from '../../src/train/session.ts';
+import type {
+  CheckpointBatch,
+  ResumeFrom,
+  SessionEvent,
+  SessionFlush,
+  SessionOptions,
+  SessionStore,
+} from '../../src/train/sessionTypes.ts';
 import type { TrainingConfig } from '../../src/train/task.ts';
 import { createTaskModel } from '../../tasks/index.ts';
 

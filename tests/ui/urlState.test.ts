@@ -13,10 +13,7 @@ import {
   decodeLabUrl,
   encodeLabUrl,
   HIDEABLE,
-  LAB_PANELS,
   MAX_PROBLEMS,
-  presetChoices,
-  studentLink,
   URL_ANALYSIS_SETTINGS,
   URL_TRAINING_SETTINGS,
   type LabUrlState,
@@ -383,87 +380,5 @@ describe('problems are reported and ignored, never thrown', () => {
       }),
       { numRuns: 300 },
     );
-  });
-});
-
-describe('teacher mode', () => {
-  it('panel names and setting names never collide, and hide takes both', () => {
-    expect(new Set(HIDEABLE).size).toBe(HIDEABLE.length);
-    expect(LAB_PANELS).toEqual([
-      'map',
-      'ribbons',
-      'curves',
-      'selection',
-      'regression',
-      'sessions',
-      'training',
-      'import',
-      'export',
-      'groups',
-      'forecast',
-    ]);
-    const { state, problems } = decode('hide=backend, lr,map,,forecast,lr,k-max&lock=1');
-    expect(problems).toEqual([]);
-    // In HIDEABLE order (panels, then settings in table order), each once.
-    expect(state.hide).toEqual(['map', 'forecast', 'lr', 'backend', 'k-max']);
-    expect(state.lock).toBe(true);
-  });
-
-  it('unknown names in hide are problems; the known ones still hide', () => {
-    const { state, problems } = decode('hide=map,charts,out');
-    expect(state.hide).toEqual(['map']);
-    expect(problems.map((p) => [p.key, p.value])).toEqual([
-      ['hide', 'charts'],
-      ['hide', 'out'],
-    ]);
-  });
-
-  it('lock takes 1 or 0 (and the other spellings of a boolean); anything else is a problem', () => {
-    expect(decode('lock=0').state.lock).toBe(false);
-    expect(decode('lock=true').state.lock).toBe(true);
-    expect(decode('lock').state.lock).toBe(true);
-    const { state, problems } = decode('lock=please');
-    expect(state.lock).toBe(false);
-    expect(problems.map((p) => p.message)).toEqual(['lock=please was ignored: lock must be 1 or 0']);
-  });
-
-  it("studentLink is the page's address with this state and teacher mode, replacing any query or fragment", () => {
-    const { state } = decode('task=modular-addition&preset=quick&seeds=8&hide=sessions');
-    const link = studentLink(
-      state,
-      { hide: ['backend', 'lr', 'export'], lock: true },
-      'https://lab.example.org/trainmap/?task=sparse-parity#map',
-    );
-    expect(link).toBe(
-      'https://lab.example.org/trainmap/?task=modular-addition&preset=quick&seeds=8&hide=export,lr,backend&lock=1&v=1',
-    );
-    const back = decode(link.slice(link.indexOf('?')));
-    expect(back.problems).toEqual([]);
-    expect(back.state).toEqual({ ...state, hide: ['export', 'lr', 'backend'], lock: true });
-    expect(studentLink(state, { hide: [], lock: false }, '/lab')).toBe(
-      '/lab?task=modular-addition&preset=quick&seeds=8&v=1',
-    );
-  });
-});
-
-describe('presetChoices', () => {
-  it("lists every registered preset once, the teaching ones first, with the registry's words", () => {
-    const choices = presetChoices();
-    const all = taskNames().flatMap((t) => Object.keys(getTask(t)!.presets).map((p) => `${t}/${p}`));
-    expect(choices.map((c) => `${c.task}/${c.name}`).sort()).toEqual([...all].sort());
-    const firstOther = choices.findIndex((c) => !c.teaching);
-    expect(firstOther).toBeGreaterThan(0);
-    expect(choices.slice(firstOther).every((c) => !c.teaching)).toBe(true);
-    for (const c of choices) {
-      const def = getTask(c.task)!;
-      expect(c.title).toBe(def.title);
-      expect(c.description).toBe(def.presets[c.name].description);
-      expect(c.teaching).toBe(def.presets[c.name].teaching === true);
-      expect(c.description).not.toMatch(/\n/);
-    }
-    expect(choices.slice(0, firstOther).map((c) => `${c.task}/${c.name}`)).toEqual([
-      'sparse-parity/quick',
-      'modular-addition/quick',
-    ]);
   });
 });

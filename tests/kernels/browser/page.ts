@@ -38,7 +38,7 @@ async function main(): Promise<PageResult> {
     device.queue.writeBuffer(b, 0, v);
     return b;
   });
-  const r = await new WeightMetricsKernels(device).run(PARAMS, SEEDS, buffers, { poisonWork: true });
+  const r = await new WeightMetricsKernels(device).run(PARAMS, SEEDS, buffers);
   const cpu = Array.from({ length: SEEDS }, (_, s) => {
     const matrices: { rows: number; cols: number; data: Float32Array }[] = [];
     const biases: Float32Array[] = [];

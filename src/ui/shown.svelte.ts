@@ -1,0 +1,73 @@
+/**
+ * What the lab shows: one source of checkpoints at a time (checkpointSource.ts) with its live analysis, and the
+ * user's choices of view (the selected run, the ribbons' order, the curves' columns). Every source the page
+ * follows (each group of the session, the sample, an import) keeps its own LiveAnalysis, so the comparison of
+ * groups has every map at hand; new analysis options refit them all. Knows nothing of training.
+ */
+import type { AnalysisReport } from '../analysis/index.ts';
+import type { AnalysisReply, AnalysisRequestOptions } from '../workers/protocol.ts';
+import type { AnalysisClient } from './analysisClient.ts';
+import type { RibbonOrder } from './charts/ribbonChart.ts';
+import type { CheckpointSource } from './checkpointSource.ts';
+import { LiveAnalysis, type ReportInfo } from './liveAnalysis.svelte.ts';
+
+export type ReportListener = (source: CheckpointSource, report: AnalysisReport, info: ReportInfo) => void;
+
+export class Shown {
+  source = $state.raw<CheckpointSource | null>(null);
+  analysis = $state.raw<LiveAnalysis | null>(null);
+  selectedRun = $state<string | null>(null);
+  ribbonOrder = $state<RibbonOrder>('convergence');
+  curveColumn = $state('eval_acc');
+  metricColumn = $state('l2');
+  private analyses = new Map<string, LiveAnalysis>();
+
+  constructor(
+    private readonly client: AnalysisClient,
+    private options: AnalysisRequestOptions,
+    private readonly onReport: ReportListener,
+  ) {}
+
+  /** Starts analyzing a source (once; later calls give the same analysis). */
+  follow(source: CheckpointSource): LiveAnalysis {
+    let view = this.analyses.get(source.key);
+    if (!view) {
+      view = new LiveAnalysis(this.client, source, this.options);
+      view.onReport = (report, info) => this.onReport(source, report, info);
+      this.analyses.set(source.key, view);
+    }
+    return view;
+  }
+
+  /** The analysis of a source followed, if any. */
+  analysisOf(key: string): LiveAnalysis | null {
+    return this.analyses.get(key) ?? null;
+  }
+
+  show(source: CheckpointSource): void {
+    this.analysis = this.follow(source);
+    this.source = source;
+    this.selectedRun = null;
+  }
+
+  /** Stops analyzing a source (a deleted group, a closed session); what is on show stays until replaced. */
+  forget(key: string): void {
+    this.analyses.get(key)?.dispose();
+    this.analyses.delete(key);
+  }
+
+  /** New analysis options: every followed source is analyzed again under them. */
+  reconfigure(options: AnalysisRequestOptions): void {
+    this.options = options;
+    for (const view of this.analyses.values()) view.reconfigure(options);
+  }
+
+  /** A reply of the analysis worker, to the analysis it belongs to. */
+  receive(reply: AnalysisReply): void {
+    this.analyses.get(reply.key)?.receive(reply);
+  }
+
+  selectRun(key: string | null): void {
+    this.selectedRun = this.selectedRun === key ? null : key;
+  }
+}
