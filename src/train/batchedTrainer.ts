@@ -19,28 +19,10 @@ import { METRICS_PATH_COLUMN, SeedMetrics } from './gpuMetrics.ts';
 import { applyUpdate, createOptimizerState, type OptimizerState } from './optimizers.ts';
 import { SeedBatches, sliceSeeds } from './seedBatches.ts';
 import type { SeedData, TaskModel } from './task.ts';
+import type { CheckpointRow, SeedCheckpoint, TrainingState } from './trainerTypes.ts';
 import { taskCheckpointColumns } from './taskColumns.ts';
 
-/** One seed's checkpoint: a number for every column of CHECKPOINT_COLUMNS. */
-export type CheckpointRow = Record<CheckpointColumn, number>;
-
-export interface SeedCheckpoint {
-  seed: number;
-  row: CheckpointRow;
-  /** Set on the checkpoint where the seed was found diverged; it records no further checkpoints. */
-  diverged?: string;
-}
-
-export interface TrainingState {
-  epoch: number;
-  /** Batches of `epoch` already taken (resume mid-epoch exactly). */
-  batch: number;
-  optimizerStep: number;
-  alive: number[];
-  divergedAt: (number | null)[];
-  params: Record<string, Float32Array>;
-  slots: Record<string, Float32Array[]>;
-}
+export type { CheckpointRow, SeedCheckpoint, TrainingState } from './trainerTypes.ts';
 
 const EVAL_EXAMPLES_PER_CHUNK = 16384;
 

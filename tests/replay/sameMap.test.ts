@@ -7,14 +7,16 @@ describe('sameMap', () => {
   const recording = forkingRecording();
   const base = analyzeRuns(recording, REPLAY_OPTIONS);
 
-  it('one analysis with its states numbered differently (an earlier fit kept as the numbering) is the same map', () => {
+  it('one analysis with other state identities (an earlier fit kept as the identities) is the same map', () => {
     const k = base.selection.chosenK;
     const reversed = Array.from({ length: k }, (_, i) => k - 1 - i);
     const renumbered = analyzeRuns(recording, {
       ...REPLAY_OPTIONS,
       previous: { params: permuteParams(base.model.params, reversed), features: base.features },
     });
-    expect(renumbered.runs[0].path).not.toEqual(base.runs[0].path);
+    // States are numbered by first visit in every analysis (docs/method.md §7); the earlier fit moves identities.
+    const identities = (r: typeof base) => r.map.nodes.map((n) => n.identity);
+    expect(identities(renumbered)).not.toEqual(identities(base));
     expect(mapDifference(renumbered, base)).toBeNull();
     expect(mapSignature(renumbered)).toEqual(mapSignature(base));
   });
