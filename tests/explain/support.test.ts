@@ -12,9 +12,21 @@ describe('support', () => {
 
   it('reads the report’s stability, and nothing when it was skipped', () => {
     const report = sparseParityReport();
-    const st = report.stability as { comparable: number; k: number; verdict: { support: number } };
-    expect(supportBasis(report)).toEqual({ fits: st.comparable, ks: [st.k] });
-    expect(verdictSupport(report)).toBe(st.verdict.support);
+    const st = report.stability as {
+      comparable: number;
+      k: number;
+      verdict: { support: number };
+      acrossK?: { fits: number; ks: number[]; verdict: { support: number } };
+    };
+    // Across the plausible K, as the CLI summary prints it (the shipped sample: K = 6 and 8).
+    expect(supportBasis(report)).toEqual({ fits: st.acrossK!.fits, ks: st.acrossK!.ks });
+    expect(supportBasis(report)!.ks).toEqual([6, 8]);
+    expect(verdictSupport(report)).toBe(st.acrossK!.verdict.support);
+    // An analysis made before supports across K: the comparable restarts at the chosen K.
+    const older = structuredClone(report);
+    delete (older.stability as { acrossK?: unknown }).acrossK;
+    expect(supportBasis(older)).toEqual({ fits: st.comparable, ks: [st.k] });
+    expect(verdictSupport(older)).toBe(st.verdict.support);
     const e = report.map.edges[0];
     expect(edgeSupport(report, e.from, e.to)).toBeGreaterThan(0);
     const skipped = { ...report, stability: { skipped: 'off', kChoice: report.stability.kChoice } };
