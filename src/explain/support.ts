@@ -59,6 +59,11 @@ export function edgeSupport(report: AnalysisReport, from: number, to: number): n
   return supports(report)?.edges.find((e) => e.from === from && e.to === to)?.support;
 }
 
+/** Edges of comparable fits that the shown map lacks, with their support (none when stability was not measured). */
+export function otherEdges(report: AnalysisReport): { from: number; to: number; support: number }[] {
+  return (supports(report)?.edges ?? []).filter((e) => !e.shown);
+}
+
 /** A state's detour support, or undefined when stability was not measured. */
 export function detourSupport(report: AnalysisReport, state: number): number | undefined {
   return supports(report)?.detours.find((d) => d.state === state)?.support;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { edgeSupport, kRange, supportBasis, supportText, verdictSupport } from '../../src/explain/support.ts';
+import { edgeSupport, kRange, otherEdges, supportBasis, supportText, verdictSupport } from '../../src/explain/support.ts';
 import { sparseParityReport } from '../ui/sampleReport.ts';
 
 describe('support', () => {
@@ -22,6 +22,8 @@ describe('support', () => {
     expect(supportBasis(report)).toEqual({ fits: st.acrossK!.fits, ks: st.acrossK!.ks });
     expect(supportBasis(report)!.ks).toEqual([6, 8]);
     expect(verdictSupport(report)).toBe(st.acrossK!.verdict.support);
+    const across = (report.stability as { acrossK: { edges: { shown: boolean }[] } }).acrossK;
+    expect(otherEdges(report)).toEqual(across.edges.filter((e) => !e.shown));
     // An analysis made before supports across K: the comparable restarts at the chosen K.
     const older = structuredClone(report);
     delete (older.stability as { acrossK?: unknown }).acrossK;
