@@ -122,3 +122,83 @@ describe('the map explains itself', () => {
     await page.close();
   }, 400_000);
 });
+
+describe('layout and keyboard', () => {
+  /** The page's width against the window's, and the elements that reach past the window's right edge. */
+  const overflowOf = (page: Page) =>
+    page.evaluate(() => {
+      const past = [...document.querySelectorAll('body *')]
+        .filter((e) => e.getBoundingClientRect().right > innerWidth + 0.5)
+        .slice(0, 5)
+        .map(
+          (e) =>
+            `${e.tagName.toLowerCase()}.${[...e.classList].join('.')} (${Math.round(e.getBoundingClientRect().right)})`,
+        );
+      return { scroll: document.documentElement.scrollWidth, inner: innerWidth, past };
+    });
+
+  async function expectNoOverflow(page: Page, label: string): Promise<void> {
+    // Charts redraw for their new width after a throttled resize.
+    await page.waitForTimeout(1500);
+    const o = await overflowOf(page);
+    expect(
+      o.scroll,
+      `${label}: page ${o.scroll} px in a ${o.inner} px window; past the edge: ${o.past.join(', ')}`,
+    ).toBeLessThanOrEqual(o.inner);
+  }
+
+  it('no horizontal overflow at any width from 360 to 2560 px, after resizes, a reload and in a second tab', async () => {
+    const page = await lab().open();
+    await sampleShown(page);
+    for (const width of [1280, 360, 800, 2560, 1280, 1600, 360, 800, 1600]) {
+      await page.setViewportSize({ width, height: 900 });
+      await expectNoOverflow(page, `${width} px`);
+      if (width === 800 || width === 1600)
+        await page.screenshot({ path: join(shots, `17-page-${width}px-after-resize.png`), fullPage: true });
+    }
+    await page.reload();
+    await sampleShown(page);
+    await expectNoOverflow(page, 'reloaded at 1600 px');
+    const second = await lab().open();
+    await sampleShown(second);
+    for (const width of [1280, 420, 1000]) {
+      await second.setViewportSize({ width, height: 900 });
+      await expectNoOverflow(second, `second tab at ${width} px`);
+    }
+    expect(lab().errors).toEqual([]);
+    await second.close();
+    await page.close();
+  }, 300_000);
+
+  it('a skip link leads past the settings, and a run is chosen by keyboard as clicking its ribbon does', async () => {
+    const page = await lab().open('', { fresh: true });
+    await sampleShown(page);
+    const active = () => page.evaluate(() => document.activeElement?.textContent?.trim() ?? '');
+    await page.keyboard.press('Tab');
+    expect(await active()).toBe('Skip to the map');
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('main');
+    // On from the map: the runs table's disclosure is reached by Tab alone.
+    const table = page.getByTestId('runs-table');
+    for (let i = 0; i < 60 && !(await active()).startsWith('The runs as a table'); i++)
+      await page.keyboard.press('Tab');
+    expect(await active()).toMatch(/^The runs as a table \(40\)/);
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Tab');
+    const first = table.getByRole('button').first();
+    const key = (await first.textContent())!.trim();
+    expect(await active()).toBe(key);
+    expect(await first.evaluate((e) => getComputedStyle(e).outlineStyle)).not.toBe('none');
+    await page.keyboard.press('Space');
+    await expect.poll(() => first.getAttribute('aria-pressed')).toBe('true');
+    // The map draws the chosen run's path, as after a click on its ribbon.
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    const second = table.getByRole('button').nth(1);
+    await expect.poll(() => second.getAttribute('aria-pressed')).toBe('true');
+    expect(await first.getAttribute('aria-pressed')).toBe('false');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => second.getAttribute('aria-pressed')).toBe('false');
+    await page.close();
+  }, 120_000);
+});
