@@ -62,6 +62,16 @@ describe('the map explains itself', () => {
     for (const [i, text] of expected.entries()) expect(await items.nth(i).textContent()).toContain(text);
     await map.screenshot({ path: join(shots, '17-map-legend-caveats.png') });
 
+    // Explain this map: the walkthrough one step at a time.
+    const walk = map.getByTestId('walkthrough');
+    await walk.locator('summary').click();
+    expect(await walk.getByRole('heading').textContent()).toBe('What you are looking at');
+    expect(await walk.textContent()).toMatch(/Step 1 of \d+.*40 runs of the same training/);
+    await walk.getByRole('button', { name: 'Next' }).click();
+    expect(await walk.textContent()).toMatch(/Step 2 of \d+/);
+    await walk.getByRole('button', { name: 'Previous' }).click();
+    expect(await walk.getByRole('heading').textContent()).toBe('What you are looking at');
+
     // An import of 12 runs: too few held out, and a regression that is not significant.
     await importFile(page, cutCsv('small.csv', 12, 40));
     await summaryOf(page).filter({ hasText: 'over 12 runs' }).waitFor({ timeout: 120_000 });
