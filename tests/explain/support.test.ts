@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { edgeSupport, kRange, otherEdges, supportBasis, supportText, verdictSupport } from '../../src/explain/support.ts';
+import {
+  edgeSupport,
+  kRange,
+  otherEdges,
+  supportBasis,
+  supportText,
+  verdictSupport,
+} from '../../src/explain/support.ts';
 import { sparseParityReport } from '../ui/sampleReport.ts';
 
 describe('support', () => {
