@@ -13,7 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { caveatList } from '../../src/explain/caveats.ts';
 import { sparseParityReport } from '../ui/sampleReport.ts';
 import { labPerFile, shots } from './labPerFile.ts';
-import { waitForStatus } from './labPage.ts';
+import { storedOf, tinyRun, waitForStatus } from './labPage.ts';
 
 const lab = labPerFile();
 const dir = mkdtempSync(join(tmpdir(), 'trainmap-explain-'));
@@ -179,6 +179,22 @@ describe('layout and keyboard', () => {
     await second.close();
     await page.close();
   }, 300_000);
+
+  it('no horizontal overflow on a stored session reopened', async () => {
+    const page = await lab().open('', { fresh: true });
+    await sampleShown(page);
+    await tinyRun(page, 'wasm', 4, 2);
+    await page.getByRole('button', { name: 'Start', exact: true }).click();
+    await waitForStatus(page, (s) => / · done/.test(s), 240_000);
+    // A reload reopens the stored session on its group.
+    await page.reload();
+    await waitForStatus(page, (s) => storedOf(s) > 0, 60_000);
+    for (const width of [1280, 360, 1600, 800]) {
+      await page.setViewportSize({ width, height: 900 });
+      await expectNoOverflow(page, `stored session at ${width} px`);
+    }
+    await page.close();
+  }, 400_000);
 
   it('a skip link leads past the settings, and a run is chosen by keyboard as clicking its ribbon does', async () => {
     const page = await lab().open('', { fresh: true });
