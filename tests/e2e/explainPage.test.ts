@@ -84,6 +84,19 @@ describe('the map explains itself', () => {
     await page.close();
   }, 300_000);
 
+  it('a K at the top of the searched range offers to raise k-max, and the button refits with it', async () => {
+    const page = await lab().open('?k-max=2&v=1', { fresh: true });
+    const caveat = page.getByTestId('caveats').locator('li[data-kind="k-at-top"]');
+    // The shipped analysis first, then the page's own under k-max 2: K = 2, the top of the range.
+    await caveat.waitFor({ timeout: 240_000 });
+    expect(await caveat.textContent()).toContain('K=2 is the top of the searched range (k-max 2)');
+    await caveat.getByRole('button', { name: 'Raise k-max to 6 and refit' }).click();
+    await expect.poll(() => new URL(page.url()).searchParams.get('k-max')).toBe('6');
+    expect(await page.getByLabel('k-max', { exact: true }).inputValue()).toBe('6');
+    await waitForStatus(page, (s) => /model selection/.test(s), 60_000);
+    await page.close();
+  }, 300_000);
+
   it('a tiny import (2 runs × 2 checkpoints) ends at once with the reason', async () => {
     const page = await lab().open('', { fresh: true });
     await sampleShown(page);
