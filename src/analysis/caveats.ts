@@ -24,6 +24,9 @@ export function fewHeldOutCaveat(included: number, heldOut: number): AnalysisWar
   ];
 }
 
+/** The k-max a K at the top of the searched range suggests trying next. */
+export const raisedKMax = (kMax: number): number => kMax + 4;
+
 /** K chosen at the top of the searched range: a larger K was never tried. */
 export function kAtTopCaveat(chosenK: number, settings: AnalysisSettings): AnalysisWarning[] {
   if (settings.states !== 'auto' || chosenK !== settings.kMax || settings.kMax <= settings.kMin) return [];
@@ -31,7 +34,7 @@ export function kAtTopCaveat(chosenK: number, settings: AnalysisSettings): Analy
     {
       kind: 'k-at-top',
       k: chosenK,
-      message: `K=${chosenK} is the top of the searched range (k-max ${settings.kMax}): a larger K may fit better; raise k-max (--k-max ${settings.kMax + 4}) to find out`,
+      message: `K=${chosenK} is the top of the searched range (k-max ${settings.kMax}): a larger K may fit better; raise k-max (--k-max ${raisedKMax(settings.kMax)}) to find out`,
     },
   ];
 }

@@ -122,6 +122,6 @@ export {
   type AnalysisWarning,
   type RunSummary,
 } from './analysisReport.ts';
-export { prepareRuns, type PreparedRuns } from './prepareRuns.ts';
+export { featureColumns, prepareRuns, type PreparedRuns } from './prepareRuns.ts';
 export { warmRefit, warmRefitObstacle } from './warmRefit.ts';
 export { exportedAnalysisOf, previousFitOf, previousOfReport, PreviousFitError } from './previousFit.ts';

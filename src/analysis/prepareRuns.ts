@@ -203,6 +203,11 @@ function accuracyWarnings(
 }
 
 /** Columns a feature could be chosen from: every column but `step` with a finite value in some run, in first-seen order. */
+/** The columns of a bundle that can be features: numeric, with a finite value somewhere, not `step`. */
+export function featureColumns(bundle: RunBundle): string[] {
+  return numericColumns(bundle.groups.flatMap((g) => g.runs));
+}
+
 function numericColumns(runs: readonly RunBundle['groups'][number]['runs'][number][]): string[] {
   const out = new Set<string>();
   for (const run of runs)

@@ -1,5 +1,4 @@
 import {
-  caveatsOf,
   CAVEAT_KINDS,
   describeFinding,
   describeSupport,
@@ -9,6 +8,7 @@ import {
   type StabilityReport,
   type SupportAcrossK,
 } from '../analysis/index.ts';
+import { caveatList } from '../explain/caveats.ts';
 import { safeText } from '../io/index.ts';
 
 /** Names from the bundle (run ids, features) and sentences about them, escaped and cut for the terminal. */
@@ -300,10 +300,11 @@ export function formatSummary(report: AnalysisReport, source: string, options: {
     if (excluded.length > MAX_LINES_PER_KIND)
       out.push(`  … and ${excluded.length - MAX_LINES_PER_KIND} more (every one is in the analysis file)`);
   }
-  const caveats = caveatsOf(report);
+  // The page lists the same caveats in the same words (src/explain/caveats.ts).
+  const caveats = caveatList(report);
   if (caveats.length) {
     out.push('', 'Caveats (how far to trust this map):');
-    out.push(...noteLines(caveats));
+    out.push(...caveats.map((c) => `  ${c.text}`));
   }
   const other = report.warnings.filter(
     (w) => w.kind !== 'run-excluded' && !(CAVEAT_KINDS as readonly string[]).includes(w.kind),

@@ -202,8 +202,9 @@ function sureStep(report: AnalysisReport): WalkStep {
       `How sure the map is was not measured (${'skipped' in report.stability ? report.stability.skipped : 'no restarts'}).`,
     );
   } else {
+    const others = basis.ks.filter((k) => k !== st.k);
     lines.push(
-      `The model was fitted ${plural(st.fits.length, 'time')} at ${kRange(basis.ks)} from different random starts; ${basis.fits} of those fits describe the held-out runs about as well as the best (comparable restarts).`,
+      `The model was fitted ${plural(st.fits.length, 'time')} at ${kRange([st.k])} from different random starts${others.length ? `, and at ${kRange(others)} too (the data cannot choose between these K)` : ''}; ${basis.fits} of those fits${others.length ? `, over ${kRange(basis.ks)},` : ''} describe the held-out runs about as well as the best (comparable restarts).`,
     );
     lines.push(
       basis.fits === 1

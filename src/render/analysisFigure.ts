@@ -6,7 +6,7 @@
 import type { AnalysisReport } from '../analysis/index.ts';
 import { mapLegend } from '../explain/legend.ts';
 import { describeStates } from '../explain/stateWords.ts';
-import { edgeSupport, measuredStability, percent } from '../explain/support.ts';
+import { edgeSupport, otherEdges, percent } from '../explain/support.ts';
 import { safeText } from '../io/safeText.ts';
 import type { Point } from './labelPlacement.ts';
 import { figureHeader, legendBlock } from './legendSvg.ts';
@@ -66,9 +66,8 @@ function mapPanel(report: AnalysisReport, y0: number): { svg: string; scale: num
   const detours = new Set(report.detours);
   const support = (from: number, to: number) => edgeSupport(report, from, to);
   const words = new Map(describeStates(report).map((d) => [d.state, d]));
-  const st = measuredStability(report);
-  const ghosts = (st?.edges ?? [])
-    .filter((x) => !x.shown && x.support >= 0.25)
+  const ghosts = otherEdges(report)
+    .filter((x) => x.support >= 0.25)
     .map((x) => ({ from: x.from, to: x.to, text: percent(x.support) }));
   const layout = layoutMap(report, {
     width: W,

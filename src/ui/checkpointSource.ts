@@ -28,6 +28,8 @@ export interface CheckpointSource {
   readonly initialReport: AnalysisReport | null;
   /** Whether to analyze at once even with an initial report (an imported analysis is shown as it was). */
   readonly analyzeAtOnce: boolean;
+  /** Every checkpoint is there already: nothing will be appended (the sample, an import, a joint fit). */
+  readonly complete?: boolean;
   /** What the import of this source noted (format, mapping, what was left out): it belongs to this source only. */
   readonly importNotes?: readonly string[];
   subscribe(listener: (change: SourceChange) => void): () => void;
@@ -50,6 +52,7 @@ export class SourceSignal {
 /** Checkpoints that are all there at once: the sample, an import, a joint fit. */
 export class FixedSource implements CheckpointSource {
   readonly analysisDefaults: AnalysisRequestOptions = {};
+  readonly complete = true;
   private readonly signal = new SourceSignal();
 
   constructor(

@@ -21,6 +21,7 @@ import {
   openingOf,
   setupFromLink,
   studentLinkOf,
+  withAnalysis,
   withPreset,
   withSetting,
   withTraining,
@@ -119,6 +120,12 @@ export class Lab {
 
   setSetting(name: string, value: SettingValues[string]): void {
     this.setup = withSetting(this.setup, name, value);
+  }
+
+  /** An analysis setting changed in the page: the link says it, and every followed source is analyzed again. */
+  setAnalysis(name: string, value: SettingValues[string] | undefined): void {
+    this.setup = withAnalysis(this.setup, name, value);
+    this.shown.reconfigure(analysisOptionsOf(this.setup));
   }
 
   choosePreset(task: string, preset: string): void {

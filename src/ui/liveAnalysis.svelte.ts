@@ -3,7 +3,7 @@
  * as its data grow: it asks the analysis worker for warm refits and full selections as RefitScheduler decides, and
  * keeps the newest report. Components read its fields; none of them computes.
  */
-import type { AnalysisProgress, AnalysisReport } from '../analysis/index.ts';
+import type { AnalysisInputProblem, AnalysisProgress, AnalysisReport } from '../analysis/index.ts';
 import { longestRun, type RunBundle } from '../io/runBundle.ts';
 import type { CheckpointSource } from './checkpointSource.ts';
 import type { AnalysisReply, AnalysisRequestOptions } from '../workers/protocol.ts';
@@ -31,6 +31,8 @@ export class LiveAnalysis {
   activity = $state('');
   /** The last failure, in words ('' when the last attempt worked). */
   problem = $state('');
+  /** The last failure when the data cannot make a map (too small, features missing), as data; null otherwise. */
+  inputProblem = $state.raw<AnalysisInputProblem | null>(null);
   /** Bumped whenever the bundle grows, so views that read it redraw. */
   version = $state(0);
 
@@ -56,6 +58,8 @@ export class LiveAnalysis {
     this.options = { ...this.defaults, ...options };
     this.unsubscribe = source.subscribe((change) => (change === 'ended' ? this.final() : this.changed()));
     if (source.initialReport) this.adopt(source.initialReport);
+    // Data that will not grow are analyzed whatever their size, so a set too small for a map ends with the reason.
+    if (source.complete && (!source.initialReport || source.analyzeAtOnce)) this.scheduler.wantFull();
     if (!source.initialReport || source.analyzeAtOnce) this.changed();
   }
 
@@ -136,6 +140,7 @@ export class LiveAnalysis {
     if (reply.type === 'failed') {
       this.scheduler.finished(kind, 0, false);
       this.problem = reply.message;
+      this.inputProblem = reply.problem ?? null;
       // A warm refit that cannot follow (features changed) gives way to a full selection.
       if (kind === 'warm') this.scheduler.reset();
       return;
@@ -143,6 +148,7 @@ export class LiveAnalysis {
     const take = this.scheduler.finished(kind, reply.checkpoints, true);
     if (take) {
       this.problem = '';
+      this.inputProblem = null;
       this.report = reply.report;
       this.info = { mode: reply.mode, ms: reply.ms, checkpoints: reply.checkpoints, at: Date.now() };
       this.onReport?.(reply.report, this.info);

@@ -28,9 +28,14 @@ export class RefitScheduler {
 
   constructor(private readonly policy: RefitPolicy = DEFAULT_POLICY) {}
 
-  /** What to start now that the data hold `checkpoints` rows. Mark it started with `started`. */
+  /**
+   * What to start now that the data hold `checkpoints` rows. Mark it started with `started`. Below the minimum
+   * only a full selection that was asked for starts (data that will not grow: the analysis then says why it cannot
+   * make a map, instead of the page waiting for rows that never come).
+   */
   next(checkpoints: number): RefitRequest {
-    if (checkpoints < this.policy.minimum) return null;
+    if (checkpoints < this.policy.minimum)
+      return this.fullWanted && this.fullInFlight === null && checkpoints > this.lastAttempt ? 'full' : null;
     if (this.fullInFlight === null) {
       const first = !this.hasReport && checkpoints > this.lastAttempt;
       const grown =

@@ -76,6 +76,14 @@ export function withSetting(setup: Setup, name: string, value: SettingValues[str
   return { ...setup, training: { ...setup.training, [name]: value } };
 }
 
+/** An analysis setting changed in the page (undefined: back to its default, as a link without it says). */
+export function withAnalysis(setup: Setup, name: string, value: SettingValues[string] | undefined): Setup {
+  const analysis = { ...setup.analysis };
+  if (value === undefined) delete analysis[name];
+  else analysis[name] = value;
+  return { ...setup, analysis };
+}
+
 /** Chooses a task and preset: the controls take the preset's values, keeping the seeds and the backend. */
 export function withPreset(setup: Setup, task: string, preset: string): Setup {
   const { training } = setup;

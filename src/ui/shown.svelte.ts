@@ -21,6 +21,8 @@ export class Shown {
   curveColumn = $state('eval_acc');
   metricColumn = $state('l2');
   private analyses = new Map<string, LiveAnalysis>();
+  /** Keys of the followed sources whose data will not grow. */
+  private fixed = new Set<string>();
 
   constructor(
     private readonly client: AnalysisClient,
@@ -35,6 +37,7 @@ export class Shown {
       view = new LiveAnalysis(this.client, source, this.options);
       view.onReport = (report, info) => this.onReport(source, report, info);
       this.analyses.set(source.key, view);
+      if (source.complete) this.fixed.add(source.key);
     }
     return view;
   }
@@ -54,12 +57,20 @@ export class Shown {
   forget(key: string): void {
     this.analyses.get(key)?.dispose();
     this.analyses.delete(key);
+    this.fixed.delete(key);
   }
 
-  /** New analysis options: every followed source is analyzed again under them. */
+  /**
+   * New analysis options: the source on show and every group are analyzed again under them. Data that will not
+   * grow and are not on show (the sample, an earlier import) are dropped: they are analyzed afresh, under the
+   * options of that time, when shown again, instead of costing a full selection now that nobody looks at.
+   */
   reconfigure(options: AnalysisRequestOptions): void {
     this.options = options;
-    for (const view of this.analyses.values()) view.reconfigure(options);
+    for (const [key, view] of this.analyses) {
+      if (view !== this.analysis && this.fixed.has(key)) this.forget(key);
+      else view.reconfigure(options);
+    }
   }
 
   /** A reply of the analysis worker, to the analysis it belongs to. */

@@ -33,6 +33,7 @@ export const LAB_PANELS = [
   'export',
   'groups',
   'forecast',
+  'analysis',
 ] as const;
 export type LabPanel = (typeof LAB_PANELS)[number];
 

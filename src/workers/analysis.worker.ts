@@ -2,7 +2,7 @@
  * Web Worker: analyses for the page. A full analysis spreads model-selection restarts over fit workers (one per
  * core, one fewer while training runs; as the CLI uses threads); a warm refit runs here directly. A thin adapter over src/analysis.
  */
-import { analyzeRunsWith, warmRefit, type FitRunner } from '../analysis/index.ts';
+import { analysisInputProblem, analyzeRunsWith, warmRefit, type FitRunner } from '../analysis/index.ts';
 import { longestRun } from '../io/runBundle.ts';
 import { poolFitRunner } from './fitPool.ts';
 import type { AnalysisReply, AnalysisRequest } from './protocol.ts';
@@ -51,12 +51,14 @@ scope.onmessage = async (e: MessageEvent<AnalysisRequest>) => {
       checkpoints: longestRun(req.bundle),
     });
   } catch (err) {
+    const problem = analysisInputProblem(err);
     reply({
       type: 'failed',
       id: req.id,
       key: req.key,
       mode: req.mode,
       message: err instanceof Error ? err.message : String(err),
+      ...(problem ? { problem } : {}),
     });
   }
 };

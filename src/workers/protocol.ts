@@ -4,6 +4,7 @@
  * not handled somewhere fails the type check.
  */
 import type {
+  AnalysisInputProblem,
   AnalysisProgress,
   AnalysisReport,
   AnalyzeOptions,
@@ -65,7 +66,15 @@ export type AnalysisReply =
       ms: number;
       /** Checkpoints of the longest run analyzed. */ checkpoints: number;
     }
-  | { type: 'failed'; id: number; key: string; mode: 'full' | 'warm'; message: string };
+  | {
+      type: 'failed';
+      id: number;
+      key: string;
+      mode: 'full' | 'warm';
+      message: string;
+      /** Data the analysis cannot make a map of, as data (what the page can offer instead); absent for other failures. */
+      problem?: AnalysisInputProblem;
+    };
 
 /** A group the page asks a train worker to create: the page's choices; the worker writes the record. */
 export interface NewGroup {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AnalysisInputError, analysisInputProblem, analyzeRuns } from '../../src/analysis/index.ts';
+import { AnalysisInputError, analysisInputProblem, analyzeRuns, featureColumns } from '../../src/analysis/index.ts';
 import { smallBundle } from '../helpers/bundles.ts';
 
 /** The error analyzeRuns throws for a bundle, and how long it took to say so. */
@@ -36,6 +36,8 @@ describe('data too small for a map ends at once, with a reason the page can act 
     expect(error.problem).toMatchObject({ kind: 'missing-features', available: ['eval_acc', 'loss'] });
     expect((error.problem as { missing: string[] }).missing).toHaveLength(14);
     expect(error.message).toMatch(/choose features among its numeric columns: eval_acc, loss$/);
+    // The page's feature picker offers the same columns.
+    expect(featureColumns(b)).toEqual(['eval_acc', 'loss']);
     // The problem survives a structured clone (a worker's postMessage), where the class does not.
     expect(analysisInputProblem(structuredClone({ message: error.message, problem: error.problem }))).toEqual(
       error.problem,

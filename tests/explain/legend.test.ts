@@ -23,7 +23,7 @@ describe('legend model', () => {
     // The example is this map's busiest arrow, as drawn ("40 · 100%"), and the share names the fits and the K.
     expect(legend.edgeExample).toBe('40 · 100%');
     expect(text('edge-label')).toBe(
-      'Arrow label “40 · 100%”: runs that make the move · share of 5 fits (K = 6) whose map has the arrow.',
+      'Arrow label “40 · 100%”: runs that make the move · share of 8 fits (K = 6, 8) whose map has the arrow.',
     );
     expect(text('detour')).toMatch(/none in this map/);
     for (const e of legend.entries) for (const t of e.terms) expect(TERMS[t]).toBeDefined();
@@ -38,7 +38,7 @@ describe('legend model', () => {
     expect(mapTitle(report)).toBe('Training map of sparse-parity-paper (linear, K = 6)');
     expect(mapTitle(report, 'my class')).toBe('Training map of my class (linear, K = 6)');
     expect(mapSentence(report)).toBe(
-      'All 40 runs pass through the same 6 states in one order (0 → 1 → 2 → 3 → 4 → 5); 100% of 5 fits (K = 6) draw it linear.',
+      'All 40 runs pass through the same 6 states in one order (0 → 1 → 2 → 3 → 4 → 5); 61% of 8 fits (K = 6, 8) draw it linear.',
     );
   });
 

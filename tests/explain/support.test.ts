@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { edgeSupport, kRange, supportBasis, supportText, verdictSupport } from '../../src/explain/support.ts';
+import {
+  edgeSupport,
+  kRange,
+  otherEdges,
+  supportBasis,
+  supportText,
+  verdictSupport,
+} from '../../src/explain/support.ts';
 import { sparseParityReport } from '../ui/sampleReport.ts';
 
 describe('support', () => {
@@ -12,9 +19,23 @@ describe('support', () => {
 
   it('reads the report’s stability, and nothing when it was skipped', () => {
     const report = sparseParityReport();
-    const st = report.stability as { comparable: number; k: number; verdict: { support: number } };
-    expect(supportBasis(report)).toEqual({ fits: st.comparable, ks: [st.k] });
-    expect(verdictSupport(report)).toBe(st.verdict.support);
+    const st = report.stability as {
+      comparable: number;
+      k: number;
+      verdict: { support: number };
+      acrossK?: { fits: number; ks: number[]; verdict: { support: number } };
+    };
+    // Across the plausible K, as the CLI summary prints it (the shipped sample: K = 6 and 8).
+    expect(supportBasis(report)).toEqual({ fits: st.acrossK!.fits, ks: st.acrossK!.ks });
+    expect(supportBasis(report)!.ks).toEqual([6, 8]);
+    expect(verdictSupport(report)).toBe(st.acrossK!.verdict.support);
+    const across = (report.stability as { acrossK: { edges: { shown: boolean }[] } }).acrossK;
+    expect(otherEdges(report)).toEqual(across.edges.filter((e) => !e.shown));
+    // An analysis made before supports across K: the comparable restarts at the chosen K.
+    const older = structuredClone(report);
+    delete (older.stability as { acrossK?: unknown }).acrossK;
+    expect(supportBasis(older)).toEqual({ fits: st.comparable, ks: [st.k] });
+    expect(verdictSupport(older)).toBe(st.verdict.support);
     const e = report.map.edges[0];
     expect(edgeSupport(report, e.from, e.to)).toBeGreaterThan(0);
     const skipped = { ...report, stability: { skipped: 'off', kChoice: report.stability.kChoice } };

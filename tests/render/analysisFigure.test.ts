@@ -93,6 +93,8 @@ describe('analysis figure', () => {
       ...report,
       stability: {
         ...st,
+        // The supports at the chosen K alone (without this, they would be read across K).
+        acrossK: undefined,
         edges: [
           { from: e.from, to: e.to, support: 0.25, shown: true },
           { from: e.to, to: e.from, support: 0.5, shown: false },

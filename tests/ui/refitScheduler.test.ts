@@ -59,4 +59,19 @@ describe('RefitScheduler: when the live lab refits', () => {
     s.adopt(12000);
     expect(s.next(12000)).toBe('full');
   });
+
+  it('data that will not grow are analyzed below the minimum when asked, once: the analysis then says why', () => {
+    const s = new RefitScheduler(policy);
+    expect(s.next(2)).toBeNull();
+    s.wantFull();
+    expect(s.next(2)).toBe('full');
+    s.started('full', 2);
+    expect(s.next(2)).toBeNull(); // in flight
+    expect(s.finished('full', 2, false)).toBe(false);
+    expect(s.next(2)).toBeNull(); // failed on these data: not asked again until asked (new options) or more come
+    expect(s.next(3)).toBeNull(); // growth below the minimum is still nothing to do
+    s.reset();
+    s.wantFull();
+    expect(s.next(2)).toBe('full');
+  });
 });

@@ -10,6 +10,7 @@ import {
   sameTraining,
   setupFromLink,
   studentLinkOf,
+  withAnalysis,
   withPreset,
   withSetting,
   withTraining,
@@ -54,6 +55,18 @@ describe('the setup', () => {
     expect(studentLinkOf(s, { hide: ['map'], lock: true }, 'http://x/lab?old=1#f')).toBe(
       'http://x/lab?task=sparse-parity&preset=quick&seeds=3&backend=wasm&hide=map&lock=1&v=1',
     );
+  });
+
+  it('an analysis setting changed in the page is the link’s: a fixed K from a control equals ?states=', () => {
+    const fromLink = setupFromLink('?states=4&v=1');
+    const fromControl = withAnalysis(setupFromLink('?v=1'), 'states', 4);
+    expect(analysisOptionsOf(fromControl)).toEqual(analysisOptionsOf(fromLink));
+    expect(linkOf(fromControl)).toMatch(/(^|&)states=4(&|$)/);
+    const features = withAnalysis(fromControl, 'features', 'l1,l2');
+    expect(analysisOptionsOf(features).features).toEqual(['l1', 'l2']);
+    // Back to the default: the link leaves it out again.
+    expect(linkOf(withAnalysis(features, 'features', undefined))).toBe(linkOf(fromControl));
+    expect(features.training).toBe(fromControl.training);
   });
 
   it('says which settings differ from a group, the backend aside', () => {

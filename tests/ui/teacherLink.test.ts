@@ -19,6 +19,7 @@ describe('teacher mode', () => {
       'export',
       'groups',
       'forecast',
+      'analysis',
     ]);
     const { state, problems } = decode('hide=backend, lr,map,,forecast,lr,k-max&lock=1');
     expect(problems).toEqual([]);

@@ -319,7 +319,7 @@ describe('problems are reported and ignored, never thrown', () => {
       'backend=\\x1B]0;pwned\\x07\\u202Eevil was ignored: --backend must be one of webgpu, wasm, cpu, webgl, auto',
     );
     expect(problems[2].message).toBe(
-      "hide=\\x1B[2J was ignored: hide takes the names of panels (map, ribbons, curves, selection, regression, sessions, training, import, export, groups, forecast) and of the lab's settings",
+      "hide=\\x1B[2J was ignored: hide takes the names of panels (map, ribbons, curves, selection, regression, sessions, training, import, export, groups, forecast, analysis) and of the lab's settings",
     );
     expect(problems[3].key).toMatch(/^x{10,40}…\(10000 characters\)$/);
     expect(problems[4].message).toBe('\\x00\\x9B=\\n\\r was ignored: the lab has no such setting');
