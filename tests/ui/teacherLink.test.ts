@@ -19,6 +19,8 @@ describe('teacher mode', () => {
       'export',
       'groups',
       'forecast',
+      'replay',
+      'grokking',
     ]);
     const { state, problems } = decode('hide=backend, lr,map,,forecast,lr,k-max&lock=1');
     expect(problems).toEqual([]);
