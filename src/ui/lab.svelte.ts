@@ -16,6 +16,8 @@ import { loadSample, loadSamples, provenanceLine } from './sample.ts';
 import { ReplayControl } from './replayControl.svelte.ts';
 import { ReplaySource } from './replaySource.ts';
 import type { SampleEntry } from '../replay/samples.ts';
+import type { FasterRoute, SpeedSample } from '../classroom/setupDuration.ts';
+import { estimateOf, loadSpeeds, saveSpeeds, speedSampleOf } from './setupEstimate.ts';
 import { SavedGroups } from './savedGroups.svelte.ts';
 import {
   analysisOptionsOf,
@@ -55,6 +57,8 @@ export class Lab {
   /** The replay on show, with its controls (null: none). */
   replay = $state.raw<ReplayControl | null>(null);
   private sampleSources = new Map<string, FixedSource>();
+  /** The speed last measured per requested backend (the estimate before Start). */
+  speeds = $state.raw<Record<string, SpeedSample>>(loadSpeeds(globalThis.localStorage));
   private analysisSaved = new Map<string, number>();
   /** Settles once the store is open (or known to be unavailable): a Start pressed earlier waits for it. */
   private opened: Promise<void> | null = null;
@@ -227,6 +231,29 @@ export class Lab {
     this.replay.dispose();
     this.shown.forget(this.replay.source.key);
     this.replay = null;
+  }
+
+  /** A group training here reported progress: its speed is the estimate's measurement for its backend. */
+  noteSpeed(g: GroupMirror): void {
+    if (g.owner !== 'this-tab' || !g.progress) return;
+    const sample = speedSampleOf(g.record.settings, g.progress, g.checkpoints);
+    if (!sample) return;
+    this.speeds = { ...this.speeds, [String(g.record.settings.backend ?? 'auto')]: sample };
+    saveSpeeds(globalThis.localStorage, this.speeds);
+  }
+
+  /** How long the controls' setup would train here, with the faster routes when that is long. */
+  estimate(): ReturnType<typeof estimateOf> {
+    const speed = this.speeds[String(this.setup.training.backend ?? 'auto')] ?? null;
+    return estimateOf(this.setup.training, speed, this.samples[0]?.title ?? null);
+  }
+
+  /** Takes a faster route the estimate offered. */
+  takeRoute(route: FasterRoute): void {
+    if (route.kind === 'fewer-seeds' && route.seeds) this.setSetting('seeds', route.seeds);
+    else if (route.kind === 'teaching-preset' && route.preset)
+      this.choosePreset(String(this.setup.training.task), route.preset);
+    else if (route.kind === 'replay') void this.openSample(null).then(() => this.replayShown(true));
   }
 
   /** Shows a group of the session; the controls take its settings unless told to keep theirs. */

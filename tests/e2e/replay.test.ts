@@ -4,6 +4,7 @@
  * it replays, and the last map is the analysis shipped with it. A link replays the sparse-parity sample at once.
  */
 import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
@@ -13,7 +14,6 @@ import { reviveNonFinite } from '../../src/io/analysisJson.ts';
 import { parseRunsJson } from '../../src/io/index.ts';
 import { mapDifference } from '../../src/replay/sameMap.ts';
 import { labPerFile, shots } from './labPerFile.ts';
-import { setControl } from './labPage.ts';
 
 const samples = join(import.meta.dirname, '../../static/samples');
 const lab = labPerFile();
@@ -45,7 +45,8 @@ describe('replaying a recorded session', () => {
     const reference = shipped('modadd-quick-ln0.analysis.json.gz');
     expect(reference.map.shape).toBe('forking');
     const opened = Date.now();
-    const page = await lab().open('', { fresh: true });
+    // A link that only sets the pace: the page still opens on the grokking session, and Replay plays it at 64/s.
+    const page = await lab().open('?speed=64', { fresh: true });
     const map = page.getByRole('region', { name: 'Training map' });
     // The page names the session it shows, and offers its replay.
     await page.getByText('Recorded runs: modular addition (grokking), 40 seeds, layer norm off').waitFor();
@@ -53,11 +54,17 @@ describe('replaying a recorded session', () => {
     await expect
       .poll(() => page.getByTestId('replay-banner').textContent())
       .toMatch(/Replay of recorded runs, not training/);
-    await setControl(page, 'replay speed', '16');
+    expect(await page.getByLabel('replay speed').inputValue()).toBe('64');
+    // A map summary at once, then the fork: the issue asks for it within 60 s of opening the page (timed here; the
+    // wait is longer so a loaded machine reports its time rather than a timeout).
+    await map.getByTestId('map-summary').filter({ hasText: 'over 40 runs' }).waitFor({ timeout: 60_000 });
     await expect
-      .poll(() => map.getByTestId('map-summary').textContent(), { timeout: 60_000, interval: 250 })
+      .poll(() => map.getByTestId('map-summary').textContent(), { timeout: 300_000, interval: 250 })
       .toMatch(/The map is forking/);
-    console.log(`replay: a forking map ${((Date.now() - opened) / 1000).toFixed(1)} s after opening the page`);
+    const forked = (Date.now() - opened) / 1000;
+    console.log(
+      `replay: a forking map ${forked.toFixed(1)} s after opening the page (load ${loadavg()[0].toFixed(1)})`,
+    );
     await expect
       .poll(() => page.getByTestId('fork-sentence').textContent())
       .toMatch(/^The fork was first visible at checkpoint \d+ of 200/);
@@ -81,6 +88,7 @@ describe('replaying a recorded session', () => {
     expect(mapDifference(await shownAnalysis(page), reference)).toBeNull();
     expect(lab().errors).toEqual([]);
     await page.close();
+    expect(forked, 'seconds from opening the page to a forking map').toBeLessThan(60);
   }, 900_000);
 
   it('a link replays the sparse-parity sample at once, at its speed, and says it is a replay', async () => {
