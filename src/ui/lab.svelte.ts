@@ -236,7 +236,12 @@ export class Lab {
   /** A group training here reported progress: its speed is the estimate's measurement for its backend. */
   noteSpeed(g: GroupMirror): void {
     if (g.owner !== 'this-tab' || !g.progress) return;
-    const sample = speedSampleOf(g.record.settings, g.progress, g.checkpoints);
+    let sample;
+    try {
+      sample = speedSampleOf(g.record.settings, g.progress, g.checkpoints);
+    } catch {
+      return; // settings this lab no longer reads (an old stored group): no measurement, the estimate says so
+    }
     if (!sample) return;
     this.speeds = { ...this.speeds, [String(g.record.settings.backend ?? 'auto')]: sample };
     saveSpeeds(globalThis.localStorage, this.speeds);
