@@ -12,12 +12,12 @@ import { GroupMirror } from './groupMirror.svelte.ts';
 import { importInWorker, importTitle, readImportFiles, type Imported } from './importClient.ts';
 import { LabSession } from './labSession.svelte.ts';
 import type { ReportInfo } from './liveAnalysis.svelte.ts';
-import { loadSample, loadSamples, provenanceLine } from './sample.ts';
+import { loadSamples, sampleSource } from './sample.ts';
 import { ReplayControl } from './replayControl.svelte.ts';
 import { ReplaySource } from './replaySource.ts';
 import type { SampleEntry } from '../replay/samples.ts';
-import type { FasterRoute, SpeedSample } from '../classroom/setupDuration.ts';
-import { estimateOf, loadSpeeds, saveSpeeds, speedSampleOf } from './setupEstimate.ts';
+import type { FasterRoute } from '../classroom/setupDuration.ts';
+import { SpeedLog } from './speedLog.svelte.ts';
 import { SavedGroups } from './savedGroups.svelte.ts';
 import {
   analysisOptionsOf,
@@ -57,8 +57,8 @@ export class Lab {
   /** The replay on show, with its controls (null: none). */
   replay = $state.raw<ReplayControl | null>(null);
   private sampleSources = new Map<string, FixedSource>();
-  /** The speed last measured per requested backend (the estimate before Start). */
-  speeds = $state.raw<Record<string, SpeedSample>>(loadSpeeds(globalThis.localStorage));
+  /** The speed last measured per backend, for the estimate before Start. */
+  readonly speeds = new SpeedLog();
   private analysisSaved = new Map<string, number>();
   /** Settles once the store is open (or known to be unavailable): a Start pressed earlier waits for it. */
   private opened: Promise<void> | null = null;
@@ -160,31 +160,12 @@ export class Lab {
       if (id !== null && entry.id !== id)
         this.notice = `There is no recorded session '${id}' (there are: ${this.samples.map((e) => e.id).join(', ')}); showing ${entry.id}.`;
       let source = this.sampleSources.get(entry.id);
-      if (!source) {
-        const { bundle, report } = await loadSample(entry);
-        source = new FixedSource(
-          `sample-${entry.id}`,
-          'sample',
-          bundle,
-          `Recorded runs: ${entry.title}`,
-          `${entry.description} ${provenanceLine(entry)} Press Replay to watch its map grow, or Start to train your own.`,
-          report,
-          // The shipped analysis is the full analysis of these runs: nothing to refit unless the settings change.
-          report === null,
-        );
-        this.sampleSources.set(entry.id, source);
-      }
+      if (!source) this.sampleSources.set(entry.id, (source = await sampleSource(entry)));
       this.show(source);
       this.setup = withSample(this.setup, entry.id, false, this.setup.speed);
     } catch (e) {
       this.notice = `The sample runs could not be loaded: ${(e as Error).message}`;
     }
-  }
-
-  /** The recorded sample on show, if one is. */
-  get shownSample(): SampleEntry | null {
-    const s = this.shown.source;
-    return s?.kind === 'sample' ? (this.samples.find((e) => `sample-${e.id}` === s.key) ?? null) : null;
   }
 
   /** Whether what is on show can be replayed: recorded runs (a sample, an import, a joint fit, a stored group). */
@@ -223,7 +204,7 @@ export class Lab {
 
   setReplaySpeed(speed: number): void {
     this.replay?.setSpeed(speed);
-    this.setup = withSample(this.setup, this.setup.sample, this.setup.replay, speed);
+    this.setup = { ...this.setup, speed };
   }
 
   private closeReplay(): void {
@@ -231,26 +212,6 @@ export class Lab {
     this.replay.dispose();
     this.shown.forget(this.replay.source.key);
     this.replay = null;
-  }
-
-  /** A group training here reported progress: its speed is the estimate's measurement for its backend. */
-  noteSpeed(g: GroupMirror): void {
-    if (g.owner !== 'this-tab' || !g.progress) return;
-    let sample;
-    try {
-      sample = speedSampleOf(g.record.settings, g.progress, g.checkpoints);
-    } catch {
-      return; // settings this lab no longer reads (an old stored group): no measurement, the estimate says so
-    }
-    if (!sample) return;
-    this.speeds = { ...this.speeds, [String(g.record.settings.backend ?? 'auto')]: sample };
-    saveSpeeds(globalThis.localStorage, this.speeds);
-  }
-
-  /** How long the controls' setup would train here, with the faster routes when that is long. */
-  estimate(): ReturnType<typeof estimateOf> {
-    const speed = this.speeds[String(this.setup.training.backend ?? 'auto')] ?? null;
-    return estimateOf(this.setup.training, speed, this.samples[0]?.title ?? null);
   }
 
   /** Takes a faster route the estimate offered. */

@@ -6,6 +6,7 @@
 import type { AnalysisReport } from '../analysis/index.ts';
 import type { RunBundle } from '../io/index.ts';
 import { loadSampleEntry, loadSampleManifest, type SampleEntry } from '../replay/samples.ts';
+import { FixedSource } from './checkpointSource.ts';
 
 async function fetchBytes(path: string): Promise<Uint8Array> {
   const r = await fetch(path);
@@ -31,4 +32,19 @@ export function provenanceLine(entry: SampleEntry): string {
   const hours = p.wallSeconds / 3600;
   const wall = hours >= 1 ? `${hours.toFixed(1)} h` : `${Math.round(p.wallSeconds / 60)} min`;
   return `Trained with \`${p.command}\` (commit ${p.commit.slice(0, 7)}) on ${p.machine}, ${wall} of wall time${p.load ? ` (${p.load})` : ''}.`;
+}
+
+/** A sample as the lab shows it: its runs, its shipped analysis, where it came from. */
+export async function sampleSource(entry: SampleEntry, base = './samples/'): Promise<FixedSource> {
+  const { bundle, report } = await loadSample(entry, base);
+  return new FixedSource(
+    `sample-${entry.id}`,
+    'sample',
+    bundle,
+    `Recorded runs: ${entry.title}`,
+    `${entry.description} ${provenanceLine(entry)} Press Replay to watch its map grow, or Start to train your own.`,
+    report,
+    // The shipped analysis is the full analysis of these runs: nothing to refit unless the settings change.
+    report === null,
+  );
 }
