@@ -1,6 +1,6 @@
 /**
  * Where the checkpoints the lab shows come from: a training group (live), the recorded sample, an import, a joint
- * fit of groups, and later a replay of recorded runs. Each is a CheckpointSource: a bundle that may grow, and a
+ * fit of groups, and a replay of recorded runs (replaySource.ts). Each is a CheckpointSource: a bundle that may grow, and a
  * signal when it does. What is shown (shown.svelte.ts) keeps one LiveAnalysis per source, fed by that signal, so
  * a new kind of source needs nothing from the training code, and the training code nothing from it.
  */
@@ -8,7 +8,7 @@ import type { AnalysisReport } from '../analysis/index.ts';
 import type { RunBundle } from '../io/runBundle.ts';
 import type { AnalysisRequestOptions } from '../workers/protocol.ts';
 
-export type SourceKind = 'sample' | 'group' | 'import' | 'pooled';
+export type SourceKind = 'sample' | 'group' | 'import' | 'pooled' | 'replay';
 
 /** grew: rows were appended; truncated: rows were dropped (to be recomputed); ended: no more will come. */
 export type SourceChange = 'grew' | 'truncated' | 'ended';
@@ -24,6 +24,8 @@ export interface CheckpointSource {
   readonly about: string;
   /** Options of the source's own for its analysis (a group's convergence threshold). */
   readonly analysisDefaults: AnalysisRequestOptions;
+  /** Options that win over the page's analysis settings (a replay reproduces the analysis it was shipped with). */
+  readonly analysisOverrides?: AnalysisRequestOptions;
   /** An analysis made earlier (stored with a group, shipped with the sample, in an imported file), shown at once. */
   readonly initialReport: AnalysisReport | null;
   /** Whether to analyze at once even with an initial report (an imported analysis is shown as it was). */

@@ -12,7 +12,12 @@ import { GroupMirror } from './groupMirror.svelte.ts';
 import { importInWorker, importTitle, readImportFiles, type Imported } from './importClient.ts';
 import { LabSession } from './labSession.svelte.ts';
 import type { ReportInfo } from './liveAnalysis.svelte.ts';
-import { loadSample } from './sample.ts';
+import { loadSamples, sampleSource } from './sample.ts';
+import { ReplayControl } from './replayControl.svelte.ts';
+import { ReplaySource } from './replaySource.ts';
+import type { SampleEntry } from '../replay/samples.ts';
+import type { FasterRoute } from '../classroom/setupDuration.ts';
+import { SpeedLog } from './speedLog.svelte.ts';
 import { SavedGroups } from './savedGroups.svelte.ts';
 import {
   analysisOptionsOf,
@@ -24,10 +29,13 @@ import {
   withAnalysis,
   withPreset,
   withSetting,
+  isTeacherLink,
+  withSample,
   withTraining,
   type Setup,
 } from './setup.ts';
 import { Shown } from './shown.svelte.ts';
+import { longestRun as longestOf } from '../io/runBundle.ts';
 import type { AnalysisReport } from '../analysis/index.ts';
 
 /** A group's newest analysis is stored at most this often (a full selection at once). */
@@ -45,7 +53,13 @@ export class Lab {
   readonly saved = new SavedGroups();
   readonly session: LabSession;
   readonly shown: Shown;
-  private sample: FixedSource | null = null;
+  /** The bundled recorded sessions (the manifest), once read. */
+  samples = $state.raw<SampleEntry[]>([]);
+  /** The replay on show, with its controls (null: none). */
+  replay = $state.raw<ReplayControl | null>(null);
+  private sampleSources = new Map<string, FixedSource>();
+  /** The speed last measured per backend, for the estimate before Start. */
+  readonly speeds = new SpeedLog();
   private analysisSaved = new Map<string, number>();
   /** Settles once the store is open (or known to be unavailable): a Start pressed earlier waits for it. */
   private opened: Promise<void> | null = null;
@@ -62,7 +76,7 @@ export class Lab {
         (this.notice = `The analysis worker stopped (${message}); it was restarted and will try again.`),
       training: () => this.session.trainingHere,
     });
-    this.shown = new Shown(this.client, analysisOptionsOf(this.setup), (s, r, i) => this.keepAnalysis(s, r, i));
+    this.shown = new Shown(this.client, analysisOptionsOf(this.setup), (s, r, i) => this.reported(s, r, i));
     this.session = new LabSession({
       db: () => this.saved.db,
       notice: (text) => (this.notice = text),
@@ -102,7 +116,10 @@ export class Lab {
     } catch (e) {
       this.notice = `Stored sessions are unavailable (${(e as Error).message}); training will not be saved.`;
     }
-    await this.openSample();
+    // A link to a replay (or a teacher's link to a recorded session) plays it at once.
+    const play = this.setup.replay || (isTeacherLink(this.setup) && this.setup.sample !== null);
+    await this.openSample(this.setup.sample);
+    if (play) this.replayShown(true);
   }
 
   /** The query string of the lab as it stands (written to the address bar). */
@@ -138,24 +155,78 @@ export class Lab {
     return g ? changedSettings(this.setup.training, g.record.settings) : [];
   }
 
-  /** The recorded runs: a real map at once. */
-  async openSample(): Promise<void> {
+  /**
+   * A bundled recorded session (the manifest's first when none is named): its shipped analysis at once, its runs
+   * ready to replay. Each is read when first shown.
+   */
+  async openSample(id: string | null = this.setup.sample): Promise<void> {
     try {
-      if (!this.sample) {
-        const { bundle, report } = await loadSample();
-        this.sample = new FixedSource(
-          'sample',
-          'sample',
-          bundle,
-          'Recorded runs: sparse parity, 40 seeds × 300 epochs',
-          'Trained earlier with `trainmap run --task sparse-parity --preset paper`; press Start to train your own.',
-          report,
-        );
-      }
-      this.show(this.sample);
+      if (this.samples.length === 0) this.samples = await loadSamples();
+      const entry = this.samples.find((e) => e.id === id) ?? this.samples[0];
+      if (!entry) throw new Error('the manifest lists no samples');
+      if (id !== null && entry.id !== id)
+        this.notice = `There is no recorded session '${id}' (there are: ${this.samples.map((e) => e.id).join(', ')}); showing ${entry.id}.`;
+      let source = this.sampleSources.get(entry.id);
+      if (!source) this.sampleSources.set(entry.id, (source = await sampleSource(entry)));
+      this.show(source);
+      this.setup = withSample(this.setup, entry.id, false, this.setup.speed);
     } catch (e) {
       this.notice = `The sample runs could not be loaded: ${(e as Error).message}`;
     }
+  }
+
+  /** Whether what is on show can be replayed: recorded runs (a sample, an import, a joint fit, a stored group). */
+  canReplay(): boolean {
+    const s = this.shown.source;
+    return s !== null && s.kind !== 'replay' && longestOf(s.bundle) >= 2;
+  }
+
+  /**
+   * Replays what is on show through the live path, with the options of the analysis on show (the shipped one for a
+   * sample), so the last map of the replay is that analysis. `play`: start at once (a link or teacher mode).
+   */
+  replayShown(play = false): void {
+    const from = this.shown.source;
+    if (!from || from.kind === 'replay') return;
+    const report = this.shown.analysis?.report ?? from.initialReport;
+    try {
+      // A training group keeps growing: the replay takes its runs as they stand.
+      const source = new ReplaySource(
+        `replay-${from.key}-${Date.now().toString(36)}`,
+        structuredClone($state.snapshot(from.bundle)),
+        from.title.replace(/^Recorded runs: /, ''),
+        report,
+        this.setup.speed ?? undefined,
+      );
+      this.closeReplay();
+      const live = this.shown.follow(source);
+      this.replay = new ReplayControl(source, live);
+      this.show(source);
+      if (from.kind === 'sample') this.setup = withSample(this.setup, this.setup.sample, true, this.setup.speed);
+      if (play) this.replay.play();
+    } catch (e) {
+      this.notice = `Cannot replay that: ${(e as Error).message}`;
+    }
+  }
+
+  setReplaySpeed(speed: number): void {
+    this.replay?.setSpeed(speed);
+    this.setup = { ...this.setup, speed };
+  }
+
+  private closeReplay(): void {
+    if (!this.replay) return;
+    this.replay.dispose();
+    this.shown.forget(this.replay.source.key);
+    this.replay = null;
+  }
+
+  /** Takes a faster route the estimate offered. */
+  takeRoute(route: FasterRoute): void {
+    if (route.kind === 'fewer-seeds' && route.seeds) this.setSetting('seeds', route.seeds);
+    else if (route.kind === 'teaching-preset' && route.preset)
+      this.choosePreset(String(this.setup.training.task), route.preset);
+    else if (route.kind === 'replay') void this.openSample(null).then(() => this.replayShown(true));
   }
 
   /** Shows a group of the session; the controls take its settings unless told to keep theirs. */
@@ -165,6 +236,8 @@ export class Lab {
   }
 
   private show(source: CheckpointSource): void {
+    if (this.replay && source !== this.replay.source) this.closeReplay();
+    if (source.kind !== 'sample' && source.kind !== 'replay') this.setup = withSample(this.setup, null, false, null);
     this.shown.show(source);
     const group = source instanceof GroupMirror ? source.key : null;
     this.saved.remember(this.session.groups.length ? this.session.id : null, group);
@@ -221,7 +294,7 @@ export class Lab {
       const before = this.session.groups;
       this.session.fresh();
       for (const g of before) this.shown.forget(g.key);
-      void this.openSample();
+      void this.openSample(null);
     } catch (e) {
       this.notice = (e as Error).message;
     }
@@ -302,7 +375,16 @@ export class Lab {
     }
     this.session.remove(id);
     this.shown.forget(id);
-    if (this.shown.source?.key === id) await this.openSample();
+    if (this.shown.source?.key === id) await this.openSample(null);
+  }
+
+  /** Every report put on show: a replay logs it (scrubbing back shows it again); a group's is stored. */
+  private reported(source: CheckpointSource, report: AnalysisReport, info: ReportInfo): void {
+    if (source instanceof ReplaySource) {
+      source.shown(report, info.mode, info.checkpoints);
+      if (this.replay?.source === source) this.replay.reported();
+    }
+    this.keepAnalysis(source, report, info);
   }
 
   /** The newest analysis of a group goes to IndexedDB with its rows (a full selection at once, refits now and then). */

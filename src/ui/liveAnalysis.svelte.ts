@@ -45,6 +45,7 @@ export class LiveAnalysis {
   readonly key: string;
   readonly bundle: RunBundle;
   private readonly defaults: AnalysisRequestOptions;
+  private readonly overrides: AnalysisRequestOptions;
   private options: AnalysisRequestOptions;
 
   constructor(
@@ -55,7 +56,8 @@ export class LiveAnalysis {
     this.key = source.key;
     this.bundle = source.bundle;
     this.defaults = source.analysisDefaults;
-    this.options = { ...this.defaults, ...options };
+    this.overrides = source.analysisOverrides ?? {};
+    this.options = { ...this.defaults, ...options, ...this.overrides };
     this.unsubscribe = source.subscribe((change) => (change === 'ended' ? this.final() : this.changed()));
     if (source.initialReport) this.adopt(source.initialReport);
     // Data that will not grow are analyzed whatever their size, so a set too small for a map ends with the reason.
@@ -64,7 +66,7 @@ export class LiveAnalysis {
   }
 
   /** Show a report computed earlier (stored with a session, or shipped with the sample) until a fresh one lands. */
-  private adopt(report: AnalysisReport): void {
+  adopt(report: AnalysisReport): void {
     const checkpoints = longestRun(this.bundle);
     this.report = report;
     this.info = { mode: 'stored', ms: 0, checkpoints, at: Date.now() };
@@ -76,7 +78,7 @@ export class LiveAnalysis {
    * replies to requests made under the old options are dropped.
    */
   reconfigure(options: AnalysisRequestOptions): void {
-    this.options = { ...this.defaults, ...options };
+    this.options = { ...this.defaults, ...options, ...this.overrides };
     this.pending.clear();
     this.activity = '';
     this.scheduler.reset();
@@ -90,14 +92,24 @@ export class LiveAnalysis {
     this.pending.clear();
   }
 
+  /**
+   * The data went back (a replay scrubbed back): what is in flight was asked of other data and is dropped, and the
+   * schedule starts over as for a new source. Then show a map had there (adopt) or let it refit (changed).
+   */
+  rewind(): void {
+    this.pending.clear();
+    this.activity = '';
+    this.scheduler.reset();
+  }
+
   /** The bundle grew or shrank (or was just loaded): ask for what the schedule says. */
-  private changed(): void {
+  changed(): void {
     this.version++;
     this.schedule();
   }
 
   /** The source ended: one more full selection on all of the data, whatever the growth since the last. */
-  private final(): void {
+  final(): void {
     this.scheduler.wantFull();
     this.schedule();
   }

@@ -25,6 +25,10 @@ export class RefitScheduler {
   private lastAttempt = -1;
   private hasReport = false;
   private fullWanted = false;
+  /** Checkpoints behind the newest full selection taken; warm refits started before it came from an older model. */
+  private shownFull = -1;
+  private fullsTaken = 0;
+  private warmBase = 0;
 
   constructor(private readonly policy: RefitPolicy = DEFAULT_POLICY) {}
 
@@ -60,7 +64,10 @@ export class RefitScheduler {
       this.fullWanted = false;
       this.fullInFlight = checkpoints;
       this.lastAttempt = checkpoints;
-    } else this.warmInFlight = checkpoints;
+    } else {
+      this.warmInFlight = checkpoints;
+      this.warmBase = this.fullsTaken;
+    }
   }
 
   /** A result arrived; true when it should replace the report on show (it covers at least as much data). */
@@ -70,14 +77,22 @@ export class RefitScheduler {
       if (ok) this.lastFull = checkpoints;
     } else this.warmInFlight = null;
     if (!ok) return false;
-    // A full selection that finishes after warm refits on more data is still the better model: take it when it
-    // is at most one warm step behind, then refit it warm on the latest data.
+    // A full selection that finishes after warm refits on more data is still the better model (its K was chosen on
+    // the data, theirs was kept): take it when it is at most one warm step behind, or newer than the last full
+    // selection taken (checkpoints arrive faster than selections finish: a fast replay), then refit it warm on the
+    // latest data. A warm refit started from an older model than the one now on show is dropped.
     const fresh =
       !this.hasReport ||
-      (kind === 'full' ? checkpoints >= this.shown - this.policy.warmEvery : checkpoints > this.shown);
+      (kind === 'full'
+        ? checkpoints >= this.shown - this.policy.warmEvery || checkpoints > this.shownFull
+        : checkpoints > this.shown && this.warmBase === this.fullsTaken);
     if (fresh) {
       this.shown = checkpoints;
       this.hasReport = true;
+      if (kind === 'full') {
+        this.shownFull = checkpoints;
+        this.fullsTaken++;
+      }
     }
     return fresh;
   }
@@ -85,7 +100,7 @@ export class RefitScheduler {
   /** Forget everything (new data source). */
   reset(): void {
     this.fullInFlight = this.warmInFlight = null;
-    this.shown = this.lastFull = this.lastAttempt = -1;
+    this.shown = this.lastFull = this.lastAttempt = this.shownFull = -1;
     this.hasReport = false;
     this.fullWanted = false;
   }

@@ -1,24 +1,50 @@
 /**
- * The recorded runs the lab opens on: our 40-seed sparse-parity paper run (static/samples/), with the analysis the
- * CLI exported for it, so the first map is drawn from a warm refit in a moment while a full model selection runs.
+ * The bundled recorded sessions as the page reads them (static/samples/manifest.json, src/replay/samples.ts): the
+ * manifest once, then a sample's runs and shipped analysis only when it is shown. The first sample of the manifest
+ * is the one the lab opens on.
  */
 import type { AnalysisReport } from '../analysis/index.ts';
-import { reviveNonFinite } from '../io/analysisJson.ts';
-import { parseRunsCsv, type RunBundle } from '../io/index.ts';
+import type { RunBundle } from '../io/index.ts';
+import { loadSampleEntry, loadSampleManifest, type SampleEntry } from '../replay/samples.ts';
+import { FixedSource } from './checkpointSource.ts';
 
-export const SAMPLE_FILE = 'sparse-parity-paper.csv';
+async function fetchBytes(path: string): Promise<Uint8Array> {
+  const r = await fetch(path);
+  if (!r.ok) throw new Error(`${path}: HTTP ${r.status}`);
+  return new Uint8Array(await r.arrayBuffer());
+}
 
-export async function loadSample(base = './samples/'): Promise<{ bundle: RunBundle; report: AnalysisReport | null }> {
-  const [csv, analysis] = await Promise.all([
-    fetch(base + SAMPLE_FILE).then((r) => {
-      if (!r.ok) throw new Error(`${SAMPLE_FILE}: HTTP ${r.status}`);
-      return r.text();
-    }),
-    fetch(base + SAMPLE_FILE.replace(/\.csv$/, '.analysis.json'))
-      .then(async (r) => (r.ok ? (reviveNonFinite(await r.json()) as AnalysisReport) : null))
-      .catch(() => null),
-  ]);
-  const bundle = parseRunsCsv(csv, SAMPLE_FILE);
-  bundle.groups[0].name = 'sparse-parity/paper (recorded)';
-  return { bundle, report: analysis };
+export function loadSamples(base = './samples/'): Promise<SampleEntry[]> {
+  return loadSampleManifest(fetchBytes, base).then((m) => m.samples);
+}
+
+export function loadSample(
+  entry: SampleEntry,
+  base = './samples/',
+): Promise<{ bundle: RunBundle; report: AnalysisReport | null }> {
+  return loadSampleEntry(entry, fetchBytes, base);
+}
+
+/** One line about where a sample came from: the command, the machine, the wall time. */
+export function provenanceLine(entry: SampleEntry): string {
+  const p = entry.provenance;
+  if (!p) return `${entry.seeds} runs × ${entry.checkpoints} checkpoints.`;
+  const hours = p.wallSeconds / 3600;
+  const wall = hours >= 1 ? `${hours.toFixed(1)} h` : `${Math.round(p.wallSeconds / 60)} min`;
+  return `Trained with \`${p.command}\` (commit ${p.commit.slice(0, 7)}) on ${p.machine}, ${wall} of wall time${p.load ? ` (${p.load})` : ''}.`;
+}
+
+/** A sample as the lab shows it: its runs, its shipped analysis, where it came from. */
+export async function sampleSource(entry: SampleEntry, base = './samples/'): Promise<FixedSource> {
+  const { bundle, report } = await loadSample(entry, base);
+  return new FixedSource(
+    `sample-${entry.id}`,
+    'sample',
+    bundle,
+    `Recorded runs: ${entry.title}`,
+    `${entry.description} ${provenanceLine(entry)} Press Replay to watch its map grow, or Start to train your own.`,
+    report,
+    // The shipped analysis is the full analysis of these runs: nothing to refit unless the settings change.
+    report === null,
+  );
 }

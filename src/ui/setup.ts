@@ -19,6 +19,10 @@ export interface Setup {
   problems: readonly string[];
   /** The link carried a setup (a shared link, or the lab's own URL reloaded). */
   fromLink: boolean;
+  /** The recorded session on show or to show (null: the manifest's first), whether to replay it, and how fast. */
+  sample: string | null;
+  replay: boolean;
+  speed: number | null;
 }
 
 /** Settings the lab shows as controls. */
@@ -39,6 +43,9 @@ export function initialSetup(): Setup {
     lock: false,
     problems: [],
     fromLink: false,
+    sample: null,
+    replay: false,
+    speed: null,
   };
 }
 
@@ -53,17 +60,32 @@ export function setupFromLink(search: string): Setup {
     lock: state.lock,
     problems: problems.map((p) => p.message),
     fromLink: true,
+    sample: state.sample,
+    replay: state.replay,
+    speed: state.speed,
   };
 }
 
 /** The query string of the setup (written to the address bar). */
 export function linkOf(setup: Setup): string {
-  return encodeLabUrl({ training: setup.training, analysis: setup.analysis, hide: setup.hide, lock: setup.lock });
+  const { training, analysis, hide, lock, sample, replay, speed } = setup;
+  return encodeLabUrl({ training, analysis, hide, lock, sample, replay, speed });
+}
+
+/** The recorded session on show, and whether it is being replayed (and how fast), as the link says it. */
+export function withSample(setup: Setup, sample: string | null, replay: boolean, speed: number | null): Setup {
+  return { ...setup, sample, replay, speed };
+}
+
+/** Teacher mode: the link hides panels or locks the task (students get such links). */
+export function isTeacherLink(setup: Setup): boolean {
+  return setup.lock || setup.hide.length > 0;
 }
 
 /** The "copy link for students" URL: this setup with the teacher's choice of hidden panels and settings. */
 export function studentLinkOf(setup: Setup, teacher: { hide: readonly string[]; lock: boolean }, base: string): string {
-  return studentLink({ training: setup.training, analysis: setup.analysis }, teacher, base);
+  const { training, analysis, sample, replay, speed } = setup;
+  return studentLink({ training, analysis, sample, replay, speed }, teacher, base);
 }
 
 /** The same training settings, as a link writes them: two setups train the same thing exactly when these agree. */
@@ -124,7 +146,8 @@ export function openingOf(o: {
   /** The training settings of the group shown last (null: the sample or an import was on show). */
   lastShown: SettingValues | null;
 }): 'session' | 'sample' {
-  if (!o.hasSession) return 'sample';
+  // A link to a recorded session (or its replay) shows that, whatever was open last.
+  if (!o.hasSession || o.setup.sample !== null || o.setup.replay) return 'sample';
   if (o.reload || !o.setup.fromLink) return 'session';
   return o.lastShown !== null && sameTraining(o.setup.training, o.lastShown) ? 'session' : 'sample';
 }

@@ -5,6 +5,7 @@
  * readable; decoding fills in the rest. A link is something a person typed, pasted or was sent, so decoding
  * never throws: whatever it cannot use is reported as a sentence for the page and left out.
  */
+import { teachingPreset } from '../../tasks/teachingPreset.ts';
 import { ANALYSIS_SETTINGS, ANALYZE_CLI_SETTINGS, analyzeOptions } from '../settings/analysis.ts';
 import { parseSetting, SettingError, type SettingSpec, type SettingValue } from '../settings/spec.ts';
 import {
@@ -34,6 +35,8 @@ export const LAB_PANELS = [
   'groups',
   'forecast',
   'analysis',
+  'replay',
+  'grokking',
 ] as const;
 export type LabPanel = (typeof LAB_PANELS)[number];
 
@@ -50,6 +53,9 @@ export const HIDEABLE: readonly string[] = [
 /** At most this many problems are listed; a hostile link with thousands of keys gets one more line saying how many were left out. */
 export const MAX_PROBLEMS = 20;
 
+/** The fastest replay a link may ask for, in checkpoints per second (faster is a scrub to the end). */
+export const MAX_REPLAY_SPEED = 64;
+
 export interface LabUrlState {
   /** Every lab training setting that applies to the task: task, preset, the table's defaults, the preset's values, the changes. */
   training: SettingValues;
@@ -59,6 +65,11 @@ export interface LabUrlState {
   hide: string[];
   /** Students cannot change the task and preset. */
   lock: boolean;
+  /** The bundled recorded session to show (an id of static/samples/manifest.json, checked when the manifest is read). */
+  sample: string | null;
+  /** Replay it at once (auto-play), at this many checkpoints per second (null: the replay's default). */
+  replay: boolean;
+  speed: number | null;
 }
 
 /** What encodeLabUrl takes: missing analysis values are the defaults; no hide and no lock is no teacher mode. */
@@ -67,6 +78,9 @@ export interface LabUrlInput {
   analysis?: SettingValues;
   hide?: readonly string[];
   lock?: boolean;
+  sample?: string | null;
+  replay?: boolean;
+  speed?: number | null;
 }
 
 /** Something in a link that was not used. key and value are escaped and cut like the message, fit to show as they are. */
@@ -88,11 +102,13 @@ const HIDE_ORDER = new Map(HIDEABLE.map((name, i) => [name, i]));
 const DEFAULT_TASK = String(TRAINING_SETTINGS.find((s) => s.name === 'task')!.default);
 const DEFAULT_PRESET = String(TRAINING_SETTINGS.find((s) => s.name === 'preset')!.default);
 
-/** The table's default preset when the task has one by that name, else the task's first teaching preset, else its first. */
-function defaultPreset(task: string): string {
-  const presets = Object.entries(getTask(task)!.presets);
-  if (presets.some(([name]) => name === DEFAULT_PRESET)) return DEFAULT_PRESET;
-  return (presets.find(([, p]) => p.teaching) ?? presets[0])[0];
+/**
+ * The preset of a link that names none: the task's teaching preset for the backend the link asks for
+ * (tasks/teachingPreset.ts; 'auto' is taken for a CPU, the machine a class can count on), not the table's default,
+ * which for modular addition is the paper's 10,000-epoch run.
+ */
+function defaultPreset(task: string, backend: string | undefined): string {
+  return teachingPreset(task, { name: backend ?? 'auto' });
 }
 
 function hasPreset(task: string, preset: string): boolean {
@@ -176,6 +192,9 @@ export function encodeLabUrl(state: LabUrlInput): string {
   const hide = orderHide(state.hide ?? []);
   if (hide.length > 0) params.set('hide', hide.join(','));
   if (state.lock) params.set('lock', '1');
+  if (state.sample) params.set('sample', state.sample);
+  if (state.replay) params.set('replay', '1');
+  if (state.speed !== undefined && state.speed !== null) params.set('speed', String(state.speed));
   params.set('v', String(URL_VERSION));
   // Commas need no escape in a query, and `hide=map,lr` reads better than `hide=map%2Clr`; %2C only ever stands for ','.
   return params.toString().replace(/%2C/g, ',');
@@ -261,7 +280,7 @@ export function decodeLabUrl(search: string): { state: LabUrlState; problems: Ur
       );
     }
   }
-  let preset = defaultPreset(task);
+  let preset = defaultPreset(task, given.get('backend')?.at(-1));
   const rawPreset = take('preset');
   if (rawPreset !== undefined) {
     if (hasPreset(task, rawPreset)) preset = rawPreset;
@@ -324,16 +343,51 @@ export function decodeLabUrl(search: string): { state: LabUrlState; problems: Ur
     }
   }
 
-  const known = new Set(['v', 'hide', 'lock', ...TABLE.keys()]);
+  const replay = decodeReplay(take, problems);
+
+  const known = new Set(['v', 'hide', 'lock', 'sample', 'replay', 'speed', ...TABLE.keys()]);
   for (const [key, values] of given) {
     if (known.has(key)) continue;
     const why = CLI_ONLY.has(key) ? `--${key} is a command-line option only` : 'the lab has no such setting';
     problems.push(problem(key, values[values.length - 1], why));
   }
 
-  const state: LabUrlState = { training, analysis, hide: orderHide(hide), lock };
+  const state: LabUrlState = { training, analysis, hide: orderHide(hide), lock, ...replay };
   if (problems.length <= MAX_PROBLEMS) return { state, problems };
   const shown = problems.slice(0, MAX_PROBLEMS);
   shown.push(note('', '', `${problems.length - MAX_PROBLEMS} more problems in this link were not listed`));
   return { state, problems: shown };
+}
+
+/** sample, replay and speed: which recorded session, and whether and how fast to replay it. */
+function decodeReplay(
+  take: (key: string) => string | undefined,
+  problems: UrlProblem[],
+): Pick<LabUrlState, 'sample' | 'replay' | 'speed'> {
+  let sample: string | null = null;
+  const rawSample = take('sample');
+  if (rawSample !== undefined) {
+    if (/^[a-z0-9-]{1,80}$/.test(rawSample)) sample = rawSample;
+    else problems.push(problem('sample', rawSample, 'a sample is named by its id (lower-case letters, digits, -)'));
+  }
+  let replay = false;
+  const rawReplay = take('replay');
+  if (rawReplay !== undefined) {
+    try {
+      replay = parseUrlValue(LOCK_SPEC, rawReplay) as boolean;
+    } catch {
+      problems.push(problem('replay', rawReplay, 'replay must be 1 or 0'));
+    }
+  }
+  let speed: number | null = null;
+  const rawSpeed = take('speed');
+  if (rawSpeed !== undefined) {
+    const v = Number(rawSpeed);
+    if (rawSpeed.trim() !== '' && Number.isFinite(v) && v > 0 && v <= MAX_REPLAY_SPEED) speed = v;
+    else
+      problems.push(
+        problem('speed', rawSpeed, `speed is checkpoints per second, a number above 0 and at most ${MAX_REPLAY_SPEED}`),
+      );
+  }
+  return { sample, replay, speed };
 }

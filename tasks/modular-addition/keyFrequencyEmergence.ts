@@ -85,3 +85,23 @@ export function emergenceSentence(s: EmergenceSummary): string {
   const where = top ? ` — in state ${top.state} for ${top.runs} of them` : '';
   return `The key frequencies emerged in ${emerged} of ${s.runs.length} runs${where}.`;
 }
+
+/**
+ * The first step at which any run has its Fourier columns, when runs have checkpoints before it (a recording
+ * trained before the columns existed and resumed after): where the key frequencies emerged cannot be told from such
+ * a recording, since missing values count as "not held". Null when the columns start with the runs (or are absent).
+ */
+export function fourierRecordedLate(bundle: RunBundle): number | null {
+  let firstStep = Infinity;
+  let firstFourier = Infinity;
+  for (const g of bundle.groups)
+    for (const run of g.runs) {
+      const values = column(run.checkpoints, 'fourier_top5');
+      if (!values) continue;
+      const steps = run.checkpoints.step;
+      if (steps.length) firstStep = Math.min(firstStep, steps[0]);
+      const t = values.findIndex((v) => Number.isFinite(v));
+      if (t >= 0) firstFourier = Math.min(firstFourier, steps[t]);
+    }
+  return Number.isFinite(firstFourier) && firstFourier > firstStep ? firstFourier : null;
+}

@@ -101,7 +101,7 @@ describe('the lab for classrooms and researchers', () => {
   }, 900_000);
 
   it('exports the runs, the analysis and the map; the exported analysis imports as it was, and the CLI reads both', async () => {
-    const page = await lab().open('', { fresh: true });
+    const page = await lab().open('?sample=sparse-parity-paper', { fresh: true });
     // The recorded runs, once the background model selection has replaced the shipped analysis.
     await expect
       .poll(() => page.getByRole('status').textContent(), { timeout: 240_000, interval: 1000 })

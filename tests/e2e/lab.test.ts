@@ -1,6 +1,6 @@
 /**
  * The lab end to end, as a new user meets it: headless Chromium (Debian's, WebGPU on), the built app served from
- * 127.0.0.1. It opens on the recorded map; a tiny run trains, pauses, survives a reload, resumes and finishes with
+ * 127.0.0.1. It opens on the recorded grokking map; a tiny run trains, pauses, survives a reload, resumes and finishes with
  * exactly the numbers the CLI gives; the same run on the browser's WebGPU stays within 1e-3 of wasm; a crashed
  * train worker loses nothing.
  */
@@ -29,13 +29,13 @@ beforeAll(() => {
 }, 300_000);
 
 describe('the lab in a browser', () => {
-  it('opens on the recorded map; a run trains, pauses, survives a reload, resumes and equals the CLI run', async () => {
+  it('opens on the recorded grokking map; a run trains, pauses, survives a reload, resumes and equals the CLI run', async () => {
     const page = await lab().open();
     const map = page.getByRole('region', { name: 'Training map' });
     await expect
       .poll(() => map.getByTestId('map-summary').textContent(), { timeout: 60_000 })
-      .toMatch(/^6 states over 40 runs\..*The map is linear/);
-    await expect.poll(() => page.getByRole('status').textContent()).toMatch(/300 checkpoints × 40 recorded runs/);
+      .toMatch(/^3 states over 40 runs\..*The map is forking/);
+    await expect.poll(() => page.getByRole('status').textContent()).toMatch(/200 checkpoints × 40 recorded runs/);
     await page.screenshot({ path: join(shots, '1-sample-map.png'), fullPage: true });
 
     await tinyRun(page, 'wasm', EPOCHS);

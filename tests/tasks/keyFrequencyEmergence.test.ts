@@ -5,6 +5,7 @@ import { createRng } from '../../src/numeric/rng.ts';
 import { fourierRow } from '../../tasks/modular-addition/fourier.ts';
 import {
   emergenceSentence,
+  fourierRecordedLate,
   keyFrequencyEmergence,
   runEmergence,
   spectrumColumns,
@@ -100,5 +101,14 @@ describe('key frequency emergence', () => {
     expect(emergenceSentence(keyFrequencyEmergence(flat, report))).toBe(
       "No run's key frequencies hold most of its embedding's spectrum yet (1 runs).",
     );
+  });
+
+  it('a recording whose Fourier columns start late is told apart (its emergence cannot be read from it)', () => {
+    expect(fourierRecordedLate(bundle)).toBeNull();
+    const late = structuredClone(bundle);
+    for (const r of late.groups[0].runs) r.checkpoints.fourier_top5[0] = r.checkpoints.fourier_top5[1] = NaN;
+    expect(fourierRecordedLate(late)).toBe(30);
+    const none: RunBundle = { format: 'trainmap.runs/1', groups: [{ name: 'g', config: {}, runs: [] }] };
+    expect(fourierRecordedLate(none)).toBeNull();
   });
 });

@@ -46,6 +46,27 @@ describe('RefitScheduler: when the live lab refits', () => {
     expect(s.finished('full', 12, true)).toBe(false); // too far behind
   });
 
+  it('checkpoints faster than selections: a full selection newer than the last one taken wins, and older warm refits give way', () => {
+    const s = new RefitScheduler(policy);
+    s.started('full', 10);
+    expect(s.finished('full', 10, true)).toBe(true);
+    s.started('full', 18);
+    for (const n of [20, 30, 40]) {
+      s.started('warm', n);
+      expect(s.finished('warm', n, true)).toBe(true);
+    }
+    s.started('warm', 45);
+    expect(s.finished('full', 18, true)).toBe(true); // far behind the warm refits, but a newer selection than 10
+    expect(s.finished('warm', 45, true)).toBe(false); // started from the old model
+    expect(s.next(45)).toBe('full'); // the data grew past the policy's share since 18
+    s.started('full', 45);
+    expect(s.next(45)).toBe('warm'); // meanwhile the new model, refitted on the latest data
+    s.started('warm', 45);
+    expect(s.finished('warm', 45, true)).toBe(true);
+    s.started('full', 15);
+    expect(s.finished('full', 15, true)).toBe(false); // older than the selection taken
+  });
+
   it('a failed full selection is retried only when more data arrived', () => {
     const s = new RefitScheduler(policy);
     s.started('full', 8);

@@ -14,6 +14,8 @@ import {
   withPreset,
   withSetting,
   withTraining,
+  withSample,
+  isTeacherLink,
 } from '../../src/ui/setup.ts';
 
 describe('the setup', () => {
@@ -104,5 +106,16 @@ describe('what a page opens on', () => {
   it('the sample from a shared link to other settings (which the controls then show)', () => {
     expect(openingOf({ setup: otherLink, reload: false, hasSession: true, lastShown: group })).toBe('sample');
     expect(openingOf({ setup: ownLink, reload: false, hasSession: true, lastShown: null })).toBe('sample');
+  });
+
+  it('a link to a recorded session opens it, whatever session was open last', () => {
+    const link = setupFromLink('?sample=sparse-parity-paper&replay=1');
+    expect(link).toMatchObject({ sample: 'sparse-parity-paper', replay: true, speed: null });
+    expect(openingOf({ setup: link, reload: true, hasSession: true, lastShown: null })).toBe('sample');
+    expect(linkOf(link)).toMatch(/sample=sparse-parity-paper&replay=1/);
+    const shown = withSample(link, 'modadd-quick-ln0', false, 4);
+    expect(linkOf(shown)).toMatch(/sample=modadd-quick-ln0&speed=4&v=1$/);
+    expect(isTeacherLink(link)).toBe(false);
+    expect(isTeacherLink(setupFromLink('?sample=x&lock=1'))).toBe(true);
   });
 });

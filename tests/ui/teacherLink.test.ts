@@ -20,6 +20,8 @@ describe('teacher mode', () => {
       'groups',
       'forecast',
       'analysis',
+      'replay',
+      'grokking',
     ]);
     const { state, problems } = decode('hide=backend, lr,map,,forecast,lr,k-max&lock=1');
     expect(problems).toEqual([]);

@@ -97,11 +97,17 @@ describe('only what differs from the preset is written', () => {
     );
   });
 
-  it('an empty link is the table default task and preset, as `trainmap run` with no flags', () => {
+  it("an empty link is the table's default task with its teaching preset for this machine (issue #16 §4)", () => {
     const { state, problems } = decode('');
     expect(problems).toEqual([]);
-    expect(state.training).toEqual(base('sparse-parity', 'paper'));
-    expect(trainingRequest(state.training)).toEqual(trainingRequest({}));
+    expect(state.training).toEqual(base('sparse-parity', 'quick'));
+    expect(trainingRequest(state.training)).toEqual(trainingRequest({ preset: 'quick' }));
+    // Not the paper's 10,000 epochs for a link that names no preset.
+    expect(decode('?task=modular-addition&seeds=40&backend=wasm').state.training).toEqual({
+      ...base('modular-addition', 'quick'),
+      seeds: 40,
+      backend: 'wasm',
+    });
   });
 
   it('a value the table refuses is written as the lab held it, so the reader reports it', () => {
@@ -161,6 +167,9 @@ const validState: fc.Arbitrary<LabUrlState> = fc
       analysis: analysis.map((a) => ({ ...ANALYSIS_DEFAULTS, ...a }) as SettingValues),
       hide: fc.subarray([...HIDEABLE]),
       lock: fc.boolean(),
+      sample: fc.oneof(fc.constant(null), fc.stringMatching(/^[a-z0-9-]{1,20}$/)),
+      replay: fc.boolean(),
+      speed: fc.oneof(fc.constant(null), fc.constantFrom(0.5, 1, 4, 16, 64)),
     });
   });
 
@@ -244,13 +253,13 @@ describe('problems are reported and ignored, never thrown', () => {
     expect(state.training).toEqual({ ...base('sparse-parity', 'quick'), seeds: 8 });
   });
 
-  it("an unknown preset falls back to the table's default preset", () => {
+  it("an unknown preset falls back to the task's teaching preset", () => {
     for (const bad of ['huge', '__proto__', 'constructor', 'toString']) {
       const { state, problems } = decode(`task=modular-addition&preset=${bad}`);
       expect(problems.map((p) => p.message)).toEqual([
-        `preset=${bad} was ignored: modular-addition has no such preset (its presets: quick, paper, stabilized); paper was used`,
+        `preset=${bad} was ignored: modular-addition has no such preset (its presets: quick, paper, stabilized); quick was used`,
       ]);
-      expect(state.training).toEqual(base('modular-addition', 'paper'));
+      expect(state.training).toEqual(base('modular-addition', 'quick'));
     }
   });
 
@@ -319,7 +328,7 @@ describe('problems are reported and ignored, never thrown', () => {
       'backend=\\x1B]0;pwned\\x07\\u202Eevil was ignored: --backend must be one of webgpu, wasm, cpu, webgl, auto',
     );
     expect(problems[2].message).toBe(
-      "hide=\\x1B[2J was ignored: hide takes the names of panels (map, ribbons, curves, selection, regression, sessions, training, import, export, groups, forecast, analysis) and of the lab's settings",
+      "hide=\\x1B[2J was ignored: hide takes the names of panels (map, ribbons, curves, selection, regression, sessions, training, import, export, groups, forecast, analysis, replay, grokking) and of the lab's settings",
     );
     expect(problems[3].key).toMatch(/^x{10,40}…\(10000 characters\)$/);
     expect(problems[4].message).toBe('\\x00\\x9B=\\n\\r was ignored: the lab has no such setting');
@@ -335,7 +344,7 @@ describe('problems are reported and ignored, never thrown', () => {
       expect(Object.hasOwn(o, '__proto__')).toBe(false);
       expect(Object.hasOwn(o, 'constructor')).toBe(false);
     }
-    expect(state.training).toEqual(base('sparse-parity', 'paper'));
+    expect(state.training).toEqual(base('sparse-parity', 'quick'));
     expect(state.hide).toEqual([]);
     expect(problems.map((p) => p.key)).toEqual([
       'hide',
