@@ -24,6 +24,9 @@ import { assertNever, type TrainCommand, type TrainEvent, type TrainReply, type 
 /** How long a take-over waits for the other tab's worker to finish its step and save. */
 export const HAND_OVER_WAIT_MS = 120_000;
 
+/** How long a GPU failure waits to learn whether the device was lost. */
+const LOST_WAIT_MS = 2000;
+
 /** The lab's flush policy: each checkpoint within a second, and every 10 s between checkpoints. */
 const SAVE = { saveEveryMs: 10_000, saveAtCheckpointMs: 1000, progressEveryMs: 250 };
 
@@ -57,6 +60,8 @@ export class GroupOwner {
   private handingOver = false;
   /** Why the session was stopped from outside it (a lost GPU device, an unhandled rejection in this worker). */
   private fault: string | null = null;
+  /** Resolves with why, if the backend's GPU device is lost. */
+  private lost: Promise<string> | null = null;
   private lastFlushMs = 0;
   private writes: Promise<void> = Promise.resolve();
   private letGo: (() => void) | null = null;
@@ -163,6 +168,7 @@ export class GroupOwner {
     const chosen = await this.host.backend(requested).catch((e: unknown) => this.startFailed(requested, e));
     await updateGroup(db, this.groupId, { backend: chosen.backend });
     this.report({ type: 'backend', backend: chosen.backend, skipped: chosen.skipped });
+    this.lost = chosen.lost ?? null;
     void chosen.lost?.then((message) => this.crash(message));
     const session = new TrainingSession({
       model: await createTaskModel(record.config),
@@ -240,11 +246,22 @@ export class GroupOwner {
         return;
       }
       case 'error':
-        void this.fail(this.fault ?? classifyFailure(new Error(e.message)).message);
+        void this.failAfterLoss(e.message);
         return;
       default:
         assertNever(e);
     }
+  }
+
+  /**
+   * A lost device first shows as whatever GPU call was in flight failing (a mapAsync "unmapped before mapping was
+   * resolved"); the device's own lost promise settles a moment later. The root cause is the better reason.
+   */
+  private async failAfterLoss(message: string): Promise<void> {
+    const lost = this.lost
+      ? await Promise.race([this.lost, new Promise<null>((r) => setTimeout(() => r(null), LOST_WAIT_MS))])
+      : null;
+    await this.fail(this.fault ?? lost ?? classifyFailure(new Error(message)).message);
   }
 
   /** Applies a change: the status is written, then reported (a reload right after the report finds it stored). */
