@@ -110,10 +110,11 @@ export async function soakBench(): Promise<BenchResult> {
     for (;;) {
       const done = await stepsDone(page);
       const worker = page.workers().find((w) => w.url().includes('train.worker'));
-      const w = worker && done >= next ? await readWorker(worker) : null;
-      if (w && w.tensors !== null) {
+      const w = worker && done >= next ? await readWorker(worker).catch(() => null) : null;
+      const ua = w ? await measureMemory(page) : null;
+      // The worker ends with its group (done): a reading taken as it goes is not a sample of training.
+      if (w && w.tensors !== null && ua?.worker !== 0) {
         const { usedSize } = await cdp.send('Runtime.getHeapUsage');
-        const ua = await measureMemory(page);
         samples.push({
           step: done,
           seconds: +((Date.now() - t0) / 1000).toFixed(1),
@@ -129,11 +130,13 @@ export async function soakBench(): Promise<BenchResult> {
         console.log(JSON.stringify(samples.at(-1)));
         next = (Math.floor(done / 100) + 1) * 100;
       }
-      if (done >= steps || (!worker && samples.length > 0)) break;
+      const status = (await page.getByRole('status').textContent()) ?? '';
+      if (done >= steps || / · done/.test(status) || (!worker && samples.length > 0)) break;
       if (Date.now() - t0 > 3 * 3600_000) throw new Error(`the soak did not reach ${steps} steps in 3 hours`);
       await page.waitForTimeout(200);
     }
-    await page.getByRole('button', { name: 'Stop all' }).click();
+    const stopAll = page.getByRole('button', { name: 'Stop all' });
+    if (await stopAll.isEnabled()) await stopAll.click();
   } finally {
     await lab.close();
   }
