@@ -160,7 +160,9 @@ export async function soakBench(): Promise<BenchResult> {
       start: at(0)[c],
       'after warm-up (step ≥ 300)': warm[c],
       end: at(samples.length - 1)[c],
-      'max after warm-up': Math.max(...samples.filter((s) => s.step >= warm.step).map((s) => s[c] ?? -Infinity)),
+      'max after warm-up': samples.some((s) => s[c] !== null)
+        ? Math.max(...samples.filter((s) => s.step >= warm.step && s[c] !== null).map((s) => s[c]!))
+        : null,
     })),
     notes: [
       `sparse-parity/quick, ${seeds} seeds, ${epochs} epochs (${epochs * STEPS_PER_EPOCH} steps), ${backend}, in headless Chromium`,
