@@ -8,6 +8,8 @@ export interface BenchResult {
   machine: { cpu: string; cores: number; memoryGiB: number; node: string; platform: string };
   rows: Record<string, string | number | boolean | null>[];
   notes?: string[];
+  /** A benchmark's curve, one entry per sample (soak). */
+  samples?: Record<string, number | null>[];
 }
 
 export function machine(): BenchResult['machine'] {

@@ -28,6 +28,8 @@ export interface BackendOptions {
   prepareWebGpu?: () => Promise<void>;
   /** How long a backend may take to start before it counts as broken (default 60 s). */
   startTimeoutMs?: number;
+  /** Backends not to try (one that already failed here), with why. */
+  exclude?: { name: BackendName; why: string }[];
 }
 
 const START_TIMEOUT_MS = 60_000;
@@ -104,11 +106,27 @@ async function tryBackend(
     }
     if (name === 'wasm') patchWasmKernels();
     const ok = await withinTime(tf.setBackend(name), startTimeoutMs, `the ${name} backend`);
-    if (!ok) return `tf.setBackend('${name}') failed`;
+    if (!ok) return await whyNotStarted(name, startTimeoutMs);
     await tf.ready();
     return null;
   } catch (e) {
     return e instanceof Error ? e.message : String(e);
+  }
+}
+
+/**
+ * tfjs's setBackend only answers false when a backend fails to initialize, and (with PROD set) logs nothing: the
+ * factory is run once more, to say the reason (a wasm compile error, a missing adapter) rather than only that it failed.
+ */
+async function whyNotStarted(name: BackendName, startTimeoutMs: number): Promise<string> {
+  const failed = `tf.setBackend('${name}') failed`;
+  try {
+    const factory = tf.findBackendFactory(name);
+    if (!factory) return `${failed}: it is not registered`;
+    await withinTime(Promise.resolve(factory()), startTimeoutMs, `the ${name} backend`);
+    return failed;
+  } catch (e) {
+    return `${failed}: ${e instanceof Error ? `${e.name === 'Error' ? '' : `${e.name}: `}${e.message}` : String(e)}`;
   }
 }
 
@@ -130,8 +148,9 @@ export async function selectBackend(options: BackendOptions = {}): Promise<Backe
     : env === 'node'
       ? ['wasm', 'cpu']
       : ['webgpu', 'webgl', 'wasm', 'cpu'];
-  const skipped: BackendChoice['skipped'] = [];
+  const skipped: BackendChoice['skipped'] = [...(options.exclude ?? [])];
   for (const name of order) {
+    if (skipped.some((s) => s.name === name)) continue;
     if (env === 'node' && name === 'webgl') {
       skipped.push({ name, why: 'WebGL needs a browser' });
       continue;

@@ -1,5 +1,5 @@
 /** What kind of failure stopped training, so the lab can say what to do: free storage, get the GPU back, or report a bug. */
-export type FailureKind = 'storage-full' | 'device-lost' | 'error';
+export type FailureKind = 'storage-full' | 'device-lost' | 'gpu-read' | 'error';
 
 export function classifyFailure(e: unknown): { kind: FailureKind; message: string } {
   const err = e instanceof Error ? e : new Error(String(e));
@@ -17,6 +17,13 @@ export function classifyFailure(e: unknown): { kind: FailureKind; message: strin
     return {
       kind: 'device-lost',
       message: `the GPU device was lost (${err.message}); training paused — resume to continue from the last saved checkpoint`,
+    };
+  }
+  // tfjs #8571: on long WebGPU runs a buffer's mapAsync rejects ("Instance reference no longer exists").
+  if (/mapAsync|Instance reference no longer exists/i.test(text)) {
+    return {
+      kind: 'gpu-read',
+      message: `reading results back from the GPU failed (${err.message}); training stopped — resume to continue from the last saved checkpoint`,
     };
   }
   return { kind: 'error', message: err.message };

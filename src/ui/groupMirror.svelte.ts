@@ -6,6 +6,7 @@
  */
 import { longestRun, type RunBundle } from '../io/runBundle.ts';
 import type { GroupRecord, RowsRecord } from '../store/labDb.ts';
+import type { BackendName } from '../train/backendNames.ts';
 import { appendCheckpoints, truncateAfter } from '../train/bundleBuilder.ts';
 import { isLive, type GroupStatus } from '../train/groupStatus.ts';
 import { assertNever, type TrainReply } from '../workers/protocol.ts';
@@ -47,6 +48,8 @@ export class GroupMirror implements CheckpointSource {
   /** Something worth saying that is not a status (a seed diverged, another tab has it). */
   note = $state('');
   owner = $state<Owner>(null);
+  /** The backend to offer when the group's own failed to start (its worker found that this one starts). */
+  offer = $state<BackendName | null>(null);
   /** The step the current worker continued from (null: from scratch, or not started here). */
   resumedAt = $state<number | null>(null);
   /** Checkpoints of the longest run in the rows here. */
@@ -129,6 +132,9 @@ export class GroupMirror implements CheckpointSource {
         return;
       case 'backend':
         this.backend = { ...m.backend, skipped: m.skipped };
+        return;
+      case 'offer':
+        this.offer = m.backend;
         return;
       case 'ready': {
         if (via === 'worker') this.resumedAt = m.resumed ? m.resumed.stepsDone : null;

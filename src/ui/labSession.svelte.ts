@@ -8,6 +8,7 @@ import { heldGroups, ORPHANED, settleGroup } from '../store/groupLocks.ts';
 import { loadGroup, readRowsAfter } from '../store/groupStore.ts';
 import type { GroupRecord, LabDb } from '../store/labDb.ts';
 import { newTrainingBundle } from '../train/bundleBuilder.ts';
+import type { BackendName } from '../train/backendNames.ts';
 import { isResumable } from '../train/groupStatus.ts';
 import type { NewGroup, TrainReply } from '../workers/protocol.ts';
 import { GroupMirror } from './groupMirror.svelte.ts';
@@ -112,7 +113,7 @@ export class LabSession {
   }
 
   /** Continues a group from its saved state in a worker of this tab; `takeOver` asks another tab to hand it over. */
-  resume(g: GroupMirror, then: 'run' | 'step' = 'run', takeOver = false): void {
+  resume(g: GroupMirror, then: 'run' | 'step' = 'run', takeOver = false, backend?: BackendName): void {
     if (g.owner === 'this-tab') {
       this.workers.post(g.key, then === 'step' ? { type: 'step' } : { type: 'resume' });
       return;
@@ -122,7 +123,13 @@ export class LabSession {
     if (!takeOver && !isResumable(g.status)) return;
     g.owner = 'this-tab';
     g.note = takeOver ? 'Asking the other tab to hand the group over after its current step…' : '';
-    this.workers.launch(g.key, { type: 'start', groupId: g.key, then, takeOver });
+    g.offer = null;
+    this.workers.launch(g.key, { type: 'start', groupId: g.key, then, takeOver, ...(backend ? { backend } : {}) });
+  }
+
+  /** Starts a group whose backend failed to start on the one offered instead (the worker found it starts). */
+  startOn(g: GroupMirror, backend: BackendName): void {
+    this.resume(g, 'run', false, backend);
   }
 
   pause(g: GroupMirror): void {
@@ -188,7 +195,8 @@ export class LabSession {
     if (g) g.owner = null;
     const db = this.host.db();
     if (!db || !g) return;
-    const why = `the train worker stopped (${message}); everything up to the last saved checkpoint is kept — resume to continue`;
+    const backend = g.backend?.name ?? g.record.backendRequested;
+    const why = `the train worker (backend ${backend}) stopped (${message}); everything up to the last saved checkpoint is kept — resume to continue`;
     this.host.notice(`Training of ${g.name.full} stopped: ${why}.`);
     const settled = await settleGroup(db, groupId, why, 10_000).catch(() => 'held' as const);
     if (settled === 'deleted') return this.remove(groupId);

@@ -35,11 +35,16 @@ export class TrainWorkers {
     });
     this.workers.set(groupId, worker);
     worker.onmessage = (e: MessageEvent<TrainReply>) => this.callbacks.onReply(e.data, 'worker');
+    const crash = (message: string) => {
+      this.end(groupId);
+      this.callbacks.onCrash(groupId, message);
+    };
+    // An uncaught error, or a script that does not load (then the event has no message).
     worker.onerror = (e) => {
       e.preventDefault();
-      this.end(groupId);
-      this.callbacks.onCrash(groupId, e.message || 'the train worker stopped');
+      crash(e.message || 'its script could not be loaded or run');
     };
+    worker.onmessageerror = () => crash('a report of the train worker could not be read');
     worker.postMessage(first);
   }
 

@@ -7,21 +7,25 @@
  */
 import { longestRun } from '../io/runBundle.ts';
 import { groupLock, TRAIN_COMMANDS } from '../store/groupLocks.ts';
-import { createGroup, loadGroup, setGroupStatus, updateGroup, writeFlush } from '../store/groupStore.ts';
+import { createGroup, loadGroup, setGroupStatus, storageUse, updateGroup, writeFlush } from '../store/groupStore.ts';
 import { openLabDb, type GroupRecord, type LabDb } from '../store/labDb.ts';
 import type { BackendName } from '../train/backendNames.ts';
 import { newTrainingBundle } from '../train/bundleBuilder.ts';
 import { classifyFailure } from '../train/failures.ts';
-import { canChange, changeOf, nextStatus, type GroupStatus, type StatusChange } from '../train/groupStatus.ts';
+import { canChange, changeOf, isLive, nextStatus, type GroupStatus, type StatusChange } from '../train/groupStatus.ts';
 import { TrainingSession } from '../train/session.ts';
 import type { SessionBackend, SessionEvent, SessionFlush } from '../train/sessionTypes.ts';
 import { randomTrainingId } from '../train/sessionResume.ts';
 import { decodeState } from '../train/stateCodec.ts';
 import { createTaskModel } from '../../tasks/index.ts';
+import { bytes } from '../ui/format.ts';
 import { assertNever, type TrainCommand, type TrainEvent, type TrainReply, type TrainRequest } from './protocol.ts';
 
 /** How long a take-over waits for the other tab's worker to finish its step and save. */
 export const HAND_OVER_WAIT_MS = 120_000;
+
+/** How long a GPU failure waits to learn whether the device was lost. */
+const LOST_WAIT_MS = 2000;
 
 /** The lab's flush policy: each checkpoint within a second, and every 10 s between checkpoints. */
 const SAVE = { saveEveryMs: 10_000, saveAtCheckpointMs: 1000, progressEveryMs: 250 };
@@ -38,6 +42,8 @@ export interface OwnerHost {
   report(reply: TrainReply): void;
   /** The backend to train on (chosen in the worker, which knows its environment). */
   backend(requested: BackendName | 'auto'): Promise<TrainingBackend>;
+  /** After `failed` could not start (`why`): the next backend that does start here, if any, to offer the page. */
+  nextBackend(failed: BackendName | 'auto', why: string): Promise<BackendName | null>;
   /** The group is let go of (ended, failed, handed over, or never taken): the worker may close. */
   finished(): void;
 }
@@ -52,7 +58,10 @@ export class GroupOwner {
   /** A pause or stop asked for before the session existed. */
   private early: 'pause' | 'stop' | null = null;
   private handingOver = false;
-  private lostDevice: string | null = null;
+  /** Why the session was stopped from outside it (a lost GPU device, an unhandled rejection in this worker). */
+  private fault: string | null = null;
+  /** Resolves with why, if the backend's GPU device is lost. */
+  private lost: Promise<string> | null = null;
   private lastFlushMs = 0;
   private writes: Promise<void> = Promise.resolve();
   private letGo: (() => void) | null = null;
@@ -142,17 +151,25 @@ export class GroupOwner {
     const db = (this.db ??= await openLabDb());
     if (req.type === 'create') await createGroup(db, newRecord(req.group));
     const { record, bundle, state } = await loadGroup(db, this.groupId);
-    this.status = record.status;
+    // Holding the lock, this worker is the only one: a live status stored is a worker's that ended without writing
+    // its last one (a full store refuses even the status), so the group is taken as the orphan it is.
+    this.status = isLive(record.status) ? nextStatus(record.status, 'orphan') : record.status;
+    if (req.type === 'start' && req.backend && req.backend !== record.backendRequested) {
+      record.backendRequested = req.backend;
+      await updateGroup(db, this.groupId, { backendRequested: req.backend });
+    }
     if (!canChange(this.status, 'claim')) {
       // Nothing to train (it is done): say so and let go.
       this.report({ type: 'status', status: this.status, ...(record.reason ? { reason: record.reason } : {}) });
       return this.end();
     }
     await this.change('claim');
-    const chosen = await this.host.backend(record.backendRequested as BackendName | 'auto');
+    const requested = record.backendRequested as BackendName | 'auto';
+    const chosen = await this.host.backend(requested).catch((e: unknown) => this.startFailed(requested, e));
     await updateGroup(db, this.groupId, { backend: chosen.backend });
     this.report({ type: 'backend', backend: chosen.backend, skipped: chosen.skipped });
-    void chosen.lost?.then((message) => this.deviceLost(message));
+    this.lost = chosen.lost ?? null;
+    void chosen.lost?.then((message) => this.crash(message));
     const session = new TrainingSession({
       model: await createTaskModel(record.config),
       seeds: record.seeds,
@@ -168,6 +185,11 @@ export class GroupOwner {
       sink: (e) => this.onSession(e),
       store: { flush: (f) => this.flush(db, f) },
     });
+    if (this.ended) {
+      // It failed while the session was being made (crash): nothing was trained, nothing is written.
+      session.dispose();
+      return;
+    }
     this.session = session;
     const r = session.info.resumed;
     this.report({
@@ -175,7 +197,7 @@ export class GroupOwner {
       resumed: r ? { stepsDone: r.stepsDone, droppedRows: r.droppedRows, keptThrough: r.keptThrough } : null,
     });
     // Failures reach onSession as error events; the promises' rejections are only their echo.
-    if (this.handingOver || this.early === 'stop' || this.lostDevice) void session.stop().catch(() => undefined);
+    if (this.handingOver || this.early === 'stop' || this.fault) void session.stop().catch(() => undefined);
     else if (req.then === 'step') void session.step().catch(() => undefined);
     else if (this.early === 'pause') {
       // Paused before it began: save where it stands, so the group is paused like any other.
@@ -213,7 +235,7 @@ export class GroupOwner {
         return;
       case 'done': {
         const change: StatusChange = this.handingOver && e.reason === 'stopped' ? 'release' : changeOf(e)!;
-        const reason = e.reason === 'all-diverged' ? 'every seed diverged' : (this.lostDevice ?? undefined);
+        const reason = e.reason === 'all-diverged' ? 'every seed diverged' : (this.fault ?? undefined);
         this.change(change, reason).then(
           () => {
             if (this.handingOver) this.report({ type: 'released' });
@@ -224,11 +246,22 @@ export class GroupOwner {
         return;
       }
       case 'error':
-        void this.fail(this.lostDevice ?? classifyFailure(new Error(e.message)).message);
+        void this.failAfterLoss(e.message);
         return;
       default:
         assertNever(e);
     }
+  }
+
+  /**
+   * A lost device first shows as whatever GPU call was in flight failing (a mapAsync "unmapped before mapping was
+   * resolved"); the device's own lost promise settles a moment later. The root cause is the better reason.
+   */
+  private async failAfterLoss(message: string): Promise<void> {
+    const lost = this.lost
+      ? await Promise.race([this.lost, new Promise<null>((r) => setTimeout(() => r(null), LOST_WAIT_MS))])
+      : null;
+    await this.fail(this.fault ?? lost ?? classifyFailure(new Error(message)).message);
   }
 
   /** Applies a change: the status is written, then reported (a reload right after the report finds it stored). */
@@ -243,8 +276,9 @@ export class GroupOwner {
     return this.writes;
   }
 
-  private async fail(reason: string): Promise<void> {
+  private async fail(why: string): Promise<void> {
     if (this.ended) return;
+    const reason = await withStorageUse(why);
     try {
       if (canChange(this.status, 'fail')) await this.change('fail', reason);
       else this.report({ type: 'status', status: 'failed', reason });
@@ -262,9 +296,24 @@ export class GroupOwner {
     this.session?.stop().catch(() => undefined);
   }
 
-  private deviceLost(message: string): void {
-    this.lostDevice = message;
-    this.session?.stop().catch(() => undefined);
+  /**
+   * Something outside the session stopped training (the GPU device was lost, a promise in this worker was rejected
+   * unhandled): a session stops after its step and saves, then ends stopped with this reason; before there is a
+   * session, the group fails with it.
+   */
+  crash(reason: string): void {
+    if (this.ended || this.fault) return;
+    this.fault = reason;
+    if (this.session) this.session.stop().catch(() => undefined);
+    else if (this.groupId) void this.fail(reason);
+  }
+
+  /** The backend did not start: the group fails with why, and the page hears of the next backend that does start. */
+  private async startFailed(requested: BackendName | 'auto', e: unknown): Promise<never> {
+    const why = classifyFailure(e).message;
+    const next = await this.host.nextBackend(requested, why).catch(() => null);
+    if (next) this.report({ type: 'offer', failed: requested, backend: next });
+    throw new Error(why);
   }
 
   private async end(): Promise<void> {
@@ -278,6 +327,13 @@ export class GroupOwner {
     this.letGo?.();
     this.host.finished();
   }
+}
+
+/** A full store: the reason says how much is used of how much (the page's Stored sessions list what to delete). */
+async function withStorageUse(reason: string): Promise<string> {
+  if (classifyFailure(new Error(reason)).kind !== 'storage-full') return reason;
+  const use = await storageUse().catch(() => null);
+  return use ? `${reason} (${bytes(use.used)} of ${bytes(use.quota)} used)` : reason;
 }
 
 const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));

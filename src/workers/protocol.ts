@@ -90,11 +90,12 @@ export interface NewGroup {
 /**
  * Page → train worker. `create` or `start` comes first and names the group; the worker reads everything else from
  * IndexedDB. `then: 'step'` takes one step and pauses. `takeOver`: when another tab trains the group, ask it to
- * hand the group over (it stops after its current step and saves) and continue here.
+ * hand the group over (it stops after its current step and saves) and continue here. `backend`: train on this one from
+ * now on (the offer made when the group's backend failed to start).
  */
 export type TrainRequest =
   | { type: 'create'; group: NewGroup; then: 'run' | 'step' }
-  | { type: 'start'; groupId: string; then: 'run' | 'step'; takeOver: boolean }
+  | { type: 'start'; groupId: string; then: 'run' | 'step'; takeOver: boolean; backend?: BackendName }
   | { type: 'pause' }
   | { type: 'resume' }
   | { type: 'step' }
@@ -109,6 +110,8 @@ export type TrainEvent =
   /** The group's status, as stored (written before it is reported). */
   | { type: 'status'; status: GroupStatus; reason?: string }
   | { type: 'backend'; backend: SessionBackend; skipped: { name: string; why: string }[] }
+  /** The group's backend could not start; `backend` did start in this worker, so the page may offer it. */
+  | { type: 'offer'; failed: BackendName | 'auto'; backend: BackendName }
   /** The session exists: from scratch, or continued from a saved step (rows above keptThrough are recomputed). */
   | { type: 'ready'; resumed: { stepsDone: number; droppedRows: number; keptThrough: number } | null }
   /** A flush is in IndexedDB: rows, state and counts in one transaction. */

@@ -32,6 +32,12 @@ async function trainingBackend(requested: BackendName | 'auto'): Promise<Trainin
   return { backend, skipped: choice.skipped, ...(lost ? { lost } : {}) };
 }
 
+/** The next backend that starts here after `failed` did not (it is started by trying it, so it does work). */
+async function nextBackend(failed: BackendName | 'auto', why: string): Promise<BackendName | null> {
+  if (failed === 'auto') return null;
+  return (await selectBackend({ exclude: [{ name: failed, why }] })).name;
+}
+
 let events: BroadcastChannel | null = new BroadcastChannel(TRAIN_EVENTS);
 const owner = new GroupOwner({
   report(reply: TrainReply) {
@@ -39,6 +45,7 @@ const owner = new GroupOwner({
     events?.postMessage(reply);
   },
   backend: trainingBackend,
+  nextBackend,
   finished() {
     events?.close();
     events = null;
@@ -46,3 +53,11 @@ const owner = new GroupOwner({
 });
 
 scope.onmessage = (e: MessageEvent<TrainRequest>) => owner.handle(e.data);
+// A request that cannot be read, or a promise rejected with nobody to catch it, would otherwise go unheard (neither
+// reaches the page's worker.onerror): the group stops or fails with the reason.
+scope.onmessageerror = () => owner.crash('a request from the page could not be read by the train worker');
+scope.onunhandledrejection = (e: PromiseRejectionEvent) => {
+  e.preventDefault();
+  const why = e.reason instanceof Error ? e.reason.message : String(e.reason);
+  owner.crash(`the train worker failed (an unhandled rejection: ${why})`);
+};

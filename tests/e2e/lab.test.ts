@@ -126,7 +126,7 @@ describe('the lab in a browser', () => {
       .poll(() => page.getByRole('alert').allTextContents())
       .toContainEqual(
         expect.stringMatching(
-          /^Training of sparse-parity\/quick, 3 seeds stopped: the train worker stopped \(.*simulated crash.*\); everything up to the last saved checkpoint is kept/,
+          /^Training of sparse-parity\/quick, 3 seeds stopped: the train worker \(backend wasm\) stopped \(.*simulated crash.*\); everything up to the last saved checkpoint is kept/,
         ),
       );
     await page.screenshot({ path: join(shots, '4-worker-crashed.png'), fullPage: true });

@@ -37,6 +37,14 @@ describe('backend probe', () => {
     );
   });
 
+  it('a backend that failed is passed over with why, so the next one that starts can be offered', async () => {
+    const next = await selectBackend({ exclude: [{ name: 'wasm', why: 'its binary did not compile' }] });
+    expect(next.name).toBe('cpu');
+    expect(next.reason).toBe('cpu is the first that works (wasm: its binary did not compile)');
+    expect(next.skipped).toEqual([{ name: 'wasm', why: 'its binary did not compile' }]);
+    await selectBackend({ requested: 'wasm' });
+  });
+
   it('real WebGPU in Node (Dawn; SwiftShader without a GPU) trains the same numbers as the cpu backend', async () => {
     const cfgs = [tinyParity({ epochs: 2 }), tinyModAdd({}, { epochs: 1, batchSize: 30 })];
     const reference: SeedCheckpoint[][][] = [];

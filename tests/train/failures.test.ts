@@ -25,6 +25,17 @@ describe('classifyFailure: what stopped training, so the lab can say what to do'
     expect(classifyFailure(new Error('Device lost (reason: unknown)')).kind).toBe('device-lost');
   });
 
+  it('a GPU read-back that fails (tfjs #8571)', () => {
+    const f = classifyFailure(
+      new DOMException(
+        "Failed to execute 'mapAsync' on 'GPUBuffer': Instance reference no longer exists.",
+        'OperationError',
+      ),
+    );
+    expect(f.kind).toBe('gpu-read');
+    expect(f.message).toMatch(/^reading results back from the GPU failed \(.*mapAsync.*\); training stopped — resume/);
+  });
+
   it('anything else keeps its own message', () => {
     expect(classifyFailure(new Error('batch size 65 is larger than the 64 training examples'))).toEqual({
       kind: 'error',
