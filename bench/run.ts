@@ -23,6 +23,7 @@ import { stepProfileBench } from './stepProfile.ts';
 import { cpuVsTorchBench } from './cpuVsTorch.ts';
 import { webgpuCallsBench } from './webgpuCalls.ts';
 import { teachingPresetBench } from './teachingPreset.ts';
+import { checkpointShareBench } from './checkpointShare.ts';
 import { printTable, writeResult, type BenchResult } from './harness.ts';
 
 const all: Record<string, () => Promise<BenchResult>> = {
@@ -49,6 +50,7 @@ const all: Record<string, () => Promise<BenchResult>> = {
   'cpu-vs-torch': cpuVsTorchBench,
   'webgpu-calls': () => webgpuCallsBench(),
   'teaching-preset': teachingPresetBench,
+  'checkpoint-share': checkpointShareBench,
 };
 
 const wanted = process.argv.slice(2);

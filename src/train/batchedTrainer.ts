@@ -18,6 +18,7 @@ import {
 import { METRICS_PATH_COLUMN, SeedMetrics } from './gpuMetrics.ts';
 import { applyUpdate, createOptimizerState, type OptimizerState } from './optimizers.ts';
 import { SeedBatches, sliceSeeds } from './seedBatches.ts';
+import { submitWebGpu } from './webgpuDispatch.ts';
 import type { SeedData, TaskModel } from './task.ts';
 import { taskCheckpointColumns } from './taskColumns.ts';
 
@@ -183,6 +184,9 @@ export class BatchedTrainer {
         this.allAlive ? null : this.aliveTensor,
       );
     });
+    // On webgpu the step was recorded into one command buffer; submitted here, after the tidy has released its
+    // temporaries, so their buffers return to tfjs's pool for the next step.
+    submitWebGpu();
     this.batch++;
     if (this.batch === this.stepsPerEpoch) {
       this.batch = 0;
