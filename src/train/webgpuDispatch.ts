@@ -85,7 +85,7 @@ export async function compilePrograms(device: GPUDevice, programs: WgslProgram[]
       });
       cache.set(program.key, pipeline);
     } catch (e) {
-      throw new Error(`the WebGPU program ${program.key} does not compile here: ${(e as Error).message}`);
+      throw new Error(`the WebGPU program ${program.key} does not compile here: ${(e as Error).message}`, { cause: e });
     }
   }
 }
