@@ -168,6 +168,8 @@ export class BatchedTrainer {
           const alive = sliceSeeds(this.aliveTensor, from, to).cast('bool');
           return tf.sum(tf.where(alive, perSeed, tf.zerosLike(perSeed))) as tf.Scalar;
         }, vars);
+        // Several chunks exist to bound memory: on webgpu a chunk's temporaries return to the pool only at a submit.
+        if (chunks.length > 1) submitWebGpu();
         // variableGrads keys gradients by tfjs's variable names; the optimizer speaks parameter names.
         const byParam = Object.fromEntries(Object.entries(this.params).map(([name, v]) => [name, grads[v.name]]));
         total = whole
@@ -184,8 +186,8 @@ export class BatchedTrainer {
         this.allAlive ? null : this.aliveTensor,
       );
     });
-    // On webgpu the step was recorded into one command buffer; submitted here, after the tidy has released its
-    // temporaries, so their buffers return to tfjs's pool for the next step.
+    // On webgpu the step (or its last chunk and the update) was recorded into one command buffer; submitted here,
+    // after the tidy has released its temporaries, so their buffers return to tfjs's pool for the next step.
     submitWebGpu();
     this.batch++;
     if (this.batch === this.stepsPerEpoch) {
