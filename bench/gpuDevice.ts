@@ -53,8 +53,11 @@ async function secondsPerStep(cfg: TrainingConfig, seeds: number, minSeconds: nu
     await trainer.settle();
     const start = performance.now();
     let steps = 0;
+    // Doubling batches of steps, each ending with the device settled, until minSeconds or 64 steps have passed.
     do {
-      for (let i = 0; i < Math.max(1, steps); i++, steps++) trainer.step();
+      const n = Math.max(1, steps);
+      for (let i = 0; i < n; i++) trainer.step();
+      steps += n;
       await trainer.settle();
     } while ((performance.now() - start) / 1000 < minSeconds && steps < 64);
     return (performance.now() - start) / 1000 / steps;
