@@ -14,6 +14,7 @@
 #
 # Dry run without a GPU (SwiftShader, every size shrunk), to check the script itself:
 #   bash bench/gpu-device.sh prepare && GPU_DEVICE_TINY=1 GPU_ALLOW_SOFTWARE=1 OUT=/tmp/gpu bash bench/gpu-device.sh run
+# (GPU_DEVICE_PARTS=session,projection picks parts: on a loaded CPU the whole dry run outlasts GPU_BUDGET_S.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 G=.gpu

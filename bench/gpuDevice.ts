@@ -9,7 +9,8 @@
  * 6. the metrics benchmark (GPU kernels against read-back + CPU path, 40 seeds of both paper models).
  * Each part runs while the time budget (GPU_BUDGET_S, default 420 s) allows and says when it was cut.
  * GPU_DEVICE_TINY=1 shrinks every size (a dry run), GPU_ALLOW_SOFTWARE=1 accepts a software adapter (with both,
- * the script is checked on SwiftShader without a GPU). No wasm backend: the bundle carries none of its .wasm files.
+ * the script is checked on SwiftShader without a GPU). GPU_DEVICE_PARTS (calls,throughput,session,projection,
+ * metrics; default all) runs some parts only, to rerun one or to dry-run the later ones on a slow CPU. No wasm backend: the bundle carries none of its .wasm files.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -29,6 +30,10 @@ const out = process.env.OUT ?? 'bench/results';
 const t0 = Date.now();
 const elapsed = () => (Date.now() - t0) / 1000;
 const left = () => budgetS - elapsed();
+const PARTS = ['calls', 'throughput', 'session', 'projection', 'metrics'];
+const parts = (process.env.GPU_DEVICE_PARTS ?? PARTS.join(',')).split(',');
+for (const p of parts) if (!PARTS.includes(p)) fail(`GPU_DEVICE_PARTS names ${p}; the parts are ${PARTS.join(', ')}`);
+const wanted = (part: string) => parts.includes(part);
 
 function fail(why: string): never {
   console.error(`\nGPU RUN FAILED: ${why}\n`);
@@ -120,8 +125,8 @@ async function throughput(): Promise<BenchResult> {
 /** The 200-step run through TrainingSession, as the CLI and the lab train. */
 async function sessionRun(): Promise<BenchResult> {
   const seeds = tiny ? 2 : 40;
-  const epochs = tiny ? 10 : 200;
-  const cfg = trainingConfig('modular-addition', 'quick', { epochs });
+  const epochs = tiny ? 2 : 200;
+  const cfg = trainingConfig('modular-addition', 'quick', tiny ? { epochs, checkpointEvery: 1 } : { epochs });
   let checkpoints = 0;
   let lastAcc: number[] = [];
   const session = new TrainingSession({
@@ -199,21 +204,30 @@ async function projection(): Promise<BenchResult> {
 async function main(): Promise<void> {
   const notes = await checkGpu();
   console.log(notes.join('\n'));
-  const calls = await webgpuCallsBench(
-    tiny ? { seeds: [2], steps: 2, warmup: 1 } : { seeds: [8, 40], steps: 5, warmup: 3 },
-  );
-  calls.notes = [...notes, ...(calls.notes ?? [])];
-  write(calls);
-  write(await throughput());
-  if (left() > 60) write(await sessionRun());
-  else console.log('session run: skipped, the time budget was nearly spent');
-  if (left() > 60) write(await projection());
-  else console.log('projection: skipped, the time budget was nearly spent');
-  if (left() > 90) {
-    const metrics = await metricsBench({ seeds: tiny ? 2 : 40, reps: tiny ? 1 : 10, skipWasm: true });
-    metrics.benchmark = 'metrics-per-checkpoint-gpu-device';
-    write(metrics);
-  } else console.log('metrics benchmark: skipped, the time budget was nearly spent');
+  if (wanted('calls')) {
+    const calls = await webgpuCallsBench(
+      tiny ? { seeds: [2], steps: 2, warmup: 1 } : { seeds: [8, 40], steps: 5, warmup: 3 },
+    );
+    calls.notes = [...notes, ...(calls.notes ?? [])];
+    write(calls);
+  }
+  if (wanted('throughput')) write(await throughput());
+  const skipped = (what: string) => console.log(`${what}: skipped, the time budget was nearly spent`);
+  if (wanted('session')) {
+    if (left() > 60) write(await sessionRun());
+    else skipped('session run');
+  }
+  if (wanted('projection')) {
+    if (left() > 60) write(await projection());
+    else skipped('projection');
+  }
+  if (wanted('metrics')) {
+    if (left() > 90) {
+      const metrics = await metricsBench({ seeds: tiny ? 2 : 40, reps: tiny ? 1 : 10, skipWasm: true });
+      metrics.benchmark = 'metrics-per-checkpoint-gpu-device';
+      write(metrics);
+    } else skipped('metrics benchmark');
+  }
   console.log(`\nGPU run finished in ${elapsed().toFixed(0)} s; results in ${out}`);
 }
 
