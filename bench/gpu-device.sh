@@ -1,14 +1,20 @@
 #!/usr/bin/env bash
-# The metrics benchmark on a real GPU (Linux x86-64, NVIDIA, Vulkan) in one go, for a session that is
+# Everything we want to know from a real GPU (Linux x86-64, NVIDIA, Vulkan) in one call, for a session that is
 # lent a device machine (/work/.library/device/README.md). That machine has no Node and no network, so
 # everything travels in .gpu/ (ignored by git, about 50 MB):
 #
 #   here:    bash bench/gpu-device.sh prepare        # node binary, bundled benchmark, dawn.node, Vulkan loader .deb
 #   device:  run(command="bash bench/gpu-device.sh run", carry=[".gpu"], timeout_s=600)
 #
-# It prints a table and writes $OUT/metrics-per-checkpoint-gpu-device.json (GPU kernels vs read-back + CPU
-# path at 40 seeds of both paper models, and the largest GPU–CPU difference). Expect a few minutes:
-# the machine's start, then about a minute of CPU-path timing.
+# bench/gpuDevice.ts says what it measures: the device calls per training step, training throughput at S = 1,
+# 8, 40 for both tasks (quick and paper), a 200-step run with checkpoints through TrainingSession, the projected
+# wall time of the paper's modular addition (40 seeds × 10,000 epochs) and the metrics benchmark; tables on
+# stdout, JSON in $OUT. It keeps to GPU_BUDGET_S (default 420 s; the machine's start comes on top) and fails
+# with the reason, exit 1, when no GPU is usable (no adapter, a software one, a lost device).
+#
+# Dry run without a GPU (SwiftShader, every size shrunk), to check the script itself:
+#   bash bench/gpu-device.sh prepare && GPU_DEVICE_TINY=1 GPU_ALLOW_SOFTWARE=1 OUT=/tmp/gpu bash bench/gpu-device.sh run
+# (GPU_DEVICE_PARTS=session,projection picks parts: on a loaded CPU the whole dry run outlasts GPU_BUDGET_S.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 G=.gpu
@@ -43,7 +49,8 @@ run() {
   fi
   local icd=/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json
   if [ -z "${VK_DRIVER_FILES:-}${VK_ICD_FILENAMES:-}" ] && [ -f "$icd" ]; then export VK_DRIVER_FILES="$icd"; fi
-  nvidia-smi --query-gpu=name,driver_version,clocks.sm --format=csv || true
+  nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.sm --format=csv ||
+    echo "nvidia-smi is not here or found no GPU (the run says whether WebGPU sees one)"
   /tmp/node --version
   OUT="${OUT:-bench/results}" /tmp/node "$G/bench.mjs"
 }

@@ -24,6 +24,7 @@ import { cpuVsTorchBench } from './cpuVsTorch.ts';
 import { webgpuCallsBench } from './webgpuCalls.ts';
 import { teachingPresetBench } from './teachingPreset.ts';
 import { soakBench } from './soak.ts';
+import { checkpointShareBench } from './checkpointShare.ts';
 import { printTable, writeResult, type BenchResult } from './harness.ts';
 
 const all: Record<string, () => Promise<BenchResult>> = {
@@ -51,6 +52,7 @@ const all: Record<string, () => Promise<BenchResult>> = {
   'webgpu-calls': () => webgpuCallsBench(),
   'teaching-preset': teachingPresetBench,
   soak: soakBench,
+  'checkpoint-share': checkpointShareBench,
 };
 
 const wanted = process.argv.slice(2);

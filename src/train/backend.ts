@@ -6,6 +6,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { patchWasmKernels } from './wasmKernels.ts';
+import { ADAMW_KERNEL } from './optimizers.ts';
+import { prepareWebGpuBackend } from './webgpuDispatch.ts';
+import { compileWebGpuKernels, registerWebGpuKernels } from './webgpuKernels.ts';
 
 import type { BackendName } from './backendNames.ts';
 
@@ -98,6 +101,7 @@ async function tryBackend(
       const software = automatic ? softwareAdapter(adapter) : null;
       if (software) return software;
       await import('@tensorflow/tfjs-backend-webgpu');
+      if (!tf.getKernel(ADAMW_KERNEL, 'webgpu')) registerWebGpuKernels();
     }
     if (name === 'webgl') {
       const software = automatic ? softwareWebgl() : null;
@@ -108,6 +112,10 @@ async function tryBackend(
     const ok = await withinTime(tf.setBackend(name), startTimeoutMs, `the ${name} backend`);
     if (!ok) return await whyNotStarted(name, startTimeoutMs);
     await tf.ready();
+    if (name === 'webgpu') {
+      prepareWebGpuBackend(tf.backend());
+      await compileWebGpuKernels((tf.backend() as unknown as { device: GPUDevice }).device);
+    }
     return null;
   } catch (e) {
     return e instanceof Error ? e.message : String(e);

@@ -18,6 +18,7 @@ import {
 import { METRICS_PATH_COLUMN, SeedMetrics } from './gpuMetrics.ts';
 import { applyUpdate, createOptimizerState, type OptimizerState } from './optimizers.ts';
 import { SeedBatches, sliceSeeds } from './seedBatches.ts';
+import { submitWebGpu } from './webgpuDispatch.ts';
 import type { SeedData, TaskModel } from './task.ts';
 import type { CheckpointRow, SeedCheckpoint, TrainingState } from './trainerTypes.ts';
 import { taskCheckpointColumns } from './taskColumns.ts';
@@ -149,6 +150,8 @@ export class BatchedTrainer {
           const alive = sliceSeeds(this.aliveTensor, from, to).cast('bool');
           return tf.sum(tf.where(alive, perSeed, tf.zerosLike(perSeed))) as tf.Scalar;
         }, vars);
+        // Several chunks exist to bound memory: on webgpu a chunk's temporaries return to the pool only at a submit.
+        if (chunks.length > 1) submitWebGpu();
         // variableGrads keys gradients by tfjs's variable names; the optimizer speaks parameter names.
         const byParam = Object.fromEntries(Object.entries(this.params).map(([name, v]) => [name, grads[v.name]]));
         total = whole
@@ -165,6 +168,9 @@ export class BatchedTrainer {
         this.allAlive ? null : this.aliveTensor,
       );
     });
+    // On webgpu the step (or its last chunk and the update) was recorded into one command buffer; submitted here,
+    // after the tidy has released its temporaries, so their buffers return to tfjs's pool for the next step.
+    submitWebGpu();
     this.batch++;
     if (this.batch === this.stepsPerEpoch) {
       this.batch = 0;

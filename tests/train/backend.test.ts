@@ -1,26 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { CHECKPOINT_COLUMNS } from '../../src/metrics/index.ts';
 import { selectBackend, tf, withinTime } from '../../src/train/backend.ts';
 import type { SeedCheckpoint } from '../../src/train/batchedTrainer.ts';
 import { METRICS_PATH_COLUMN } from '../../src/train/gpuMetrics.ts';
 import { prepareNodeWebGpu } from '../../src/train/nodeWebgpu.ts';
-import { tinyModAdd, tinyParity, trainCheckpoints } from './tiny.ts';
-
-function expectRowsClose(a: SeedCheckpoint[][], b: SeedCheckpoint[][], rel: number): void {
-  expect(a.length).toBe(b.length);
-  a.forEach((c, i) =>
-    c.forEach((e, s) => {
-      for (const k of CHECKPOINT_COLUMNS) {
-        // Which path computed the metrics differs by design (WebGPU kernels vs the CPU path).
-        if (k === METRICS_PATH_COLUMN) continue;
-        const [v, w] = [e.row[k], b[i][s].row[k]];
-        expect(Math.abs(v - w), `checkpoint ${i}, seed ${s}, ${k}: ${v} vs ${w}`).toBeLessThanOrEqual(
-          rel * Math.max(Math.abs(v), Math.abs(w)) + 1e-6,
-        );
-      }
-    }),
-  );
-}
+import { expectRowsClose, tinyModAdd, tinyParity, trainCheckpoints } from './tiny.ts';
 
 describe('backend probe', () => {
   it('picks wasm in Node and says why; honours a request; refuses what cannot run here', async () => {

@@ -1,4 +1,6 @@
+import { expect } from 'vitest';
 import { CHECKPOINT_COLUMNS } from '../../src/metrics/index.ts';
+import { METRICS_PATH_COLUMN } from '../../src/train/gpuMetrics.ts';
 import { BatchedTrainer, type CheckpointRow, type SeedCheckpoint } from '../../src/train/batchedTrainer.ts';
 import type { TrainingConfig } from '../../src/train/task.ts';
 import { createTaskModel } from '../../tasks/index.ts';
@@ -51,4 +53,31 @@ export async function trainCheckpoints(cfg: TrainingConfig, seeds: number[]): Pr
 /** One seed's checkpoint rows as bundle columns (row index = checkpoint ordinal). */
 export function columnsOf(rows: readonly CheckpointRow[]): Record<string, number[]> {
   return Object.fromEntries(CHECKPOINT_COLUMNS.map((c) => [c, rows.map((r) => r[c])]));
+}
+
+/**
+ * Every column of two runs' checkpoints within `rel` of the larger value, or within `abs`: a column that is a mean of
+ * signed values (bias_mean) sits near zero, where rounding that differs between backends is large against the value
+ * but not against its terms. Which path computed the metrics (metrics_gpu) differs by design between backends.
+ */
+export function expectRowsClose(
+  a: SeedCheckpoint[][],
+  b: SeedCheckpoint[][],
+  rel: number,
+  what = '',
+  abs = 1e-6,
+): void {
+  expect(a.length).toBe(b.length);
+  a.forEach((c, i) =>
+    c.forEach((e, s) => {
+      expect(e.seed).toBe(b[i][s].seed);
+      for (const k of CHECKPOINT_COLUMNS) {
+        if (k === METRICS_PATH_COLUMN) continue;
+        const [v, w] = [e.row[k], b[i][s].row[k]];
+        expect(Math.abs(v - w), `${what}: checkpoint ${i}, seed ${e.seed}, ${k}: ${v} vs ${w}`).toBeLessThanOrEqual(
+          rel * Math.max(Math.abs(v), Math.abs(w)) + abs,
+        );
+      }
+    }),
+  );
 }
