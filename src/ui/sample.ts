@@ -5,7 +5,9 @@
  */
 import type { AnalysisReport } from '../analysis/index.ts';
 import type { RunBundle } from '../io/index.ts';
+import { optionsOfSettings } from '../replay/replayLive.ts';
 import { loadSampleEntry, loadSampleManifest, type SampleEntry } from '../replay/samples.ts';
+import type { AnalysisRequestOptions } from '../workers/protocol.ts';
 import { FixedSource } from './checkpointSource.ts';
 
 async function fetchBytes(path: string): Promise<Uint8Array> {
@@ -34,8 +36,27 @@ export function provenanceLine(entry: SampleEntry): string {
   return `Trained with \`${p.command}\` (commit ${p.commit.slice(0, 7)}) on ${p.machine}, ${wall} of wall time${p.load ? ` (${p.load})` : ''}.`;
 }
 
-/** A sample as the lab shows it: its runs, its shipped analysis, where it came from. */
-export async function sampleSource(entry: SampleEntry, base = './samples/'): Promise<FixedSource> {
+/**
+ * Whether a shipped analysis is what the page's analysis settings ask for: every option the page sets (from its link
+ * or its controls) has the value the shipped analysis was made with. An option the page leaves unset is the default,
+ * which the shipped analysis used.
+ */
+export function shippedAnalysisFits(report: AnalysisReport, options: AnalysisRequestOptions): boolean {
+  const shipped = optionsOfSettings(report.settings) as Record<string, unknown>;
+  return Object.entries(options).every(
+    ([key, value]) => value === undefined || JSON.stringify(value) === JSON.stringify(shipped[key]),
+  );
+}
+
+/**
+ * A sample as the lab shows it: its runs, its shipped analysis, where it came from. `options`: the page's analysis
+ * settings; when they ask for something else than the shipped analysis (`?k-max=2`), the runs are analyzed at once.
+ */
+export async function sampleSource(
+  entry: SampleEntry,
+  base = './samples/',
+  options: AnalysisRequestOptions = {},
+): Promise<FixedSource> {
   const { bundle, report } = await loadSample(entry, base);
   return new FixedSource(
     `sample-${entry.id}`,
@@ -44,7 +65,7 @@ export async function sampleSource(entry: SampleEntry, base = './samples/'): Pro
     `Recorded runs: ${entry.title}`,
     `${entry.description} ${provenanceLine(entry)} Press Replay to watch its map grow, or Start to train your own.`,
     report,
-    // The shipped analysis is the full analysis of these runs: nothing to refit unless the settings change.
-    report === null,
+    // The shipped analysis is the full analysis of these runs: nothing to refit unless the settings differ.
+    report === null || !shippedAnalysisFits(report, options),
   );
 }

@@ -51,7 +51,7 @@ async function sampleShown(page: Page): Promise<void> {
 
 describe('the map explains itself', () => {
   it('shows the legend and every caveat of the analysis in the CLI’s words', async () => {
-    const page = await lab().open('', { fresh: true });
+    const page = await lab().open('?sample=sparse-parity-paper', { fresh: true });
     await sampleShown(page);
     const map = page.getByRole('region', { name: 'Training map' });
     await expect.poll(() => map.getByTestId('map-legend').isVisible()).toBe(true);
@@ -85,7 +85,7 @@ describe('the map explains itself', () => {
   }, 300_000);
 
   it('a K at the top of the searched range offers to raise k-max, and the button refits with it', async () => {
-    const page = await lab().open('?k-max=2&v=1', { fresh: true });
+    const page = await lab().open('?sample=sparse-parity-paper&k-max=2&v=1', { fresh: true });
     const caveat = page.getByTestId('caveats').locator('li[data-kind="k-at-top"]');
     // The shipped analysis first, then the page's own under k-max 2: K = 2, the top of the range.
     await caveat.waitFor({ timeout: 240_000 });
@@ -98,7 +98,7 @@ describe('the map explains itself', () => {
   }, 300_000);
 
   it('a tiny import (2 runs × 2 checkpoints) ends at once with the reason', async () => {
-    const page = await lab().open('', { fresh: true });
+    const page = await lab().open('?sample=sparse-parity-paper', { fresh: true });
     await sampleShown(page);
     await importFile(page, cutCsv('tiny.csv', 2, 2));
     await waitForStatus(page, (s) => s.startsWith('no map'), 60_000);
@@ -108,7 +108,7 @@ describe('the map explains itself', () => {
   }, 120_000);
 
   it('a CSV without the default features offers a feature picker, and analyzes the columns chosen', async () => {
-    const page = await lab().open('', { fresh: true });
+    const page = await lab().open('?sample=sparse-parity-paper', { fresh: true });
     await sampleShown(page);
     await importFile(page, cutCsv('renamed.csv', 12, 40, true));
     await waitForStatus(page, (s) => s.startsWith('no map'), 60_000);
@@ -135,7 +135,7 @@ describe('the map explains itself', () => {
     const expected = await summaryOf(linked).textContent();
     await linked.close();
 
-    const page = await lab().open('', { fresh: true });
+    const page = await lab().open('?sample=sparse-parity-paper', { fresh: true });
     await sampleShown(page);
     await importFile(page, small);
     await summaryOf(page).filter({ hasText: 'over 12 runs' }).waitFor({ timeout: 120_000 });
@@ -194,7 +194,7 @@ describe('layout and keyboard', () => {
   }, 300_000);
 
   it('no horizontal overflow on a stored session reopened', async () => {
-    const page = await lab().open('', { fresh: true });
+    const page = await lab().open('?sample=sparse-parity-paper', { fresh: true });
     await sampleShown(page);
     await tinyRun(page, 'wasm', 4, 2);
     await page.getByRole('button', { name: 'Start', exact: true }).click();
@@ -210,7 +210,7 @@ describe('layout and keyboard', () => {
   }, 400_000);
 
   it('a skip link leads past the settings, and a run is chosen by keyboard as clicking its ribbon does', async () => {
-    const page = await lab().open('', { fresh: true });
+    const page = await lab().open('?sample=sparse-parity-paper', { fresh: true });
     await sampleShown(page);
     const active = () => page.evaluate(() => document.activeElement?.textContent?.trim() ?? '');
     await page.keyboard.press('Tab');
