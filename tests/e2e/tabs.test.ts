@@ -12,7 +12,8 @@ import { cliRun, expectStoredRowsEqual, storedGroups, storedOf, stripGroup, wait
 
 const lab = labPerFile();
 const SEEDS = 2;
-const EPOCHS = 10;
+// Long enough that a quiet machine is still training when the second tab takes over (10 epochs finished first).
+const EPOCHS = 60;
 const NAME = `sparse-parity/quick, ${SEEDS} seeds`;
 
 /** The epoch the strip shows for the group (-1 before any progress). */
