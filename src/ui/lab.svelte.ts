@@ -167,11 +167,8 @@ export class Lab {
       if (id !== null && entry.id !== id)
         this.notice = `There is no recorded session '${id}' (there are: ${this.samples.map((e) => e.id).join(', ')}); showing ${entry.id}.`;
       let source = this.sampleSources.get(entry.id);
-      if (!source)
-        this.sampleSources.set(
-          entry.id,
-          (source = await sampleSource(entry, undefined, analysisOptionsOf(this.setup))),
-        );
+      source ??= await sampleSource(entry, undefined, analysisOptionsOf(this.setup));
+      this.sampleSources.set(entry.id, source);
       this.show(source);
       this.setup = withSample(this.setup, entry.id, false, this.setup.speed);
     } catch (e) {
