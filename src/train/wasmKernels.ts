@@ -37,54 +37,63 @@ function simdOf(backend: BackendWasm): TrainKernels | null {
   return memory ? trainKernelsFor(memory) : null;
 }
 
+/** Replaces one of tfjs-wasm's kernels, keeping its setup; `kernel` gets the original to fall back on. */
+function replaceKernel(
+  name: string,
+  kernel: (args: Parameters<tf.KernelFunc>[0], original: tf.KernelConfig) => ReturnType<tf.KernelFunc>,
+): void {
+  const original = tf.getKernel(name, 'wasm');
+  if (!original) throw new Error('the wasm backend must be imported before patching its kernels');
+  tf.unregisterKernel(name, 'wasm');
+  tf.registerKernel({
+    kernelName: name,
+    backendName: 'wasm',
+    setupFunc: original.setupFunc,
+    kernelFunc: (args) => kernel(args, original),
+  });
+}
+
 export function patchWasmKernels(): void {
   if (patched) return;
   patched = true;
-  const original = tf.getKernel('BatchMatMul', 'wasm');
   const transpose = tf.getKernel('Transpose', 'wasm');
-  if (!original || !transpose) throw new Error('the wasm backend must be imported before patching its kernels');
-  tf.unregisterKernel('BatchMatMul', 'wasm');
-  tf.registerKernel({
-    kernelName: 'BatchMatMul',
-    backendName: 'wasm',
-    setupFunc: original.setupFunc,
-    kernelFunc: (args) => {
-      const { a, b } = args.inputs as { a: Info; b: Info };
-      const { transposeA, transposeB } = args.attrs as unknown as { transposeA: boolean; transposeB: boolean };
-      const backend = args.backend as unknown as BackendWasm;
-      const plain =
-        a.shape.length !== 3 ||
-        b.shape.length !== 3 ||
-        a.shape[0] !== b.shape[0] ||
-        a.dtype !== 'float32' ||
-        b.dtype !== 'float32';
-      if (plain || (a.shape[0] === 1 && !transposeA && !transposeB)) return original.kernelFunc(args);
-      const t = (x: Info) =>
-        transpose.kernelFunc({ inputs: { x }, backend: backend as never, attrs: { perm: [0, 2, 1] } }) as Info;
-      const an = transposeA ? t(a) : a;
-      const bn = transposeB ? t(b) : b;
-      const [s, m, k] = an.shape;
-      const n = bn.shape[2];
-      const out = backend.makeOutput([s, m, n], 'float32');
-      for (let i = 0; i < s; i++) {
-        // Views of seed i's slices, registered under fresh ids (the wasm kernel caches packed weights by id).
-        const aOne = backend.makeOutput([1, m, k], 'float32', offsetOf(backend, an) + i * m * k * 4);
-        const bOne = backend.makeOutput([1, k, n], 'float32', offsetOf(backend, bn) + i * k * n * 4);
-        const o = original.kernelFunc({
-          inputs: { a: aOne, b: bOne },
-          backend: backend as never,
-          attrs: { transposeA: false, transposeB: false },
-        }) as Info;
-        // Views are taken after every allocation: the heap may have grown.
-        backend.typedArrayFromHeap(out).set(backend.typedArrayFromHeap(o), i * m * n);
-        backend.disposeData(o.dataId);
-        releaseView(backend, aOne);
-        releaseView(backend, bOne);
-      }
-      if (an !== a) backend.disposeData(an.dataId);
-      if (bn !== b) backend.disposeData(bn.dataId);
-      return out;
-    },
+  if (!transpose) throw new Error('the wasm backend must be imported before patching its kernels');
+  replaceKernel('BatchMatMul', (args, original) => {
+    const { a, b } = args.inputs as { a: Info; b: Info };
+    const { transposeA, transposeB } = args.attrs as unknown as { transposeA: boolean; transposeB: boolean };
+    const backend = args.backend as unknown as BackendWasm;
+    const plain =
+      a.shape.length !== 3 ||
+      b.shape.length !== 3 ||
+      a.shape[0] !== b.shape[0] ||
+      a.dtype !== 'float32' ||
+      b.dtype !== 'float32';
+    if (plain || (a.shape[0] === 1 && !transposeA && !transposeB)) return original.kernelFunc(args);
+    const t = (x: Info) =>
+      transpose.kernelFunc({ inputs: { x }, backend: backend as never, attrs: { perm: [0, 2, 1] } }) as Info;
+    const an = transposeA ? t(a) : a;
+    const bn = transposeB ? t(b) : b;
+    const [s, m, k] = an.shape;
+    const n = bn.shape[2];
+    const out = backend.makeOutput([s, m, n], 'float32');
+    for (let i = 0; i < s; i++) {
+      // Views of seed i's slices, registered under fresh ids (the wasm kernel caches packed weights by id).
+      const aOne = backend.makeOutput([1, m, k], 'float32', offsetOf(backend, an) + i * m * k * 4);
+      const bOne = backend.makeOutput([1, k, n], 'float32', offsetOf(backend, bn) + i * k * n * 4);
+      const o = original.kernelFunc({
+        inputs: { a: aOne, b: bOne },
+        backend: backend as never,
+        attrs: { transposeA: false, transposeB: false },
+      }) as Info;
+      // Views are taken after every allocation: the heap may have grown.
+      backend.typedArrayFromHeap(out).set(backend.typedArrayFromHeap(o), i * m * n);
+      backend.disposeData(o.dataId);
+      releaseView(backend, aOne);
+      releaseView(backend, bOne);
+    }
+    if (an !== a) backend.disposeData(an.dataId);
+    if (bn !== b) backend.disposeData(bn.dataId);
+    return out;
   });
 
   tf.registerKernel({
@@ -117,65 +126,46 @@ export function patchWasmKernels(): void {
     },
   });
 
-  const gather = tf.getKernel('GatherV2', 'wasm')!;
-  tf.unregisterKernel('GatherV2', 'wasm');
-  tf.registerKernel({
-    kernelName: 'GatherV2',
-    backendName: 'wasm',
-    setupFunc: gather.setupFunc,
-    kernelFunc: (args) => {
-      const { x, indices } = args.inputs as { x: Info; indices: Info };
-      const { axis, batchDims } = args.attrs as unknown as { axis: number; batchDims: number };
-      const be = args.backend as unknown as BackendWasm;
-      const simd = simdOf(be);
-      if (!simd || axis !== 0 || batchDims !== 0 || x.dtype !== 'float32' || indices.dtype !== 'int32')
-        return gather.kernelFunc(args);
-      const rows = x.shape[0];
-      const len = tf.util.sizeFromShape(x.shape.slice(1));
-      const n = tf.util.sizeFromShape(indices.shape);
-      const out = be.makeOutput([...indices.shape, ...x.shape.slice(1)], 'float32');
-      const bad = simd.gatherRows(offsetOf(be, x), rows, len, offsetOf(be, indices), n, offsetOf(be, out));
-      if (bad >= 0) {
-        const index = be.typedArrayFromHeap(indices)[bad];
-        be.disposeData(out.dataId);
-        throw new Error(`gather: index ${index} (at position ${bad}) is outside [0, ${rows})`);
-      }
-      return out;
-    },
+  replaceKernel('GatherV2', (args, gather) => {
+    const { x, indices } = args.inputs as { x: Info; indices: Info };
+    const { axis, batchDims } = args.attrs as unknown as { axis: number; batchDims: number };
+    const be = args.backend as unknown as BackendWasm;
+    const simd = simdOf(be);
+    if (!simd || axis !== 0 || batchDims !== 0 || x.dtype !== 'float32' || indices.dtype !== 'int32')
+      return gather.kernelFunc(args);
+    const rows = x.shape[0];
+    const len = tf.util.sizeFromShape(x.shape.slice(1));
+    const n = tf.util.sizeFromShape(indices.shape);
+    const out = be.makeOutput([...indices.shape, ...x.shape.slice(1)], 'float32');
+    const bad = simd.gatherRows(offsetOf(be, x), rows, len, offsetOf(be, indices), n, offsetOf(be, out));
+    if (bad >= 0) {
+      const index = be.typedArrayFromHeap(indices)[bad];
+      be.disposeData(out.dataId);
+      throw new Error(`gather: index ${index} (at position ${bad}) is outside [0, ${rows})`);
+    }
+    return out;
   });
 
-  tf.unregisterKernel('Identity', 'wasm');
-  tf.registerKernel({
-    kernelName: 'Identity',
-    backendName: 'wasm',
-    kernelFunc: ({ inputs, backend }) => {
-      const { x } = inputs as { x: Info };
-      (backend as unknown as BackendWasm).incRef(x.dataId);
-      return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
-    },
+  replaceKernel('Identity', ({ inputs, backend }) => {
+    const { x } = inputs as { x: Info };
+    (backend as unknown as BackendWasm).incRef(x.dataId);
+    return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
   });
 
   registerAdamW();
   registerWasmFusedKernels({ simd: simdOf, offset: offsetOf });
 
-  const slice = tf.getKernel('Slice', 'wasm')!;
-  tf.unregisterKernel('Slice', 'wasm');
-  tf.registerKernel({
-    kernelName: 'Slice',
-    backendName: 'wasm',
-    setupFunc: slice.setupFunc,
-    kernelFunc: (args) => {
-      const { x } = args.inputs as { x: Info };
-      const { begin, size } = args.attrs as unknown as { begin: number[]; size: number[] };
-      if (x.dtype === 'string') return slice.kernelFunc(args);
-      const [b, s] = tf.slice_util.parseSliceParams(x as tf.Tensor, begin, size);
-      if (!tf.slice_util.isSliceContinous(x.shape, b, s)) return slice.kernelFunc(args);
-      const be = args.backend as unknown as BackendWasm;
-      const off = tf.slice_util.computeFlatOffset(b, tf.util.computeStrides(x.shape));
-      const out = be.makeOutput(s, x.dtype);
-      be.typedArrayFromHeap(out).set(be.typedArrayFromHeap(x).subarray(off, off + tf.util.sizeFromShape(s)));
-      return out;
-    },
+  replaceKernel('Slice', (args, slice) => {
+    const { x } = args.inputs as { x: Info };
+    const { begin, size } = args.attrs as unknown as { begin: number[]; size: number[] };
+    if (x.dtype === 'string') return slice.kernelFunc(args);
+    const [b, s] = tf.slice_util.parseSliceParams(x as tf.Tensor, begin, size);
+    if (!tf.slice_util.isSliceContinous(x.shape, b, s)) return slice.kernelFunc(args);
+    const be = args.backend as unknown as BackendWasm;
+    const off = tf.slice_util.computeFlatOffset(b, tf.util.computeStrides(x.shape));
+    const out = be.makeOutput(s, x.dtype);
+    be.typedArrayFromHeap(out).set(be.typedArrayFromHeap(x).subarray(off, off + tf.util.sizeFromShape(s)));
+    return out;
   });
 }
 
