@@ -289,35 +289,40 @@ export function registerWebGpuKernels(): void {
       n,
     )[0];
   });
-  reg(TOKEN_ROWS_KERNEL, ({ inputs, backend, attrs }) => {
-    const { table, tokens } = inputs as Record<string, Info>;
-    const a = attrs as unknown as TokenRowsAttrs;
-    const [s, , d] = table.shape;
-    const shape = [s, tokens.shape[1], a.positions.length, d];
+  // The gather and its gradient: one float32 output of `shape` (rows of width d, its last axis), one thread each.
+  const tokenRows = (
+    backend: unknown,
+    program: WgslProgram,
+    x: Info,
+    tokens: Info,
+    a: TokenRowsAttrs,
+    shape: number[],
+  ) => {
     const n = size(shape);
+    const d = shape[shape.length - 1];
     return recordProgram(
       backend,
-      TOKEN_ROWS,
-      [table, tokens],
+      program,
+      [x, tokens],
       [{ shape, dtype: 'float32' }],
       tokenRowsUniforms(tokens, a, d, n),
       n,
     )[0];
+  };
+  reg(TOKEN_ROWS_KERNEL, ({ inputs, backend, attrs }) => {
+    const { table, tokens } = inputs as Record<string, Info>;
+    const a = attrs as unknown as TokenRowsAttrs;
+    return tokenRows(backend, TOKEN_ROWS, table, tokens, a, [
+      table.shape[0],
+      tokens.shape[1],
+      a.positions.length,
+      table.shape[2],
+    ]);
   });
   reg(TOKEN_ROWS_GRAD_KERNEL, ({ inputs, backend, attrs }) => {
     const { dy, tokens } = inputs as Record<string, Info>;
     const a = attrs as unknown as TokenRowsAttrs & { rows: number };
-    const [s, , , d] = dy.shape;
-    const shape = [s, a.rows, d];
-    const n = size(shape);
-    return recordProgram(
-      backend,
-      TOKEN_ROWS_GRAD,
-      [dy, tokens],
-      [{ shape, dtype: 'float32' }],
-      tokenRowsUniforms(tokens, a, d, n),
-      n,
-    )[0];
+    return tokenRows(backend, TOKEN_ROWS_GRAD, dy, tokens, a, [dy.shape[0], a.rows, dy.shape[3]]);
   });
   reg(ADAMW_KERNEL, ({ inputs, backend, attrs }) => {
     const { p, g, m, v, alive } = inputs as Record<string, Info | undefined>;
