@@ -33,7 +33,9 @@ export function provenanceLine(entry: SampleEntry): string {
   if (!p) return `${entry.seeds} runs × ${entry.checkpoints} checkpoints.`;
   const hours = p.wallSeconds / 3600;
   const wall = hours >= 1 ? `${hours.toFixed(1)} h` : `${Math.round(p.wallSeconds / 60)} min`;
-  return `Trained with \`${p.command}\` (commit ${p.commit.slice(0, 7)}) on ${p.machine}, ${wall} of wall time${p.load ? ` (${p.load})` : ''}.`;
+  // A bare hash is shortened; a commit described in words (a range, a branch) is kept as written.
+  const commit = /^[0-9a-f]{7,40}$/.test(p.commit) ? p.commit.slice(0, 7) : p.commit;
+  return `Trained with \`${p.command}\` (commit ${commit}) on ${p.machine}, ${wall} of wall time${p.load ? ` (${p.load})` : ''}.`;
 }
 
 /**
