@@ -31,6 +31,7 @@ interface TorchRun {
   seed_steps_per_s?: number;
   torch?: string;
   threads?: number;
+  blas?: string;
 }
 
 export function runTorch(seeds: number, threads: number, steps: number, preset = 'quick'): TorchRun {
@@ -38,7 +39,12 @@ export function runTorch(seeds: number, threads: number, steps: number, preset =
   const r = spawnSync(
     PYTHON,
     [script, '--seeds', String(seeds), '--threads', String(threads), '--steps', String(steps), '--preset', preset],
-    { encoding: 'utf8', timeout: 1_800_000 },
+    {
+      encoding: 'utf8',
+      timeout: 1_800_000,
+      // torch.set_num_threads does not reach an OpenBLAS built with pthreads: its own variable does.
+      env: { ...process.env, OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads) },
+    },
   );
   if (r.error) return { available: false, why: `${PYTHON} could not run: ${r.error.message}` };
   const line = r.stdout.trim().split('\n').pop() ?? '';
@@ -77,7 +83,7 @@ async function pageThroughput(
       }
     }
     const backend = ((await page.getByTestId('backend').textContent()) ?? '').trim();
-    await page.getByRole('button', { name: 'Stop' }).click();
+    await page.getByRole('button', { name: 'Stop all' }).click();
     const steps = last - from;
     return { rate: steps > 0 ? (seeds * steps) / ((tLast - t0) / 1000) : null, steps, backend };
   } finally {
@@ -127,8 +133,10 @@ export async function cpuVsTorchBench(): Promise<BenchResult> {
         [1, torch1],
         [pageThreads, torchN],
       ] as const) {
-        if (r.available) add(`PyTorch ${r.torch} (CPU)`, r.threads ?? t, r);
-        else {
+        if (r.available) {
+          add(`PyTorch ${r.torch} (CPU)`, r.threads ?? t, r);
+          if (r.blas && !notes.some((n) => n.startsWith('PyTorch BLAS'))) notes.push(`PyTorch BLAS: ${r.blas}`);
+        } else {
           add('PyTorch', t, null);
           notes.push(`PyTorch at S=${s}, ${t} thread(s): not available (${r.why})`);
         }

@@ -24,6 +24,16 @@ PRESETS = {
 }
 
 
+def blas_library() -> str:
+    """The BLAS this process loaded (Debian's torch uses the system's: reference BLAS is ~4x slower than OpenBLAS)."""
+    try:
+        with open("/proc/self/maps", encoding="utf8") as f:
+            libs = {line.split()[-1] for line in f if "blas" in line.lower() and line.rstrip().endswith(".so.0") or "libblas" in line}
+        return ", ".join(sorted(libs)) or "unknown"
+    except OSError:
+        return "unknown"
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--seeds", type=int, default=8)
@@ -112,6 +122,7 @@ def main() -> None:
                 "seconds": seconds,
                 "cpu_seconds": cpu,
                 "seed_steps_per_s": S * args.steps / seconds,
+                "blas": blas_library(),
             }
         )
     )

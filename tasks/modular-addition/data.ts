@@ -90,6 +90,21 @@ export function settingsFrom(model: TrainingConfig['model']): ModularAdditionSet
 }
 
 /**
+ * modular-addition/cpu, the teaching preset for a CPU (issue #16 §3): p = 29, 45% of the pairs for training
+ * (378, full batch), a 32-wide transformer (4 heads of 8, MLP 128), AdamW lr 0.03 with weight decay 1.5 (betas
+ * 0.9, 0.98), 300 epochs, a checkpoint every 5. The search that chose it is in docs/teaching-preset.md.
+ */
+export const MODADD_CPU: ModularAdditionSettings = {
+  modulus: 29,
+  dModel: 32,
+  heads: 4,
+  dHead: 8,
+  dMlp: 128,
+  trainFraction: 0.45,
+  layerNorm: false,
+};
+
+/**
  * modular-addition/quick, a teaching preset: memorization first, generalization later, and seeds that
  * generalize at clearly different times, in a fraction of the paper's compute. p = 59 with 40% of the pairs
  * for training (1392), full batch, a 64-wide transformer (4 heads of 16, MLP 256), AdamW lr 5e-3 with weight

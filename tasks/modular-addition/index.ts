@@ -1,6 +1,6 @@
 /** Modular addition (grokking; Nanda et al. 2023): the task's presets; the transformer loads on demand (model.ts). */
 import { registerTask } from '../registry.ts';
-import { MODADD_PAPER, MODADD_QUICK, modularAdditionWorkload } from './data.ts';
+import { MODADD_CPU, MODADD_PAPER, MODADD_QUICK, modularAdditionWorkload } from './data.ts';
 
 const adamw = (learningRate: number, weightDecay: number) => ({
   kind: 'adamw' as const,
@@ -15,10 +15,23 @@ registerTask({
   name: 'modular-addition',
   title: 'Modular addition (one-layer transformer, grokking)',
   presets: {
+    cpu: {
+      description:
+        'Grokking for a CPU, in a few minutes (p=29, 300 epochs): most seeds memorize the training pairs first, some generalize early, some late and some not at all; watch the map fork.',
+      teaching: true,
+      device: 'cpu',
+      epochs: 600,
+      checkpointEvery: 5,
+      batchSize: 378,
+      optimizer: adamw(0.02, 1.5),
+      convergenceThreshold: 0.9,
+      model: { ...MODADD_CPU },
+    },
     quick: {
       description:
         'Grokking for a GPU, in a fraction of the paper’s compute (p=59, 1000 epochs): seeds memorize the training pairs first, then generalize at different times; watch the map fork.',
       teaching: true,
+      device: 'gpu',
       epochs: 1000,
       checkpointEvery: 5,
       batchSize: 1392,
