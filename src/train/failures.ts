@@ -1,8 +1,18 @@
 /** What kind of failure stopped training, so the lab can say what to do: free storage, get the GPU back, or report a bug. */
 export type FailureKind = 'storage-full' | 'device-lost' | 'gpu-read' | 'error';
 
+/**
+ * What an error says, never nothing: IndexedDB's QuotaExceededError comes with an empty message in Chromium, and
+ * an empty reason is a silent failure (its name is what says the store is full).
+ */
+export function errorText(e: unknown): string {
+  if (e instanceof Error || (typeof DOMException !== 'undefined' && e instanceof DOMException))
+    return e.message || e.name || 'an error without a message';
+  return String(e);
+}
+
 export function classifyFailure(e: unknown): { kind: FailureKind; message: string } {
-  const err = e instanceof Error ? e : new Error(String(e));
+  const err = e instanceof Error ? e : new Error(errorText(e));
   const chain: Error[] = [];
   for (let x: unknown = err; x instanceof Error && chain.length < 5; x = (x as Error & { cause?: unknown }).cause)
     chain.push(x);
@@ -10,7 +20,7 @@ export function classifyFailure(e: unknown): { kind: FailureKind; message: strin
   if (chain.some((x) => x.name === 'QuotaExceededError') || /quota/i.test(text)) {
     return {
       kind: 'storage-full',
-      message: `this browser's storage for the lab is full (${err.message}); delete old sessions, then resume — nothing saved so far is lost`,
+      message: `this browser's storage for the lab is full (${errorText(err)}); delete old sessions, then resume — nothing saved so far is lost`,
     };
   }
   if (/device (was )?lost|GPUDevice|lost the device|DEVICE_LOST|destroyed device/i.test(text)) {

@@ -12,6 +12,7 @@ import type { RunBundle } from '../io/runBundle.ts';
 import { BatchedTrainer } from './batchedTrainer.ts';
 import { appendCheckpoints, newTrainingBundle } from './bundleBuilder.ts';
 import { defaultYield } from './hostYield.ts';
+import { errorText } from './failures.ts';
 import { checkResume, randomTrainingId, restoreRun } from './sessionResume.ts';
 import type {
   CheckpointBatch,
@@ -280,7 +281,7 @@ export class TrainingSession {
     } catch (e) {
       this.clock(false);
       this.statusNow = 'failed';
-      this.sink({ type: 'error', message: e instanceof Error ? e.message : String(e) });
+      this.sink({ type: 'error', message: errorText(e) });
       // Keep what was computed, unless saving is what failed.
       if (!(e instanceof StoreFailure)) await this.flushNow('error').catch(() => undefined);
       this.settleCommands(e);
@@ -356,7 +357,7 @@ export class TrainingSession {
     try {
       await this.store.flush(flush);
     } catch (e) {
-      throw new StoreFailure((e as Error)?.message ?? String(e), { cause: e });
+      throw new StoreFailure(errorText(e), { cause: e });
     }
     this.pending = [];
     this.truncatedAfter = null;

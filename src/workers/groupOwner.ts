@@ -11,7 +11,7 @@ import { createGroup, loadGroup, setGroupStatus, storageUse, updateGroup, writeF
 import { openLabDb, type GroupRecord, type LabDb } from '../store/labDb.ts';
 import type { BackendName } from '../train/backendNames.ts';
 import { newTrainingBundle } from '../train/bundleBuilder.ts';
-import { classifyFailure } from '../train/failures.ts';
+import { classifyFailure, errorText } from '../train/failures.ts';
 import { canChange, changeOf, isLive, nextStatus, type GroupStatus, type StatusChange } from '../train/groupStatus.ts';
 import { TrainingSession } from '../train/session.ts';
 import type { SessionBackend, SessionEvent, SessionFlush } from '../train/sessionTypes.ts';
@@ -231,7 +231,7 @@ export class GroupOwner {
         return;
       case 'status':
         // Handing over, the session stops; the group is only paused, for the tab that takes it.
-        if (!this.handingOver) this.change(changeOf(e)!).catch((err) => this.fail(messageOf(err)));
+        if (!this.handingOver) this.change(changeOf(e)!).catch((err) => this.fail(errorText(err)));
         return;
       case 'done': {
         const change: StatusChange = this.handingOver && e.reason === 'stopped' ? 'release' : changeOf(e)!;
@@ -241,7 +241,7 @@ export class GroupOwner {
             if (this.handingOver) this.report({ type: 'released' });
             return this.end();
           },
-          (err) => this.fail(messageOf(err)),
+          (err) => this.fail(errorText(err)),
         );
         return;
       }
@@ -335,8 +335,6 @@ async function withStorageUse(reason: string): Promise<string> {
   const use = await storageUse().catch(() => null);
   return use ? `${reason} (${bytes(use.used)} of ${bytes(use.quota)} used)` : reason;
 }
-
-const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /** The record of a group the page asked for, as the worker first writes it. */
 function newRecord(g: Extract<TrainRequest, { type: 'create' }>['group']): GroupRecord {

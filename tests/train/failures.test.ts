@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyFailure } from '../../src/train/failures.ts';
+import { classifyFailure, errorText } from '../../src/train/failures.ts';
 
 describe('classifyFailure: what stopped training, so the lab can say what to do', () => {
   it("IndexedDB's QuotaExceededError, also wrapped as a store failure's cause, is a full storage", () => {
@@ -18,6 +18,19 @@ describe('classifyFailure: what stopped training, so the lab can say what to do'
         /storage for the lab is full .*delete old sessions, then resume — nothing saved so far is lost/,
       );
     }
+  });
+
+  it("Chromium's QuotaExceededError with an empty message is still a full storage, never an empty reason", () => {
+    const quota = new DOMException('', 'QuotaExceededError');
+    expect(errorText(quota)).toBe('QuotaExceededError');
+    // As the session passes it on: the text of its store failure, then the page's reason.
+    const f = classifyFailure(new Error(errorText(quota)));
+    expect(f.kind).toBe('storage-full');
+    expect(f.message).toMatch(
+      /^this browser's storage for the lab is full \(QuotaExceededError\); delete old sessions/,
+    );
+    expect(errorText(new Error(''))).toBe('Error');
+    expect(errorText('plain')).toBe('plain');
   });
 
   it('a lost GPU device', () => {
