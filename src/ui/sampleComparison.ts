@@ -36,7 +36,7 @@ export function settingsOfSample(entry: SampleEntry): SettingValues {
   try {
     preset = presetValues(entry.task, entry.preset);
   } catch (e) {
-    throw new Error(`sample ${entry.id}: ${(e as Error).message}`);
+    throw new Error(`sample ${entry.id}: ${(e as Error).message}`, { cause: e });
   }
   return { ...preset, seeds: entry.seeds, ...entry.settings };
 }
