@@ -6,7 +6,8 @@
 import type { AnalysisReport } from '../analysis/index.ts';
 import { reviveNonFinite } from '../io/analysisJson.ts';
 import { decodeBundleBytes, gunzipBundle, parseRunsCsv, parseRunsJson, type RunBundle } from '../io/index.ts';
-import { checkSetting, TRAINING_SETTINGS, type SettingValue } from '../settings/index.ts';
+import { checkSetting, configValues, presetValues, TRAINING_SETTINGS, type SettingValue } from '../settings/index.ts';
+import type { TrainingConfig } from '../train/task.ts';
 
 export const SAMPLE_MANIFEST_FORMAT = 'trainmap.samples/1';
 
@@ -137,6 +138,16 @@ function checkSampleSettings(settings: unknown, fail: (message: string) => never
       fail(`settings.${name}: ${(e as Error).message}`);
     }
   }
+}
+
+/** What a trained group's configuration sets beyond its preset, as a sample's `settings` records it. */
+export function settingsBeyondPreset(config: TrainingConfig): Record<string, SettingValue> {
+  const preset = presetValues(config.task, config.preset);
+  return Object.fromEntries(
+    Object.entries(configValues(config)).filter(
+      (e): e is [string, SettingValue] => e[1] !== undefined && !OWN_FIELDS.includes(e[0]) && e[1] !== preset[e[0]],
+    ),
+  );
 }
 
 /** Fetching as the page does (window.fetch); injected so Node can read the files from disk. */

@@ -84,6 +84,7 @@ describe('recorded sessions side by side', () => {
       await page.setViewportSize({ width, height: 900 });
       await expectNoOverflow(page, `${width} px`);
       await page.screenshot({ path: join(shots, `compare-${width}.png`), fullPage: true });
+      await panel.screenshot({ path: join(shots, `compare-panel-${width}.png`) });
     }
     await page.setViewportSize({ width: 1400, height: 1000 });
 

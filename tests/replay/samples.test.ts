@@ -12,8 +12,10 @@ import {
   loadSampleManifest,
   parseSampleManifest,
   SAMPLE_MANIFEST_FORMAT,
+  settingsBeyondPreset,
   type SampleEntry,
 } from '../../src/replay/samples.ts';
+import { trainingConfig } from '../../tasks/index.ts';
 import { forkingRecording, REPLAY_OPTIONS } from './fixtures.ts';
 
 const entry = (over: Partial<SampleEntry> = {}): SampleEntry => ({
@@ -67,6 +69,21 @@ describe('sample manifest', () => {
     expect(withSettings({ 'batch-size': 0 })).toThrow(
       'sample 1 (grok): settings.batch-size: --batch-size must be at least 1; got 0',
     );
+  });
+});
+
+describe('a recorded sample’s settings', () => {
+  it('are what its configuration sets beyond its preset, by their flag names', () => {
+    expect(settingsBeyondPreset(trainingConfig('modular-addition', 'quick'))).toEqual({});
+    expect(
+      settingsBeyondPreset(
+        trainingConfig('modular-addition', 'quick', { batchSize: 64, model: { 'layer-norm': true }, epochs: 12 }),
+      ),
+    ).toEqual({ epochs: 12, 'batch-size': 64, 'layer-norm': true });
+    // What it finds passes the manifest's check.
+    const settings = settingsBeyondPreset(trainingConfig('sparse-parity', 'paper', { learningRate: 0.5 }));
+    expect(settings).toEqual({ lr: 0.5 });
+    expect(() => parseSampleManifest({ format: SAMPLE_MANIFEST_FORMAT, samples: [entry({ settings })] })).not.toThrow();
   });
 });
 
