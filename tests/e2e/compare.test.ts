@@ -80,7 +80,8 @@ describe('recorded sessions side by side', () => {
     ]);
     expect(page.url()).toMatch(/[?&]sample=modadd-quick-layer-norm(&|$)/);
 
-    for (const width of [1280, 800]) {
+    // A phone's width as well: the table scrolls inside its panel, the page does not.
+    for (const width of [1280, 800, 400]) {
       await page.setViewportSize({ width, height: 900 });
       await expectNoOverflow(page, `${width} px`);
       await page.screenshot({ path: join(shots, `compare-${width}.png`), fullPage: true });
