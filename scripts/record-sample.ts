@@ -18,9 +18,11 @@ import { defaultWorkerCount, workerFitRunner } from '../src/cli/fitPool.ts';
 import { stringifyNonFinite } from '../src/io/analysisJson.ts';
 import { formatRunsCsv, parseRunsCsv, parseRunsJson } from '../src/io/index.ts';
 import { checkpointSteps } from '../src/replay/prefix.ts';
+import type { TrainingConfig } from '../src/train/task.ts';
 import {
   parseSampleManifest,
   SAMPLE_MANIFEST_FORMAT,
+  settingsBeyondPreset,
   type SampleEntry,
   type SampleManifest,
   type SampleProvenance,
@@ -101,6 +103,9 @@ const entry: SampleEntry = {
   bytes: statSync(`${SAMPLES}/${runsFile}`).size + statSync(`${SAMPLES}/${analysisFile}`).size,
   provenance,
 };
+// What its command set beyond the preset (layer norm, batch size…): what a comparison of samples names as differing.
+const settings = config.task && config.preset ? settingsBeyondPreset(config as unknown as TrainingConfig) : {};
+if (Object.keys(settings).length) entry.settings = settings;
 const at = manifest.samples.findIndex((s) => s.id === id);
 if (at >= 0) manifest.samples[at] = entry;
 else manifest.samples.push(entry);

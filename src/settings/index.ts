@@ -9,6 +9,7 @@ export {
   type SettingValue,
 } from './spec.ts';
 export {
+  configValues,
   describePresets,
   presetValues,
   RUN_CLI_SETTINGS,

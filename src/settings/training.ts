@@ -185,10 +185,14 @@ export function trainingRequest(values: SettingValues): TrainingRequest {
 
 /** The setting values a preset implies (what a control shows before the user changes anything). */
 export function presetValues(task: string, preset: string): SettingValues {
-  const p = presetOf(task, preset);
+  return configValues({ ...presetOf(task, preset), task: task as TrainingConfig['task'], preset });
+}
+
+/** The setting values of a configuration: a preset's, or a trained group's as its bundle records it. */
+export function configValues(p: Omit<TrainingConfig, 'convergenceThreshold'>): SettingValues {
   return {
-    task,
-    preset,
+    task: p.task,
+    preset: p.preset,
     epochs: p.epochs,
     'checkpoint-every': p.checkpointEvery,
     ...(p.singularValuesEvery !== undefined ? { 'sv-every': p.singularValuesEvery } : {}),

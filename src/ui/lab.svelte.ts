@@ -12,10 +12,9 @@ import { GroupMirror } from './groupMirror.svelte.ts';
 import { importInWorker, importTitle, readImportFiles, type Imported } from './importClient.ts';
 import { LabSession } from './labSession.svelte.ts';
 import type { ReportInfo } from './liveAnalysis.svelte.ts';
-import { loadSamples, sampleSource } from './sample.ts';
+import { SampleShelf } from './sampleShelf.svelte.ts';
 import { ReplayControl } from './replayControl.svelte.ts';
 import { ReplaySource } from './replaySource.ts';
-import type { SampleEntry } from '../replay/samples.ts';
 import type { FasterRoute } from '../classroom/setupDuration.ts';
 import { SpeedLog } from './speedLog.svelte.ts';
 import { SavedGroups } from './savedGroups.svelte.ts';
@@ -53,11 +52,10 @@ export class Lab {
   readonly saved = new SavedGroups();
   readonly session: LabSession;
   readonly shown: Shown;
-  /** The bundled recorded sessions (the manifest), once read. */
-  samples = $state.raw<SampleEntry[]>([]);
+  /** The bundled recorded sessions (the manifest, once read) and the comparison of them on show. */
+  readonly shelf = new SampleShelf();
   /** The replay on show, with its controls (null: none). */
   replay = $state.raw<ReplayControl | null>(null);
-  private sampleSources = new Map<string, FixedSource>();
   /** The speed last measured per backend, for the estimate before Start. */
   readonly speeds = new SpeedLog();
   private analysisSaved = new Map<string, number>();
@@ -156,21 +154,16 @@ export class Lab {
   }
 
   /**
-   * A bundled recorded session (the manifest's first when none is named): its shipped analysis at once, its runs
-   * ready to replay. Each is read when first shown.
+   * A bundled recorded session (the manifest's first when none is named), or a comparison of them with one of its
+   * sessions (`member`, else its first) in the other panels: shipped analyses at once, runs ready to replay. Each
+   * file is read when first shown.
    */
-  async openSample(id: string | null = this.setup.sample): Promise<void> {
+  async openSample(id: string | null = this.setup.sample, member?: string): Promise<void> {
     try {
-      if (this.samples.length === 0) this.samples = await loadSamples();
-      const entry = this.samples.find((e) => e.id === id) ?? this.samples[0];
-      if (!entry) throw new Error('the manifest lists no samples');
-      if (id !== null && entry.id !== id)
-        this.notice = `There is no recorded session '${id}' (there are: ${this.samples.map((e) => e.id).join(', ')}); showing ${entry.id}.`;
-      let source = this.sampleSources.get(entry.id);
-      source ??= await sampleSource(entry, undefined, analysisOptionsOf(this.setup));
-      this.sampleSources.set(entry.id, source);
-      this.show(source);
-      this.setup = withSample(this.setup, entry.id, false, this.setup.speed);
+      const opened = await this.shelf.open(id, analysisOptionsOf(this.setup), member);
+      if (opened.notice) this.notice = opened.notice;
+      this.show(opened.source);
+      this.setup = withSample(this.setup, opened.id, false, this.setup.speed);
     } catch (e) {
       this.notice = `The sample runs could not be loaded: ${(e as Error).message}`;
     }
@@ -238,7 +231,10 @@ export class Lab {
 
   private show(source: CheckpointSource): void {
     if (this.replay && source !== this.replay.source) this.closeReplay();
-    if (source.kind !== 'sample' && source.kind !== 'replay') this.setup = withSample(this.setup, null, false, null);
+    if (source.kind !== 'sample' && source.kind !== 'replay') {
+      this.setup = withSample(this.setup, null, false, null);
+      this.shelf.comparison = null;
+    }
     this.shown.show(source);
     const group = source instanceof GroupMirror ? source.key : null;
     this.saved.remember(this.session.groups.length ? this.session.id : null, group);

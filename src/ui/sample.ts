@@ -6,7 +6,13 @@
 import type { AnalysisReport } from '../analysis/index.ts';
 import type { RunBundle } from '../io/index.ts';
 import { optionsOfSettings } from '../replay/replayLive.ts';
-import { loadSampleEntry, loadSampleManifest, type SampleEntry } from '../replay/samples.ts';
+import {
+  loadSampleAnalysis,
+  loadSampleEntry,
+  loadSampleManifest,
+  type SampleEntry,
+  type SampleManifest,
+} from '../replay/samples.ts';
 import type { AnalysisRequestOptions } from '../workers/protocol.ts';
 import { FixedSource } from './checkpointSource.ts';
 
@@ -16,8 +22,13 @@ async function fetchBytes(path: string): Promise<Uint8Array> {
   return new Uint8Array(await r.arrayBuffer());
 }
 
-export function loadSamples(base = './samples/'): Promise<SampleEntry[]> {
-  return loadSampleManifest(fetchBytes, base).then((m) => m.samples);
+export function loadManifest(base = './samples/'): Promise<SampleManifest> {
+  return loadSampleManifest(fetchBytes, base);
+}
+
+/** A sample's shipped analysis alone, for a comparison of samples. */
+export function loadAnalysis(entry: SampleEntry, base = './samples/'): Promise<AnalysisReport> {
+  return loadSampleAnalysis(entry, fetchBytes, base);
 }
 
 export function loadSample(
@@ -50,6 +61,9 @@ export function shippedAnalysisFits(report: AnalysisReport, options: AnalysisReq
   );
 }
 
+/** The key of a sample's source in the lab (what is on show, which row of a comparison is picked). */
+export const sampleKey = (id: string): string => `sample-${id}`;
+
 /**
  * A sample as the lab shows it: its runs, its shipped analysis, where it came from. `options`: the page's analysis
  * settings; when they ask for something else than the shipped analysis (`?k-max=2`), the runs are analyzed at once.
@@ -61,7 +75,7 @@ export async function sampleSource(
 ): Promise<FixedSource> {
   const { bundle, report } = await loadSample(entry, base);
   return new FixedSource(
-    `sample-${entry.id}`,
+    sampleKey(entry.id),
     'sample',
     bundle,
     `Recorded runs: ${entry.title}`,

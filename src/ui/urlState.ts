@@ -65,7 +65,7 @@ export interface LabUrlState {
   hide: string[];
   /** Students cannot change the task and preset. */
   lock: boolean;
-  /** The bundled recorded session to show (an id of static/samples/manifest.json, checked when the manifest is read). */
+  /** The bundled recorded session or comparison of them to show (an id of static/samples/manifest.json, checked when the manifest is read). */
   sample: string | null;
   /** Replay it at once (auto-play), at this many checkpoints per second (null: the replay's default). */
   replay: boolean;
