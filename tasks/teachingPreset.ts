@@ -4,7 +4,8 @@
  * for a CPU (issue #16 §3–4). Plain data: the page calls this before anything is trained.
  */
 import type { PresetDefinition } from '../src/train/task.ts';
-import { getTask } from './registry.ts';
+// From the tasks' index, so that asking registers every task (the registry alone may still be empty).
+import { getTask } from './index.ts';
 
 /** What the page knows about its backend: tfjs's name for it and, for WebGPU, the adapter's description. */
 export interface BackendInfo {

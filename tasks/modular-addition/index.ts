@@ -17,7 +17,7 @@ registerTask({
   presets: {
     cpu: {
       description:
-        'Grokking for a CPU, in a few minutes (p=29, 300 epochs): most seeds memorize the training pairs first, some generalize early, some late and some not at all; watch the map fork.',
+        'Grokking for a CPU, in about 3 minutes (p=29, 600 epochs): most seeds memorize the training pairs first, then some generalize early, some late and some not at all; the map forks when the run ends.',
       teaching: true,
       device: 'cpu',
       epochs: 600,
