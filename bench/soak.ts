@@ -2,7 +2,7 @@
  * Memory over a long run in the page (issue #19's soak): sparse-parity/quick with 40 seeds on wasm for 2,000 steps
  * in headless Chromium. Every 100 steps it reads the train worker's memory as Chromium attributes it
  * (measureUserAgentSpecificMemory), and in the worker the wasm memory of tfjs-wasm and tfjs's own count of tensors and bytes (on WebGPU
- * also numBytesInGPU and numBytesInGPUAllocated), and the page's JS heap (DevTools' Runtime.getHeapUsage). The
+ * also numBytesInGPU and numBytesAllocatedInGPU), and the page's JS heap (DevTools' Runtime.getHeapUsage). The
  * target is a flat curve after warm-up (tfjs #8570 reports growth in long tidy loops on wasm).
  * BENCH_SOAK_BACKEND (wasm), BENCH_SOAK_STEPS (2000), BENCH_SOAK_SEEDS (40) change what it runs.
  */
@@ -35,7 +35,7 @@ const mib = (n: number | null | undefined) => (n === null || n === undefined ? n
 function readWorker(worker: Worker) {
   return worker.evaluate(() => {
     type Engine = {
-      memory(): { numTensors: number; numBytes: number; numBytesInGPU?: number; numBytesInGPUAllocated?: number };
+      memory(): { numTensors: number; numBytes: number; numBytesInGPU?: number; numBytesAllocatedInGPU?: number };
       backendInstance?: { wasm?: { HEAPU8?: Uint8Array } };
     };
     const engine = (globalThis as unknown as { _tfengine?: Engine })._tfengine;
@@ -53,7 +53,7 @@ function readWorker(worker: Worker) {
       tensors: m?.numTensors ?? null,
       bytes: m?.numBytes ?? null,
       gpu: m?.numBytesInGPU ?? null,
-      gpuAllocated: m?.numBytesInGPUAllocated ?? null,
+      gpuAllocated: m?.numBytesAllocatedInGPU ?? null,
     };
   });
 }
