@@ -16,21 +16,26 @@ const reply = (r: ProbeReply) => scope.postMessage(r);
 prepareBrowserWasm();
 
 async function probe(req: ProbeRequest): Promise<void> {
-  let backend: string = req.backend;
+  let choice;
   try {
-    const choice = await selectBackend({ requested: req.backend === 'auto' ? undefined : req.backend });
-    backend = choice.name;
+    choice = await selectBackend({ requested: req.backend === 'auto' ? undefined : req.backend });
+  } catch (e) {
+    // selectBackend's reason names the backend and why it did not start.
+    return reply({ type: 'failed', message: errorText(e) });
+  }
+  const backend = choice.name;
+  try {
     const result = await probeSpeed({
       model: await createTaskModel(req.config),
       seeds: req.seeds,
-      backend: { name: choice.name, reason: choice.reason },
+      backend: { name: backend, reason: choice.reason },
       maxSteps: req.maxSteps,
       maxMs: req.maxMs,
       onProgress: (p) => reply({ type: 'progress', backend, ...p }),
     });
     reply({ type: 'measured', backend, result });
   } catch (e) {
-    reply({ type: 'failed', message: `the ${backend} backend: ${errorText(e)}` });
+    reply({ type: 'failed', message: `training on ${backend}: ${errorText(e)}` });
   }
 }
 

@@ -33,6 +33,7 @@ describe('the speed probe before Start', () => {
     const kept = await page.evaluate(() => JSON.parse(localStorage.getItem('trainmap.speeds') ?? '{}') as object);
     expect(Object.keys(kept)).toEqual(['wasm']);
     expect(await page.getByRole('button', { name: PROBE }).count()).toBe(0);
+    expect(lab().errors).toEqual([]);
     await page.close();
   }, 120_000);
 
@@ -51,6 +52,26 @@ describe('the speed probe before Start', () => {
     await page.screenshot({ path: join(shots, 'speed-probe-refused.png') });
     expect(await page.getByTestId('probe-status').count()).toBe(0);
     await page.getByRole('button', { name: 'Stop all' }).click();
+    await page.close();
+  }, 120_000);
+
+  it('says why when the backend cannot start, and keeps no speed', async () => {
+    const page = await lab().open('', { fresh: true });
+    // The wasm binaries arrive, but not as WebAssembly: tfjs-wasm's compile fails inside the probe worker.
+    await page
+      .context()
+      .route(/\.wasm$/, (route) =>
+        route.fulfill({ status: 200, contentType: 'application/wasm', body: Buffer.from('not wasm') }),
+      );
+    await tinyRun(page, 'wasm', 20, 2);
+    await page.getByRole('button', { name: PROBE }).click();
+    await expect
+      .poll(() => page.getByTestId('probe-problem').textContent(), { timeout: 60_000 })
+      .toMatch(/^The speed probe failed: backend 'wasm' is not available here \(wasm: .*CompileError/);
+    await page.screenshot({ path: join(shots, 'speed-probe-failed.png') });
+    expect(await page.getByTestId('probe-status').count()).toBe(0);
+    expect(await page.getByRole('button', { name: PROBE }).isEnabled()).toBe(true);
+    expect(await page.evaluate(() => localStorage.getItem('trainmap.speeds'))).toBeNull();
     await page.close();
   }, 120_000);
 });
