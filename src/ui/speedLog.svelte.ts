@@ -35,10 +35,10 @@ export class SpeedLog {
    * Measures the speed of `training` with a short probe in a worker (nothing stored but the measurement), unless a
    * group of this tab trains: the two would share the cores and the probe would time neither.
    */
-  async probe(training: SettingValues, trainingHere: boolean): Promise<void> {
+  async probe(training: SettingValues, trainingHere: () => boolean): Promise<void> {
     if (this.probing !== null) return;
     this.probeProblem = '';
-    if (trainingHere) {
+    if (trainingHere()) {
       this.probeProblem =
         'Not measured: a group of this tab is training, and a probe beside it would share its cores and time neither. Its own progress measures the speed of its backend; stop it (Stop all) to measure another setup.';
       return;
@@ -59,6 +59,8 @@ export class SpeedLog {
       );
       const sample = speedSampleOf(training, result, result.checkpoints);
       if (!sample) throw new Error('the probe measured no speed (no step, or no live seed)');
+      if (trainingHere())
+        throw new Error('a group of this tab started training during the probe, so its timing is not kept');
       this.keep(training, sample);
     } catch (e) {
       this.probeProblem = `The speed probe failed: ${(e as Error).message}`;

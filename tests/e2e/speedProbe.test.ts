@@ -55,6 +55,28 @@ describe('the speed probe before Start', () => {
     await page.close();
   }, 120_000);
 
+  it('keeps nothing when a group of this tab starts training during the probe', async () => {
+    const page = await lab().open('', { fresh: true });
+    // Ten seeds of modular addition: 200 steps take far longer than 10 s on wasm, so the probe runs its 10 s.
+    await setControl(page, 'task', 'modular-addition');
+    await setControl(page, 'preset', 'quick');
+    await setControl(page, 'seeds', '10');
+    await setControl(page, 'backend', 'wasm');
+    await page.getByRole('button', { name: PROBE }).click();
+    await expect.poll(() => page.getByTestId('probe-status').textContent()).toMatch(/^Measuring/);
+    // A group starts on another backend meanwhile (its own speed is measured for that one).
+    await setControl(page, 'backend', 'cpu');
+    await page.getByRole('button', { name: 'Start', exact: true }).click();
+    await setControl(page, 'backend', 'wasm');
+    await expect
+      .poll(() => page.getByTestId('probe-problem').textContent(), { timeout: 60_000 })
+      .toMatch(/^The speed probe failed: a group of this tab started training during the probe/);
+    const kept = await page.evaluate(() => JSON.parse(localStorage.getItem('trainmap.speeds') ?? '{}') as object);
+    expect(Object.keys(kept)).not.toContain('wasm');
+    await page.getByRole('button', { name: 'Stop all' }).click();
+    await page.close();
+  }, 120_000);
+
   it('says why when the backend cannot start, and keeps no speed', async () => {
     const page = await lab().open('', { fresh: true });
     // The wasm binaries arrive, but not as WebAssembly: tfjs-wasm's compile fails inside the probe worker.
