@@ -63,7 +63,10 @@ describe('the speed probe before Start', () => {
     await setControl(page, 'seeds', '10');
     await setControl(page, 'backend', 'wasm');
     await page.getByRole('button', { name: PROBE }).click();
-    await expect.poll(() => page.getByTestId('probe-status').textContent()).toMatch(/^Measuring/);
+    await expect
+      .poll(() => page.getByTestId('probe-status').textContent(), { timeout: 30_000 })
+      .toMatch(/^Measuring on wasm: \d+ of at most 200 steps/);
+    await page.screenshot({ path: join(shots, 'speed-probe-measuring.png') });
     // A group starts on another backend meanwhile (its own speed is measured for that one).
     await setControl(page, 'backend', 'cpu');
     await page.getByRole('button', { name: 'Start', exact: true }).click();
