@@ -36,7 +36,7 @@ export function estimateOf(
   settings: SettingValues,
   speed: SpeedSample | null,
   replay: string | null,
-): { advice: SetupAdvice; teaching: string } | { none: string } {
+): { advice: SetupAdvice; teaching: string } | { none: string; probe?: true } {
   let request;
   try {
     request = trainingRequest(settings);
@@ -48,7 +48,8 @@ export function estimateOf(
   if (!workload) return { none: `${config.task} does not say how much work a step is, so there is no estimate.` };
   if (!speed)
     return {
-      none: `No speed measured on the ${request.backend} backend in this browser yet: the estimate appears once a run has trained a few steps.`,
+      none: `No speed measured on the ${request.backend} backend in this browser yet: the estimate appears once a run has trained a few steps, or measure it now.`,
+      probe: true,
     };
   const teaching = teachingPreset(config.task, { name: request.backend });
   const teachingConfig = trainingRequest({ ...presetValues(config.task, teaching), seeds: seeds.length }).config;

@@ -19,6 +19,7 @@ import type { BackendName } from '../train/backendNames.ts';
 import type { FlushReason, SessionBackend, SessionEvent } from '../train/sessionTypes.ts';
 import type { GroupRecord } from '../store/labDb.ts';
 import type { GroupStatus } from '../train/groupStatus.ts';
+import type { ProbeResult } from '../train/speedProbe.ts';
 import type { TrainingConfig } from '../train/task.ts';
 
 /** Page or analysis worker → fit worker (one model-selection restart at a time). */
@@ -123,6 +124,22 @@ export type TrainEvent =
 
 /** Train worker → its page, and to every tab over the TRAIN_EVENTS channel. */
 export type TrainReply = { groupId: string } & TrainEvent;
+
+/** Page → probe worker: train this setup a few steps on this backend, keeping nothing, and say how fast it went. */
+export type ProbeRequest = {
+  type: 'probe';
+  config: TrainingConfig;
+  seeds: number[];
+  backend: BackendName | 'auto';
+  maxSteps: number;
+  maxMs: number;
+};
+
+/** Probe worker → page. `backend`: the one that started (with `auto`, the one chosen). */
+export type ProbeReply =
+  | { type: 'progress'; backend: string; stepsDone: number; elapsedMs: number }
+  | { type: 'measured'; backend: string; result: ProbeResult }
+  | { type: 'failed'; message: string };
 
 /** Page → import worker: files to read into one bundle (their bytes move to the worker). */
 export type ImportRequest = { type: 'import'; id: number; files: ByteFile[] };

@@ -31,7 +31,8 @@ describe('the estimate beside Start', () => {
 
   it('says there is no estimate without a measurement, and nothing for a setup the run refuses', () => {
     expect(estimateOf(quick, null, null)).toEqual({
-      none: 'No speed measured on the wasm backend in this browser yet: the estimate appears once a run has trained a few steps.',
+      none: 'No speed measured on the wasm backend in this browser yet: the estimate appears once a run has trained a few steps, or measure it now.',
+      probe: true,
     });
     expect(estimateOf({ ...quick, lr: 0 }, measured, null)).toEqual({ none: '' });
   });
