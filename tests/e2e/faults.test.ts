@@ -8,7 +8,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { labPerFile, shots } from './labPerFile.ts';
-import { storedGroups, storedOf, storedRows, tinyRun, waitForStatus } from './labPage.ts';
+import { storedGroups, storedOf, storedRows, tinyRun, waitForStatus, breakWasm } from './labPage.ts';
 
 const lab = labPerFile();
 const SEEDS = 2;
@@ -20,12 +20,8 @@ const GPU_EPOCHS = 3;
 describe('faults in the page', () => {
   it('a backend that cannot start fails the group with the backend and the reason, and offers one that starts', async () => {
     const page = await lab().open('', { fresh: true });
-    // The wasm binaries arrive, but not as WebAssembly: tfjs-wasm's compile fails inside the train worker.
-    await page
-      .context()
-      .route(/\.wasm$/, (route) =>
-        route.fulfill({ status: 200, contentType: 'application/wasm', body: Buffer.from('not wasm') }),
-      );
+    // The wasm binaries arrive, but not as WebAssembly (breakWasm): tfjs-wasm's compile fails inside the train worker.
+    await breakWasm(page);
     await tinyRun(page, 'wasm', EPOCHS, SEEDS);
     await page.getByRole('button', { name: 'Start', exact: true }).click();
     await waitForStatus(page, (s) => /^0 checkpoints stored · failed/.test(s), 120_000);

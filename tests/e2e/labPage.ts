@@ -28,6 +28,15 @@ export async function tinyRun(page: Page, backend: string, epochs: number, seeds
   await setControl(page, 'backend', backend);
 }
 
+/** Serves the page's wasm binaries as bytes that are not WebAssembly: tfjs-wasm's compile fails in any worker. */
+export async function breakWasm(page: Page): Promise<void> {
+  await page
+    .context()
+    .route(/\.wasm$/, (route) =>
+      route.fulfill({ status: 200, contentType: 'application/wasm', body: Buffer.from('not wasm') }),
+    );
+}
+
 /** Waits until the live status line (role=status) satisfies `ok`; returns its text. */
 export async function waitForStatus(page: Page, ok: (text: string) => boolean, timeout: number): Promise<string> {
   const status = page.getByRole('status');

@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { labPerFile, shots } from './labPerFile.ts';
-import { setControl, storedGroups, tinyRun, waitForStatus } from './labPage.ts';
+import { setControl, storedGroups, tinyRun, waitForStatus, breakWasm } from './labPage.ts';
 
 const lab = labPerFile();
 const PROBE = "Measure this machine's speed (a few seconds)";
@@ -82,12 +82,8 @@ describe('the speed probe before Start', () => {
 
   it('says why when the backend cannot start, and keeps no speed', async () => {
     const page = await lab().open('', { fresh: true });
-    // The wasm binaries arrive, but not as WebAssembly: tfjs-wasm's compile fails inside the probe worker.
-    await page
-      .context()
-      .route(/\.wasm$/, (route) =>
-        route.fulfill({ status: 200, contentType: 'application/wasm', body: Buffer.from('not wasm') }),
-      );
+    // The wasm binaries arrive, but not as WebAssembly (breakWasm): tfjs-wasm's compile fails inside the probe worker.
+    await breakWasm(page);
     await tinyRun(page, 'wasm', 20, 2);
     await page.getByRole('button', { name: PROBE }).click();
     await expect
