@@ -141,18 +141,18 @@ ${main(`  if (i >= u.size) { return; }
   out[i] = (probs[i] - hit) * dloss[r];`)}`,
 };
 
-const TOKEN_ROWS_UNIFORMS =
-  'struct U { size: u32, examples: u32, width: u32, k: u32, vocab: u32, d: u32, p0: u32, p1: u32, p2: u32, p3: u32, nan: f32 }';
+/** The bindings, uniforms and position lookup both token-row programs share; `input` is the table or dy. */
+const tokenRowsHead = (input: string) => `${storage([input], 'read', 0)}
+${storage(['tokens'], 'read', 1, 'i32')}
+${storage(['out'], 'read_write', 2)}
+struct U { size: u32, examples: u32, width: u32, k: u32, vocab: u32, d: u32, p0: u32, p1: u32, p2: u32, p3: u32, nan: f32 }
+@group(0) @binding(3) var<uniform> u: U;
+fn position(k: u32) -> u32 { return select(select(select(u.p3, u.p2, k == 2u), u.p1, k == 1u), u.p0, k == 0u); }`;
 
 /** out[s, b, k, c] = table[s, k·V + tokens[s, b, positions[k]], c] (NaN for a token outside the vocabulary). */
 const TOKEN_ROWS: WgslProgram = {
   key: 'trainmap-token-rows',
-  code: `${storage(['table'], 'read', 0)}
-${storage(['tokens'], 'read', 1, 'i32')}
-${storage(['out'], 'read_write', 2)}
-${TOKEN_ROWS_UNIFORMS}
-@group(0) @binding(3) var<uniform> u: U;
-fn position(k: u32) -> u32 { return select(select(select(u.p3, u.p2, k == 2u), u.p1, k == 1u), u.p0, k == 0u); }
+  code: `${tokenRowsHead('table')}
 ${main(`  if (i >= u.size) { return; }
   let c = i % u.d;
   let k = (i / u.d) % u.k;
@@ -166,12 +166,7 @@ ${main(`  if (i >= u.size) { return; }
 /** One invocation per table element: Σ over examples, in order, of dy where that example read this row. */
 const TOKEN_ROWS_GRAD: WgslProgram = {
   key: 'trainmap-token-rows-grad',
-  code: `${storage(['dy'], 'read', 0)}
-${storage(['tokens'], 'read', 1, 'i32')}
-${storage(['out'], 'read_write', 2)}
-${TOKEN_ROWS_UNIFORMS}
-@group(0) @binding(3) var<uniform> u: U;
-fn position(k: u32) -> u32 { return select(select(select(u.p3, u.p2, k == 2u), u.p1, k == 1u), u.p0, k == 0u); }
+  code: `${tokenRowsHead('dy')}
 ${main(`  if (i >= u.size) { return; }
   let c = i % u.d;
   let row = (i / u.d) % (u.k * u.vocab);
