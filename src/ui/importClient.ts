@@ -5,6 +5,7 @@
  */
 import type { ByteFile } from '../io/importBytes.ts';
 import type { ImportReply } from '../workers/protocol.ts';
+import { workerAnswer } from './workerAnswer.ts';
 
 export type Imported = Extract<ImportReply, { type: 'imported' }>;
 
@@ -69,22 +70,15 @@ export function importInWorker(files: ByteFile[], onProgress: (message: string) 
     type: 'module',
     name: 'import',
   });
-  return new Promise((resolve, reject) => {
-    worker.onmessage = (e: MessageEvent<ImportReply>) => {
-      const m = e.data;
-      if (m.type === 'progress') return onProgress(m.message);
-      worker.terminate();
-      if (m.type === 'imported') resolve(m);
-      else reject(new Error(m.message));
-    };
-    worker.onerror = (e) => {
-      e.preventDefault();
-      worker.terminate();
-      reject(new Error(e.message || 'the import worker stopped'));
-    };
-    worker.postMessage(
-      { type: 'import', id: 1, files },
-      files.map((f) => f.bytes.buffer as ArrayBuffer),
-    );
-  });
+  const answer = workerAnswer<ImportReply, 'imported'>(
+    worker,
+    'imported',
+    (m) => onProgress(m.message),
+    'the import worker stopped',
+  );
+  worker.postMessage(
+    { type: 'import', id: 1, files },
+    files.map((f) => f.bytes.buffer as ArrayBuffer),
+  );
+  return answer;
 }

@@ -1,25 +1,19 @@
 /** Runs the speed probe (src/train/speedProbe.ts) in its own worker, which keeps nothing, and ends it after its answer. */
 import type { ProbeResult } from '../train/speedProbe.ts';
 import type { ProbeReply, ProbeRequest } from '../workers/protocol.ts';
+import { workerAnswer } from './workerAnswer.ts';
 
 export function probeInWorker(
   request: Omit<ProbeRequest, 'type'>,
   onProgress: (p: Extract<ProbeReply, { type: 'progress' }>) => void,
 ): Promise<{ backend: string; result: ProbeResult }> {
   const worker = new Worker(new URL('../workers/probe.worker.ts', import.meta.url), { type: 'module', name: 'probe' });
-  return new Promise((resolve, reject) => {
-    worker.onmessage = (e: MessageEvent<ProbeReply>) => {
-      const m = e.data;
-      if (m.type === 'progress') return onProgress(m);
-      worker.terminate();
-      if (m.type === 'measured') resolve(m);
-      else reject(new Error(m.message));
-    };
-    worker.onerror = (e) => {
-      e.preventDefault();
-      worker.terminate();
-      reject(new Error(e.message || 'the probe worker stopped (its script could not be loaded or run)'));
-    };
-    worker.postMessage({ type: 'probe', ...request } satisfies ProbeRequest);
-  });
+  const answer = workerAnswer<ProbeReply, 'measured'>(
+    worker,
+    'measured',
+    onProgress,
+    'the probe worker stopped (its script could not be loaded or run)',
+  );
+  worker.postMessage({ type: 'probe', ...request } satisfies ProbeRequest);
+  return answer;
 }
