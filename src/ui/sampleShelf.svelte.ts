@@ -19,6 +19,17 @@ export interface OpenedSample {
   notice: string;
 }
 
+/** The file read for `key`, read once; a read that failed is forgotten, so showing it again reads it again. */
+function once<T>(cache: Map<string, Promise<T>>, key: string, read: () => Promise<T>): Promise<T> {
+  let value = cache.get(key);
+  if (!value) {
+    value = read();
+    cache.set(key, value);
+    value.catch(() => cache.delete(key));
+  }
+  return value;
+}
+
 export class SampleShelf {
   samples = $state.raw<SampleEntry[]>([]);
   comparisons = $state.raw<SampleComparisonEntry[]>([]);
@@ -69,13 +80,7 @@ export class SampleShelf {
   }
 
   private source(entry: SampleEntry, options: AnalysisRequestOptions): Promise<FixedSource> {
-    let source = this.sources.get(entry.id);
-    if (!source) {
-      source = sampleSource(entry, undefined, options);
-      this.sources.set(entry.id, source);
-      source.catch(() => this.sources.delete(entry.id));
-    }
-    return source;
+    return once(this.sources, entry.id, () => sampleSource(entry, undefined, options));
   }
 
   private async compare(entry: SampleComparisonEntry): Promise<SampleComparison> {
@@ -84,13 +89,7 @@ export class SampleShelf {
       entry.compare.map(async (id) => {
         // The manifest check made sure every compared sample exists and shipped an analysis.
         const sample = this.samples.find((s) => s.id === id)!;
-        let report = this.analyses.get(id);
-        if (!report) {
-          report = loadAnalysis(sample);
-          this.analyses.set(id, report);
-          report.catch(() => this.analyses.delete(id));
-        }
-        return { entry: sample, report: await report };
+        return { entry: sample, report: await once(this.analyses, id, () => loadAnalysis(sample)) };
       }),
     );
     return sampleComparison(entry, samples);
