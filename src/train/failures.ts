@@ -17,24 +17,26 @@ export function classifyFailure(e: unknown): { kind: FailureKind; message: strin
   for (let x: unknown = err; x instanceof Error && chain.length < 5; x = (x as Error & { cause?: unknown }).cause)
     chain.push(x);
   const text = chain.map((x) => `${x.name} ${x.message}`).join(' ');
+  // Every message below says what the error said, never an empty pair of brackets.
+  const said = errorText(err);
   if (chain.some((x) => x.name === 'QuotaExceededError') || /quota/i.test(text)) {
     return {
       kind: 'storage-full',
-      message: `this browser's storage for the lab is full (${errorText(err)}); delete old sessions, then resume — nothing saved so far is lost`,
+      message: `this browser's storage for the lab is full (${said}); delete old sessions, then resume — nothing saved so far is lost`,
     };
   }
   if (/device (was )?lost|GPUDevice|lost the device|DEVICE_LOST|destroyed device/i.test(text)) {
     return {
       kind: 'device-lost',
-      message: `the GPU device was lost (${err.message}); training paused — resume to continue from the last saved checkpoint`,
+      message: `the GPU device was lost (${said}); training paused — resume to continue from the last saved checkpoint`,
     };
   }
   // tfjs #8571: on long WebGPU runs a buffer's mapAsync rejects ("Instance reference no longer exists").
   if (/mapAsync|Instance reference no longer exists/i.test(text)) {
     return {
       kind: 'gpu-read',
-      message: `reading results back from the GPU failed (${err.message}); training stopped — resume to continue from the last saved checkpoint`,
+      message: `reading results back from the GPU failed (${said}); training stopped — resume to continue from the last saved checkpoint`,
     };
   }
-  return { kind: 'error', message: err.message };
+  return { kind: 'error', message: said };
 }

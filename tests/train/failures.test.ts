@@ -30,6 +30,8 @@ describe('classifyFailure: what stopped training, so the lab can say what to do'
       /^this browser's storage for the lab is full \(QuotaExceededError\); delete old sessions/,
     );
     expect(errorText(new Error(''))).toBe('Error');
+    // Any other error without a message is named too, never an empty reason.
+    expect(classifyFailure(new DOMException('', 'AbortError'))).toEqual({ kind: 'error', message: 'AbortError' });
     expect(errorText('plain')).toBe('plain');
   });
 
