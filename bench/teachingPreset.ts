@@ -9,15 +9,13 @@
 import { loadavg } from 'node:os';
 import { buildLab, launchLab } from '../tests/e2e/browser.ts';
 import { teachingPreset } from '../tasks/teachingPreset.ts';
+import { branchingOf } from '../src/replay/sameMap.ts';
 import { storedOf } from '../tests/e2e/labPage.ts';
 import { machine, type BenchResult } from './harness.ts';
 
 /** States with edges to two or more other states, read off the map summary's "Edges: 0→1 (40 runs), 1→2 …". */
-export function branchingStates(summary: string): number[] {
-  const successors = new Map<number, Set<number>>();
-  for (const [, from, to] of summary.matchAll(/(\d+)→(\d+) \(/g))
-    successors.set(Number(from), (successors.get(Number(from)) ?? new Set()).add(Number(to)));
-  return [...successors].filter(([, to]) => to.size >= 2).map(([from]) => from);
+function branchingStates(summary: string): number[] {
+  return branchingOf([...summary.matchAll(/(\d+)→(\d+) \(/g)].map(([, from, to]) => ({ from: +from, to: +to })));
 }
 
 /** Steps per second between the first and the last sample, times the 40 seeds. */

@@ -61,8 +61,13 @@ export function mapDifference(a: AnalysisReport, b: AnalysisReport): string | nu
  * earlier state and return, as after a loss spike) is forking there but branches nowhere.
  */
 export function branchingStates(report: AnalysisReport): number[] {
+  return branchingOf(report.map.edges);
+}
+
+/** The states with edges to two or more other states, of any list of edges. */
+export function branchingOf(edges: readonly { from: number; to: number }[]): number[] {
   const successors = new Map<number, Set<number>>();
-  for (const e of report.map.edges) {
+  for (const e of edges) {
     if (e.from === e.to) continue;
     const set = successors.get(e.from) ?? new Set<number>();
     set.add(e.to);
